@@ -1,0 +1,64 @@
+// One build for everything that ships or runs in a host:
+//   dist/extension.js      the extension (node, cjs, `vscode` external)
+//   dist/relay-agent.js    the in-cluster relay agent (standalone, no dependencies)
+//   dist/webview/*.js      webview scripts (browser, iife)
+//   out/test/host/index.js the extension-host test suite (node, cjs, `vscode` external)
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const targets = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    metafile: true,
+  },
+];
+if (existsSync('src/tunnel/agent/main.ts')) {
+  targets.push({
+    ...common,
+    entryPoints: ['src/tunnel/agent/main.ts'],
+    outfile: 'dist/relay-agent.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    minify: true,
+    sourcemap: false,
+  });
+}
+const webviews = ['media/podDetails.ts'].filter((f) => existsSync(f));
+if (webviews.length) {
+  targets.push({ ...common, entryPoints: webviews, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
+}
+if (!production && existsSync('test/host/suite/index.ts')) {
+  targets.push({
+    ...common,
+    entryPoints: ['test/host/suite/index.ts'],
+    outfile: 'out/test/host/index.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+if (watch) {
+  for (const t of targets) (await esbuild.context(t)).watch();
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+}
