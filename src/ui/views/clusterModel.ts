@@ -1,0 +1,203 @@
+/**
+ * The Cluster view as plain data: contexts -> namespaces -> workloads -> pods -> containers, plus
+ * message rows (loading, errors, hints). Pure: built from cached objects, mapped to TreeItems in
+ * clusterItems.ts. Node ids are stable across rebuilds so VS Code keeps expansion and selection.
+ */
+import type { KubeObject } from '../../kube/types';
+import type { Explanation } from '../../kube/errors';
+import type { ContextSummary } from '../../kube/config';
+import { formatAge } from './age';
+import { summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
+import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadKind } from './workloads';
+
+export const managedByLabel = 'app.kubernetes.io/managed-by';
+
+export interface ContextNode {
+  type: 'context';
+  id: string;
+  context: ContextSummary;
+  selected: boolean;
+}
+
+export interface NamespaceNode {
+  type: 'namespace';
+  id: string;
+  context: string;
+  name: string;
+}
+
+export interface WorkloadNode {
+  type: 'workload';
+  id: string;
+  context: string;
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  object?: KubeObject;
+  description: string;
+  health: Health;
+  pods: PodNode[];
+}
+
+export interface PodNode {
+  type: 'pod';
+  id: string;
+  context: string;
+  namespace: string;
+  name: string;
+  object: KubeObject;
+  summary: PodSummary;
+  age?: string;
+  managed: boolean;
+}
+
+export interface ContainerNode {
+  type: 'container';
+  id: string;
+  context: string;
+  namespace: string;
+  pod: string;
+  name: string;
+  init: boolean;
+  text: string;
+  health: Health;
+  message?: string;
+}
+
+export type MessageAction = 'retry' | 'selectContext' | 'filterNamespaces';
+
+export interface MessageNode {
+  type: 'message';
+  id: string;
+  severity: 'error' | 'warning' | 'info' | 'loading';
+  label: string;
+  error?: Explanation;
+  action?: { kind: MessageAction; context?: string };
+}
+
+export type ClusterNode = ContextNode | NamespaceNode | WorkloadNode | PodNode | ContainerNode | MessageNode;
+
+/** Nodes that stand for one Kubernetes object (what describe, copy and delete act on). */
+export type ObjectNode = WorkloadNode | PodNode;
+
+const nodeId = (...parts: string[]): string => JSON.stringify(parts);
+
+export function isManagedByTether(obj: KubeObject | undefined): boolean {
+  return obj?.metadata.labels?.[managedByLabel] === 'tether';
+}
+
+export function contextNode(context: ContextSummary, selected: boolean): ContextNode {
+  return { type: 'context', id: nodeId(context.name), context, selected };
+}
+
+export function namespaceNode(context: string, name: string): NamespaceNode {
+  return { type: 'namespace', id: nodeId(context, name), context, name };
+}
+
+export function messageNode(
+  parentId: string,
+  severity: MessageNode['severity'],
+  label: string,
+  extra: Pick<MessageNode, 'error' | 'action'> = {},
+): MessageNode {
+  return { type: 'message', id: nodeId(parentId, 'message', severity, label), severity, label, ...extra };
+}
+
+/** A message row for a failure: its text says what failed; the tooltip (mapper) says why and what next. */
+export function errorNode(parentId: string, error: Explanation, context?: string): MessageNode {
+  const action: MessageNode['action'] =
+    error.reason === 'UnknownContext' ? { kind: 'selectContext', context } : { kind: 'retry', context };
+  return messageNode(parentId, 'error', `${error.what}: ${error.why}`, { error, action });
+}
+
+export function podNode(context: string, namespace: string, pod: KubeObject, now: number): PodNode {
+  return {
+    type: 'pod',
+    id: nodeId(context, namespace, 'Pod', pod.metadata.name),
+    context,
+    namespace,
+    name: pod.metadata.name,
+    object: pod,
+    summary: summarizePod(pod),
+    age: formatAge(pod.metadata.creationTimestamp, now),
+    managed: isManagedByTether(pod),
+  };
+}
+
+const healthRank: Health[] = ['succeeded', 'ok', 'progressing', 'pending', 'terminating', 'warning', 'error'];
+
+function worst(healths: Health[]): Health | undefined {
+  let out: Health | undefined;
+  for (const h of healths) if (!out || healthRank.indexOf(h) > healthRank.indexOf(out)) out = h;
+  return out;
+}
+
+/** Children of one namespace: workloads (each holding its pods), then bare pods. */
+export function buildNamespaceChildren(context: string, namespace: string, objs: NamespaceObjects, now: number): Array<WorkloadNode | PodNode> {
+  const { workloads, barePods } = groupWorkloads(objs);
+  const out: Array<WorkloadNode | PodNode> = [];
+  for (const g of workloads) {
+    const pods = g.pods.map((p) => podNode(context, namespace, p, now));
+    const progress = workloadProgress(g);
+    const podHealth = worst(pods.map((p) => p.summary.health).filter((h) => h !== 'succeeded' || g.kind === 'Job'));
+    const health: Health = progress.failed
+      ? 'error'
+      : podHealth === 'error' || podHealth === 'warning'
+        ? podHealth
+        : progress.settled
+          ? g.kind === 'Job' && progress.text === 'complete' ? 'succeeded' : 'ok'
+          : 'progressing';
+    const age = formatAge(g.object?.metadata.creationTimestamp, now);
+    out.push({
+      type: 'workload',
+      id: nodeId(context, namespace, g.kind, g.name),
+      context,
+      namespace,
+      kind: g.kind,
+      name: g.name,
+      object: g.object,
+      description: [progress.text, age].filter(Boolean).join(' · '),
+      health,
+      pods,
+    });
+  }
+  for (const p of barePods) out.push(podNode(context, namespace, p, now));
+  return out;
+}
+
+/** Containers of a pod: init containers first (marked), then the regular ones. */
+export function buildContainerChildren(pod: PodNode): ContainerNode[] {
+  const spec = podSpecOf(pod.object);
+  const status = podStatusOf(pod.object);
+  const make = (name: string, init: boolean): ContainerNode => {
+    const statuses = init ? status.initContainerStatuses : status.containerStatuses;
+    const s = summarizeContainer(statuses?.find((c) => c.name === name));
+    return {
+      type: 'container',
+      id: nodeId(pod.context, pod.namespace, 'Pod', pod.name, init ? 'init' : 'container', name),
+      context: pod.context,
+      namespace: pod.namespace,
+      pod: pod.name,
+      name,
+      init,
+      text: s.text,
+      health: s.health,
+      message: s.message,
+    };
+  };
+  return [
+    ...(spec.initContainers ?? []).map((c) => make(c.name, true)),
+    ...(spec.containers ?? []).map((c) => make(c.name, false)),
+  ];
+}
+
+/** One line summing up a namespace's pods for its row, e.g. "12 pods · 2 failing". */
+export function namespaceSummary(children: Array<WorkloadNode | PodNode>): string {
+  const pods = children.flatMap((c) => (c.type === 'pod' ? [c] : c.pods));
+  const failing = pods.filter((p) => p.summary.health === 'error').length;
+  const gpus = pods.reduce((n, p) => n + p.summary.gpus.total, 0);
+  const parts = [`${pods.length} pod${pods.length === 1 ? '' : 's'}`];
+  if (failing) parts.push(`${failing} failing`);
+  if (gpus) parts.push(`${gpus} GPU${gpus === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,163 @@
+/**
+ * Pods grouped under the workload that runs them, through controller ownerReferences:
+ * Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob, Pod -> StatefulSet, Pod -> DaemonSet.
+ * Pods whose owner is none of these (or who have none) are bare pods. Pure.
+ */
+import type { KubeObject, OwnerReference } from '../../kube/types';
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob' | 'Job' | 'ReplicaSet';
+
+/** Display order of workload kinds in a namespace. */
+export const workloadKinds: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'ReplicaSet'];
+
+/** The objects of one namespace the explorer watches, keyed however the cache keys them. */
+export interface NamespaceObjects {
+  pods: ReadonlyMap<string, KubeObject>;
+  replicaSets: ReadonlyMap<string, KubeObject>;
+  deployments: ReadonlyMap<string, KubeObject>;
+  statefulSets: ReadonlyMap<string, KubeObject>;
+  daemonSets: ReadonlyMap<string, KubeObject>;
+  jobs: ReadonlyMap<string, KubeObject>;
+  cronJobs: ReadonlyMap<string, KubeObject>;
+}
+
+export interface WorkloadGroup {
+  kind: WorkloadKind;
+  name: string;
+  /** Undefined while the owner is not (yet) in the cache; the group still shows its pods. */
+  object?: KubeObject;
+  pods: KubeObject[];
+}
+
+export interface GroupedNamespace {
+  workloads: WorkloadGroup[];
+  barePods: KubeObject[];
+}
+
+export function controllerOf(obj: KubeObject): OwnerReference | undefined {
+  const refs = obj.metadata.ownerReferences ?? [];
+  return refs.find((r) => r.controller) ?? (refs.length === 1 ? refs[0] : undefined);
+}
+
+function byName(objects: ReadonlyMap<string, KubeObject>): Map<string, KubeObject> {
+  const out = new Map<string, KubeObject>();
+  for (const o of objects.values()) out.set(o.metadata.name, o);
+  return out;
+}
+
+const compareNames = (a: { metadata: { name: string } }, b: { metadata: { name: string } }): number =>
+  a.metadata.name.localeCompare(b.metadata.name);
+
+export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
+  const replicaSets = byName(objs.replicaSets);
+  const jobs = byName(objs.jobs);
+  const groups = new Map<string, WorkloadGroup>();
+  const group = (kind: WorkloadKind, name: string): WorkloadGroup => {
+    const key = `${kind}/${name}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { kind, name, pods: [] };
+      groups.set(key, g);
+    }
+    return g;
+  };
+
+  const owned: Array<[WorkloadKind, ReadonlyMap<string, KubeObject>]> = [
+    ['Deployment', objs.deployments],
+    ['StatefulSet', objs.statefulSets],
+    ['DaemonSet', objs.daemonSets],
+    ['CronJob', objs.cronJobs],
+  ];
+  for (const [kind, map] of owned) for (const o of map.values()) group(kind, o.metadata.name).object = o;
+  for (const job of objs.jobs.values()) {
+    if (controllerOf(job)?.kind !== 'CronJob') group('Job', job.metadata.name).object = job;
+  }
+
+  const barePods: KubeObject[] = [];
+  for (const pod of objs.pods.values()) {
+    const owner = controllerOf(pod);
+    const target = owner && resolveWorkload(owner, replicaSets, jobs);
+    if (target) group(target.kind, target.name).pods.push(pod);
+    else barePods.push(pod);
+  }
+
+  const workloads = [...groups.values()];
+  for (const g of workloads) g.pods.sort(compareNames);
+  workloads.sort((a, b) => workloadKinds.indexOf(a.kind) - workloadKinds.indexOf(b.kind) || a.name.localeCompare(b.name));
+  barePods.sort(compareNames);
+  return { workloads, barePods };
+}
+
+function resolveWorkload(
+  owner: OwnerReference,
+  replicaSets: Map<string, KubeObject>,
+  jobs: Map<string, KubeObject>,
+): { kind: WorkloadKind; name: string } | undefined {
+  switch (owner.kind) {
+    case 'ReplicaSet': {
+      const up = replicaSets.get(owner.name);
+      const top = up && controllerOf(up);
+      return top?.kind === 'Deployment' ? { kind: 'Deployment', name: top.name } : { kind: 'ReplicaSet', name: owner.name };
+    }
+    case 'Job': {
+      const up = jobs.get(owner.name);
+      const top = up && controllerOf(up);
+      return top?.kind === 'CronJob' ? { kind: 'CronJob', name: top.name } : { kind: 'Job', name: owner.name };
+    }
+    case 'StatefulSet':
+    case 'DaemonSet':
+      return { kind: owner.kind, name: owner.name };
+    default:
+      return undefined;
+  }
+}
+
+interface WorkloadStatus {
+  replicas?: number;
+  readyReplicas?: number;
+  desiredNumberScheduled?: number;
+  numberReady?: number;
+  succeeded?: number;
+  failed?: number;
+  active?: number;
+  conditions?: Array<{ type: string; status: string }>;
+  lastScheduleTime?: string;
+}
+
+interface WorkloadSpec {
+  replicas?: number;
+  completions?: number;
+  schedule?: string;
+  suspend?: boolean;
+}
+
+/** Rollout state of a workload in a few words, e.g. "2/3 ready", "complete", "*\/5 * * * *". */
+export function workloadProgress(g: WorkloadGroup): { text: string; settled: boolean; failed: boolean } {
+  const status = (g.object?.status ?? {}) as WorkloadStatus;
+  const spec = (g.object?.spec ?? {}) as WorkloadSpec;
+  if (!g.object) return { text: `${g.pods.length} pod${g.pods.length === 1 ? '' : 's'}`, settled: true, failed: false };
+  switch (g.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'ReplicaSet': {
+      const want = spec.replicas ?? 1;
+      const ready = status.readyReplicas ?? 0;
+      return { text: `${ready}/${want} ready`, settled: ready >= want, failed: false };
+    }
+    case 'DaemonSet': {
+      const want = status.desiredNumberScheduled ?? 0;
+      const ready = status.numberReady ?? 0;
+      return { text: `${ready}/${want} ready`, settled: ready >= want, failed: false };
+    }
+    case 'Job': {
+      const cond = (type: string) => status.conditions?.some((c) => c.type === type && c.status === 'True');
+      if (cond('Failed')) return { text: 'failed', settled: true, failed: true };
+      if (cond('Complete')) return { text: 'complete', settled: true, failed: false };
+      return { text: `${status.succeeded ?? 0}/${spec.completions ?? 1} done`, settled: false, failed: false };
+    }
+    case 'CronJob': {
+      const text = `${spec.schedule ?? ''}${spec.suspend ? ' (suspended)' : ''}${status.active ? ` · ${status.active} active` : ''}`;
+      return { text, settled: true, failed: false };
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject, OwnerReference } from '../../../src/kube/types';
+import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
+import type { NamespaceObjects } from '../../../src/ui/views/workloads';
+import { sample, sampleItems } from './fixtures/samples';
+
+const now = Date.parse('2026-11-22T02:10:00Z');
+
+function obj(kind: string, name: string, owner?: Pick<OwnerReference, 'kind' | 'name'>, extra: Partial<KubeObject> = {}): KubeObject {
+  return {
+    kind,
+    metadata: {
+      name,
+      namespace: 'samples',
+      uid: `${kind}-${name}`,
+      resourceVersion: '1',
+      ...(owner ? { ownerReferences: [{ apiVersion: 'v1', uid: 'x', controller: true, ...owner }] } : {}),
+    },
+    ...extra,
+  };
+}
+
+const map = (items: KubeObject[]): Map<string, KubeObject> => new Map(items.map((o) => [`samples/${o.metadata.name}`, o]));
+
+function objects(parts: Partial<Record<keyof NamespaceObjects, KubeObject[]>>): NamespaceObjects {
+  return {
+    pods: map(parts.pods ?? []),
+    replicaSets: map(parts.replicaSets ?? []),
+    deployments: map(parts.deployments ?? []),
+    statefulSets: map(parts.statefulSets ?? []),
+    daemonSets: map(parts.daemonSets ?? []),
+    jobs: map(parts.jobs ?? []),
+    cronJobs: map(parts.cronJobs ?? []),
+  };
+}
+
+test('recorded Deployment -> ReplicaSet -> Pods group under the Deployment', () => {
+  const children = buildNamespaceChildren(
+    'kind-dev',
+    'samples',
+    objects({ pods: sampleItems('pods-web-running'), replicaSets: sampleItems('replicasets-web'), deployments: [sample('deployment-web')] }),
+    now,
+  );
+  assert.equal(children.length, 1);
+  const web = children[0] as WorkloadNode;
+  assert.equal(web.type, 'workload');
+  assert.equal(web.kind, 'Deployment');
+  assert.equal(web.name, 'web');
+  assert.equal(web.health, 'ok');
+  assert.match(web.description, /^2\/2 ready · \d+m/);
+  assert.deepEqual(web.pods.map((p) => p.name), ['web-7b8695764b-cj9fz', 'web-7b8695764b-ls2hr']);
+  assert.equal(namespaceSummary(children), '2 pods');
+});
+
+test('every owner chain, bare pods last, workloads in kind order', () => {
+  const children = buildNamespaceChildren(
+    'c',
+    'samples',
+    objects({
+      pods: [
+        obj('Pod', 'lonely'),
+        obj('Pod', 'db-0', { kind: 'StatefulSet', name: 'db' }),
+        obj('Pod', 'agent-x', { kind: 'DaemonSet', name: 'agent' }),
+        obj('Pod', 'nightly-1-abc', { kind: 'Job', name: 'nightly-1' }),
+        obj('Pod', 'once-abc', { kind: 'Job', name: 'once' }),
+        obj('Pod', 'orphan-rs-abc', { kind: 'ReplicaSet', name: 'orphan-rs' }),
+        obj('Pod', 'custom-abc', { kind: 'Rollout', name: 'custom' }),
+      ],
+      statefulSets: [obj('StatefulSet', 'db')],
+      jobs: [obj('Job', 'nightly-1', { kind: 'CronJob', name: 'nightly' }), obj('Job', 'once')],
+      cronJobs: [obj('CronJob', 'nightly', undefined, { spec: { schedule: '0 3 * * *' } })],
+      deployments: [obj('Deployment', 'idle', undefined, { spec: { replicas: 0 } })],
+    }),
+    now,
+  );
+  const rows = children.map((c) => (c.type === 'workload' ? `${c.kind}/${c.name}:${c.pods.map((p) => p.name).join(',')}` : `pod/${c.name}`));
+  assert.deepEqual(rows, [
+    'Deployment/idle:',
+    'StatefulSet/db:db-0',
+    'DaemonSet/agent:agent-x',
+    'CronJob/nightly:nightly-1-abc',
+    'Job/once:once-abc',
+    'ReplicaSet/orphan-rs:orphan-rs-abc',
+    'pod/custom-abc',
+    'pod/lonely',
+  ]);
+  const cron = children[3] as WorkloadNode;
+  assert.equal(cron.description, '0 3 * * *');
+  const daemon = children[2] as WorkloadNode;
+  assert.equal(daemon.object, undefined, 'owner not cached yet still groups its pods');
+  assert.equal(daemon.description, '1 pod');
+});
+
+test('a failing pod makes its workload an error; GPUs add up in the namespace summary', () => {
+  const crash = sample('pod-crashloop');
+  crash.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'x', controller: true }];
+  const children = buildNamespaceChildren('c', 'samples', objects({ pods: [crash, sample('pod-gpu-too-big')], statefulSets: [obj('StatefulSet', 'db', undefined, { spec: { replicas: 1 }, status: { readyReplicas: 0 } })] }), now);
+  assert.equal((children[0] as WorkloadNode).health, 'error');
+  const gpuPod = children[1] as PodNode;
+  assert.equal(gpuPod.summary.gpus.total, 8);
+  assert.equal(namespaceSummary(children), '2 pods · 1 failing · 8 GPUs');
+});
+
+test('a completed job is succeeded', () => {
+  const job = sample('job-completed');
+  const [node] = buildNamespaceChildren('c', 'samples', objects({ jobs: [job] }), now) as WorkloadNode[];
+  assert.equal(node.kind, 'Job');
+  assert.equal(node.health, 'succeeded');
+  assert.match(node.description, /^complete/);
+});
+
+test('containers of a pod, init first', () => {
+  const pod = obj('Pod', 'p', undefined, {
+    spec: { initContainers: [{ name: 'setup' }], containers: [{ name: 'app' }] },
+    status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, state: { running: {} } }], initContainerStatuses: [{ name: 'setup', state: { terminated: { exitCode: 0, reason: 'Completed' } } }] },
+  });
+  const [node] = buildNamespaceChildren('c', 'samples', objects({ pods: [pod] }), now) as PodNode[];
+  const containers = buildContainerChildren(node);
+  assert.deepEqual(containers.map((c) => [c.name, c.init, c.text, c.health]), [
+    ['setup', true, 'Completed', 'succeeded'],
+    ['app', false, 'ready', 'ok'],
+  ]);
+  assert.notEqual(containers[0].id, containers[1].id);
+});
+
+test('ids are stable and unique across rebuilds', () => {
+  const build = () => buildNamespaceChildren('a/b', 'samples', objects({ pods: sampleItems('pods-web-running') }), now);
+  assert.deepEqual(build().map((n) => n.id), build().map((n) => n.id));
+  const ids = build().map((n) => n.id);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+test('only objects labelled managed-by tether are managed', () => {
+  assert.equal(isManagedByTether(obj('Pod', 'x')), false);
+  const mine = obj('Pod', 'y');
+  mine.metadata.labels = { 'app.kubernetes.io/managed-by': 'tether' };
+  assert.equal(isManagedByTether(mine), true);
+  mine.metadata.labels['app.kubernetes.io/managed-by'] = 'Helm';
+  assert.equal(isManagedByTether(mine), false);
+});
+
+test('error rows say what failed and offer the next step', () => {
+  const row = errorNode('root', { reason: 'Unreachable', what: 'List namespaces', why: 'the cluster did not answer', remedy: 'Check the VPN' }, 'dev');
+  assert.equal(row.label, 'List namespaces: the cluster did not answer');
+  assert.deepEqual(row.action, { kind: 'retry', context: 'dev' });
+  assert.equal(errorNode('root', { reason: 'UnknownContext', what: 'x', why: 'y', remedy: 'z' }).action?.kind, 'selectContext');
+});
