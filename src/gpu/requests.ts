@@ -1,0 +1,90 @@
+/**
+ * What a pod asks the scheduler for, computed the way the scheduler does it
+ * (k8s.io/component-helpers/resource PodRequests):
+ *
+ * - a limit without a request implies an equal request (API defaulting; for GPUs, which are
+ *   extended resources and cannot be overcommitted, it is the only way they are ever written);
+ * - regular containers and restartable ("sidecar") init containers add up;
+ * - an ordinary init container runs alone, next to the sidecars started before it, so init
+ *   containers count as a maximum, not a sum;
+ * - pod overhead (RuntimeClass) is added on top.
+ */
+import { parseQuantity } from './quantity';
+import type { ContainerShape, PodSpecShape, ResourceList } from './shapes';
+
+export type ResourceFilter = (resource: string) => boolean;
+
+const everything: ResourceFilter = () => true;
+
+/** Requests of one container, with limits standing in for missing requests. */
+export function containerRequests(container: ContainerShape, filter: ResourceFilter = everything): Map<string, number> {
+  const out = new Map<string, number>();
+  const requests = container.resources?.requests;
+  const limits = container.resources?.limits;
+  if (limits) {
+    for (const name in limits) {
+      if (filter(name) && (requests === undefined || requests[name] === undefined)) put(out, name, limits[name]);
+    }
+  }
+  if (requests) {
+    for (const name in requests) if (filter(name)) put(out, name, requests[name]);
+  }
+  return out;
+}
+
+function put(into: Map<string, number>, name: string, raw: ResourceList[string]): void {
+  const n = parseQuantity(raw);
+  if (n !== undefined && n > 0) into.set(name, n);
+}
+
+function addInto(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [name, n] of from) into.set(name, (into.get(name) ?? 0) + n);
+}
+
+function containersOf(value: unknown): ContainerShape[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((c): c is ContainerShape => c !== null && typeof c === 'object');
+}
+
+/** The pod's effective request per resource; resources with a zero request are left out. */
+export function podRequests(spec: PodSpecShape | undefined, filter: ResourceFilter = everything): Map<string, number> {
+  const total = new Map<string, number>();
+  if (!spec) return total;
+  for (const c of containersOf(spec.containers)) addInto(total, containerRequests(c, filter));
+
+  const sidecars = new Map<string, number>();
+  const initPeak = new Map<string, number>();
+  for (const c of containersOf(spec.initContainers)) {
+    const own = containerRequests(c, filter);
+    if (c.restartPolicy === 'Always') {
+      addInto(sidecars, own);
+      continue;
+    }
+    const during = new Map(sidecars);
+    addInto(during, own);
+    for (const [name, n] of during) initPeak.set(name, Math.max(initPeak.get(name) ?? 0, n));
+  }
+  addInto(total, sidecars);
+  for (const [name, n] of initPeak) total.set(name, Math.max(total.get(name) ?? 0, n));
+
+  if (spec.overhead && typeof spec.overhead === 'object') {
+    for (const name in spec.overhead) {
+      if (!filter(name)) continue;
+      const n = parseQuantity(spec.overhead[name]);
+      if (n !== undefined && n > 0) total.set(name, (total.get(name) ?? 0) + n);
+    }
+  }
+  return total;
+}
+
+/** A resource list as numbers, skipping values that do not parse. */
+export function resourceNumbers(list: ResourceList | undefined, filter: ResourceFilter = everything): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!list) return out;
+  for (const name in list) {
+    if (!filter(name)) continue;
+    const n = parseQuantity(list[name]);
+    if (n !== undefined) out.set(name, n);
+  }
+  return out;
+}
