@@ -1,0 +1,21 @@
+// Runs a short-lived command to completion, streaming or capturing its output; rejects with the
+// command line and its output tail when it fails.
+import { spawn } from 'node:child_process';
+
+export function run(cmd, args, { cwd, env, quiet = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const take = (stream, sink) => stream.on('data', (chunk) => {
+      output = (output + chunk).slice(-20000);
+      if (!quiet) sink.write(chunk);
+    });
+    take(child.stdout, process.stdout);
+    take(child.stderr, process.stderr);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd ?? process.cwd()}) failed with ${signal ?? `exit ${code}`}\n${output.slice(-4000)}`));
+    });
+  });
+}
