@@ -1,0 +1,30 @@
+/**
+ * Typed settings. Only what a user needs to set: where the kubeconfig is. A change reloads the
+ * Cluster view live; nothing needs a restart.
+ */
+import * as vscode from 'vscode';
+import { homedir } from 'node:os';
+
+export interface TetherSettings {
+  /** Kubeconfig file(s) to use instead of KUBECONFIG / ~/.kube/config; '' = default lookup. */
+  kubeconfig: string;
+}
+
+export function readSettings(): TetherSettings {
+  const c = vscode.workspace.getConfiguration('tether');
+  return { kubeconfig: c.get<string>('kubeconfig', '').trim() };
+}
+
+/** The environment kubeconfig loading sees: KUBECONFIG replaced by the setting when it is set. */
+export function kubeconfigEnv(settings: TetherSettings, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!settings.kubeconfig) return env;
+  const expanded = settings.kubeconfig.replace(/^~(?=$|[\\/])/, homedir());
+  return { ...env, KUBECONFIG: expanded };
+}
+
+/** Fires when a setting that changes cluster access changed. */
+export function onDidChangeKubeconfigSetting(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('tether.kubeconfig')) listener();
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The one error handler: every failure is logged (redacted) and shown once as a notification with
+ * the next step as a button. Cancellation stays quiet. Repeats of the same failure (a watch retrying
+ * with backoff) are logged but not shown again for a minute.
+ */
+import * as vscode from 'vscode';
+import { ExplainedError, isCancellation, type FailureReason } from '../kube/errors';
+import type { Logger } from '../kube/logger';
+import type { AccessCheck } from '../kube/role';
+import { redact } from '../kube/redact';
+import { roleYamlFor } from './commands/roleYaml';
+
+type Action = 'Retry' | 'Show Log' | 'Select Context' | 'Copy Role YAML' | 'Pick Kubeconfig File';
+
+const actionsFor: Partial<Record<FailureReason, Action[]>> = {
+  NoKubeconfig: ['Pick Kubeconfig File', 'Show Log'],
+  InvalidKubeconfig: ['Pick Kubeconfig File', 'Show Log'],
+  UnknownContext: ['Select Context', 'Show Log'],
+  CredentialsExpired: ['Retry', 'Select Context', 'Show Log'],
+  Unauthorized: ['Retry', 'Select Context', 'Show Log'],
+  ExecPluginMissing: ['Retry', 'Select Context', 'Show Log'],
+  ExecPluginFailed: ['Retry', 'Select Context', 'Show Log'],
+  Unreachable: ['Retry', 'Select Context', 'Show Log'],
+  TlsError: ['Retry', 'Select Context', 'Show Log'],
+  Timeout: ['Retry', 'Show Log'],
+  ServerError: ['Retry', 'Show Log'],
+  TooManyRequests: ['Retry', 'Show Log'],
+  Forbidden: ['Copy Role YAML', 'Show Log'],
+};
+
+const commandFor: Record<Exclude<Action, 'Copy Role YAML'>, string> = {
+  Retry: 'tether.retryConnection',
+  'Show Log': 'tether.showLog',
+  'Select Context': 'tether.selectContext',
+  'Pick Kubeconfig File': 'tether.pickKubeconfig',
+};
+
+export interface FailureHints {
+  /** Permissions the failed operation needs, for "Copy Role YAML" on a 403. */
+  needs?: AccessCheck[];
+}
+
+export class ErrorReporter {
+  private readonly shown = new Map<string, number>();
+
+  constructor(private readonly logger: Logger) {}
+
+  report(err: unknown, hints: FailureHints = {}): void {
+    if (isCancellation(err)) return;
+    const explained = err instanceof ExplainedError ? err : undefined;
+    const text = explained ? explained.message : err instanceof Error ? err.message : String(err);
+    this.logger.error(text);
+    if (!explained && err instanceof Error && err.stack) this.logger.debug(err.stack);
+
+    const key = explained ? `${explained.reason}:${explained.what}` : text;
+    const last = this.shown.get(key);
+    if (last !== undefined && Date.now() - last < 60_000) return;
+    this.shown.set(key, Date.now());
+
+    const actions = [...(explained ? (actionsFor[explained.reason] ?? ['Show Log']) : ['Show Log'])].filter(
+      (a) => a !== 'Copy Role YAML' || hints.needs?.length,
+    ) as Action[];
+    void vscode.window.showErrorMessage(redact(text), ...actions).then((choice) => this.act(choice, hints));
+  }
+
+  private async act(choice: Action | undefined, hints: FailureHints): Promise<void> {
+    if (!choice) return;
+    if (choice === 'Copy Role YAML') {
+      await vscode.env.clipboard.writeText(roleYamlFor(hints.needs ?? []));
+      void vscode.window.showInformationMessage('Role YAML copied. A cluster admin can apply it and bind it to your user.');
+      return;
+    }
+    await vscode.commands.executeCommand(commandFor[choice]);
+  }
+
+  /** Forget shown failures, e.g. after a successful retry, so the next failure is shown again. */
+  reset(): void {
+    this.shown.clear();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * ClusterNode -> vscode.TreeItem: labels, descriptions, theme icons and colours, tooltips and
+ * contextValues (which drive the context menus in package.json).
+ */
+import * as vscode from 'vscode';
+import type { Health } from './podSummary';
+import type { ClusterNode, ContainerNode, ContextNode, MessageNode, PodNode, WorkloadNode } from './clusterModel';
+import type { WorkloadKind } from './workloads';
+
+const healthIcons: Record<Health, [string, string]> = {
+  ok: ['pass', 'testing.iconPassed'],
+  progressing: ['sync', 'charts.blue'],
+  pending: ['clock', 'list.warningForeground'],
+  warning: ['warning', 'list.warningForeground'],
+  error: ['error', 'errorForeground'],
+  succeeded: ['check', 'descriptionForeground'],
+  terminating: ['trash', 'descriptionForeground'],
+};
+
+const kindIcons: Record<WorkloadKind, string> = {
+  Deployment: 'layers',
+  StatefulSet: 'database',
+  DaemonSet: 'server-process',
+  CronJob: 'watch',
+  Job: 'run-all',
+  ReplicaSet: 'copy',
+};
+
+const healthColor = (h: Health): vscode.ThemeColor => new vscode.ThemeColor(healthIcons[h][1]);
+
+function icon(name: string, health?: Health): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(name, health ? healthColor(health) : undefined);
+}
+
+function markdown(lines: string[]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(lines.join('\n\n'), true);
+  md.isTrusted = false;
+  return md;
+}
+
+const esc = (s: string): string => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+
+const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+const Expanded = vscode.TreeItemCollapsibleState.Expanded;
+const None = vscode.TreeItemCollapsibleState.None;
+
+function contextItem(n: ContextNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(n.context.name, n.selected ? Expanded : Collapsed);
+  item.iconPath = n.selected ? icon('cloud', 'ok') : icon('cloud');
+  item.description = n.selected ? `selected · ${n.context.server}` : n.context.server;
+  item.contextValue = n.selected ? 'tether.context.selected' : 'tether.context';
+  const lines = [
+    `**${esc(n.context.name)}**${n.selected ? ' (selected)' : ''}`,
+    `Cluster: ${esc(n.context.cluster)} · ${esc(n.context.server || 'no server')}`,
+    `User: ${esc(n.context.user)} · namespace: ${esc(n.context.namespace ?? 'default')}`,
+  ];
+  if (n.context.problem) lines.push(`$(warning) ${esc(n.context.problem)}`);
+  item.tooltip = markdown(lines);
+  return item;
+}
+
+function gpuText(n: PodNode): string | undefined {
+  const g = n.summary.gpus;
+  return g.total ? `${g.total} GPU${g.total === 1 ? '' : 's'}` : undefined;
+}
+
+function podItem(n: PodNode): vscode.TreeItem {
+  const s = n.summary;
+  const item = new vscode.TreeItem(n.name, Collapsed);
+  const [iconName] = healthIcons[s.health];
+  item.iconPath = icon(iconName, s.health);
+  const row = [s.reason ?? s.phase, `${s.ready}/${s.total}`];
+  if (s.restarts) row.push(`${s.restarts}↻`);
+  if (n.age) row.push(n.age);
+  const gpus = gpuText(n);
+  item.description = [gpus ? `⚡${gpus}` : undefined, ...row].filter(Boolean).join(' · ');
+  item.contextValue = n.managed ? 'tether.pod.managed' : 'tether.pod';
+  const lines = [
+    `**Pod ${esc(n.name)}** — ${esc(s.phase)}${s.reason ? ` · ${esc(s.reason)}` : ''}`,
+    `Ready ${s.ready}/${s.total} · restarts ${s.restarts}${n.age ? ` · age ${n.age}` : ''}`,
+  ];
+  if (s.message) lines.push(esc(s.message));
+  if (gpus) {
+    const detail = Object.entries(s.gpus.byResource).map(([r, c]) => `${esc(r)}: ${c}`).join(', ');
+    lines.push(`$(chip) Requests ${gpus} (${detail})`);
+  }
+  if (n.managed) lines.push('$(tag) Managed by Tether');
+  item.tooltip = markdown(lines);
+  return item;
+}
+
+function workloadItem(n: WorkloadNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(n.name, n.pods.length ? Collapsed : None);
+  item.iconPath = icon(kindIcons[n.kind], n.health === 'ok' || n.health === 'succeeded' ? undefined : n.health);
+  item.description = `${n.kind} · ${n.description}`;
+  const managed = n.object?.metadata.labels?.['app.kubernetes.io/managed-by'] === 'tether';
+  item.contextValue = `tether.${n.kind.toLowerCase()}${managed ? '.managed' : ''}`;
+  const failing = n.pods.filter((p) => p.summary.health === 'error');
+  const lines = [`**${n.kind} ${esc(n.name)}** — ${esc(n.description)}`, `${n.pods.length} pod${n.pods.length === 1 ? '' : 's'}`];
+  for (const p of failing.slice(0, 5)) lines.push(`$(error) ${esc(p.name)}: ${esc(p.summary.reason ?? p.summary.phase)}`);
+  item.tooltip = markdown(lines);
+  return item;
+}
+
+function containerItem(n: ContainerNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(n.name, None);
+  item.iconPath = icon(n.init ? 'debug-start' : 'package', n.health === 'ok' ? 'ok' : n.health);
+  item.description = `${n.init ? 'init · ' : ''}${n.text}`;
+  item.contextValue = 'tether.container';
+  item.tooltip = markdown([`**Container ${esc(n.name)}**${n.init ? ' (init)' : ''} — ${esc(n.text)}`, ...(n.message ? [esc(n.message)] : [])]);
+  return item;
+}
+
+function messageItem(n: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(n.label, None);
+  const icons: Record<MessageNode['severity'], vscode.ThemeIcon> = {
+    error: icon('error', 'error'),
+    warning: icon('warning', 'warning'),
+    info: new vscode.ThemeIcon('info'),
+    loading: new vscode.ThemeIcon('loading~spin'),
+  };
+  item.iconPath = icons[n.severity];
+  item.contextValue = `tether.message.${n.severity}`;
+  if (n.error) {
+    item.tooltip = markdown([`**${esc(n.error.what)}** failed`, `Why: ${esc(n.error.why)}`, `Next: ${esc(n.error.remedy)}`, n.action?.kind === 'retry' ? '_Click to retry._' : '']);
+  }
+  if (n.action?.kind === 'retry') item.command = { title: 'Retry', command: 'tether.retryConnection' };
+  if (n.action?.kind === 'selectContext') item.command = { title: 'Select Context', command: 'tether.selectContext', arguments: n.action.context ? [n.action.context] : [] };
+  if (n.action?.kind === 'filterNamespaces') item.command = { title: 'Filter Namespaces', command: 'tether.filterNamespaces' };
+  return item;
+}
+
+/** The TreeItem for a node; `namespaceDescription` is the summary of its watched contents, if any. */
+export function toTreeItem(n: ClusterNode, namespaceDescription?: string): vscode.TreeItem {
+  let item: vscode.TreeItem;
+  switch (n.type) {
+    case 'context':
+      item = contextItem(n);
+      break;
+    case 'namespace':
+      item = new vscode.TreeItem(n.name, Collapsed);
+      item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      item.description = namespaceDescription;
+      item.contextValue = 'tether.namespace';
+      break;
+    case 'workload':
+      item = workloadItem(n);
+      break;
+    case 'pod':
+      item = podItem(n);
+      break;
+    case 'container':
+      item = containerItem(n);
+      break;
+    case 'message':
+      item = messageItem(n);
+      break;
+  }
+  item.id = n.id;
+  return item;
+}
