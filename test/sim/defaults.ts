@@ -1,0 +1,144 @@
+/**
+ * Defaulting on create, as the API server's defaulters and admission do for the fields clients
+ * read back: pod phase/QoS, namespace phase, workload replicas and strategy, service cluster IPs,
+ * job selectors.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../../src/kube/types';
+
+type Dict = Record<string, unknown>;
+
+interface ResourceList {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+function qosClass(spec: Dict): string {
+  const containers = (spec.containers as { resources?: ResourceList }[] | undefined) ?? [];
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const r = c.resources ?? {};
+    const req = r.requests ?? {};
+    const lim = r.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const res of ['cpu', 'memory']) {
+      const request = req[res] ?? lim[res];
+      if (!lim[res] || request !== lim[res]) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function podSpecDefaults(spec: Dict): void {
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.serviceAccountName ??= 'default';
+  for (const c of (spec.containers as Dict[] | undefined) ?? []) {
+    c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+  }
+}
+
+export interface DefaultingContext {
+  allocateClusterIP(): string;
+}
+
+export function applyCreateDefaults(object: KubeObject, ctx: DefaultingContext): void {
+  const spec = (object.spec ?? undefined) as Dict | undefined;
+  switch (object.kind) {
+    case 'Namespace':
+      object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name };
+      object.spec = { finalizers: ['kubernetes'], ...(spec ?? {}) };
+      object.status = { phase: 'Active' };
+      break;
+    case 'Pod':
+      if (spec) {
+        podSpecDefaults(spec);
+        object.status = { phase: 'Pending', qosClass: qosClass(spec) };
+      }
+      break;
+    case 'Deployment':
+      if (spec) {
+        spec.replicas ??= 1;
+        spec.revisionHistoryLimit ??= 10;
+        spec.progressDeadlineSeconds ??= 600;
+        spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+      }
+      object.status ??= {};
+      break;
+    case 'ReplicaSet':
+    case 'StatefulSet':
+      if (spec) spec.replicas ??= 1;
+      object.status = { replicas: 0, ...(object.status as Dict | undefined) };
+      break;
+    case 'Job':
+      if (spec) {
+        spec.parallelism ??= 1;
+        spec.completions ??= 1;
+        spec.backoffLimit ??= 6;
+        spec.completionMode ??= 'NonIndexed';
+        spec.suspend ??= false;
+        if (!spec.selector) {
+          const uid = object.metadata.uid;
+          spec.selector = { matchLabels: { 'controller-uid': uid } };
+          const template = (spec.template ??= {}) as Dict;
+          const meta = (template.metadata ??= {}) as Dict;
+          meta.labels = { ...(meta.labels as Dict | undefined), 'controller-uid': uid, 'job-name': object.metadata.name };
+        }
+      }
+      object.status ??= {};
+      break;
+    case 'CronJob':
+      if (spec) {
+        spec.suspend ??= false;
+        spec.concurrencyPolicy ??= 'Allow';
+        spec.successfulJobsHistoryLimit ??= 3;
+        spec.failedJobsHistoryLimit ??= 1;
+      }
+      object.status ??= {};
+      break;
+    case 'Service':
+      if (spec) {
+        spec.type ??= 'ClusterIP';
+        if (spec.clusterIP !== 'None') {
+          spec.clusterIP ??= ctx.allocateClusterIP();
+          spec.clusterIPs ??= [spec.clusterIP];
+        }
+        spec.sessionAffinity ??= 'None';
+        for (const p of (spec.ports as Dict[] | undefined) ?? []) {
+          p.protocol ??= 'TCP';
+          p.targetPort ??= p.port;
+        }
+      }
+      object.status = { loadBalancer: {} };
+      break;
+    case 'Secret':
+      object.type ??= 'Opaque';
+      break;
+  }
+}
+
+/** A fresh uid, as the API server assigns on create. */
+export function newUid(): string {
+  return randomUUID();
+}
+
+const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The 5-character random suffix the API server appends to `generateName`. */
+export function randomSuffix(length = 5): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += nameAlphabet[Math.floor(Math.random() * nameAlphabet.length)];
+  return out;
+}
+
+/** RFC 3339 with second precision, as metadata timestamps are written. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,72 @@
+/**
+ * The resources the simulator serves: Tether's kind table plus what the API server needs to know
+ * about each (status subresource, graceful deletion), looked up by kind or by REST path segments.
+ */
+import { kinds, apiVersionOf, type KindInfo, type KindName } from '../../src/kube/kinds';
+
+export interface ResourceInfo extends KindInfo {
+  apiVersion: string;
+  /** Has a `/status` subresource: the main resource ignores status writes and vice versa. */
+  hasStatus: boolean;
+  /** Only created (never stored), like SelfSubjectAccessReview. */
+  virtual: boolean;
+  /** Short names for discovery. */
+  shortNames: string[];
+  verbs: string[];
+}
+
+const withStatus = new Set<string>([
+  'Namespace', 'Node', 'Pod', 'Service', 'ResourceQuota', 'Deployment', 'ReplicaSet', 'StatefulSet',
+  'DaemonSet', 'Job', 'CronJob', 'Ingress',
+]);
+
+const shortNames: Record<string, string[]> = {
+  Namespace: ['ns'], Node: ['no'], Pod: ['po'], Service: ['svc'], Endpoints: ['ep'], ConfigMap: ['cm'],
+  Event: ['ev'], ResourceQuota: ['quota'], ServiceAccount: ['sa'], Deployment: ['deploy'], ReplicaSet: ['rs'],
+  StatefulSet: ['sts'], DaemonSet: ['ds'], CronJob: ['cj'], Ingress: ['ing'],
+};
+
+const storedVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export class ResourceRegistry {
+  private readonly byKind = new Map<string, ResourceInfo>();
+  private readonly byPath = new Map<string, ResourceInfo>();
+
+  constructor() {
+    for (const name of Object.keys(kinds) as KindName[]) {
+      const k = kinds[name];
+      const virtual = name === 'SelfSubjectAccessReview';
+      const info: ResourceInfo = {
+        ...k,
+        apiVersion: apiVersionOf(k),
+        hasStatus: withStatus.has(name),
+        virtual,
+        shortNames: shortNames[name] ?? [],
+        verbs: virtual ? ['create'] : storedVerbs,
+      };
+      this.byKind.set(name, info);
+      this.byPath.set(`${k.group}/${k.version}/${k.plural}`, info);
+    }
+  }
+
+  all(): ResourceInfo[] {
+    return [...this.byKind.values()];
+  }
+
+  kind(kind: string): ResourceInfo {
+    const info = this.byKind.get(kind);
+    if (!info) throw new Error(`the simulator does not serve kind ${kind}`);
+    return info;
+  }
+
+  find(group: string, version: string, plural: string): ResourceInfo | undefined {
+    return this.byPath.get(`${group}/${version}/${plural}`);
+  }
+
+  /** group/version pairs, core first, in discovery order. */
+  groupVersions(): { group: string; version: string }[] {
+    const seen = new Map<string, { group: string; version: string }>();
+    for (const info of this.byKind.values()) seen.set(`${info.group}/${info.version}`, { group: info.group, version: info.version });
+    return [...seen.values()];
+  }
+}

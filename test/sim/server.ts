@@ -1,0 +1,225 @@
+/**
+ * `startSimulator()`: a local Kubernetes API server over real HTTPS on 127.0.0.1, with a generated
+ * CA, bearer-token users, a kubeconfig on disk, watch, controllers, a scheduler, a simulated
+ * kubelet and fault injection. `stop()` closes every socket, watch, timer and the runtime.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject } from '../../src/kube/types';
+import { DisposableStore } from '../../src/lifecycle';
+import { ResourceApi } from './api';
+import { AccessControl, type Denial, type SimUser } from './auth';
+import { ClusterView } from './cluster';
+import type { PodRuntime, SimCluster } from './contracts';
+import { startControllers, type ControllerTimings } from './controllers/index';
+import { applyCreateDefaults, newUid, timestamp } from './defaults';
+import { buildDiscovery } from './discovery';
+import { EventRecorder } from './events';
+import { Faults } from './faults';
+import { GarbageCollector } from './gc';
+import { contextName, writeKubeconfig } from './kubeconfig';
+import { MemoryRuntime } from './memory-runtime';
+import { ResourceRegistry } from './resources';
+import { handleRequest, type RestContext } from './rest';
+import { ObjectStore } from './store';
+import { generateServerCredentials } from './tls';
+import { handleUpgrade } from './upgrade';
+import { WatchHub } from './watch';
+
+export interface SimulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Where to write the kubeconfig; default a fresh temporary directory. */
+  kubeconfigPath?: string;
+  /** Cluster and context name in the kubeconfig (default "tether-sim"). */
+  clusterName?: string;
+  /** Run workload controllers, the scheduler and the simulated kubelet (default true). */
+  controllers?: boolean;
+  /** The pod runtime; default an in-memory one that keeps logs and runs nothing. */
+  runtime?: (cluster: SimCluster) => PodRuntime;
+  /** Watch events kept per resource before older resourceVersions answer 410 (default 5000). */
+  historySize?: number;
+  /** BOOKMARK interval for watches that ask for them (default 60 000 ms). */
+  bookmarkIntervalMs?: number;
+  /** More users besides "admin" (who may do everything); each gets a token and a context. */
+  users?: { name: string; denials?: Denial[] }[];
+  /** Controller, scheduler and kubelet delays (tests use tens of ms). */
+  timings?: Partial<ControllerTimings>;
+  /** Where the recorded API responses live (discovery, OpenAPI). */
+  samplesDir?: string;
+  log?: (message: string) => void;
+}
+
+export interface Simulator {
+  /** https://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  readonly kubeconfigPath: string;
+  /** Context name of the admin user (the kubeconfig's current context). */
+  readonly context: string;
+  /** The admin user's bearer token. */
+  readonly token: string;
+  readonly caPem: string;
+  readonly cluster: SimCluster;
+  readonly faults: Faults;
+  readonly api: ResourceApi;
+  readonly store: ObjectStore;
+  readonly access: AccessControl;
+  /** Token of a configured user. */
+  tokenOf(user: string): string;
+  /** Context name of a configured user. */
+  contextOf(user: string): string;
+  /** Stores objects as they are (uid, timestamps and defaults filled in), without validation: fast, for fixtures and benchmarks. */
+  seed(objects: KubeObject[]): KubeObject[];
+  /** Server-side apply as field manager "tether-sim" (forced), through the full API semantics. */
+  apply(object: KubeObject): KubeObject;
+  /** Number of open watch connections. */
+  readonly openWatches: number;
+  stop(): Promise<void>;
+}
+
+function moduleDir(): string {
+  return typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
+}
+
+function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const log = options.log ?? (() => {});
+  const clusterName = options.clusterName ?? 'tether-sim';
+  const samplesDir = options.samplesDir ?? resolve(moduleDir(), '..', '..', '..', 'shared', 'kube-api-samples');
+  const runControllers = options.controllers ?? true;
+  const owned = new DisposableStore();
+
+  const registry = new ResourceRegistry();
+  const store = owned.add(new ObjectStore(options.historySize ?? 5000));
+  const api = new ResourceApi(store, registry, { gracefulPods: runControllers });
+  const events = new EventRecorder(api);
+  const cluster = new ClusterView(store, api, events);
+  const users: SimUser[] = [{ name: 'admin', token: newToken() }, ...(options.users ?? []).map((u) => ({ name: u.name, token: newToken(), denials: u.denials }))];
+  const access = new AccessControl(users);
+  const watches = owned.add(new WatchHub(store, options.bookmarkIntervalMs ?? 60_000));
+  const runtime = owned.add((options.runtime ?? ((c) => new MemoryRuntime(c)))(cluster));
+  owned.add(new GarbageCollector(store, api, log));
+
+  api.create(registry.kind('Namespace'), undefined, { metadata: { name: 'default' } }, { fieldManager: 'kube-apiserver' });
+  api.create(registry.kind('Namespace'), undefined, { metadata: { name: 'kube-system' } }, { fieldManager: 'kube-apiserver' });
+  if (runControllers) owned.add(startControllers({ store, api, events, runtime, log, timings: options.timings }));
+
+  const credentials = generateServerCredentials();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer({ cert: credentials.certPem, key: credentials.keyPem });
+  let port = options.port ?? 0;
+
+  const faults = new Faults({
+    dropWatches: () => watches.dropAll(),
+    cutPortForwards: () => runtime.cutPortForwards(),
+    outage: async (ms) => {
+      log(`outage: going away for ${ms} ms`);
+      await closeServer();
+      await new Promise((r) => setTimeout(r, ms));
+      if (!stopped) await listen();
+    },
+  });
+  const ctx: RestContext = { api, store, registry, watches, access, discovery: buildDiscovery(registry, samplesDir, log), faults, runtime: () => runtime, log };
+
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req, res) => void handleRequest(ctx, req, res));
+  server.on('upgrade', (req, socket, head) => handleUpgrade(ctx, req, socket as Socket, head));
+  server.on('tlsClientError', () => {});
+
+  function listen(): Promise<void> {
+    return new Promise((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        const address = server.address();
+        if (address && typeof address === 'object') port = address.port;
+        resolveListen();
+      });
+    });
+  }
+
+  function closeServer(): Promise<void> {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    watches.dropAll();
+    runtime.cutPortForwards();
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    return closed;
+  }
+
+  await listen();
+  const url = `https://127.0.0.1:${port}`;
+  let tempDir: string | undefined;
+  let kubeconfigPath = options.kubeconfigPath;
+  if (!kubeconfigPath) {
+    tempDir = mkdtempSync(join(tmpdir(), 'tether-sim-'));
+    kubeconfigPath = join(tempDir, 'kubeconfig');
+  }
+  writeKubeconfig(kubeconfigPath, { server: url, caPem: credentials.caPem, clusterName, users });
+  log(`simulator listening on ${url}, kubeconfig ${kubeconfigPath}`);
+
+  let stopped = false;
+  const user = (name: string) => {
+    const found = users.find((u) => u.name === name);
+    if (!found) throw new Error(`no simulated user named ${name}; configure it in startSimulator({ users })`);
+    return found;
+  };
+
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    context: clusterName,
+    token: users[0].token,
+    caPem: credentials.caPem,
+    cluster,
+    faults,
+    api,
+    store,
+    access,
+    tokenOf: (name) => user(name).token,
+    contextOf: (name) => contextName(clusterName, user(name).name, name === users[0].name),
+    seed(objects) {
+      return objects.map((input) => {
+        const info = registry.kind(String(input.kind));
+        const object = structuredClone(input);
+        object.apiVersion = info.apiVersion;
+        object.metadata.uid ||= newUid();
+        object.metadata.creationTimestamp ??= timestamp();
+        if (object.spec !== undefined && info.kind !== 'Pod') (object.metadata as { generation?: number }).generation ??= 1;
+        if (object.status === undefined || info.kind === 'Service') {
+          const status = object.status;
+          applyCreateDefaults(object, { allocateClusterIP: () => '10.43.255.1' });
+          if (status !== undefined) object.status = status;
+        }
+        return store.put(info, object);
+      });
+    },
+    apply(object) {
+      const info = registry.kind(String(object.kind));
+      return api.patch(info, object.metadata.namespace, object.metadata.name, 'apply', object, { fieldManager: 'tether-sim', force: true }).object;
+    },
+    get openWatches() {
+      return watches.openWatches;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await closeServer();
+      owned.dispose();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}

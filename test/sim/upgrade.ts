@@ -1,0 +1,51 @@
+/**
+ * Connection upgrades: `pods/NAME/portforward` (WebSocket, v4.channel.k8s.io) goes to the pod
+ * runtime after authentication and authorization (`get` and `create` on pods/portforward), like
+ * the API server proxying to the kubelet. Anything else is refused with a Status.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { RestContext } from './rest';
+import { parseResourcePath } from './router';
+import { ApiError, failure, forbidden, unauthorized, type Status } from './status';
+
+const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+function refuse(socket: Socket, status: Status, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(status);
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status.code} ${reasons[status.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
+}
+
+export function handleUpgrade(ctx: RestContext, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  socket.on('error', () => socket.destroy());
+  try {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const user = ctx.access.authenticate(req.headers.authorization);
+    if (!user) throw unauthorized();
+    const injected = ctx.faults.takeServerError(url.pathname);
+    if (injected) throw injected;
+    const request = parseResourcePath(ctx.registry, url.pathname);
+    if (!request || request.info.kind !== 'Pod' || !request.name || request.subresource !== 'portforward') {
+      throw new ApiError(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    const { info, namespace, name } = request;
+    for (const verb of ['get', 'create']) {
+      if (!ctx.access.allowed(user, { verb, group: '', resource: 'pods', subresource: 'portforward', namespace, name })) {
+        throw forbidden({ user: user.name, verb, info, subresource: 'portforward', namespace, name });
+      }
+    }
+    const pod = ctx.api.get(info, namespace, name);
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (phase !== 'Running') {
+      throw new ApiError(failure(400, 'BadRequest', `unable to upgrade connection: pod ${name} is not running (phase ${phase ?? 'unknown'})`));
+    }
+    ctx.runtime().servePortForward({ namespace: namespace ?? '', pod, req, url }, socket, head);
+  } catch (err) {
+    if (err instanceof ApiError) refuse(socket, err.status, err.headers);
+    else {
+      ctx.log(`upgrade failed: ${String(err)}`);
+      refuse(socket, failure(500, 'InternalError', 'Internal error occurred while upgrading the connection'));
+    }
+  }
+}
