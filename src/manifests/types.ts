@@ -1,0 +1,93 @@
+/** Public data types of the manifest diagnostics engine. Plain data: the editor and the CLI share them. */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Position {
+  /** 0-based line. */
+  line: number;
+  /** 0-based UTF-16 column. */
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Replace [start, end) (UTF-16 offsets into the original text) with newText. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Diagnostic {
+  /** Rule id ("gpu-request-equals-limit", "schema-unknown-field", "yaml-syntax", ...). */
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Offsets into the file's text, [start, end). */
+  start: number;
+  end: number;
+  fixes?: Fix[];
+}
+
+/** Facts about a connected cluster for cluster-aware rules; plain data gathered by the caller. */
+export interface ClusterFacts {
+  nodes: NodeFacts[];
+}
+
+export interface NodeFacts {
+  name: string;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+  /** Allocatable resources as quantity strings, e.g. { "nvidia.com/gpu": "4" }. */
+  allocatable: Record<string, string>;
+}
+
+export interface LintOptions {
+  /** Target Kubernetes version "1.29"; defaults to the bundled schema's version. */
+  kubernetesVersion?: string;
+  /** Rule id -> severity override or "off". */
+  rules?: Record<string, Severity | 'off'>;
+  cluster?: ClusterFacts;
+  budget?: Partial<Budget>;
+}
+
+export interface Budget {
+  /** Largest file that is parsed at all. */
+  maxFileBytes: number;
+  /** Largest single document that is validated. */
+  maxDocumentBytes: number;
+  /** Most YAML nodes walked per document (aliases and merge keys included). */
+  maxNodes: number;
+  /** Deepest nesting walked. */
+  maxDepth: number;
+  /** Wall-clock time per file for parse + validation, in milliseconds. */
+  maxMillis: number;
+}
+
+export const DEFAULT_BUDGET: Budget = {
+  maxFileBytes: 4 * 1024 * 1024,
+  maxDocumentBytes: 1024 * 1024,
+  maxNodes: 200_000,
+  maxDepth: 64,
+  maxMillis: 1500,
+};
+
+/** What a rule or the schema validator reports, before severity settings and line mapping apply. */
+export interface Finding {
+  ruleId: string;
+  message: string;
+  start: number;
+  end: number;
+  /** Overrides the rule's default severity (e.g. an API version removed vs only deprecated). */
+  severity?: Severity;
+  fixes?: Fix[];
+}

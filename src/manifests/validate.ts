@@ -1,0 +1,180 @@
+import { LineIndex } from './lines';
+import { parseManifests, type ParsedDocument } from './parse';
+import { toResource, type Resource } from './resource';
+import { retirementOf } from './rules/apiVersions';
+import { CROSS_RULES, RESOURCE_RULES, ruleMeta } from './rules/index';
+import { parseVersion, type RuleContext } from './rules/rule';
+import { bundledSchema, type SchemaIndex } from './schema/index';
+import { closest } from './schema/suggest';
+import { SchemaValidator } from './schema/validator';
+import { findSuppressions, type Suppressions } from './suppress';
+import { DEFAULT_BUDGET, type Budget, type Diagnostic, type Finding, type LintOptions, type Severity } from './types';
+
+export interface LintFile {
+  path: string;
+  text: string;
+}
+
+/** One file parsed, schema-checked and run through the per-resource rules: cacheable per version. */
+export interface FileAnalysis {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  resources: Resource[];
+  /** Findings with the document they belong to (-1 for the whole file). */
+  findings: { finding: Finding; document: number }[];
+  suppressions: Suppressions;
+  documents: number;
+  millis: number;
+}
+
+export interface FileReport {
+  path: string;
+  diagnostics: Diagnostic[];
+  documents: number;
+  resources: number;
+  millis: number;
+}
+
+/**
+ * The manifest diagnostics engine. Pure and synchronous; never throws on input. The editor keeps
+ * one per settings change and calls analyze() per file, then report() with the workspace's
+ * analyses for cross-file rules; the CLI calls lint().
+ */
+export class ManifestLinter {
+  readonly budget: Budget;
+  private readonly ctx: RuleContext;
+  private readonly validator: SchemaValidator;
+
+  constructor(
+    private readonly options: LintOptions = {},
+    readonly schema: SchemaIndex = bundledSchema(),
+  ) {
+    this.budget = { ...DEFAULT_BUDGET, ...options.budget };
+    this.ctx = { version: parseVersion(options.kubernetesVersion ?? schema.version), cluster: options.cluster };
+    this.validator = new SchemaValidator(schema);
+  }
+
+  lint(files: readonly LintFile[]): FileReport[] {
+    const analyses = files.map((f) => this.analyze(f));
+    return this.report(analyses);
+  }
+
+  analyze(file: LintFile): FileAnalysis {
+    const started = performance.now();
+    const deadline = Date.now() + this.budget.maxMillis;
+    const lines = new LineIndex(file.text);
+    const findings: FileAnalysis['findings'] = [];
+    const resources: Resource[] = [];
+    const parsed = parseManifests(file.text, this.budget, deadline);
+    for (const f of parsed.findings) findings.push({ finding: f, document: documentAt(parsed.documents, f.start) });
+    for (const doc of parsed.documents) {
+      if (Date.now() > deadline) {
+        findings.push({ finding: { ruleId: 'skipped', message: `skipped: documents ${doc.index + 1}-${parsed.documents.length} not validated, over the time budget of ${this.budget.maxMillis} ms`, start: doc.start, end: doc.start }, document: doc.index });
+        break;
+      }
+      const out: Finding[] = [];
+      const resource = this.document(file.path, doc, out);
+      if (resource) resources.push(resource);
+      for (const finding of out) findings.push({ finding, document: doc.index });
+    }
+    return { path: file.path, text: file.text, lines, resources, findings, suppressions: findSuppressions(file.text), documents: parsed.documents.length, millis: performance.now() - started };
+  }
+
+  /** Runs the cross-file rules over the analyses and produces final, positioned diagnostics. */
+  report(analyses: readonly FileAnalysis[]): FileReport[] {
+    const cross = new Map<Resource, Finding[]>();
+    const all = analyses.flatMap((a) => a.resources);
+    for (const rule of CROSS_RULES) {
+      try {
+        rule.check(all, this.ctx, (r, f) => {
+          const list = cross.get(r) ?? [];
+          list.push(f);
+          cross.set(r, list);
+        });
+      } catch (err) {
+        const first = analyses[0];
+        if (first) first.findings.push({ finding: internalError(rule.meta[0].id, err), document: -1 });
+      }
+    }
+    return analyses.map((a) => {
+      const items = [...a.findings];
+      for (const r of a.resources) for (const f of cross.get(r) ?? []) items.push({ finding: f, document: r.document.index });
+      const diagnostics: Diagnostic[] = [];
+      for (const { finding, document } of items) {
+        const d = this.toDiagnostic(a, finding, document);
+        if (d) diagnostics.push(d);
+      }
+      diagnostics.sort((x, y) => x.start - y.start || x.end - y.end);
+      return { path: a.path, diagnostics, documents: a.documents, resources: a.resources.length, millis: a.millis };
+    });
+  }
+
+  private document(path: string, doc: ParsedDocument, out: Finding[]): Resource | undefined {
+    if (!doc.root || (doc.root.kind === 'scalar' && doc.root.value === null)) return undefined;
+    const resource = toResource(path, doc);
+    if (!resource) {
+      out.push({ ruleId: 'skipped', message: `skipped: document ${doc.index + 1} is not a Kubernetes resource (no apiVersion and kind)`, start: doc.root.start, end: doc.root.start });
+      return undefined;
+    }
+    const typeName = this.schema.typeForKind(resource.apiVersion, resource.kind);
+    if (typeName) {
+      this.guard('schema', out, () => this.validator.validate(resource.root, typeName, resource.kind, out));
+    } else {
+      this.unknownKind(resource, out);
+    }
+    for (const rule of RESOURCE_RULES) this.guard(rule.meta[0].id, out, () => rule.check(resource, this.ctx, out));
+    return resource;
+  }
+
+  private unknownKind(r: Resource, out: Finding[]): void {
+    const kindNode = r.root.pairs.find((p) => p.key.value === 'kind')?.value;
+    if (!kindNode) return;
+    const served = this.schema.apiVersionsOf(r.kind);
+    if (served.length > 0) {
+      // A retired apiVersion is reported by the api-version rules with its replacement.
+      if (retirementOf(r.apiVersion, r.kind)) return;
+      out.push({ ruleId: 'schema-unknown-kind', message: `${r.kind} is not served as ${r.apiVersion}; use ${served.join(' or ')}`, start: kindNode.start, end: kindNode.end });
+      return;
+    }
+    const kindsInVersion = Object.keys(this.schema.set.kinds).filter((k) => k.startsWith(`${r.apiVersion}/`) && k.lastIndexOf('/') === r.apiVersion.length).map((k) => k.slice(r.apiVersion.length + 1));
+    if (kindsInVersion.length === 0) return; // a custom resource or an API the schema does not cover
+    const s = closest(r.kind, kindsInVersion);
+    out.push({
+      ruleId: 'schema-unknown-kind',
+      message: `${r.apiVersion} has no kind "${r.kind}"${s ? `; did you mean "${s}"?` : ''}`,
+      start: kindNode.start,
+      end: kindNode.end,
+      fixes: s && kindNode.kind === 'scalar' && !kindNode.quoted ? [{ title: `Change kind to ${s}`, edits: [{ start: kindNode.start, end: kindNode.end, newText: s }] }] : undefined,
+    });
+  }
+
+  private guard(id: string, out: Finding[], run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      out.push(internalError(id, err));
+    }
+  }
+
+  private toDiagnostic(a: FileAnalysis, f: Finding, document: number): Diagnostic | undefined {
+    const meta = ruleMeta(f.ruleId);
+    const configured = this.options.rules?.[f.ruleId];
+    if (configured === 'off') return undefined;
+    const severity: Severity = configured ?? f.severity ?? meta?.severity ?? 'warning';
+    const range = a.lines.range(f.start, f.end);
+    if (a.suppressions.isSuppressed(f.ruleId, range.start.line, document)) return undefined;
+    const d: Diagnostic = { ruleId: f.ruleId, severity, message: f.message, range, start: f.start, end: f.end };
+    if (f.fixes?.length) d.fixes = f.fixes;
+    return d;
+  }
+}
+
+function documentAt(docs: readonly ParsedDocument[], offset: number): number {
+  for (const d of docs) if (offset >= d.start && offset <= d.end) return d.index;
+  return -1;
+}
+
+function internalError(id: string, err: unknown): Finding {
+  return { ruleId: 'skipped', message: `skipped: ${id} checks failed on this input (${err instanceof Error ? err.message : String(err)})`, start: 0, end: 0 };
+}
