@@ -1,0 +1,190 @@
+/**
+ * The kubelet's loop for one container of a process pod: build its environment, start it, record
+ * its state, restart it by the pod's restart policy with CrashLoopBackOff backoff, stop it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { posix } from 'node:path';
+import type { Disposable } from '../../../src/lifecycle';
+import type { KubeObject } from '../../../src/kube/types';
+import type { SimCluster } from '../contracts';
+import { ContainerProcess, type ExitInfo } from './containerProcess';
+import { ContainerConfigError, containerEnvironment, expandVars } from './environment';
+import type { ContainerRecord, TerminatedState } from './kubeletStatus';
+import type { LogStore } from './logStore';
+import type { NetnsReport } from './netnsProtocol';
+import { argvOf, scriptIndex, type ContainerSpec, type RestartPolicy } from './podSpec';
+import type { MountTable } from './volumes';
+
+export interface RestartBackoff {
+  baseMs: number;
+  maxMs: number;
+  /** A run that lasted this long resets the backoff. */
+  resetAfterMs: number;
+}
+
+/** What a container runner needs from its pod. */
+export interface ContainerHost {
+  cluster: SimCluster;
+  logs: LogStore;
+  backoff: RestartBackoff;
+  restartPolicy: RestartPolicy;
+  preloadPath: string;
+  dialSocket: string;
+  /** The pod as stored now (env fieldRefs read it). */
+  currentPod(): KubeObject;
+  /** "name_namespace(uid)", as kubelet messages name a pod. */
+  podRef: string;
+  event(type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** The record changed: write the pod status. */
+  changed(): void;
+  report(container: string, report: NetnsReport): void;
+  containerStopped(container: string): void;
+}
+
+export class ContainerRunner implements Disposable {
+  readonly record: ContainerRecord;
+  private process: ContainerProcess | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private backoffStep = 0;
+
+  constructor(
+    private readonly host: ContainerHost,
+    private readonly spec: ContainerSpec,
+    private readonly mounts: MountTable,
+  ) {
+    this.record = {
+      name: spec.name,
+      image: spec.image ?? '',
+      containerID: '',
+      state: { kind: 'waiting', reason: 'ContainerCreating' },
+      restartCount: 0,
+      ready: false,
+      final: false,
+    };
+  }
+
+  get pid(): number | undefined {
+    return this.process?.isRunning ? this.process.pid : undefined;
+  }
+
+  private get namespace(): string {
+    return this.host.currentPod().metadata.namespace ?? 'default';
+  }
+
+  run(): void {
+    if (this.stopped) return;
+    const pod = this.host.currentPod();
+    let env: Record<string, string>;
+    try {
+      env = containerEnvironment(this.host.cluster, pod, this.spec);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      this.record.state = { kind: 'waiting', reason: 'CreateContainerConfigError', message: err.message };
+      this.host.event('Warning', 'Failed', `Error: ${err.message}`);
+      this.host.changed();
+      this.timer = setTimeout(() => this.run(), this.host.backoff.baseMs);
+      return;
+    }
+    if (this.record.restartCount === 0 && !this.record.lastTerminated) {
+      this.host.event('Normal', 'Pulled', `Container image "${this.record.image}" already present on machine`);
+    }
+    this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
+    const process = this.launch(pod, env);
+    this.process = process;
+    this.record.containerID = `sim://${randomBytes(32).toString('hex')}`;
+    this.record.state = { kind: 'running', startedAt: process.startedAt };
+    this.record.ready = (this.spec.ports ?? []).length === 0;
+    this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
+    this.host.changed();
+    void process.exited.then((info) => this.exited(info));
+  }
+
+  private launch(pod: KubeObject, env: Record<string, string>): ContainerProcess {
+    const argv = argvOf(this.spec).map((arg) => expandVars(arg, env));
+    const script = scriptIndex(argv);
+    const workingDir = this.spec.workingDir ?? '/';
+    const args = argv.slice(1).map((arg, i) => (i + 1 === script ? this.mounts.hostPath(posix.resolve(workingDir, arg)) : arg));
+    const cwd = this.mounts.hostPath(workingDir);
+    mkdirSync(cwd, { recursive: true });
+    const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name);
+    const self: ContainerProcess = new ContainerProcess(
+      {
+        args,
+        cwd,
+        env,
+        preloadPath: this.host.preloadPath,
+        dialSocket: this.host.dialSocket,
+        namespace: this.namespace,
+        pod: pod.metadata.name,
+      },
+      log,
+      (report) => {
+        this.host.report(this.spec.name, report);
+        if (report.type === 'listen' && !this.record.ready && this.process === self) {
+          this.record.ready = true;
+          this.host.changed();
+        }
+      },
+    );
+    return self;
+  }
+
+  private exited(info: ExitInfo): void {
+    this.host.containerStopped(this.spec.name);
+    this.host.logs.current(this.namespace, this.host.currentPod().metadata.name, this.spec.name)?.end();
+    const terminated: TerminatedState = {
+      exitCode: info.exitCode,
+      reason: info.exitCode === 0 ? 'Completed' : info.error ? 'StartError' : 'Error',
+      ...(info.error ? { message: info.error } : {}),
+      ...(info.signal ? { signal: info.exitCode - 128 } : {}),
+      startedAt: info.startedAt,
+      finishedAt: info.finishedAt,
+      containerID: this.record.containerID,
+    };
+    this.record.ready = false;
+    const policy = this.host.restartPolicy;
+    const restart = !this.stopped && (policy === 'Always' || (policy === 'OnFailure' && info.exitCode !== 0));
+    if (!restart) {
+      this.record.state = { kind: 'terminated', ...terminated };
+      this.record.final = true;
+      this.host.changed();
+      return;
+    }
+    this.record.lastTerminated = terminated;
+    const ranMs = info.finishedAt.getTime() - info.startedAt.getTime();
+    if (ranMs >= this.host.backoff.resetAfterMs) this.backoffStep = 0;
+    const delay = Math.min(this.host.backoff.baseMs * 2 ** this.backoffStep, this.host.backoff.maxMs);
+    this.backoffStep++;
+    const seconds = Math.max(1, Math.round(delay / 1000));
+    this.record.state = {
+      kind: 'waiting',
+      reason: 'CrashLoopBackOff',
+      message: `back-off ${seconds}s restarting failed container=${this.spec.name} pod=${this.host.podRef}`,
+    };
+    this.host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.spec.name} in pod ${this.host.podRef}`);
+    this.host.changed();
+    this.timer = setTimeout(() => {
+      this.record.restartCount++;
+      this.run();
+    }, delay);
+  }
+
+  /** Stop for good: SIGTERM, SIGKILL after graceMs. Resolves when the process is gone. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const process = this.process;
+    if (process?.isRunning) {
+      this.host.event('Normal', 'Killing', `Stopping container ${this.spec.name}`);
+      await process.terminate(graceMs);
+    }
+  }
+
+  dispose(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.process?.dispose();
+  }
+}

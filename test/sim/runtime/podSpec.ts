@@ -1,0 +1,122 @@
+/**
+ * The parts of a Pod spec the process runtime reads, and the rule that decides which pods it runs:
+ * every container runs `node` on a script that lives in a volume mounted from a ConfigMap.
+ */
+import { posix } from 'node:path';
+import type { KubeObject } from '../../../src/kube/types';
+
+export interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    configMapKeyRef?: KeyRef;
+    secretKeyRef?: KeyRef;
+    fieldRef?: { fieldPath: string };
+  };
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+}
+
+export interface ContainerPort {
+  containerPort: number;
+  name?: string;
+  protocol?: string;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  ports?: ContainerPort[];
+  volumeMounts?: VolumeMount[];
+}
+
+export interface KeyToPath {
+  key: string;
+  path: string;
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; items?: KeyToPath[]; optional?: boolean };
+  secret?: { secretName: string; items?: KeyToPath[]; optional?: boolean };
+  emptyDir?: Record<string, unknown>;
+}
+
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
+
+export interface PodSpec {
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  volumes?: Volume[];
+  restartPolicy?: RestartPolicy;
+  terminationGracePeriodSeconds?: number;
+  nodeName?: string;
+  serviceAccountName?: string;
+}
+
+export function podSpecOf(pod: KubeObject): PodSpec {
+  const spec = pod.spec as PodSpec | undefined;
+  return spec && Array.isArray(spec.containers) ? spec : { containers: [] };
+}
+
+/** The container's argv as the image would run it: command then args. */
+export function argvOf(container: ContainerSpec): string[] {
+  return [...(container.command ?? []), ...(container.args ?? [])];
+}
+
+const nodeExecutables = new Set(['node', 'nodejs']);
+
+/** Index of the script argument in a `node [flags] script [args]` argv, or -1. */
+export function scriptIndex(argv: readonly string[]): number {
+  if (argv.length < 2 || !nodeExecutables.has(posix.basename(argv[0]))) return -1;
+  return argv.findIndex((arg, i) => i > 0 && !arg.startsWith('-'));
+}
+
+function isUnder(path: string, dir: string): boolean {
+  const rel = posix.relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !posix.isAbsolute(rel);
+}
+
+/** True when the container runs node on a file inside a ConfigMap volume mount. */
+export function runsNodeFromConfigMap(container: ContainerSpec, volumes: readonly Volume[]): boolean {
+  const argv = argvOf(container);
+  const index = scriptIndex(argv);
+  if (index < 0) return false;
+  const script = posix.resolve(container.workingDir ?? '/', argv[index]);
+  return (container.volumeMounts ?? []).some((mount) => {
+    const volume = volumes.find((v) => v.name === mount.name);
+    return volume?.configMap !== undefined && isUnder(script, posix.resolve(mount.mountPath));
+  });
+}
+
+/** The runtime claims a pod when all of its containers qualify and it has no init containers. */
+export function isProcessPod(pod: KubeObject): boolean {
+  const spec = podSpecOf(pod);
+  if (spec.containers.length === 0 || (spec.initContainers?.length ?? 0) > 0) return false;
+  return spec.containers.every((c) => runsNodeFromConfigMap(c, spec.volumes ?? []));
+}
+
+export function restartPolicyOf(spec: PodSpec): RestartPolicy {
+  return spec.restartPolicy ?? 'Always';
+}

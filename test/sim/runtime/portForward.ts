@@ -1,0 +1,193 @@
+/**
+ * pods/portforward over WebSocket (`v4.channel.k8s.io`): port i has data channel 2i and error
+ * channel 2i+1; each binary message starts with its channel byte; the first message on each
+ * channel carries the port (2 bytes, little-endian). Bytes flow to a TCP connection to the pod's
+ * port with backpressure both ways: the TCP socket pauses while too much is queued towards the
+ * WebSocket, and the WebSocket stops being read while a TCP write buffer is full.
+ */
+import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Disposable } from '../../../src/lifecycle';
+import type { SubresourceRequest } from '../contracts';
+import { connectionRefusedMessage, forwardFailedMessage, parsePortForward, portForwardProtocol, refuseUpgrade } from './portForwardRequest';
+
+export type PortTargetResolver = (namespace: string, pod: string, port: number) => { host: string; port: number } | undefined;
+
+export interface PortForwardLimits {
+  /** Pause the pod-side socket once this many bytes wait to go out on the WebSocket. */
+  highWaterMark: number;
+  /** Resume it once the backlog drains below this. */
+  lowWaterMark: number;
+}
+
+export const defaultPortForwardLimits: PortForwardLimits = { highWaterMark: 1024 * 1024, lowWaterMark: 256 * 1024 };
+
+export interface PortForwardStats {
+  open: number;
+  /** The largest backlog towards any client seen so far, in bytes. */
+  peakBufferedBytes: number;
+}
+
+function frame(channel: number, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(payload.length + 1);
+  out[0] = channel;
+  payload.copy(out, 1);
+  return out;
+}
+
+function portPrefix(channel: number, port: number): Buffer {
+  return Buffer.from([channel, port & 0xff, (port >> 8) & 0xff]);
+}
+
+/** One forwarded port inside a session. */
+interface PortStream {
+  port: number;
+  data: number;
+  error: number;
+  tcp?: Socket;
+  done: boolean;
+}
+
+class PortForwardSession {
+  private readonly streams: PortStream[];
+  private backlog = 0;
+  private readonly blockedWriters = new Set<Socket>();
+
+  constructor(
+    private readonly ws: WebSocket,
+    ports: number[],
+    private readonly uid: string,
+    private readonly limits: PortForwardLimits,
+    private readonly onBacklog: (bytes: number) => void,
+  ) {
+    this.streams = ports.map((port, i) => ({ port, data: 2 * i, error: 2 * i + 1, done: false }));
+    ws.on('message', (data, isBinary) => this.fromClient(data, isBinary));
+    ws.on('close', () => this.closeAll());
+    ws.on('error', () => ws.terminate());
+  }
+
+  start(resolve: (port: number) => { host: string; port: number } | undefined): void {
+    for (const stream of this.streams) {
+      this.ws.send(portPrefix(stream.data, stream.port));
+      this.ws.send(portPrefix(stream.error, stream.port));
+      const target = resolve(stream.port);
+      if (!target) this.fail(stream, connectionRefusedMessage(stream.port, this.uid));
+      else this.dial(stream, target);
+    }
+  }
+
+  private dial(stream: PortStream, target: { host: string; port: number }): void {
+    const tcp = connect({ host: target.host, port: target.port });
+    stream.tcp = tcp;
+    tcp.on('data', (chunk: Buffer) => this.toClient(stream, tcp, chunk));
+    tcp.on('drain', () => this.writerDrained(tcp));
+    tcp.once('error', (err: NodeJS.ErrnoException) => {
+      const refused = err.code === 'ECONNREFUSED';
+      this.fail(stream, refused ? connectionRefusedMessage(stream.port, this.uid) : forwardFailedMessage(stream.port, this.uid, err.message));
+    });
+    tcp.once('close', () => this.finish(stream));
+  }
+
+  private toClient(stream: PortStream, tcp: Socket, chunk: Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const size = chunk.length + 1;
+    this.backlog += size;
+    this.onBacklog(this.backlog + this.ws.bufferedAmount);
+    this.ws.send(frame(stream.data, chunk), () => {
+      this.backlog -= size;
+      if (this.backlog <= this.limits.lowWaterMark) for (const s of this.streams) s.tcp?.resume();
+    });
+    if (this.backlog > this.limits.highWaterMark) tcp.pause();
+  }
+
+  private fromClient(data: RawData, isBinary: boolean): void {
+    if (!isBinary) return;
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (buf.length < 2) return;
+    const stream = this.streams.find((s) => s.data === buf[0]);
+    const tcp = stream?.tcp;
+    if (!tcp || tcp.destroyed) return;
+    if (!tcp.write(buf.subarray(1)) && !this.blockedWriters.has(tcp)) {
+      this.blockedWriters.add(tcp);
+      this.ws.pause();
+    }
+  }
+
+  private writerDrained(tcp: Socket): void {
+    if (this.blockedWriters.delete(tcp) && this.blockedWriters.size === 0) this.ws.resume();
+  }
+
+  private fail(stream: PortStream, message: string): void {
+    if (stream.done) return;
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame(stream.error, Buffer.from(message)));
+    stream.tcp?.destroy();
+    this.finish(stream);
+  }
+
+  /** A port's connection ended; once every port is done the WebSocket closes, as the kubelet's does. */
+  private finish(stream: PortStream): void {
+    if (stream.tcp) this.writerDrained(stream.tcp);
+    if (stream.done) return;
+    stream.done = true;
+    if (this.streams.every((s) => s.done) && this.ws.readyState === this.ws.OPEN) this.ws.close(1000);
+  }
+
+  private closeAll(): void {
+    for (const stream of this.streams) {
+      stream.done = true;
+      stream.tcp?.destroy();
+    }
+  }
+
+  /** Cut abruptly, as when a proxy or the network drops the connection. */
+  cut(): void {
+    this.ws.terminate();
+    this.closeAll();
+  }
+}
+
+export class PortForwardServer implements Disposable {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (protocols) => (protocols.has(portForwardProtocol) ? portForwardProtocol : false),
+  });
+  private readonly sessions = new Set<PortForwardSession>();
+  private peak = 0;
+
+  constructor(
+    private readonly resolve: PortTargetResolver,
+    private readonly limits: PortForwardLimits = defaultPortForwardLimits,
+  ) {}
+
+  get stats(): PortForwardStats {
+    return { open: this.sessions.size, peakBufferedBytes: this.peak };
+  }
+
+  serve(request: SubresourceRequest, socket: Duplex, head: Buffer): void {
+    const parsed = parsePortForward(request.req, request.url);
+    if (!parsed.ok) return refuseUpgrade(socket, parsed.status);
+    const pod = request.pod;
+    this.wss.handleUpgrade(request.req, socket, head, (ws) => {
+      if (ws.protocol !== portForwardProtocol) return ws.terminate();
+      const session = new PortForwardSession(ws, parsed.ports, pod.metadata.uid, this.limits, (bytes) => {
+        this.peak = Math.max(this.peak, bytes);
+      });
+      this.sessions.add(session);
+      ws.once('close', () => this.sessions.delete(session));
+      session.start((port) => this.resolve(request.namespace, pod.metadata.name, port));
+    });
+  }
+
+  cutAll(): void {
+    for (const session of [...this.sessions]) session.cut();
+    this.sessions.clear();
+  }
+
+  dispose(): void {
+    this.cutAll();
+    this.wss.close();
+  }
+}
