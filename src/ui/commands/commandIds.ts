@@ -24,3 +24,19 @@ export type CommandHandlers = { [K in CommandId]: (...args: CommandArgs[K]) => u
 
 /** Commands that act on a tree item and make no sense from the palette. */
 export const treeItemCommands: readonly CommandId[] = ['tether.copyName', 'tether.describeResource', 'tether.showPodLogs', 'tether.deleteResource'];
+
+const every: Record<CommandId, true> = {
+  'tether.selectContext': true,
+  'tether.filterNamespaces': true,
+  'tether.refreshCluster': true,
+  'tether.retryConnection': true,
+  'tether.showLog': true,
+  'tether.pickKubeconfig': true,
+  'tether.copyName': true,
+  'tether.describeResource': true,
+  'tether.showPodLogs': true,
+  'tether.deleteResource': true,
+};
+
+/** Every command id, checked by the compiler to be complete. */
+export const commandIds = Object.keys(every) as CommandId[];
