@@ -21,9 +21,10 @@ const DEFAULT_SETTINGS = {
 /**
  * Starts code-server in `root` (a throwaway folder). `env` is added to the server's environment,
  * which the extension host inherits (e.g. KUBECONFIG). `settings` go into the user settings.
- * `vsix` is installed first when given. Resolves with {port, origin, stop} once it answers.
+ * `vsix` is installed first when given; `port` defaults to a free one. Resolves with
+ * {port, origin, stop, exited, output} once it answers.
  */
-export async function startCodeServer(teardown, { root, env = {}, settings = {}, vsix, echo = false, timeoutMs = 60000 }) {
+export async function startCodeServer(teardown, { root, env = {}, settings = {}, vsix, port: fixedPort, echo = false, timeoutMs = 60000 }) {
   const entry = await ensureCodeServer();
   const dirs = {
     userData: join(root, 'user-data'),
@@ -41,7 +42,7 @@ export async function startCodeServer(teardown, { root, env = {}, settings = {},
     await run(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { env: serverEnv, quiet: !echo });
   }
 
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const args = [entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'];
@@ -66,5 +67,5 @@ export async function startCodeServer(teardown, { root, env = {}, settings = {},
     if (Date.now() > deadline) throw new Error(`code-server did not answer within ${timeoutMs / 1000} s\n${output.join('\n')}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { port, origin, dirs, stop: proc.stop, output };
+  return { port, origin, dirs, stop: proc.stop, exited: proc.exited, output };
 }

@@ -2,13 +2,13 @@
 // (and optionally its extension-host tests), as VS Code's own browser integration tests do it.
 
 /**
- * `origin` like http://127.0.0.1:PORT; `folder`, `extensionDevelopmentPath`, `extensionTestsPath`
- * are absolute paths on the code-server machine.
+ * `origin` like http://127.0.0.1:PORT; `folder`, `extensionDevelopmentPath` (one path or several),
+ * `extensionTestsPath` are absolute paths on the code-server machine.
  */
 export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath }) {
   const remote = `vscode-remote://${new URL(origin).host}`;
   const payload = [];
-  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `${remote}${extensionDevelopmentPath}`]);
+  for (const path of [extensionDevelopmentPath ?? []].flat()) payload.push(['extensionDevelopmentPath', `${remote}${path}`]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', `${remote}${extensionTestsPath}`]);
   payload.push(['skipWelcome', 'true']);
   const params = new URLSearchParams();

@@ -1,0 +1,103 @@
+// `npm run bench:activation`: the first activate() of the production bundle (module load included)
+// in code-server's real extension host, next to a trivial extension bundled the same way, plus the
+// minified bundle size. The kubeconfig points at a listener that counts connections, so a cluster
+// call during activation shows up as clusterCalls > 0. Last line: one JSON object.
+// Goals: activateMs <= 100, bundleKB <= 1500, clusterCalls = 0.
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { REPO_ROOT } from './lib/repo.mjs';
+import { runScript } from './lib/teardown.mjs';
+import { tempDir } from './lib/temp-dir.mjs';
+import { run } from './lib/process-run.mjs';
+import { runInExtensionHost } from './lib/extension-host-run.mjs';
+import { startConnectionCounter } from './lib/connection-counter.mjs';
+
+const BASELINE_SOURCE = `import * as vscode from 'vscode';
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.commands.registerCommand('tetherBenchBaseline.hello', () => undefined));
+}
+export function deactivate(): void {}
+`;
+
+/** Builds `dir`'s src/extension.ts with the project's own production build (esbuild.mjs). */
+async function productionBuild(dir) {
+  await run(process.execPath, [join(REPO_ROOT, 'esbuild.mjs'), '--production'], { cwd: dir, quiet: true });
+  return join(dir, 'dist', 'extension.js');
+}
+
+/** A copy of Tether as it ships: package.json, assets, and a production bundle built from src/. */
+async function stageTether(dir) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(REPO_ROOT, 'package.json'), join(dir, 'package.json'));
+  for (const name of ['src', 'node_modules', 'tsconfig.json']) symlinkSync(join(REPO_ROOT, name), join(dir, name));
+  for (const name of ['media', 'schemas']) {
+    if (existsSync(join(REPO_ROOT, name))) cpSync(join(REPO_ROOT, name), join(dir, name), { recursive: true });
+  }
+  return productionBuild(dir);
+}
+
+async function stageBaseline(dir) {
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'src', 'extension.ts'), BASELINE_SOURCE);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'baseline', publisher: 'tether-bench', version: '0.0.0', engines: { vscode: '^1.100.0' },
+    main: './dist/extension.js', activationEvents: [],
+  }));
+  return productionBuild(dir);
+}
+
+const kb = (path) => Math.round((statSync(path).size / 1024) * 10) / 10;
+
+runScript(async (teardown) => {
+  const dir = tempDir(teardown, 'bench-activation');
+  const tether = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+  const tetherId = `${tether.publisher}.${tether.name}`;
+  const baselineId = 'tether-bench.baseline';
+  const [tetherBundle, baselineBundle] = await Promise.all([stageTether(join(dir, 'tether')), stageBaseline(join(dir, 'baseline'))]);
+  const entry = join(dir, 'bench', 'activation.js');
+  await build({
+    entryPoints: [join(REPO_ROOT, 'test', 'host', 'bench', 'activation.ts')], outfile: entry,
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning',
+  });
+
+  const counter = await startConnectionCounter(teardown);
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, [
+    'apiVersion: v1', 'kind: Config', 'current-context: bench',
+    'clusters:', '- name: bench', '  cluster:', `    server: https://127.0.0.1:${counter.port}`,
+    'users:', '- name: bench', '  user:', '    token: bench',
+    'contexts:', '- name: bench', '  context:', '    cluster: bench', '    user: bench', '',
+  ].join('\n'));
+  const workspace = join(dir, 'workspace');
+  mkdirSync(workspace);
+
+  // One fresh code-server per extension (it loads one extension under development), so both
+  // first activations happen under the same conditions.
+  const activate = async (id, extensionPath) => {
+    const resultsFile = join(dir, `${id}.json`);
+    const { code } = await runInExtensionHost(teardown, {
+      label: `bench-${id}`,
+      extensionPath,
+      testsPath: entry,
+      folder: workspace,
+      env: { KUBECONFIG: kubeconfig, TETHER_BENCH_EXTENSIONS: JSON.stringify([id]), TETHER_BENCH_RESULTS: resultsFile },
+    });
+    if (code !== 0 || !existsSync(resultsFile)) throw new Error(`the benchmark of ${id} did not complete in the extension host (exit ${code})`);
+    return JSON.parse(readFileSync(resultsFile, 'utf8'))[id];
+  };
+  const times = {
+    [baselineId]: await activate(baselineId, join(dir, 'baseline')),
+    [tetherId]: await activate(tetherId, join(dir, 'tether')),
+  };
+  const round = (ms) => Math.round(ms * 10) / 10;
+  const result = {
+    activateMs: round(times[tetherId]),
+    bundleKB: kb(tetherBundle),
+    clusterCalls: counter.connections,
+    baseline: { activateMs: round(times[baselineId]), bundleKB: kb(baselineBundle) },
+    goals: { activateMs: 100, bundleKB: 1500, clusterCalls: 0 },
+  };
+  console.log(JSON.stringify(result));
+  return 0;
+}, { timeoutMs: 5 * 60 * 1000 });

@@ -1,0 +1,25 @@
+/** Tether's commands from the command palette. */
+import type { Scenario } from './scenario';
+
+export const paletteScenarios: Scenario[] = [
+  {
+    name: 'Tether: Select Context lists the kubeconfig contexts',
+    async run({ workbench, cluster, screenshot }) {
+      await workbench.runCommand('Tether: Select Context');
+      await workbench.quickPickRows().filter({ hasText: cluster.context }).first().waitFor({ timeout: 15_000 });
+      await screenshot('select-context');
+      await workbench.closeQuickInput();
+    },
+  },
+  {
+    name: 'Tether: Refresh Cluster keeps the tree and shows no error',
+    async run({ workbench, cluster, page }) {
+      await workbench.runCommand('Tether: Refresh Cluster');
+      const view = workbench.viewPane('Cluster');
+      await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(500);
+      const errors = await workbench.notifications().filter({ has: page.locator('.codicon-error') }).allInnerTexts();
+      if (errors.length) throw new Error(`error notifications after refresh: ${errors.join(' | ')}`);
+    },
+  },
+];

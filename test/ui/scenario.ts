@@ -1,0 +1,19 @@
+/** What a UI scenario gets: the workbench, where screenshots go, and the cluster it runs against. */
+import type { Page } from 'playwright-core';
+import type { Workbench } from './workbench';
+
+export interface UiContext {
+  page: Page;
+  workbench: Workbench;
+  /** Saves a full-page screenshot as test-results/<name>.png; returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Saves the screenshot used by the README (docs/images/<name>.png). */
+  docsImage(name: string): Promise<string>;
+  /** The simulator's kubeconfig (for REST calls) and the context it sets current. */
+  cluster: { kubeconfig: string; context: string };
+}
+
+export interface Scenario {
+  name: string;
+  run(ctx: UiContext): Promise<void>;
+}
