@@ -1,5 +1,58 @@
+/**
+ * Composition root: builds the extension's services and registers its features, nothing else.
+ * Activation makes no cluster call: the kubeconfig and cluster modules load when the Cluster view
+ * first asks for its rows (or a command needs them).
+ * Lifetimes: extension -> explorer -> cluster access (clients, watch hub) -> session -> watches.
+ */
 import * as vscode from 'vscode';
+import { ClusterExplorer } from './ui/session/explorer';
+import { ClusterTreeProvider } from './ui/views/clusterTree';
+import { ClusterStatusBar } from './ui/statusBar';
+import { ErrorReporter } from './ui/errorReporter';
+import { redactingLogger } from './ui/log';
+import { kubeconfigEnv, onDidChangeKubeconfigSetting, readSettings } from './ui/config';
+import { registerCommands } from './ui/commands/registerCommands';
+import { clusterCommands } from './ui/commands/clusterCommands';
+import { resourceCommands } from './ui/commands/resourceCommands';
+import { DescribeDocuments, describeScheme } from './ui/documents/describeDocuments';
+import { PodLogDocuments, logsScheme } from './ui/documents/podLogDocuments';
+import type { TetherApi } from './ui/api';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export function activate(context: vscode.ExtensionContext): TetherApi {
+  const own = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const log = own(vscode.window.createOutputChannel('Tether', { log: true }));
+  const logger = redactingLogger(log);
+  const reporter = new ErrorReporter(logger);
+
+  const explorer = own(
+    new ClusterExplorer({
+      logger,
+      choices: context.workspaceState,
+      env: () => kubeconfigEnv(readSettings()),
+      openAccess: async (env, l) => (await import('./ui/session/kubeAccess')).KubeAccess.load(env, l),
+    }),
+  );
+  own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
+
+  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.report(failure.error, { needs: failure.needs })));
+  const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
+  tree.attach(view);
+  own(new ClusterStatusBar(explorer));
+
+  own(vscode.workspace.registerTextDocumentContentProvider(describeScheme, new DescribeDocuments(explorer, reporter)));
+  const logs = own(new PodLogDocuments(explorer, reporter));
+  own(vscode.workspace.registerTextDocumentContentProvider(logsScheme, logs));
+
+  own(registerCommands({ ...clusterCommands({ explorer, reporter, log }), ...resourceCommands(explorer) }, reporter));
+
+  return {
+    clusterTree: tree,
+    whenIdle: (timeoutMs) => explorer.whenIdle(timeoutMs),
+    selection: () => ({ context: explorer.selectedContext, namespaces: explorer.session?.namespaceFilter }),
+  };
+}
 
 export function deactivate(): void {}

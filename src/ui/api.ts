@@ -1,0 +1,18 @@
+/**
+ * What `activate` returns: a small surface for extension-host tests.
+ *
+ *   const api = vscode.extensions.getExtension<TetherApi>('tether-dev.tether')!.exports;
+ *   const roots = await api.clusterTree.getChildren();   // context rows
+ *   await api.whenIdle();                                  // watches synced, refreshes flushed
+ */
+import type * as vscode from 'vscode';
+import type { ClusterNode } from './views/clusterModel';
+
+export interface TetherApi {
+  /** The Cluster view's data provider; walk it with getChildren / getTreeItem. */
+  readonly clusterTree: vscode.TreeDataProvider<ClusterNode>;
+  /** Resolves when nothing is loading, no watch is on its first list and no refresh is pending. */
+  whenIdle(timeoutMs?: number): Promise<void>;
+  /** The selected context and namespace filter (undefined before the kubeconfig is read). */
+  selection(): { context?: string; namespaces?: readonly string[] };
+}

@@ -1,0 +1,41 @@
+/**
+ * Read-only YAML of one object, fetched fresh from the API server, on scheme `tether-describe`.
+ * Failures become a commented explanation in the document and a notification.
+ */
+import * as vscode from 'vscode';
+import { stringify } from 'yaml';
+import type { ExplainedError } from '../../kube/errors';
+import type { ClusterExplorer } from '../session/explorer';
+import type { ErrorReporter } from '../errorReporter';
+import { kindInfo, refFromUriParts, refLabel, refToUriParts, slimForDescribe, type ResourceRef } from './resourceRef';
+
+export const describeScheme = 'tether-describe';
+
+export function describeUri(ref: ResourceRef): vscode.Uri {
+  return vscode.Uri.from({ scheme: describeScheme, ...refToUriParts({ ...ref, container: undefined }, 'yaml') });
+}
+
+export class DescribeDocuments implements vscode.TextDocumentContentProvider {
+  constructor(
+    private readonly explorer: ClusterExplorer,
+    private readonly reporter: ErrorReporter,
+  ) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const ref = refFromUriParts(uri.path, uri.query);
+    if (!ref) return `# ${uri.toString()} does not name a Kubernetes object.\n`;
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      const client = (await this.explorer.kube()).client(ref.context);
+      const obj = await client.get<{ metadata?: { managedFields?: unknown; annotations?: Record<string, string> } }>(kindInfo(ref), ref.namespace, ref.name, abort.signal);
+      return stringify(slimForDescribe(obj), { lineWidth: 0 });
+    } catch (err) {
+      this.reporter.report(err);
+      const e = err as Partial<ExplainedError>;
+      return [`# Describe ${refLabel(ref)} failed`, `# Why: ${e.why ?? String(err)}`, ...(e.remedy ? [`# Next: ${e.remedy}`] : []), ''].join('\n');
+    } finally {
+      sub.dispose();
+    }
+  }
+}

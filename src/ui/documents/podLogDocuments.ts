@@ -1,0 +1,128 @@
+/**
+ * Live pod logs in a read-only document on scheme `tether-logs`: `pods/log?follow=true` streamed
+ * into the document, refreshed at most 4 times a second, capped to the last 2 MB. The stream stops
+ * when the last tab showing it closes (or the document is disposed).
+ */
+import * as vscode from 'vscode';
+import type { IncomingMessage } from 'node:http';
+import { DisposableStore } from '../../lifecycle';
+import { kinds, resourcePath } from '../../kube/kinds';
+import type { ClusterExplorer } from '../session/explorer';
+import type { ErrorReporter } from '../errorReporter';
+import { refFromUriParts, refLabel, refToUriParts, type ResourceRef } from './resourceRef';
+
+export const logsScheme = 'tether-logs';
+const maxChars = 2 * 1024 * 1024;
+const tailLines = 1000;
+
+export function logsUri(ref: ResourceRef): vscode.Uri {
+  return vscode.Uri.from({ scheme: logsScheme, ...refToUriParts(ref, 'log') });
+}
+
+class LogStream {
+  text = '';
+  private readonly abort = new AbortController();
+  private response?: IncomingMessage;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    readonly ref: ResourceRef,
+    private readonly changed: () => void,
+  ) {}
+
+  async start(explorer: ClusterExplorer, reporter: ErrorReporter): Promise<void> {
+    const ref = this.ref;
+    try {
+      const client = (await explorer.kube()).client(ref.context);
+      const res = await client.stream({
+        what: `Stream logs of ${refLabel(ref)}`,
+        path: `${resourcePath(kinds.Pod, ref.namespace, ref.name)}/log`,
+        query: { follow: true, tailLines, container: ref.container },
+        signal: this.abort.signal,
+      });
+      if (this.abort.signal.aborted) return void res.destroy();
+      this.response = res;
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => this.append(chunk));
+      res.on('end', () => this.append(`\n--- log stream ended (the container stopped or the API server closed it; reopen to follow again) ---\n`));
+      res.on('error', (err) => !this.abort.signal.aborted && this.append(`\n--- log stream failed: ${err.message} ---\n`));
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      reporter.report(err);
+      const e = err as { why?: string; remedy?: string };
+      this.append(`--- ${refLabel(ref)}: logs unavailable: ${e.why ?? String(err)}${e.remedy ? `. ${e.remedy}` : ''} ---\n`);
+    }
+  }
+
+  private append(chunk: string): void {
+    this.text += chunk;
+    if (this.text.length > maxChars) this.text = this.text.slice(this.text.length - maxChars);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.changed();
+    }, 250);
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    this.response?.destroy();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export class PodLogDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changes = this.store.add(new vscode.EventEmitter<vscode.Uri>());
+  readonly onDidChange = this.changes.event;
+  private readonly streams = new Map<string, LogStream>();
+
+  constructor(
+    private readonly explorer: ClusterExplorer,
+    private readonly reporter: ErrorReporter,
+  ) {
+    this.store.add(vscode.workspace.onDidCloseTextDocument((doc) => this.stop(doc.uri)));
+    this.store.add(
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.closed) {
+          const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+          if (uri?.scheme === logsScheme && !this.isOpenInTab(uri)) this.stop(uri);
+        }
+      }),
+    );
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const key = uri.toString();
+    let stream = this.streams.get(key);
+    if (!stream) {
+      const ref = refFromUriParts(uri.path, uri.query);
+      if (!ref) return `${key} does not name a pod.\n`;
+      stream = new LogStream(ref, () => this.changes.fire(uri));
+      this.streams.set(key, stream);
+      void stream.start(this.explorer, this.reporter);
+    }
+    return stream.text;
+  }
+
+  /** Open streams, for tests and the log. */
+  get activeStreams(): number {
+    return this.streams.size;
+  }
+
+  private isOpenInTab(uri: vscode.Uri): boolean {
+    return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+  }
+
+  private stop(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.streams.get(key)?.dispose();
+    this.streams.delete(key);
+  }
+
+  dispose(): void {
+    for (const s of this.streams.values()) s.dispose();
+    this.streams.clear();
+    this.store.dispose();
+  }
+}

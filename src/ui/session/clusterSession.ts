@@ -1,0 +1,158 @@
+/**
+ * Everything the Cluster view watches in the selected context. Watches exist only for what is on
+ * screen: the namespace list while the context is shown, and the workload kinds of each namespace
+ * that is expanded or picked in the namespace filter. Disposing the session stops them all.
+ * Pure: no vscode.
+ */
+import { DisposableStore, type Disposable } from '../../lifecycle';
+import type { AccessCheck } from '../../kube/role';
+import type { ExplainedError } from '../../kube/errors';
+import { kinds, type KindName } from '../../kube/kinds';
+import type { NamespaceObjects } from '../views/workloads';
+import { WatchedKind, type WatchSource } from './watchedKind';
+
+/** What changed, so the view can refresh just that node. */
+export type SessionChange = { scope: 'namespaces' } | { scope: 'namespace'; namespace: string };
+
+const namespaceKinds = {
+  pods: 'Pod',
+  replicaSets: 'ReplicaSet',
+  deployments: 'Deployment',
+  statefulSets: 'StatefulSet',
+  daemonSets: 'DaemonSet',
+  jobs: 'Job',
+  cronJobs: 'CronJob',
+} as const satisfies Record<keyof NamespaceObjects, KindName>;
+
+type NamespaceWatches = { [K in keyof NamespaceObjects]: WatchedKind };
+
+/** A watch that is failing, with the permission it needs (for "Copy Role YAML" on a 403). */
+export interface WatchFailure {
+  error: ExplainedError;
+  needs: AccessCheck[];
+}
+
+function needsOf(kind: KindName, namespace: string | undefined): AccessCheck[] {
+  const info = kinds[kind];
+  return (['list', 'watch'] as const).map((verb) => ({
+    verb,
+    resource: info.plural,
+    ...(info.group ? { group: info.group } : {}),
+    ...(namespace ? { namespace } : {}),
+  }));
+}
+
+export class ClusterSession implements Disposable {
+  private readonly store = new DisposableStore();
+  private namespaceList?: WatchedKind;
+  private readonly open = new Map<string, { watches: NamespaceWatches; dispose(): void }>();
+  private readonly expanded = new Set<string>();
+  private filter: readonly string[] | undefined;
+
+  constructor(
+    private readonly source: WatchSource,
+    readonly context: string,
+    readonly defaultNamespace: string,
+    filter: readonly string[] | undefined,
+    private readonly onChange: (change: SessionChange) => void,
+  ) {
+    this.filter = filter?.length ? [...filter] : undefined;
+    this.reconcile();
+  }
+
+  get namespaceFilter(): readonly string[] | undefined {
+    return this.filter;
+  }
+
+  /** Names known from the namespace watch (all of them, unfiltered), sorted. */
+  knownNamespaces(): string[] {
+    return [...(this.watchNamespaceList().items.values())].map((n) => n.metadata.name).sort();
+  }
+
+  /** The namespaces to show and why the list may be partial. */
+  visibleNamespaces(): { names: string[]; listing: boolean; failure?: WatchFailure } {
+    const list = this.watchNamespaceList();
+    const failure = list.error ? { error: list.error, needs: needsOf('Namespace', undefined) } : undefined;
+    if (this.filter) return { names: [...this.filter], listing: false, failure };
+    if (!list.hasSynced) {
+      // Without the right to list namespaces, the context's own namespace is still worth showing.
+      return { names: failure ? [this.defaultNamespace] : [], listing: list.isListing, failure };
+    }
+    return { names: this.knownNamespaces(), listing: false, failure };
+  }
+
+  setFilter(filter: readonly string[] | undefined): void {
+    this.filter = filter?.length ? [...filter] : undefined;
+    this.reconcile();
+    this.onChange({ scope: 'namespaces' });
+  }
+
+  setExpanded(namespace: string, expanded: boolean): void {
+    if (expanded === this.expanded.has(namespace)) return;
+    if (expanded) this.expanded.add(namespace);
+    else this.expanded.delete(namespace);
+    this.reconcile();
+  }
+
+  /** Cached objects of a namespace; opens its watches if the view asks before expansion events. */
+  namespaceObjects(namespace: string): { objects: NamespaceObjects; listing: boolean; failure?: WatchFailure } {
+    if (!this.open.has(namespace)) this.setExpanded(namespace, true);
+    const watches = this.open.get(namespace)!.watches;
+    const objects = {} as { [K in keyof NamespaceObjects]: NamespaceObjects[K] };
+    let listing = false;
+    let failure: WatchFailure | undefined;
+    for (const field of Object.keys(namespaceKinds) as Array<keyof NamespaceObjects>) {
+      const w = watches[field];
+      objects[field] = w.items;
+      listing ||= w.isListing;
+      if (!failure && w.error) failure = { error: w.error, needs: needsOf(namespaceKinds[field], namespace) };
+    }
+    return { objects, listing, failure };
+  }
+
+  /** Namespaces whose workloads are being watched. */
+  watchedNamespaces(): string[] {
+    return [...this.open.keys()].sort();
+  }
+
+  /** True when no watch is still on its first list. */
+  get isSettled(): boolean {
+    if (this.namespaceList?.isListing) return false;
+    for (const { watches } of this.open.values()) if (Object.values(watches).some((w) => w.isListing)) return false;
+    return true;
+  }
+
+  private watchNamespaceList(): WatchedKind {
+    this.namespaceList ??= this.store.add(
+      new WatchedKind(this.source, { context: this.context, kind: 'Namespace', namespace: '' }, () => this.onChange({ scope: 'namespaces' })),
+    );
+    return this.namespaceList;
+  }
+
+  private reconcile(): void {
+    if (this.store.isDisposed) return;
+    const wanted = new Set([...this.expanded, ...(this.filter ?? [])]);
+    for (const [ns, entry] of this.open) {
+      if (!wanted.has(ns)) {
+        entry.dispose();
+        this.open.delete(ns);
+      }
+    }
+    for (const ns of wanted) if (!this.open.has(ns)) this.open.set(ns, this.openNamespace(ns));
+  }
+
+  private openNamespace(namespace: string): { watches: NamespaceWatches; dispose(): void } {
+    const changed = () => this.onChange({ scope: 'namespace', namespace });
+    const watches = {} as NamespaceWatches;
+    for (const [field, kind] of Object.entries(namespaceKinds) as Array<[keyof NamespaceObjects, KindName]>) {
+      watches[field] = new WatchedKind(this.source, { context: this.context, kind, namespace }, changed);
+    }
+    return { watches, dispose: () => Object.values(watches).forEach((w) => w.dispose()) };
+  }
+
+  dispose(): void {
+    for (const entry of this.open.values()) entry.dispose();
+    this.open.clear();
+    this.store.dispose();
+  }
+}

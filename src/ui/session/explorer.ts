@@ -1,0 +1,200 @@
+/**
+ * The Cluster view's state, without VS Code: kubeconfig (loaded lazily, on first look), the
+ * selected context and its ClusterSession, the namespace filter per context, and coalesced change
+ * notifications. Lifetimes: explorer -> KubeAccess (clients, hub) -> session -> watches.
+ */
+import { DisposableStore, Emitter, type Disposable } from '../../lifecycle';
+import { ExplainedError } from '../../kube/errors';
+import type { LoadedKubeconfig } from '../../kube/config';
+import type { Logger } from '../../kube/logger';
+import { Coalescer } from '../../kube/coalesce';
+import type { KubeAccess } from './kubeAccess';
+import { ClusterSession, type SessionChange } from './clusterSession';
+
+export type ExplorerState =
+  | { phase: 'unloaded' }
+  | { phase: 'loading' }
+  | { phase: 'missing'; error: ExplainedError }
+  | { phase: 'invalid'; error: ExplainedError }
+  | { phase: 'loaded'; config: LoadedKubeconfig };
+
+export type ExplorerChange = { scope: 'all' } | { scope: 'context'; context: string } | { scope: 'namespace'; context: string; namespace: string };
+
+/** Where choices are remembered (a vscode.Memento satisfies it). */
+export interface ChoiceStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void> | Promise<void>;
+}
+
+export interface ExplorerOptions {
+  logger: Logger;
+  choices: ChoiceStore;
+  /** Environment for kubeconfig lookup (KUBECONFIG overridden by the tether.kubeconfig setting). */
+  env: () => NodeJS.ProcessEnv;
+  /** Loads cluster access; injected so the module is only loaded on first use. */
+  openAccess: (env: NodeJS.ProcessEnv, logger: Logger) => Promise<KubeAccess>;
+}
+
+const contextKey = 'tether.context';
+const filterKey = 'tether.namespaceFilter';
+
+export class ClusterExplorer implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changes = this.store.add(new Emitter<ExplorerChange>());
+  readonly onDidChange = this.changes.event;
+  private stateValue: ExplorerState = { phase: 'unloaded' };
+  private loading?: Promise<void>;
+  private access?: KubeAccess;
+  private sessionValue?: ClusterSession;
+  private pending: ExplorerChange[] = [];
+  private readonly coalescer = this.store.add(new Coalescer(() => this.flush(), 10));
+
+  constructor(private readonly options: ExplorerOptions) {}
+
+  get state(): ExplorerState {
+    return this.stateValue;
+  }
+
+  get session(): ClusterSession | undefined {
+    return this.sessionValue;
+  }
+
+  get selectedContext(): string | undefined {
+    return this.sessionValue?.context;
+  }
+
+  /** Cluster access for commands; loads the kubeconfig if nothing has yet. */
+  async kube(): Promise<KubeAccess> {
+    await this.load();
+    if (this.stateValue.phase === 'missing' || this.stateValue.phase === 'invalid') throw this.stateValue.error;
+    if (!this.access) throw new Error('cluster access is not loaded');
+    return this.access;
+  }
+
+  /** Loads the kubeconfig once; later calls wait for the same load. */
+  load(): Promise<void> {
+    this.loading ??= this.loadNow();
+    return this.loading;
+  }
+
+  /** Drops every watch and client, re-reads the kubeconfig, and starts over. */
+  async reload(): Promise<void> {
+    await this.loading?.catch(() => undefined);
+    this.stop();
+    this.loading = undefined;
+    this.stateValue = { phase: 'unloaded' };
+    this.emit({ scope: 'all' });
+    await this.load();
+  }
+
+  async selectContext(name: string): Promise<void> {
+    await this.load();
+    if (this.stateValue.phase !== 'loaded') return;
+    const config = this.stateValue.config;
+    if (!config.contexts.some((c) => c.name === name)) {
+      throw new ExplainedError({
+        reason: 'UnknownContext',
+        what: `Select context "${name}"`,
+        why: `no kubeconfig file (${config.files.join(', ') || 'none'}) defines it`,
+        remedy: 'Run Tether: Select Context and pick one that exists',
+      });
+    }
+    await this.options.choices.update(contextKey, name);
+    this.startSession(name);
+    this.emit({ scope: 'all' });
+  }
+
+  /** Namespaces to watch and show in the selected context; undefined or empty = all. */
+  async setNamespaceFilter(names: readonly string[] | undefined): Promise<void> {
+    const session = this.sessionValue;
+    if (!session) return;
+    const all = { ...(this.options.choices.get<Record<string, string[]>>(filterKey) ?? {}) };
+    if (names?.length) all[session.context] = [...names];
+    else delete all[session.context];
+    await this.options.choices.update(filterKey, all);
+    session.setFilter(names);
+  }
+
+  /** Resolves once nothing is loading, no watch is on its first list and no refresh is pending. */
+  async whenIdle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.loading?.catch(() => undefined);
+      const settled = (this.sessionValue?.isSettled ?? true) && this.pending.length === 0;
+      if (settled) return;
+      if (Date.now() > deadline) {
+        throw new Error(`the Cluster view was still loading after ${timeoutMs} ms (watches: ${this.sessionValue?.watchedNamespaces().join(', ') || 'none'})`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  private async loadNow(): Promise<void> {
+    this.stateValue = { phase: 'loading' };
+    try {
+      this.access = await this.options.openAccess(this.options.env(), this.options.logger);
+    } catch (err) {
+      const error = err instanceof ExplainedError ? err : new ExplainedError({ reason: 'InvalidKubeconfig', what: 'Read the kubeconfig', why: String(err), remedy: 'Check the file named by tether.kubeconfig or KUBECONFIG' }, { cause: err });
+      this.stateValue = error.reason === 'NoKubeconfig' ? { phase: 'missing', error } : { phase: 'invalid', error };
+      this.options.logger.warn(`[explorer] ${error.message}`);
+      this.emit({ scope: 'all' });
+      return;
+    }
+    const config = this.access.config;
+    this.stateValue = { phase: 'loaded', config };
+    this.options.logger.info(`[explorer] kubeconfig from ${config.files.join(', ')}: ${config.contexts.length} contexts`);
+    const remembered = this.options.choices.get<string>(contextKey);
+    const pick = [remembered, config.currentContext, config.contexts[0]?.name].find((n) => n && config.contexts.some((c) => c.name === n));
+    if (pick) this.startSession(pick);
+    this.emit({ scope: 'all' });
+  }
+
+  private startSession(context: string): void {
+    this.sessionValue?.dispose();
+    this.sessionValue = undefined;
+    const access = this.access;
+    if (!access) return;
+    const summary = this.stateValue.phase === 'loaded' ? this.stateValue.config.contexts.find((c) => c.name === context) : undefined;
+    const filter = this.options.choices.get<Record<string, string[]>>(filterKey)?.[context];
+    const onChange = (change: SessionChange) =>
+      this.emit(change.scope === 'namespace' ? { scope: 'namespace', context, namespace: change.namespace } : { scope: 'context', context });
+    this.sessionValue = new ClusterSession(access.hub, context, summary?.namespace ?? 'default', filter, onChange);
+    this.options.logger.info(`[explorer] watching context ${context}${filter ? ` (namespaces: ${filter.join(', ')})` : ''}`);
+  }
+
+  private emit(change: ExplorerChange): void {
+    this.pending.push(change);
+    this.coalescer.signal();
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (batch.some((c) => c.scope === 'all')) {
+      this.changes.fire({ scope: 'all' });
+      return;
+    }
+    const seen = new Set<string>();
+    const contexts = new Set(batch.filter((c) => c.scope === 'context').map((c) => c.context));
+    for (const c of batch) {
+      if (c.scope === 'namespace' && contexts.has(c.context)) continue; // the context refresh covers it
+      const key = JSON.stringify(c);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.changes.fire(c);
+    }
+  }
+
+  private stop(): void {
+    this.sessionValue?.dispose();
+    this.sessionValue = undefined;
+    this.access?.dispose();
+    this.access = undefined;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.store.dispose();
+  }
+}

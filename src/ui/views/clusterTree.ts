@@ -1,0 +1,151 @@
+/**
+ * The Cluster view's TreeDataProvider: asks the explorer for data, the model for nodes and the
+ * mapper for items. Refreshes are targeted: a change in one namespace re-renders that namespace.
+ * Namespace and context nodes are kept per id so VS Code can be told exactly which one changed.
+ */
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../lifecycle';
+import type { ClusterExplorer, ExplorerChange } from '../session/explorer';
+import type { WatchFailure } from '../session/clusterSession';
+import {
+  buildContainerChildren,
+  buildNamespaceChildren,
+  contextNode,
+  errorNode,
+  messageNode,
+  namespaceNode,
+  namespaceSummary,
+  type ClusterNode,
+  type ContextNode,
+  type NamespaceNode,
+  type PodNode,
+  type WorkloadNode,
+} from './clusterModel';
+import { toTreeItem } from './clusterItems';
+
+export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<ClusterNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private contexts = new Map<string, ContextNode>();
+  private namespaces = new Map<string, NamespaceNode>();
+  /** Built children per namespace, dropped when that namespace changes. */
+  private built = new Map<string, Array<WorkloadNode | PodNode>>();
+
+  /** `onFailure` hears about every failure shown as a row (for notifications and the log). */
+  constructor(
+    private readonly explorer: ClusterExplorer,
+    private readonly onFailure: (failure: WatchFailure) => void,
+  ) {
+    this.store.add(explorer.onDidChange((c) => this.refresh(c)));
+  }
+
+  /** Wires expansion to watches: a collapsed namespace stops being watched. */
+  attach(view: vscode.TreeView<ClusterNode>): void {
+    this.store.add(view.onDidExpandElement((e) => e.element.type === 'namespace' && this.explorer.session?.setExpanded(e.element.name, true)));
+    this.store.add(view.onDidCollapseElement((e) => e.element.type === 'namespace' && this.explorer.session?.setExpanded(e.element.name, false)));
+  }
+
+  getTreeItem(node: ClusterNode): vscode.TreeItem {
+    if (node.type !== 'namespace') return toTreeItem(node);
+    const watched = this.explorer.session?.watchedNamespaces().includes(node.name);
+    return toTreeItem(node, watched ? namespaceSummary(this.namespaceChildren(node)) : undefined);
+  }
+
+  async getChildren(node?: ClusterNode): Promise<ClusterNode[]> {
+    if (!node) return this.roots();
+    switch (node.type) {
+      case 'context':
+        return this.contextChildren(node);
+      case 'namespace': {
+        const session = this.explorer.session;
+        if (!session || session.context !== node.context) return [];
+        const { listing, failure } = session.namespaceObjects(node.name);
+        const children: ClusterNode[] = [...this.namespaceChildren(node)];
+        if (failure) {
+          children.unshift(errorNode(node.id, failure.error, node.context));
+          this.onFailure(failure);
+        }
+        else if (listing && children.length === 0) children.push(messageNode(node.id, 'loading', 'Loading workloads…'));
+        else if (children.length === 0) children.push(messageNode(node.id, 'info', 'No workloads'));
+        return children;
+      }
+      case 'workload':
+        return node.pods;
+      case 'pod':
+        return buildContainerChildren(node);
+      default:
+        return [];
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  private async roots(): Promise<ClusterNode[]> {
+    await this.explorer.load();
+    const state = this.explorer.state;
+    if (state.phase === 'missing') return [];
+    if (state.phase === 'invalid') {
+      this.onFailure({ error: state.error, needs: [] });
+      return [errorNode('root', state.error)];
+    }
+    if (state.phase !== 'loaded') return [messageNode('root', 'loading', 'Reading kubeconfig…')];
+    if (state.config.contexts.length === 0) {
+      return [messageNode('root', 'warning', `No contexts in ${state.config.files.join(', ')}`)];
+    }
+    const selected = this.explorer.selectedContext;
+    this.contexts = new Map(state.config.contexts.map((c) => [c.name, contextNode(c, c.name === selected)]));
+    return [...this.contexts.values()];
+  }
+
+  private contextChildren(node: ContextNode): ClusterNode[] {
+    const session = this.explorer.session;
+    if (!session || session.context !== node.context.name) {
+      return [messageNode(node.id, 'info', 'Not watched — click to select this context', { action: { kind: 'selectContext', context: node.context.name } })];
+    }
+    const { names, listing, failure } = session.visibleNamespaces();
+    const rows: ClusterNode[] = [];
+    if (failure) {
+      rows.push(errorNode(node.id, failure.error, node.context.name));
+      this.onFailure(failure);
+      rows.push(messageNode(node.id, 'info', 'Pick namespaces to show with Filter Namespaces', { action: { kind: 'filterNamespaces' } }));
+    }
+    if (listing) rows.push(messageNode(node.id, 'loading', 'Loading namespaces…'));
+    const next = new Map<string, NamespaceNode>();
+    for (const name of names) next.set(name, this.namespaces.get(name) ?? namespaceNode(node.context.name, name));
+    this.namespaces = next;
+    return [...rows, ...next.values()];
+  }
+
+  private namespaceChildren(node: NamespaceNode): Array<WorkloadNode | PodNode> {
+    let children = this.built.get(node.name);
+    const session = this.explorer.session;
+    if (!children && session) {
+      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, Date.now());
+      this.built.set(node.name, children);
+    }
+    return children ?? [];
+  }
+
+  private refresh(change: ExplorerChange): void {
+    if (change.scope === 'namespace') {
+      this.built.delete(change.namespace);
+      const ns = this.namespaces.get(change.namespace);
+      if (ns?.context === change.context) return this.changed.fire(ns);
+      return;
+    }
+    this.built.clear();
+    if (change.scope === 'context') {
+      const ctx = this.contexts.get(change.context);
+      if (ctx) return this.changed.fire(ctx);
+    }
+    this.namespaces.clear();
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
