@@ -9,7 +9,7 @@ import { REPO_ROOT } from './lib/repo.mjs';
 import { runScript } from './lib/teardown.mjs';
 import { tempDir } from './lib/temp-dir.mjs';
 import { ensureBuilt, OUTPUTS } from './lib/build.mjs';
-import { simulatorAvailable, startSimulator } from './lib/simulator.mjs';
+import { startSimulator } from './lib/simulator.mjs';
 import { runInExtensionHost } from './lib/extension-host-run.mjs';
 import { writeMalformedKubeconfig, writeUnreachableKubeconfig } from './lib/kubeconfig-fixtures.mjs';
 import { formatCounts, readCounts } from './lib/test-counts.mjs';
@@ -18,16 +18,13 @@ const WORKSPACE = join(REPO_ROOT, 'sample');
 
 const SCENARIOS = {
   async cluster(teardown, dir) {
-    if (!simulatorAvailable()) {
-      console.warn('WARNING: the simulator (test/sim/main.ts) is not there yet; running without a cluster');
-      return { KUBECONFIG: await writeUnreachableKubeconfig(dir) };
-    }
     const sim = await startSimulator(teardown, { kubeconfig: join(dir, 'sim.kubeconfig'), seed: 'demo' });
     const unreachable = await writeUnreachableKubeconfig(dir);
     return {
       KUBECONFIG: [sim.kubeconfig, unreachable].join(delimiter),
       TETHER_TEST_SIM_KUBECONFIG: sim.kubeconfig,
       TETHER_TEST_SIM_URL: sim.url,
+      TETHER_TEST_SIM_CONTEXT: sim.context,
     };
   },
   async 'bad-kubeconfig'(_teardown, dir) {

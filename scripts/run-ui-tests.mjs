@@ -2,10 +2,8 @@
 // development, the sample workspace, the simulator's demo cluster, headless Debian Chromium.
 // Screenshots go to test-results/ (and the README's to docs/images/).
 // Usage: node scripts/run-ui-tests.mjs [text that scenario names must contain]
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { register } from 'tsx/esm/api';
-import { parse } from 'yaml';
+import { tsImport } from 'tsx/esm/api';
 import { REPO_ROOT } from './lib/repo.mjs';
 import { runScript } from './lib/teardown.mjs';
 import { tempDir } from './lib/temp-dir.mjs';
@@ -17,24 +15,22 @@ import { formatCounts } from './lib/test-counts.mjs';
 runScript(async (teardown) => {
   const started = Date.now();
   await ensureBuilt();
-  const unregister = register();
-  teardown.add(() => unregister());
-  const { runScenarios } = await import('../test/ui/index.ts');
+  const { runScenarios } = await tsImport('../test/ui/index.ts', import.meta.url);
   const dir = tempDir(teardown, 'ui');
   const sim = await startSimulator(teardown, { kubeconfig: join(dir, 'sim.kubeconfig'), seed: 'demo' });
-  const context = parse(readFileSync(sim.kubeconfig, 'utf8'))['current-context'];
   const { page } = await openWorkbench(teardown, {
     label: 'ui-workbench',
     extensionPath: REPO_ROOT,
     folder: join(REPO_ROOT, 'sample'),
     env: { KUBECONFIG: sim.kubeconfig },
+    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
     viewport: { width: 1280, height: 800 },
   });
   const counts = await runScenarios({
     page,
     resultsDir: join(REPO_ROOT, 'test-results'),
     docsImagesDir: join(REPO_ROOT, 'docs', 'images'),
-    cluster: { kubeconfig: sim.kubeconfig, context },
+    cluster: { kubeconfig: sim.kubeconfig, context: sim.context },
     filter: process.argv[2],
   });
   console.log(`UI scenarios took ${((Date.now() - started) / 1000).toFixed(1)} s`);

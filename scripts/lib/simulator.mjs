@@ -1,5 +1,5 @@
 // The local Kubernetes API simulator as a child process (test/sim/main.ts): started with a seed,
-// ready once it prints its JSON line {"url", "kubeconfig"}, stopped by the Teardown.
+// ready once it prints its JSON line {"url", "kubeconfig", "context"}, stopped by the Teardown.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -12,7 +12,7 @@ export function simulatorAvailable() {
   return existsSync(SIMULATOR_MAIN);
 }
 
-/** Starts the simulator writing its kubeconfig to `kubeconfig`; resolves with {url, kubeconfig}. */
+/** Starts the simulator writing its kubeconfig to `kubeconfig`; resolves with {url, kubeconfig, context, stop}. */
 export function startSimulator(teardown, { kubeconfig, seed = 'demo', timeoutMs = 60000, echo = false }) {
   if (!simulatorAvailable()) throw new Error(`the Kubernetes API simulator is missing (${SIMULATOR_MAIN})`);
   const tsx = createRequire(join(REPO_ROOT, 'package.json')).resolve('tsx');
