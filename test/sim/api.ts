@@ -181,7 +181,7 @@ export class ResourceApi {
     }
     if (sameContent(existing, next)) return existing;
     if (options.dryRun) return next;
-    if (next.metadata.deletionTimestamp && (next.metadata as { finalizers?: string[] }).finalizers?.length === 0) {
+    if (next.metadata.deletionTimestamp && info.kind !== 'Pod' && info.kind !== 'Namespace' && ((next.metadata as { finalizers?: string[] }).finalizers ?? []).length === 0) {
       this.store.put(info, next);
       return this.store.remove(info, next.metadata.namespace, next.metadata.name) ?? next;
     }

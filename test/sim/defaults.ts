@@ -8,6 +8,12 @@ import type { KubeObject } from '../../src/kube/types';
 
 type Dict = Record<string, unknown>;
 
+/** An object as a client writes it: the server fills in uid, resourceVersion and timestamps. */
+export type ObjectInput = Omit<KubeObject, 'metadata'> & {
+  kind: string;
+  metadata: Partial<KubeObject['metadata']> & { name: string };
+};
+
 interface ResourceList {
   requests?: Record<string, string>;
   limits?: Record<string, string>;

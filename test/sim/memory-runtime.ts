@@ -117,7 +117,7 @@ export class MemoryRuntime implements PodRuntime {
       res.write(text);
       const follower: Follower = { key, res, timestamps };
       this.followers.add(follower);
-      request.req.on('close', () => this.followers.delete(follower));
+      res.on('close', () => this.followers.delete(follower));
     } catch (err) {
       writeError(res, err, () => {});
     }

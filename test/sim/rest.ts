@@ -166,7 +166,7 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
         allowBookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
         timeoutSeconds: intParam(url, 'timeoutSeconds'),
         forceExpired: ctx.faults.takeExpired(),
-      }, req, res);
+      }, res);
       return;
     case 'create': {
       const body = parseBody(await readBody(req), false);

@@ -1,6 +1,6 @@
 /** The demo cluster: nodes with GPUs, a small shop app and an ML namespace. */
-import type { KubeObject } from '../../src/kube/types';
+import type { ObjectInput } from './defaults';
 
-export function demoCluster(): KubeObject[] {
+export function demoCluster(): ObjectInput[] {
   return [];
 }

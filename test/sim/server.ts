@@ -17,7 +17,7 @@ import { AccessControl, type Denial, type SimUser } from './auth';
 import { ClusterView } from './cluster';
 import type { PodRuntime, SimCluster } from './contracts';
 import { startControllers, type ControllerTimings } from './controllers/index';
-import { applyCreateDefaults, newUid, timestamp } from './defaults';
+import { applyCreateDefaults, newUid, timestamp, type ObjectInput } from './defaults';
 import { buildDiscovery } from './discovery';
 import { EventRecorder } from './events';
 import { Faults } from './faults';
@@ -75,9 +75,9 @@ export interface Simulator {
   /** Context name of a configured user. */
   contextOf(user: string): string;
   /** Stores objects as they are (uid, timestamps and defaults filled in), without validation: fast, for fixtures and benchmarks. */
-  seed(objects: KubeObject[]): KubeObject[];
+  seed(objects: ObjectInput[]): KubeObject[];
   /** Server-side apply as field manager "tether-sim" (forced), through the full API semantics. */
-  apply(object: KubeObject): KubeObject;
+  apply(object: ObjectInput): KubeObject;
   /** Number of open watch connections. */
   readonly openWatches: number;
   stop(): Promise<void>;
@@ -194,7 +194,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     seed(objects) {
       return objects.map((input) => {
         const info = registry.kind(String(input.kind));
-        const object = structuredClone(input);
+        const object = structuredClone(input) as KubeObject;
         object.apiVersion = info.apiVersion;
         object.metadata.uid ||= newUid();
         object.metadata.creationTimestamp ??= timestamp();

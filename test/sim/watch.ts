@@ -4,7 +4,7 @@
  * is compacted), applies selectors to every event (an object leaving the selection is DELETED for
  * that watcher, one entering it is ADDED), sends BOOKMARKs when asked and ends at `timeoutSeconds`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Disposable } from '../../src/lifecycle';
 import type { KubeObject } from '../../src/kube/types';
 import type { ResourceInfo } from './resources';
@@ -102,11 +102,11 @@ export class WatchHub implements Disposable {
     return n;
   }
 
-  serve(request: WatchRequest, req: IncomingMessage, res: ServerResponse): void {
+  serve(request: WatchRequest, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
     const watcher = new Watcher(request, res, (w) => this.watchers.get(request.info.kind)?.delete(w));
-    req.on('close', () => watcher.close(false));
+    res.on('close', () => watcher.close(false));
     res.on('error', () => watcher.close(true));
     const rv = request.resourceVersion;
     if (request.forceExpired || (rv && rv !== '0' && this.store.eventsSince(request.info, Number(rv)) === 'expired')) {

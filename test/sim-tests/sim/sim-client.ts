@@ -29,7 +29,7 @@ export function call(sim: Simulator, method: string, path: string, options: Requ
       ca: sim.caPem,
       headers: {
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...(payload !== undefined ? { 'Content-Type': options.contentType ?? 'application/json' } : {}),
+        ...(payload !== undefined ? { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
         'User-Agent': 'sim-test/1.0',
       },
     }, (res) => {
