@@ -10,10 +10,12 @@ import { podFacts, type PodFacts } from './podFacts';
 import { resourceNumbers, type ResourceFilter } from './requests';
 import type { EventShape, NodeShape, PodShape, ResourceQuotaShape } from './shapes';
 import { podKeyOf } from './shapes';
-import type { GpuNamespaceRow, GpuNodeRow, GpuPodRow, GpuQuotaRow, GpuResourceSummary, GpuTable, GpuWaitingRow } from './table';
-import { capacityPhrases, placementObstacles, waitingReason, type PlacementNode } from './waitingReason';
-import { buildNodeRow, summarize } from './nodeRows';
+import type { GpuNamespaceRow, GpuNodeRow, GpuPodRow, GpuQuotaRow, GpuResourceSummary, GpuTable } from './table';
+import { buildNodeRow } from './nodeRows';
+import { PlacementGroups, type PlacementNode } from './placementGroups';
+import { ResourceTotals } from './resourceTotals';
 import { SchedulingEvents } from './schedulingEvents';
+import { WaitingRows } from './waitingRows';
 
 export interface GpuIndexOptions {
   /** Extended resources to count as GPUs besides nvidia.com/gpu, amd.com/gpu and MIG profiles. */
@@ -44,6 +46,10 @@ export class GpuIndex {
   private readonly pods = new Map<string, PodFacts>();
   private readonly quotas = new Map<string, QuotaEntry>();
   private readonly events = new SchedulingEvents();
+  private readonly groups = new PlacementGroups();
+  /** Pods bound to a node (holders) and pods without one (waiting), by "namespace/name". */
+  private readonly holderRows = new Map<string, GpuPodRow>();
+  private readonly waitingPods = new Map<string, PodFacts>();
 
   /** GPUs requested by unfinished pods bound to each node, and how many such pods. */
   private readonly bound = new Map<string, { requested: Map<string, number>; pods: number }>();
@@ -60,7 +66,8 @@ export class GpuIndex {
   private waitingDirty = true;
   /** Bumped on every node change: cached placement obstacles are valid within one epoch. */
   private nodeEpoch = 0;
-  private readonly obstacles = new Map<string, { epoch: number; facts: PodFacts; text: string[] }>();
+  private readonly totals = new ResourceTotals();
+  private readonly waitingRows = new WaitingRows();
   private last: GpuTable | undefined;
   private summaries = new Map<string, GpuResourceSummary>();
 
@@ -82,7 +89,7 @@ export class GpuIndex {
     const labels = { ...(node.metadata?.labels ?? {}) };
     const conditions = Array.isArray(node.status?.conditions) ? node.status.conditions : [];
     if (!this.nodes.has(name)) this.nodeOrder = undefined;
-    this.nodes.set(name, {
+    const entry: NodeEntry = {
       name,
       labels,
       model: gpuModel(labels),
@@ -90,15 +97,17 @@ export class GpuIndex {
       taints: schedulingTaints(node),
       ready: conditions.some((c) => c?.type === 'Ready' && c.status === 'True'),
       unschedulable: node.spec?.unschedulable === true,
-    });
+    };
+    this.nodes.set(name, entry);
+    this.groups.set(entry);
     this.nodeChanged(name);
   }
 
   deleteNode(node: NodeShape | string): void {
     const name = typeof node === 'string' ? node : node.metadata?.name;
     if (!name || !this.nodes.delete(name)) return;
+    this.groups.delete(name);
     this.nodeOrder = undefined;
-    this.nodeRows.delete(name);
     this.nodeChanged(name);
   }
 
@@ -120,7 +129,6 @@ export class GpuIndex {
       this.account(facts, +1);
     } else if (old) {
       this.pods.delete(key);
-      this.obstacles.delete(key);
     }
   }
 
@@ -130,7 +138,6 @@ export class GpuIndex {
     if (!old) return;
     this.account(old, -1);
     this.pods.delete(key);
-    this.obstacles.delete(key);
   }
 
   private account(facts: PodFacts, sign: 1 | -1): void {
@@ -154,8 +161,12 @@ export class GpuIndex {
       if (slot.pods === 0) this.bound.delete(row.node);
       this.dirtyNodes.add(row.node);
       this.holdersDirty = true;
+      if (sign > 0) this.holderRows.set(row.key, row);
+      else this.holderRows.delete(row.key);
     } else {
       ns.waiting += sign;
+      if (sign > 0) this.waitingPods.set(row.key, facts);
+      else this.waitingPods.delete(row.key);
     }
     this.dirtyNamespaces.add(row.namespace);
     this.waitingDirty = true;
@@ -218,14 +229,20 @@ export class GpuIndex {
     if (nodesChanged || !this.last) {
       for (const name of this.dirtyNodes) {
         const entry = this.nodes.get(name);
-        if (entry) this.nodeRows.set(name, buildNodeRow(entry, this.bound.get(name)));
+        const old = this.nodeRows.get(name);
+        const row = entry ? buildNodeRow(entry, this.bound.get(name)) : undefined;
+        if (row) this.nodeRows.set(name, row);
         else this.nodeRows.delete(name);
+        this.totals.replace(old, row);
       }
       this.dirtyNodes.clear();
       this.nodeOrder ??= [...this.nodes.keys()].sort();
       nodes = this.nodeOrder.map((name) => this.nodeRows.get(name) as GpuNodeRow);
-      resources = summarize(nodes);
-      this.summaries = new Map(resources.map((r) => [r.resource, r]));
+      const next = this.totals.summaries(() => this.nodeRows.values());
+      if (next !== resources) {
+        resources = next;
+        this.summaries = new Map(resources.map((r) => [r.resource, r]));
+      }
     }
 
     let namespaces = this.last?.namespaces ?? [];
@@ -238,15 +255,19 @@ export class GpuIndex {
 
     let holders = this.last?.holders ?? [];
     if (this.holdersDirty || !this.last) {
-      const rows: GpuPodRow[] = [];
-      for (const facts of this.pods.values()) if (facts.row.node) rows.push(facts.row);
-      holders = rows;
+      holders = [...this.holderRows.values()];
       this.holdersDirty = false;
     }
 
     let waiting = this.last?.waiting ?? [];
     if (this.waitingDirty || !this.last) {
-      waiting = this.waitingRows();
+      waiting = this.waitingRows.rows(this.waitingPods.values(), {
+        groups: () => this.groups.values(),
+        nodeEpoch: this.nodeEpoch,
+        summaries: this.summaries,
+        nodesKnown: this.nodes.size > 0,
+        schedulerFor: (key, uid) => this.events.latestFor(key, uid),
+      });
       this.waitingDirty = false;
     }
 
@@ -284,23 +305,6 @@ export class GpuIndex {
       holding: totals?.holding ?? 0,
       waiting: totals?.waiting ?? 0,
     });
-  }
-
-  private waitingRows(): GpuWaitingRow[] {
-    const out: GpuWaitingRow[] = [];
-    const nodesKnown = this.nodes.size > 0;
-    for (const [key, facts] of this.pods) {
-      if (facts.row.node) continue;
-      let cached = this.obstacles.get(key);
-      if (!cached || cached.epoch !== this.nodeEpoch || cached.facts !== facts) {
-        cached = { epoch: this.nodeEpoch, facts, text: placementObstacles(facts, this.nodes.values()) };
-        this.obstacles.set(key, cached);
-      }
-      const scheduler = this.events.latestFor(key, facts.row.uid) ?? facts.unschedulableMessage;
-      const capacity = capacityPhrases(facts, this.summaries, nodesKnown);
-      out.push({ ...facts.row, reason: waitingReason(capacity, cached.text, scheduler), scheduler });
-    }
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 

@@ -1,7 +1,7 @@
 /**
- * Node rows of the GPU table and the per-resource cluster summary built from them.
+ * Node rows of the GPU table.
  */
-import type { GpuNodeRow, GpuResourceSummary, GpuSlot } from './table';
+import type { GpuNodeRow, GpuSlot } from './table';
 import type { Taint } from './shapes';
 
 export interface NodeRowInput {
@@ -34,27 +34,4 @@ export function buildNodeRow(
     unschedulable: node.unschedulable,
     pods: bound?.pods ?? 0,
   };
-}
-
-/** Cluster totals per GPU resource, with the largest free slot and the largest node. */
-export function summarize(rows: readonly GpuNodeRow[]): GpuResourceSummary[] {
-  const acc = new Map<
-    string,
-    { allocatable: number; requested: number; free: number; nodes: number; largestAllocatable: number; largestFree?: { node: string; free: number } }
-  >();
-  for (const row of rows) {
-    for (const slot of row.slots) {
-      let a = acc.get(slot.resource);
-      if (!a) acc.set(slot.resource, (a = { allocatable: 0, requested: 0, free: 0, nodes: 0, largestAllocatable: 0 }));
-      a.allocatable += slot.allocatable;
-      a.requested += slot.requested;
-      a.free += slot.free;
-      if (slot.allocatable > 0) a.nodes++;
-      if (slot.allocatable > a.largestAllocatable) a.largestAllocatable = slot.allocatable;
-      if (slot.allocatable > 0 && (!a.largestFree || slot.free > a.largestFree.free)) a.largestFree = { node: row.name, free: slot.free };
-    }
-  }
-  return [...acc]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([resource, a]) => ({ resource, ...a }));
 }

@@ -9,6 +9,8 @@ import type { GpuOwner, GpuPodRow } from './table';
 export interface PodFacts {
   readonly row: GpuPodRow;
   readonly gpus: ReadonlyMap<string, number>;
+  /** What it asks for as one string ("nvidia.com/gpu=4"), for grouping pods with equal needs. */
+  readonly needs: string;
   readonly tolerations?: readonly Toleration[];
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly affinity?: NodeAffinity;
@@ -40,6 +42,7 @@ export function podFacts(pod: PodShape, isGpu: ResourceFilter): PodFacts | undef
   return {
     row,
     gpus,
+    needs: row.gpus.map((g) => `${g.resource}=${g.count}`).join(','),
     tolerations: Array.isArray(spec.tolerations) ? spec.tolerations : undefined,
     nodeSelector: spec.nodeSelector && typeof spec.nodeSelector === 'object' ? spec.nodeSelector : undefined,
     affinity: spec.affinity?.nodeAffinity,

@@ -19,42 +19,51 @@ const everything: ResourceFilter = () => true;
 /** Requests of one container, with limits standing in for missing requests. */
 export function containerRequests(container: ContainerShape, filter: ResourceFilter = everything): Map<string, number> {
   const out = new Map<string, number>();
+  addContainerRequests(out, container, filter);
+  return out;
+}
+
+/** Adds one container's requests into a running total (no intermediate map: this runs per pod). */
+function addContainerRequests(into: Map<string, number>, container: ContainerShape, filter: ResourceFilter): void {
   const requests = container.resources?.requests;
   const limits = container.resources?.limits;
   if (limits) {
     for (const name in limits) {
-      if (filter(name) && (requests === undefined || requests[name] === undefined)) put(out, name, limits[name]);
+      if (filter(name) && (requests === undefined || requests[name] === undefined)) add(into, name, limits[name]);
     }
   }
   if (requests) {
-    for (const name in requests) if (filter(name)) put(out, name, requests[name]);
+    for (const name in requests) if (filter(name)) add(into, name, requests[name]);
   }
-  return out;
 }
 
-function put(into: Map<string, number>, name: string, raw: ResourceList[string]): void {
+function add(into: Map<string, number>, name: string, raw: ResourceList[string]): void {
   const n = parseQuantity(raw);
-  if (n !== undefined && n > 0) into.set(name, n);
+  if (n !== undefined && n > 0) into.set(name, (into.get(name) ?? 0) + n);
 }
 
 function addInto(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
   for (const [name, n] of from) into.set(name, (into.get(name) ?? 0) + n);
 }
 
-function containersOf(value: unknown): ContainerShape[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter((c): c is ContainerShape => c !== null && typeof c === 'object');
+const none: readonly ContainerShape[] = [];
+
+/** The container list as given, or nothing when it is not a list; entries are checked by callers. */
+function containersOf(value: unknown): readonly (ContainerShape | null | undefined)[] {
+  return Array.isArray(value) ? value : none;
 }
 
 /** The pod's effective request per resource; resources with a zero request are left out. */
 export function podRequests(spec: PodSpecShape | undefined, filter: ResourceFilter = everything): Map<string, number> {
   const total = new Map<string, number>();
   if (!spec) return total;
-  for (const c of containersOf(spec.containers)) addInto(total, containerRequests(c, filter));
+  for (const c of containersOf(spec.containers)) if (c && typeof c === 'object') addContainerRequests(total, c, filter);
 
+  if (spec.initContainers === undefined) return withOverhead(total, spec, filter);
   const sidecars = new Map<string, number>();
   const initPeak = new Map<string, number>();
   for (const c of containersOf(spec.initContainers)) {
+    if (!c || typeof c !== 'object') continue;
     const own = containerRequests(c, filter);
     if (c.restartPolicy === 'Always') {
       addInto(sidecars, own);
@@ -66,13 +75,12 @@ export function podRequests(spec: PodSpecShape | undefined, filter: ResourceFilt
   }
   addInto(total, sidecars);
   for (const [name, n] of initPeak) total.set(name, Math.max(total.get(name) ?? 0, n));
+  return withOverhead(total, spec, filter);
+}
 
+function withOverhead(total: Map<string, number>, spec: PodSpecShape, filter: ResourceFilter): Map<string, number> {
   if (spec.overhead && typeof spec.overhead === 'object') {
-    for (const name in spec.overhead) {
-      if (!filter(name)) continue;
-      const n = parseQuantity(spec.overhead[name]);
-      if (n !== undefined && n > 0) total.set(name, (total.get(name) ?? 0) + n);
-    }
+    for (const name in spec.overhead) if (filter(name)) add(total, name, spec.overhead[name]);
   }
   return total;
 }

@@ -7,42 +7,38 @@
 import { formatTaint, nodeAffinityMismatch, nodeSelectorMismatch, untoleratedTaint } from './placement';
 import type { PodFacts } from './podFacts';
 import { nodesPhrase, plainSchedulerMessage } from './schedulerMessage';
-import type { Taint } from './shapes';
+import type { PlacementGroup } from './placementGroups';
 import type { GpuResourceSummary } from './table';
-
-/** The parts of a GPU node that placement looks at. */
-export interface PlacementNode {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
-  readonly allocatable: ReadonlyMap<string, number>;
-}
 
 /**
  * Obstacles on the nodes that offer at least one of the GPU resources the pod needs: taints it
  * does not tolerate (grouped by taint), and nodes its nodeSelector or required affinity rules out.
  * Independent of free capacity, so callers may cache it until a node changes.
  */
-export function placementObstacles(facts: PodFacts, nodes: Iterable<PlacementNode>): string[] {
+export function placementObstacles(facts: PodFacts, groups: Iterable<PlacementGroup>): string[] {
   const byTaint = new Map<string, number>();
   let unmatched = 0;
-  let example: string | undefined;
-  for (const node of nodes) {
+  let example: { node: string; why: string } | undefined;
+  const selective = facts.nodeSelector !== undefined || facts.affinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+  for (const group of groups) {
     let relevant = false;
-    for (const resource of facts.gpus.keys()) if (node.allocatable.has(resource)) relevant = true;
+    for (const resource of facts.gpus.keys()) if (group.resources.has(resource)) relevant = true;
     if (!relevant) continue;
-    const taint = untoleratedTaint(node.taints, facts.tolerations);
+    const taint = untoleratedTaint(group.taints, facts.tolerations);
     if (taint) {
       const text = formatTaint(taint);
-      byTaint.set(text, (byTaint.get(text) ?? 0) + 1);
+      byTaint.set(text, (byTaint.get(text) ?? 0) + group.nodes.size);
       continue;
     }
-    const mismatch =
-      nodeSelectorMismatch(node.labels, facts.nodeSelector) ??
-      nodeAffinityMismatch({ metadata: { name: node.name, labels: { ...node.labels } } }, facts.affinity);
-    if (mismatch) {
-      unmatched++;
-      example ??= `${node.name}: ${mismatch}`;
+    if (!selective) continue;
+    for (const node of group.nodes.values()) {
+      const mismatch =
+        nodeSelectorMismatch(node.labels, facts.nodeSelector) ??
+        nodeAffinityMismatch({ metadata: { name: node.name, labels: { ...node.labels } } }, facts.affinity);
+      if (mismatch) {
+        unmatched++;
+        if (!example || node.name < example.node) example = { node: node.name, why: mismatch };
+      }
     }
   }
   const out: string[] = [];
@@ -55,7 +51,7 @@ export function placementObstacles(facts: PodFacts, nodes: Iterable<PlacementNod
   }
   if (unmatched > 0) {
     out.push(
-      `${nodesPhrase(unmatched)} with its GPUs ${unmatched === 1 ? 'does' : 'do'} not match its nodeSelector or node affinity (${example})`,
+      `${nodesPhrase(unmatched)} with its GPUs ${unmatched === 1 ? 'does' : 'do'} not match its nodeSelector or node affinity (${example?.node}: ${example?.why})`,
     );
   }
   return out;
