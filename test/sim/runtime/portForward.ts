@@ -27,6 +27,14 @@ export interface PortForwardStats {
   open: number;
   /** The largest backlog towards any client seen so far, in bytes. */
   peakBufferedBytes: number;
+  /** The largest write buffer towards any pod port seen so far, in bytes. */
+  peakPodBufferedBytes: number;
+}
+
+/** High-water marks seen by every session of one server. */
+interface Peaks {
+  toClient: number;
+  toPod: number;
 }
 
 function frame(channel: number, payload: Buffer): Buffer {
@@ -59,7 +67,7 @@ class PortForwardSession {
     ports: number[],
     private readonly uid: string,
     private readonly limits: PortForwardLimits,
-    private readonly onBacklog: (bytes: number) => void,
+    private readonly peaks: Peaks,
   ) {
     this.streams = ports.map((port, i) => ({ port, data: 2 * i, error: 2 * i + 1, done: false }));
     ws.on('message', (data, isBinary) => this.fromClient(data, isBinary));
@@ -93,7 +101,7 @@ class PortForwardSession {
     if (this.ws.readyState !== this.ws.OPEN) return;
     const size = chunk.length + 1;
     this.backlog += size;
-    this.onBacklog(this.backlog + this.ws.bufferedAmount);
+    this.peaks.toClient = Math.max(this.peaks.toClient, this.backlog);
     this.ws.send(frame(stream.data, chunk), () => {
       this.backlog -= size;
       if (this.backlog <= this.limits.lowWaterMark) for (const s of this.streams) s.tcp?.resume();
@@ -108,7 +116,9 @@ class PortForwardSession {
     const stream = this.streams.find((s) => s.data === buf[0]);
     const tcp = stream?.tcp;
     if (!tcp || tcp.destroyed) return;
-    if (!tcp.write(buf.subarray(1)) && !this.blockedWriters.has(tcp)) {
+    const flushed = tcp.write(buf.subarray(1));
+    this.peaks.toPod = Math.max(this.peaks.toPod, tcp.writableLength);
+    if (!flushed && !this.blockedWriters.has(tcp)) {
       this.blockedWriters.add(tcp);
       this.ws.pause();
     }
@@ -155,7 +165,7 @@ export class PortForwardServer implements Disposable {
     handleProtocols: (protocols) => (protocols.has(portForwardProtocol) ? portForwardProtocol : false),
   });
   private readonly sessions = new Set<PortForwardSession>();
-  private peak = 0;
+  private readonly peaks: Peaks = { toClient: 0, toPod: 0 };
 
   constructor(
     private readonly resolve: PortTargetResolver,
@@ -163,7 +173,7 @@ export class PortForwardServer implements Disposable {
   ) {}
 
   get stats(): PortForwardStats {
-    return { open: this.sessions.size, peakBufferedBytes: this.peak };
+    return { open: this.sessions.size, peakBufferedBytes: this.peaks.toClient, peakPodBufferedBytes: this.peaks.toPod };
   }
 
   serve(request: SubresourceRequest, socket: Duplex, head: Buffer): void {
@@ -172,9 +182,7 @@ export class PortForwardServer implements Disposable {
     const pod = request.pod;
     this.wss.handleUpgrade(request.req, socket, head, (ws) => {
       if (ws.protocol !== portForwardProtocol) return ws.terminate();
-      const session = new PortForwardSession(ws, parsed.ports, pod.metadata.uid, this.limits, (bytes) => {
-        this.peak = Math.max(this.peak, bytes);
-      });
+      const session = new PortForwardSession(ws, parsed.ports, pod.metadata.uid, this.limits, this.peaks);
       this.sessions.add(session);
       ws.once('close', () => this.sessions.delete(session));
       session.start((port) => this.resolve(request.namespace, pod.metadata.name, port));
