@@ -8,7 +8,8 @@ import { ExplainedError } from '../../kube/errors';
 import type { LoadedKubeconfig } from '../../kube/config';
 import type { Logger } from '../../kube/logger';
 import { Coalescer } from '../../kube/coalesce';
-import type { KubeAccess } from './kubeAccess';
+import type { KubeClient } from '../../kube/api';
+import type { WatchSource } from './watchedKind';
 import { ClusterSession, type SessionChange } from './clusterSession';
 
 export type ExplorerState =
@@ -17,6 +18,13 @@ export type ExplorerState =
   | { phase: 'missing'; error: ExplainedError }
   | { phase: 'invalid'; error: ExplainedError }
   | { phase: 'loaded'; config: LoadedKubeconfig };
+
+/** Cluster access as the explorer needs it; KubeAccess is the real one. */
+export interface ClusterAccess extends Disposable {
+  readonly config: LoadedKubeconfig;
+  readonly hub: WatchSource;
+  client(context: string): KubeClient;
+}
 
 export type ExplorerChange = { scope: 'all' } | { scope: 'context'; context: string } | { scope: 'namespace'; context: string; namespace: string };
 
@@ -32,7 +40,7 @@ export interface ExplorerOptions {
   /** Environment for kubeconfig lookup (KUBECONFIG overridden by the tether.kubeconfig setting). */
   env: () => NodeJS.ProcessEnv;
   /** Loads cluster access; injected so the module is only loaded on first use. */
-  openAccess: (env: NodeJS.ProcessEnv, logger: Logger) => Promise<KubeAccess>;
+  openAccess: (env: NodeJS.ProcessEnv, logger: Logger) => Promise<ClusterAccess>;
 }
 
 const contextKey = 'tether.context';
@@ -44,7 +52,7 @@ export class ClusterExplorer implements Disposable {
   readonly onDidChange = this.changes.event;
   private stateValue: ExplorerState = { phase: 'unloaded' };
   private loading?: Promise<void>;
-  private access?: KubeAccess;
+  private access?: ClusterAccess;
   private sessionValue?: ClusterSession;
   private pending: ExplorerChange[] = [];
   private readonly coalescer = this.store.add(new Coalescer(() => this.flush(), 10));
@@ -64,7 +72,7 @@ export class ClusterExplorer implements Disposable {
   }
 
   /** Cluster access for commands; loads the kubeconfig if nothing has yet. */
-  async kube(): Promise<KubeAccess> {
+  async kube(): Promise<ClusterAccess> {
     await this.load();
     if (this.stateValue.phase === 'missing' || this.stateValue.phase === 'invalid') throw this.stateValue.error;
     if (!this.access) throw new Error('cluster access is not loaded');

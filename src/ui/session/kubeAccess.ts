@@ -3,13 +3,13 @@
  * one KubeClient per context, and the WatchHub that shares watches between views. Owns all of
  * them; a kubeconfig reload disposes this and builds a new one.
  */
-import type { Disposable } from '../../lifecycle';
 import { KubeClient } from '../../kube/api';
 import { loadKubeconfig, type LoadedKubeconfig } from '../../kube/config';
 import { WatchHub } from '../../kube/hub';
 import type { Logger } from '../../kube/logger';
+import type { ClusterAccess } from './explorer';
 
-export class KubeAccess implements Disposable {
+export class KubeAccess implements ClusterAccess {
   private readonly clients = new Map<string, KubeClient>();
   readonly hub: WatchHub;
 

@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toDisposable, type Disposable } from '../../../src/lifecycle';
+import { ExplainedError } from '../../../src/kube/errors';
+import { silentLogger } from '../../../src/kube/logger';
+import type { LoadedKubeconfig } from '../../../src/kube/config';
+import type { InformerEvent, KubeObject, WatchKey } from '../../../src/kube/types';
+import { ClusterExplorer, type ClusterAccess, type ExplorerChange } from '../../../src/ui/session/explorer';
+
+class FakeAccess implements ClusterAccess {
+  readonly watches = new Map<string, (e: InformerEvent<KubeObject>) => void>();
+  disposed = false;
+  readonly hub = {
+    observe: <T extends KubeObject>(key: WatchKey, l: (e: InformerEvent<T>) => void): Disposable => {
+      const id = `${key.context}/${key.kind}@${key.namespace}`;
+      this.watches.set(id, l as (e: InformerEvent<KubeObject>) => void);
+      return toDisposable(() => this.watches.delete(id));
+    },
+  };
+  constructor(readonly config: LoadedKubeconfig) {}
+  client(): never {
+    throw new Error('no client in this test');
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+const config = {
+  files: ['/home/me/.kube/config'],
+  currentContext: 'prod',
+  contexts: [
+    { name: 'dev', cluster: 'dev', user: 'me', server: 'https://dev:6443', namespace: 'team' },
+    { name: 'prod', cluster: 'prod', user: 'me', server: 'https://prod:6443' },
+  ],
+} as unknown as LoadedKubeconfig;
+
+function setup(open: () => Promise<ClusterAccess>) {
+  const values = new Map<string, unknown>();
+  const changes: ExplorerChange[] = [];
+  let opened = 0;
+  const explorer = new ClusterExplorer({
+    logger: silentLogger,
+    choices: { get: <T>(k: string) => values.get(k) as T | undefined, update: async (k: string, v: unknown) => void values.set(k, v) },
+    env: () => ({}),
+    openAccess: () => {
+      opened++;
+      return open();
+    },
+  });
+  explorer.onDidChange((c) => changes.push(c));
+  return { explorer, values, changes, opened: () => opened };
+}
+
+test('nothing loads until asked; then the kubeconfig current context is selected', async () => {
+  const access = new FakeAccess(config);
+  const { explorer, opened } = setup(async () => access);
+  assert.equal(opened(), 0);
+  assert.equal(explorer.state.phase, 'unloaded');
+  await Promise.all([explorer.load(), explorer.load()]);
+  assert.equal(opened(), 1, 'one load for concurrent callers');
+  assert.equal(explorer.state.phase, 'loaded');
+  assert.equal(explorer.selectedContext, 'prod');
+  explorer.dispose();
+  assert.ok(access.disposed);
+});
+
+test('the selected context and namespace filter are remembered per workspace', async () => {
+  const first = setup(async () => new FakeAccess(config));
+  await first.explorer.selectContext('dev');
+  assert.equal(first.explorer.session?.defaultNamespace, 'team');
+  await first.explorer.setNamespaceFilter(['team', 'shared']);
+  first.explorer.dispose();
+
+  const again = setup(async () => new FakeAccess(config));
+  for (const [k, v] of first.values) again.values.set(k, v);
+  await again.explorer.load();
+  assert.equal(again.explorer.selectedContext, 'dev');
+  assert.deepEqual(again.explorer.session?.namespaceFilter, ['team', 'shared']);
+  await again.explorer.selectContext('prod');
+  assert.equal(again.explorer.session?.namespaceFilter, undefined, 'filters are per context');
+  again.explorer.dispose();
+});
+
+test('switching context stops the old watches', async () => {
+  const access = new FakeAccess(config);
+  const { explorer } = setup(async () => access);
+  await explorer.load();
+  explorer.session?.setExpanded('web', true);
+  assert.ok([...access.watches.keys()].some((k) => k.startsWith('prod/Pod@web')));
+  await explorer.selectContext('dev');
+  assert.ok(![...access.watches.keys()].some((k) => k.startsWith('prod/')), 'no watch of the old context survives');
+  await assert.rejects(explorer.selectContext('nope'), (e: ExplainedError) => e.reason === 'UnknownContext');
+  explorer.dispose();
+  assert.equal(access.watches.size, 0);
+});
+
+test('a missing kubeconfig is a state, not a crash, and reload tries again', async () => {
+  let attempt = 0;
+  const { explorer, changes } = setup(async () => {
+    if (attempt++ === 0) throw new ExplainedError({ reason: 'NoKubeconfig', what: 'Read the kubeconfig', why: 'no file', remedy: 'get one' });
+    return new FakeAccess(config);
+  });
+  await explorer.load();
+  assert.equal(explorer.state.phase, 'missing');
+  await assert.rejects(explorer.kube(), (e: ExplainedError) => e.reason === 'NoKubeconfig');
+  await explorer.reload();
+  assert.equal(explorer.state.phase, 'loaded');
+  assert.ok(changes.some((c) => c.scope === 'all'));
+  explorer.dispose();
+});
+
+test('bursts of watch events reach the view coalesced and targeted', async () => {
+  const access = new FakeAccess(config);
+  const { explorer, changes } = setup(async () => access);
+  await explorer.load();
+  explorer.session?.setExpanded('web', true);
+  await explorer.whenIdle(50).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 150));
+  changes.length = 0;
+  const emit = access.watches.get('prod/Pod@web')!;
+  for (let i = 0; i < 500; i++) emit({ type: 'added', object: { metadata: { name: `p${i}`, namespace: 'web', uid: `${i}`, resourceVersion: '1' } } });
+  await new Promise((r) => setTimeout(r, 250));
+  assert.ok(changes.length >= 1 && changes.length <= 3, `${changes.length} refreshes for 500 events`);
+  assert.ok(changes.every((c) => c.scope === 'namespace' && c.namespace === 'web'));
+  assert.equal(explorer.session?.namespaceObjects('web').objects.pods.size, 500);
+  explorer.dispose();
+});
