@@ -12,7 +12,7 @@ export interface ContainerOptions {
   name?: string;
   script?: string;
   args?: string[];
-  ports?: number[];
+  ports?: (number | { containerPort: number; name: string })[];
   env?: unknown[];
   envFrom?: unknown[];
   workingDir?: string;
@@ -36,7 +36,7 @@ function container(options: ContainerOptions): Record<string, unknown> {
     command: ['node', `/opt/app/${options.script ?? 'main.js'}`],
     ...(options.args ? { args: options.args } : {}),
     ...(options.workingDir ? { workingDir: options.workingDir } : {}),
-    ...(options.ports ? { ports: options.ports.map((p) => ({ containerPort: p, protocol: 'TCP' })) } : {}),
+    ...(options.ports ? { ports: options.ports.map((p) => ({ ...(typeof p === 'number' ? { containerPort: p } : p), protocol: 'TCP' })) } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.envFrom ? { envFrom: options.envFrom } : {}),
     volumeMounts: [{ name: 'app', mountPath: '/opt/app', readOnly: true }],

@@ -54,7 +54,7 @@ function parseListen(args) {
   const first = args[0];
   const callback = args.findLast((a) => typeof a === 'function');
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
-    if (first.path !== undefined || first._handle || first.handle || first.fd !== undefined || !isPort(first.port)) return undefined;
+    if (first.path != null || first._handle || first.handle || first.fd !== undefined || !isPort(first.port)) return undefined;
     const port = Number(first.port);
     return port > 0 ? { port, host: first.host ?? '', options: first, callback } : undefined;
   }
@@ -114,7 +114,7 @@ function parseConnect(args) {
   const first = list[0];
   const callback = list.find((a) => typeof a === 'function');
   if (first !== null && typeof first === 'object') {
-    if (first.path !== undefined || !isPort(first.port)) return undefined;
+    if (first.path != null || !isPort(first.port)) return undefined;
     return { options: first, host: first.host ?? 'localhost', port: Number(first.port), callback };
   }
   if (!isPort(first)) return undefined;
@@ -151,7 +151,7 @@ tls.connect = function connect(...args) {
     const extra = args.find((a, i) => i > 0 && a !== null && typeof a === 'object') ?? {};
     options = { ...extra, port: Number(args[0]), host: typeof args[1] === 'string' ? args[1] : extra.host };
   }
-  if (!options || options.socket || options.path !== undefined) return originalTlsConnect.apply(this, args);
+  if (!options || options.socket || options.path != null) return originalTlsConnect.apply(this, args);
   const host = options.host ?? 'localhost';
   if (!route(host, Number(options.port))) return originalTlsConnect.apply(this, args);
   options.socket = net.connect({ host, port: Number(options.port) });
