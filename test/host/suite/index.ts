@@ -11,8 +11,13 @@ import * as vscode from 'vscode';
 const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
   cluster: [
     () => import('./activation.test'),
+    () => import('./contexts.test'),
+    () => import('./liveChanges.test'),
+    () => import('./describe.test'),
   ],
   'bad-kubeconfig': [
+    () => import('./activation.test'),
+    () => import('./badKubeconfig.test'),
   ],
 };
 
