@@ -176,10 +176,7 @@ export class ContainerRunner implements Disposable {
     this.stopped = true;
     clearTimeout(this.timer);
     const process = this.process;
-    if (process?.isRunning) {
-      this.host.event('Normal', 'Killing', `Stopping container ${this.spec.name}`);
-      await process.terminate(graceMs);
-    }
+    if (process?.isRunning) await process.terminate(graceMs);
   }
 
   dispose(): void {
