@@ -36,7 +36,7 @@ runScript(async (teardown) => {
   teardown.add(() => rmSync(kubeconfig, { force: true }));
   const sim = await startSimulator(teardown, { kubeconfig, seed: 'demo' });
   console.log(`simulated cluster: ${sim.url}`);
-  console.log(`  try: kubectl --kubeconfig ${kubeconfig} get pods -A`);
+  if (onPath('kubectl')) console.log(`  try: kubectl --kubeconfig ${kubeconfig} get pods -A`);
   const env = { KUBECONFIG: kubeconfig };
 
   if (useCode) {
@@ -45,7 +45,7 @@ runScript(async (teardown) => {
       ['--new-window', '--wait', `--extensionDevelopmentPath=${REPO_ROOT}`, SAMPLE],
       { env: { ...process.env, ...env }, onLine: (_s, line) => console.log(`[code] ${line}`) });
     await code.exited;
-    return 0;
+    return 0; // the window was closed
   }
 
   const root = tempDir(teardown, 'demo');
@@ -54,6 +54,7 @@ runScript(async (teardown) => {
   const url = workbenchUrl(server.origin, { folder: SAMPLE, extensionDevelopmentPath: REPO_ROOT });
   console.log(`\n\`code\` is not on PATH, so Tether runs in code-server. Open:\n\n  ${url}\n\nCtrl+C stops everything.`);
   const { code, signal } = await server.exited;
+  if (teardown.running) return 0;
   console.error(`code-server stopped (${signal ?? `exit ${code}`})`);
   return 1;
 });

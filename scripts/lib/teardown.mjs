@@ -5,6 +5,11 @@ export class Teardown {
   #running;
   #signalHandler;
 
+  /** True once teardown has begun (so an exit seen now is expected). */
+  get running() {
+    return this.#running !== undefined;
+  }
+
   /** Registers `fn` (sync or async) to run at teardown; returns `fn`. */
   add(fn) {
     if (this.#running) throw new Error('teardown already running');
