@@ -4,6 +4,12 @@ import type { ResourceApi } from '../api';
 import type { PodRuntime } from '../contracts';
 import type { EventRecorder } from '../events';
 import type { ObjectStore } from '../store';
+import { EndpointsController } from './endpoints';
+import { JobController } from './job';
+import { Kubelet } from './kubelet';
+import { DeploymentController, ReplicaSetController } from './replicas';
+import { Scheduler } from './scheduler';
+import { DaemonSetController, StatefulSetController } from './sets';
 
 export interface ControllerTimings {
   /** Delay before a controller reacts to a change. */
@@ -41,7 +47,16 @@ export interface ControllerContext {
   timings?: Partial<ControllerTimings>;
 }
 
-export function startControllers(_ctx: ControllerContext): Disposable {
+export function startControllers(ctx: ControllerContext): Disposable {
+  const timings = { ...defaultTimings, ...ctx.timings };
   const all = new DisposableStore();
+  all.add(new Scheduler(ctx, timings));
+  all.add(new Kubelet(ctx, timings));
+  all.add(new DeploymentController(ctx, timings));
+  all.add(new ReplicaSetController(ctx, timings));
+  all.add(new StatefulSetController(ctx, timings));
+  all.add(new DaemonSetController(ctx, timings));
+  all.add(new JobController(ctx, timings));
+  all.add(new EndpointsController(ctx, timings));
   return all;
 }
