@@ -8,7 +8,6 @@ import { ExplainedError, isCancellation, type FailureReason } from '../kube/erro
 import type { Logger } from '../kube/logger';
 import type { AccessCheck } from '../kube/role';
 import { redact } from '../kube/redact';
-import { roleYamlFor } from './commands/roleYaml';
 
 type Action = 'Retry' | 'Show Log' | 'Select Context' | 'Copy Role YAML' | 'Pick Kubeconfig File';
 
@@ -66,6 +65,8 @@ export class ErrorReporter {
   private async act(choice: Action | undefined, hints: FailureHints): Promise<void> {
     if (!choice) return;
     if (choice === 'Copy Role YAML') {
+      // Loaded on demand: the YAML printer is not needed to activate.
+      const { roleYamlFor } = await import('./commands/roleYaml');
       await vscode.env.clipboard.writeText(roleYamlFor(hints.needs ?? []));
       void vscode.window.showInformationMessage('Role YAML copied. A cluster admin can apply it and bind it to your user.');
       return;

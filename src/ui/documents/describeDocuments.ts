@@ -3,7 +3,6 @@
  * Failures become a commented explanation in the document and a notification.
  */
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
 import type { ExplainedError } from '../../kube/errors';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
@@ -29,6 +28,7 @@ export class DescribeDocuments implements vscode.TextDocumentContentProvider {
     try {
       const client = (await this.explorer.kube()).client(ref.context);
       const obj = await client.get<{ metadata?: { managedFields?: unknown; annotations?: Record<string, string> } }>(kindInfo(ref), ref.namespace, ref.name, abort.signal);
+      const { stringify } = await import('yaml');
       return stringify(slimForDescribe(obj), { lineWidth: 0 });
     } catch (err) {
       this.reporter.report(err);

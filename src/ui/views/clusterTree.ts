@@ -4,7 +4,7 @@
  * Namespace and context nodes are kept per id so VS Code can be told exactly which one changed.
  */
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../lifecycle';
+import { DisposableStore, toDisposable } from '../../lifecycle';
 import type { ClusterExplorer, ExplorerChange } from '../session/explorer';
 import type { WatchFailure } from '../session/clusterSession';
 import {
@@ -40,8 +40,21 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     this.store.add(explorer.onDidChange((c) => this.refresh(c)));
   }
 
-  /** Wires expansion to watches: a collapsed namespace stops being watched. */
+  /**
+   * Wires expansion to watches (a collapsed namespace stops being watched) and keeps ages fresh:
+   * once a minute, while the view is visible, watched namespaces re-render.
+   */
   attach(view: vscode.TreeView<ClusterNode>): void {
+    const ages = setInterval(() => {
+      if (!view.visible) return;
+      for (const name of this.explorer.session?.watchedNamespaces() ?? []) {
+        const node = this.namespaces.get(name);
+        if (!node) continue;
+        this.built.delete(name);
+        this.changed.fire(node);
+      }
+    }, 60_000);
+    this.store.add(toDisposable(() => clearInterval(ages)));
     this.store.add(view.onDidExpandElement((e) => e.element.type === 'namespace' && this.explorer.session?.setExpanded(e.element.name, true)));
     this.store.add(view.onDidCollapseElement((e) => e.element.type === 'namespace' && this.explorer.session?.setExpanded(e.element.name, false)));
   }
