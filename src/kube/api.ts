@@ -138,7 +138,7 @@ export class KubeClient implements Disposable {
   private async send(options: RequestOptions): Promise<IncomingMessage> {
     if (this.disposed) throw new ExplainedError({ reason: 'Cancelled', what: options.what, why: 'the connection to the cluster was closed', remedy: 'Nothing to do' });
     const ctx = () => this.explainContext(options.what);
-    options.signal?.throwIfAborted?.();
+    if (options.signal?.aborted) throw explainTransportError(ctx(), abortError());
     const auth = await this.authOptions(options.what);
     const url = this.url(options);
     const method = options.method ?? 'GET';
