@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   );
   own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
 
-  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.report(failure.error, { needs: failure.needs })));
+  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs })));
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));

@@ -1,7 +1,7 @@
 /**
- * The one error handler: every failure is logged (redacted) and shown once as a notification with
- * the next step as a button. Cancellation stays quiet. Repeats of the same failure (a watch retrying
- * with backoff) are logged but not shown again for a minute.
+ * The one error handler: every failure is logged (redacted) and shown as a notification with the
+ * next step as a button. Cancellation stays quiet. Failures found in the background (a watch
+ * retrying with backoff) are shown once, and again only after a retry or ten quiet minutes.
  */
 import * as vscode from 'vscode';
 import { ExplainedError, isCancellation, type FailureReason } from '../kube/errors';
@@ -44,17 +44,29 @@ export class ErrorReporter {
 
   constructor(private readonly logger: Logger) {}
 
+  /** A failure of something the user just did: always shown. */
   report(err: unknown, hints: FailureHints = {}): void {
+    this.handle(err, hints, false);
+  }
+
+  /** A failure found in the background: logged every time, shown once per retry cycle. */
+  reportBackground(err: unknown, hints: FailureHints = {}): void {
+    this.handle(err, hints, true);
+  }
+
+  private handle(err: unknown, hints: FailureHints, background: boolean): void {
     if (isCancellation(err)) return;
     const explained = err instanceof ExplainedError ? err : undefined;
     const text = explained ? explained.message : err instanceof Error ? err.message : String(err);
     this.logger.error(text);
     if (!explained && err instanceof Error && err.stack) this.logger.debug(err.stack);
 
-    const key = explained ? `${explained.reason}:${explained.what}` : text;
-    const last = this.shown.get(key);
-    if (last !== undefined && Date.now() - last < 60_000) return;
-    this.shown.set(key, Date.now());
+    if (background) {
+      const key = explained ? `${explained.reason}:${explained.what}` : text;
+      const last = this.shown.get(key);
+      if (last !== undefined && Date.now() - last < 10 * 60_000) return;
+      this.shown.set(key, Date.now());
+    }
 
     const actions = [...(explained ? (actionsFor[explained.reason] ?? ['Show Log']) : ['Show Log'])].filter(
       (a) => a !== 'Copy Role YAML' || hints.needs?.length,
