@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     kubeconfigPath: values.kubeconfig,
     log: values.verbose ? (m) => process.stderr.write(`[tether-sim] ${m}\n`) : undefined,
   });
-  if (values.seed === 'demo') for (const object of demoCluster()) sim.apply(object);
+  if (values.seed === 'demo') sim.seed(demoCluster());
   process.stdout.write(`${JSON.stringify({ url: sim.url, kubeconfig: sim.kubeconfigPath, context: sim.context })}\n`);
   let stopping = false;
   const stop = (signal: string) => {

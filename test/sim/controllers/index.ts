@@ -6,6 +6,7 @@ import type { EventRecorder } from '../events';
 import type { ObjectStore } from '../store';
 import { EndpointsController } from './endpoints';
 import { JobController } from './job';
+import { QuotaController } from './quota';
 import { Kubelet } from './kubelet';
 import { DeploymentController, ReplicaSetController } from './replicas';
 import { Scheduler } from './scheduler';
@@ -58,5 +59,6 @@ export function startControllers(ctx: ControllerContext): Disposable {
   all.add(new DaemonSetController(ctx, timings));
   all.add(new JobController(ctx, timings));
   all.add(new EndpointsController(ctx, timings));
+  all.add(new QuotaController(ctx, timings));
   return all;
 }

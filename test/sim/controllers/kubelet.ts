@@ -3,7 +3,7 @@
  * runtime claims it) or plays the container lifecycle through statuses: ContainerCreating ->
  * Running -> Ready; images named "missing"/"does-not-exist" go ErrImagePull -> ImagePullBackOff;
  * env SIM_CRASH=1 crash-loops (exit 3), SIM_OOM=1 is OOMKilled (exit 137); pods that do not
- * restart complete. It writes synthetic log lines, records events and finishes graceful deletion.
+ * restart complete (after SIM_RUN_SECONDS when set). It writes synthetic log lines, records events and finishes graceful deletion.
  */
 import type { KubeObject } from '../../../src/kube/types';
 import { timestamp } from '../defaults';
@@ -204,11 +204,14 @@ export class Kubelet extends Controller {
               const backoff = Math.min(10 * 2 ** (s.restartCount - 1), 300);
               s.state = { waiting: { message: `back-off ${backoff}s restarting failed container=${s.name} pod=${podRef}`, reason: 'CrashLoopBackOff' } };
               this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${s.name} in pod ${podRef}`);
-              later('restart', this.timings.crashBackoffMs);
+              later('restart', Math.min(this.timings.crashBackoffMs * 2 ** (s.restartCount - 1), this.timings.crashBackoffMs * 8));
             }
           } else {
             s.ready = true;
-            if (restartPolicy(pod) !== 'Always') later('complete', this.timings.jobRunMs);
+            if (restartPolicy(pod) !== 'Always') {
+              const seconds = (spec.env ?? []).find((e) => e.name === 'SIM_RUN_SECONDS')?.value;
+              later('complete', seconds ? Number(seconds) * 1000 : this.timings.jobRunMs);
+            }
           }
         } else if (step === 'restart' && waiting?.reason === 'CrashLoopBackOff') {
           this.startContainer(pod, s, spec, now);
