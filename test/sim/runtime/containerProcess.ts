@@ -8,16 +8,18 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Disposable } from '../../../src/lifecycle';
 import { LineSplitter, type LogInstance } from './logStore';
-import { netnsEnv, parseReport, reportFd, type NetnsReport } from './netnsProtocol';
+import { preloadEnv, parseReport, reportFd, type NetnsReport } from './preloadProtocol';
 
 export interface ProcessLaunch {
   /** Arguments after `node`, with container paths already mapped to host paths. */
   args: string[];
   cwd: string;
   env: Record<string, string>;
-  preloadPath: string;
-  dialSocket: string;
-  namespace: string;
+  /** CommonJS files node loads before the program (`--require`). */
+  preloads: string[];
+  /** Settings for the preloads (see preloadProtocol.ts); the report fd is added here. */
+  preloadEnv: Record<string, string>;
+  /** The pod name, which is also the container's hostname. */
   pod: string;
 }
 
@@ -38,17 +40,16 @@ export class ContainerProcess implements Disposable {
   private running = true;
 
   constructor(launch: ProcessLaunch, log: LogInstance, onReport: (report: NetnsReport) => void) {
-    this.child = spawn(process.execPath, ['--require', launch.preloadPath, ...launch.args], {
+    const requires = launch.preloads.flatMap((path) => ['--require', path]);
+    this.child = spawn(process.execPath, [...requires, ...launch.args], {
       cwd: launch.cwd,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: launch.cwd,
         HOSTNAME: launch.pod,
         ...launch.env,
-        [netnsEnv.reportFd]: String(reportFd),
-        [netnsEnv.dialSocket]: launch.dialSocket,
-        [netnsEnv.namespace]: launch.namespace,
-        [netnsEnv.pod]: launch.pod,
+        ...launch.preloadEnv,
+        [preloadEnv.reportFd]: String(reportFd),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: true,

@@ -12,7 +12,7 @@ import { ContainerProcess, type ExitInfo } from './containerProcess';
 import { ContainerConfigError, containerEnvironment, expandVars } from './environment';
 import type { ContainerRecord, TerminatedState } from './kubeletStatus';
 import type { LogStore } from './logStore';
-import type { NetnsReport } from './netnsProtocol';
+import { preloadEnv, type MountSettings, type NetnsReport } from './preloadProtocol';
 import { argvOf, scriptIndex, type ContainerSpec, type RestartPolicy } from './podSpec';
 import type { MountTable } from './volumes';
 
@@ -29,8 +29,14 @@ export interface ContainerHost {
   logs: LogStore;
   backoff: RestartBackoff;
   restartPolicy: RestartPolicy;
-  preloadPath: string;
-  dialSocket: string;
+  /** CommonJS preloads for every container process. */
+  preloads: string[];
+  /** Pod-wide preload settings: dial proxy, pod identity, passthrough addresses. */
+  podPreloadEnv: Record<string, string>;
+  /** Variables every container gets before its own env (KUBERNETES_SERVICE_HOST and friends). */
+  serviceEnv: Record<string, string>;
+  /** The pod's private host folder. */
+  podDir: string;
   /** The pod as stored now (env fieldRefs read it). */
   currentPod(): KubeObject;
   /** "name_namespace(uid)", as kubelet messages name a pod. */
@@ -78,7 +84,7 @@ export class ContainerRunner implements Disposable {
     const pod = this.host.currentPod();
     let env: Record<string, string>;
     try {
-      env = containerEnvironment(this.host.cluster, pod, this.spec);
+      env = { ...this.host.serviceEnv, ...containerEnvironment(this.host.cluster, pod, this.spec) };
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       this.record.state = { kind: 'waiting', reason: 'CreateContainerConfigError', message: err.message };
@@ -108,15 +114,15 @@ export class ContainerRunner implements Disposable {
     const args = argv.slice(1).map((arg, i) => (i + 1 === script ? this.mounts.hostPath(posix.resolve(workingDir, arg)) : arg));
     const cwd = this.mounts.hostPath(workingDir);
     mkdirSync(cwd, { recursive: true });
+    const mountSettings: MountSettings = { root: this.host.podDir, mounts: this.mounts.pairs() };
     const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name);
     const self: ContainerProcess = new ContainerProcess(
       {
         args,
         cwd,
         env,
-        preloadPath: this.host.preloadPath,
-        dialSocket: this.host.dialSocket,
-        namespace: this.namespace,
+        preloads: this.host.preloads,
+        preloadEnv: { ...this.host.podPreloadEnv, [preloadEnv.mounts]: JSON.stringify(mountSettings) },
         pod: pod.metadata.name,
       },
       log,

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Disposable } from '../../../src/lifecycle';
-import { parseDialRequest, type DialRequest } from './netnsProtocol';
+import { parseDialRequest, type DialRequest } from './preloadProtocol';
 
 const maxHeaderBytes = 4096;
 

@@ -19,10 +19,12 @@ import type { PodPortTarget } from './podNetwork';
 import { PodRunner } from './podRunner';
 import { isProcessPod } from './podSpec';
 import { defaultPortForwardLimits, PortForwardServer, type PortForwardLimits, type PortForwardStats } from './portForward';
+import type { ApiServerAccess } from './serviceAccount';
 import { ServiceRouter } from './serviceRouting';
 
 export type { PodPortTarget } from './podNetwork';
 export type { PortForwardStats } from './portForward';
+export type { ApiServerAccess } from './serviceAccount';
 
 export interface PodRuntimeOptions {
   /** Where the runtime makes its private folder (default: the OS temp folder). */
@@ -33,6 +35,11 @@ export interface PodRuntimeOptions {
   maxGraceMs?: number;
   logLimits?: LogLimits;
   portForward?: PortForwardLimits;
+  /**
+   * How process pods reach the API server (asked when each pod starts): enables the service
+   * account mount and KUBERNETES_SERVICE_* variables, and lets dials to it leave the pod.
+   */
+  apiServer?: () => ApiServerAccess | undefined;
 }
 
 const defaultBackoff: RestartBackoff = { baseMs: 500, maxMs: 8000, resetAfterMs: 60_000 };
@@ -51,6 +58,7 @@ export class ProcessPodRuntime implements PodRuntime {
   private readonly subscription: Disposable;
   private readonly backoff: RestartBackoff;
   private readonly maxGraceMs: number;
+  private readonly apiServer: (() => ApiServerAccess | undefined) | undefined;
   private nextIp = 0;
   private disposed = false;
 
@@ -62,6 +70,7 @@ export class ProcessPodRuntime implements PodRuntime {
     this.logs = new LogStore(options.logLimits ?? defaultLogLimits);
     this.backoff = { ...defaultBackoff, ...options.backoff };
     this.maxGraceMs = options.maxGraceMs ?? 2000;
+    this.apiServer = options.apiServer;
     const router = new ServiceRouter(cluster, (ns, pod, port) => this.resolvePodPort(ns, pod, port));
     this.proxy = new DialProxy(join(this.root, 'dial.sock'), (request) => router.route(request));
     this.proxy.ready.catch(() => undefined);
@@ -91,8 +100,9 @@ export class ProcessPodRuntime implements PodRuntime {
         logs: this.logs,
         backoff: this.backoff,
         maxGraceMs: this.maxGraceMs,
-        preloadPath: join(__dirname, 'netns-preload.cjs'),
+        preloads: [join(__dirname, 'netns-preload.cjs'), join(__dirname, 'mounts-preload.cjs')],
         dialSocket: this.proxy.socketPath,
+        apiServer: this.apiServer,
         root: this.root,
         allocateIp: () => this.allocateIp(),
       },

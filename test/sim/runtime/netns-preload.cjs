@@ -19,11 +19,14 @@ const env = {
   dialSocket: 'TETHER_SIM_DIAL_SOCKET',
   namespace: 'TETHER_SIM_POD_NAMESPACE',
   pod: 'TETHER_SIM_POD_NAME',
+  passthrough: 'TETHER_SIM_PASSTHROUGH',
 };
 const reportFd = Number(process.env[env.reportFd]);
 const dialSocket = process.env[env.dialSocket];
 const podNamespace = process.env[env.namespace];
 const podName = process.env[env.pod];
+/** host:port dials that leave the pod untouched (the API server). */
+const passthrough = new Set((process.env[env.passthrough] || '').split(',').filter(Boolean));
 for (const name of Object.values(env)) delete process.env[name];
 
 function report(message) {
@@ -104,6 +107,7 @@ net.Server.prototype.listen = function listen(...args) {
 /** Where a dial to host:port goes: { port } on loopback, 'proxy', or undefined to leave it alone. */
 function route(host, port) {
   const name = String(host).toLowerCase().replace(/\.$/, '');
+  if (passthrough.has(`${name}:${port}`)) return undefined;
   if (loopbackHosts.has(name)) return ownPorts.has(port) ? { port: ownPorts.get(port) } : 'proxy';
   if (serviceFqdn.test(name) || bareName.test(name)) return 'proxy';
   return undefined;

@@ -12,6 +12,8 @@ import { applyPodStatus } from './kubeletStatus';
 import type { LogStore } from './logStore';
 import { PodNetwork } from './podNetwork';
 import { podSpecOf, restartPolicyOf } from './podSpec';
+import { preloadEnv } from './preloadProtocol';
+import { kubernetesServiceEnv, serviceAccountMountPath, writeServiceAccount, type ApiServerAccess } from './serviceAccount';
 import { materialiseVolumes, MountError, MountTable } from './volumes';
 
 export interface PodRunnerContext {
@@ -20,8 +22,11 @@ export interface PodRunnerContext {
   backoff: RestartBackoff;
   /** Upper bound for a pod's termination grace period. */
   maxGraceMs: number;
-  preloadPath: string;
+  /** CommonJS preloads for every container process. */
+  preloads: string[];
   dialSocket: string;
+  /** How process pods reach the API server, once it is known. */
+  apiServer?: () => ApiServerAccess | undefined;
   /** Folder under which the pod gets its private folder. */
   root: string;
   /** A fresh pod IP for a pod whose status has none. */
@@ -97,8 +102,19 @@ export class PodRunner implements Disposable {
     }
     const policy = restartPolicyOf(spec);
     const podRef = `${this.name}_${this.namespace}(${this.uid})`;
+    const access = spec.automountServiceAccountToken === false ? undefined : this.ctx.apiServer?.();
+    const extraMounts = access
+      ? [{ mountPath: serviceAccountMountPath, hostPath: writeServiceAccount(join(this.dir, 'serviceaccount'), access, this.namespace) }]
+      : [];
+    const podPreloadEnv = {
+      [preloadEnv.dialSocket]: this.ctx.dialSocket,
+      [preloadEnv.namespace]: this.namespace,
+      [preloadEnv.pod]: this.name,
+      [preloadEnv.passthrough]: access ? `${access.host}:${access.port}` : '',
+    };
+    const serviceEnv = access ? kubernetesServiceEnv(access) : {};
     for (const container of spec.containers) {
-      const mounts = new MountTable(container, volumeDirs, join(this.dir, 'rootfs', container.name));
+      const mounts = new MountTable(container, volumeDirs, join(this.dir, 'rootfs', container.name), extraMounts);
       this.runners.push(
         new ContainerRunner(
           {
@@ -106,8 +122,10 @@ export class PodRunner implements Disposable {
             logs: this.ctx.logs,
             backoff: this.ctx.backoff,
             restartPolicy: policy,
-            preloadPath: this.ctx.preloadPath,
-            dialSocket: this.ctx.dialSocket,
+            preloads: this.ctx.preloads,
+            podPreloadEnv,
+            serviceEnv,
+            podDir: this.dir,
             currentPod: () => this.currentPod(),
             podRef,
             event: (type, reason, message) => this.event(type, reason, message),

@@ -73,6 +73,7 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   nodeName?: string;
   serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
 }
 
 export function podSpecOf(pod: KubeObject): PodSpec {

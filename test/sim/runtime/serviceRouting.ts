@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../../src/kube/types';
 import type { SimCluster } from '../contracts';
-import type { DialRequest } from './netnsProtocol';
+import type { DialRequest } from './preloadProtocol';
 import type { PodPortTarget } from './podNetwork';
 import { podSpecOf } from './podSpec';
 

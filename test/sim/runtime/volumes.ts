@@ -76,14 +76,25 @@ export function materialiseVolumes(cluster: SimCluster, namespace: string, spec:
 export class MountTable {
   private readonly entries: { mountPath: string; hostPath: string }[];
 
-  constructor(container: ContainerSpec, volumeDirs: ReadonlyMap<string, string>, private readonly rootfs: string) {
+  constructor(
+    container: ContainerSpec,
+    volumeDirs: ReadonlyMap<string, string>,
+    private readonly rootfs: string,
+    extra: readonly { mountPath: string; hostPath: string }[] = [],
+  ) {
     this.entries = (container.volumeMounts ?? [])
       .filter((m) => volumeDirs.has(m.name))
       .map((m) => ({
         mountPath: posix.resolve(m.mountPath),
         hostPath: m.subPath ? join(volumeDirs.get(m.name)!, safeRelative(m.subPath, m.name)) : volumeDirs.get(m.name)!,
       }))
+      .concat(extra.map((e) => ({ mountPath: posix.resolve(e.mountPath), hostPath: e.hostPath })))
       .sort((a, b) => b.mountPath.length - a.mountPath.length);
+  }
+
+  /** [containerPath, hostPath] per mount, longest container path first. */
+  pairs(): [string, string][] {
+    return this.entries.map((e) => [e.mountPath, e.hostPath]);
   }
 
   /** The host path for an absolute container path; paths outside every mount land in the pod's rootfs folder. */

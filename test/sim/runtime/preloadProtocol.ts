@@ -1,17 +1,29 @@
 /**
- * What passes between a process pod's network-namespace preload (netns-preload.cjs) and the
- * runtime. The preload is plain CommonJS and mirrors these shapes; keep both in step.
+ * What passes between a process pod's preloads and the runtime: netns-preload.cjs (network
+ * namespace emulation) and mounts-preload.cjs (volume paths). The preloads are plain CommonJS and
+ * mirror these shapes; keep them in step.
  */
 
-/** Environment variables the runtime sets for the preload (the preload removes them from process.env). */
-export const netnsEnv = {
+/** Environment variables the runtime sets for the preloads (they remove them from process.env). */
+export const preloadEnv = {
   /** File descriptor of the report pipe (JSON lines, preload -> runtime). */
   reportFd: 'TETHER_SIM_NETNS_FD',
   /** Unix socket of the runtime's dial proxy. */
   dialSocket: 'TETHER_SIM_DIAL_SOCKET',
   namespace: 'TETHER_SIM_POD_NAMESPACE',
   pod: 'TETHER_SIM_POD_NAME',
+  /** Comma-separated `host:port` dials that leave the pod untouched (the API server). */
+  passthrough: 'TETHER_SIM_PASSTHROUGH',
+  /** JSON MountSettings for mounts-preload.cjs. */
+  mounts: 'TETHER_SIM_MOUNTS',
 } as const;
+
+export interface MountSettings {
+  /** The pod's host folder: paths inside it are never remapped. */
+  root: string;
+  /** [containerPath, hostPath] per volume mount, longest container path first. */
+  mounts: [string, string][];
+}
 
 /** The report pipe's descriptor in the child (stdio index). */
 export const reportFd = 3;
