@@ -51,7 +51,7 @@ export class ClusterStatusBar implements vscode.Disposable {
         `Namespaces: ${filter ? filter.join(', ') : 'all'}`,
         `Watching workloads in: ${session.watchedNamespaces().join(', ') || 'none yet (expand a namespace)'}`,
         `Kubeconfig: ${state.config.files.join(', ')}`,
-        'Click to switch context.',
+        'Click to switch context or filter namespaces.',
       ].join('\n\n'),
     );
     this.item.tooltip = md;

@@ -34,15 +34,25 @@ export function clusterCommands({ explorer, reporter, log }: ClusterCommandDeps)
       const state = explorer.state;
       if (state.phase === 'missing' || state.phase === 'invalid') throw state.error;
       if (state.phase !== 'loaded') return;
-      const picked = await vscode.window.showQuickPick(
-        state.config.contexts.map((c) => ({
-          label: c.name,
-          description: c.name === explorer.selectedContext ? `$(check) ${c.server}` : c.server,
-          detail: `user ${c.user} · namespace ${c.namespace ?? 'default'}${c.problem ? ` · ${c.problem}` : ''}`,
-        })),
-        { title: 'Tether: Select Context', placeHolder: `Kubeconfig: ${state.config.files.join(', ')}`, matchOnDetail: true },
-      );
-      if (picked) await explorer.selectContext(picked.label);
+      type Item = vscode.QuickPickItem & { context?: string; filter?: true };
+      const items: Item[] = state.config.contexts.map((c) => ({
+        label: c.name,
+        context: c.name,
+        description: c.name === explorer.selectedContext ? `$(check) ${c.server}` : c.server,
+        detail: `user ${c.user} · namespace ${c.namespace ?? 'default'}${c.problem ? ` · ${c.problem}` : ''}`,
+      }));
+      if (explorer.selectedContext) {
+        const shown = explorer.session?.namespaceFilter?.join(', ') ?? 'all';
+        items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+        items.push({ label: `$(filter) Filter namespaces in ${explorer.selectedContext}…`, description: `showing ${shown}`, filter: true });
+      }
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Tether: Select Context',
+        placeHolder: `Kubeconfig: ${state.config.files.join(', ')}`,
+        matchOnDetail: true,
+      });
+      if (picked?.filter) await vscode.commands.executeCommand('tether.filterNamespaces');
+      else if (picked?.context) await explorer.selectContext(picked.context);
     },
 
     'tether.filterNamespaces': async () => {
