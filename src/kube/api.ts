@@ -9,6 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import type { Disposable } from '../lifecycle';
 import { kubeConfigForContext, type LoadedKubeconfig } from './config';
 import { credentialExpiry } from './credentials';
+import { ExecCredentialProvider, type ExecConfig } from './exec-credential';
 import { ExplainedError } from './errors';
 import { explainCredentialError, explainResponse, explainTransportError, type ExplainContext } from './explain';
 import { resourcePath, type KindInfo } from './kinds';
@@ -49,8 +50,8 @@ export interface ClientIdentity {
   context: string;
   server: string;
   defaultNamespace: string;
-  /** The exec credential plugin, for explanations. */
-  exec?: { command: string; installHint?: string };
+  /** The exec credential plugin of the context's user; the client owns and disposes it. */
+  exec?: ExecCredentialProvider;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -69,25 +70,25 @@ export class KubeClient implements Disposable {
   readonly context: string;
   readonly server: string;
   readonly defaultNamespace: string;
-  private readonly exec?: ClientIdentity['exec'];
+  private readonly exec?: ExecCredentialProvider;
   private readonly agent: http.Agent;
   private readonly secure: boolean;
   private disposed = false;
 
   /** A client for one context of a loaded kubeconfig. Throws UnknownContext / InvalidKubeconfig. */
   static forContext(config: LoadedKubeconfig, context: string, logger: Logger = silentLogger): KubeClient {
-    const resolved = kubeConfigForContext(config, context);
-    const exec = resolved.user.exec as { command?: string; installHint?: string } | undefined;
-    return new KubeClient(
-      resolved.kubeConfig,
-      {
-        context,
-        server: resolved.cluster.server,
-        defaultNamespace: resolved.context.namespace || 'default',
-        exec: exec?.command ? { command: exec.command, installHint: exec.installHint } : undefined,
-      },
-      logger,
-    );
+    const { kubeConfig, cluster, user, context: ctx } = kubeConfigForContext(config, context);
+    const execConfig = user.exec as ExecConfig | undefined;
+    const exec = execConfig?.command
+      ? new ExecCredentialProvider(execConfig, {
+          server: cluster.server,
+          caData: cluster.caData,
+          skipTLSVerify: cluster.skipTLSVerify,
+          tlsServerName: cluster.tlsServerName,
+          proxyUrl: cluster.proxyUrl,
+        })
+      : undefined;
+    return new KubeClient(kubeConfig, { context, server: cluster.server, defaultNamespace: ctx.namespace || 'default', exec }, logger);
   }
 
   constructor(
@@ -105,7 +106,7 @@ export class KubeClient implements Disposable {
 
   private explainContext(what: string): ExplainContext {
     const ctx: ExplainContext = { what, server: this.server, context: this.context };
-    if (this.exec) ctx.exec = this.exec;
+    if (this.exec) ctx.exec = { command: this.exec.config.command, installHint: this.exec.config.installHint };
     const user = this.kubeConfig.getCurrentUser();
     const expiry = user ? credentialExpiry(user) : undefined;
     if (expiry) ctx.credentials = expiry;
@@ -129,6 +130,16 @@ export class KubeClient implements Disposable {
       // client-node refuses plain-http servers unless skipTLSVerify; its auth is applied before that check.
       const plainHttpRefusal = !this.secure && err instanceof Error && err.message.startsWith('HTTP protocol is not allowed');
       if (!plainHttpRefusal) throw explainCredentialError(this.explainContext(what), err);
+    }
+    if (this.exec) {
+      try {
+        const credential = await this.exec.get();
+        if (credential.token) opts.headers = { ...opts.headers, Authorization: `Bearer ${credential.token}` };
+        if (credential.clientCertificateData) opts.cert = credential.clientCertificateData;
+        if (credential.clientKeyData) opts.key = credential.clientKeyData;
+      } catch (err) {
+        throw explainCredentialError(this.explainContext(what), err);
+      }
     }
     const proxied = Boolean(this.kubeConfig.getCurrentCluster()?.proxyUrl);
     if (!proxied) opts.agent = this.agent;
@@ -163,6 +174,7 @@ export class KubeClient implements Disposable {
       throw explainTransportError(ctx(), err);
     });
     if ((response.statusCode ?? 0) >= 400) {
+      if (response.statusCode === 401) this.exec?.invalidate();
       const body = await readBody(response, options.signal).catch((err: unknown) => {
         throw explainTransportError(ctx(), err);
       });
@@ -245,6 +257,7 @@ export class KubeClient implements Disposable {
   /** Closes every kept-alive connection. In-flight requests fail; owners abort theirs first. */
   dispose(): void {
     this.disposed = true;
+    this.exec?.dispose();
     this.agent.destroy();
   }
 }

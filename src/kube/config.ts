@@ -200,7 +200,7 @@ export interface ResolvedContext {
   context: Context;
   cluster: Cluster;
   user: User;
-  /** A KubeConfig holding only this context, ready for applyToHTTPSOptions. */
+  /** A KubeConfig holding only this context, ready for applyToHTTPSOptions (exec plugins excepted). */
   kubeConfig: KubeConfig;
 }
 
@@ -227,7 +227,10 @@ export function kubeConfigForContext(config: LoadedKubeconfig, name: string): Re
       remedy: `Add the missing entry to one of ${config.files.join(', ')}, or fix the context with \`kubectl config set-context ${name} --cluster=… --user=…\``,
     });
   }
+  // Exec plugins are run by exec-credential.ts (caching, deadline, KUBERNETES_EXEC_INFO), so the
+  // isolated KubeConfig carries every other kind of auth but not the exec section.
+  const authUser: User = user.exec ? { ...user, exec: undefined } : user;
   const isolated = new KubeConfig();
-  isolated.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: name });
+  isolated.loadFromOptions({ clusters: [cluster], users: [authUser], contexts: [context], currentContext: name });
   return { context, cluster, user, kubeConfig: isolated };
 }
