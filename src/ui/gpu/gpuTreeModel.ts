@@ -1,0 +1,156 @@
+/**
+ * The GPU view's tree, built from the GPU table without VS Code: sections for nodes (with usage
+ * bars), namespaces (requests and quota), the pods holding GPUs and the pods waiting for them
+ * (with the reason). Pure and deterministic for a given table, status and clock.
+ */
+import type { GpuFeedStatus } from '../../gpu/gpuFeed';
+import type { GpuNodeRow, GpuPodRow, GpuTable, GpuWaitingRow } from '../../gpu/table';
+import { formatTaint } from '../../gpu/placement';
+import { formatAge } from '../views/age';
+
+export type GpuTreeNode =
+  | { readonly type: 'section'; readonly id: string; readonly label: string; readonly description: string; readonly children: readonly GpuTreeNode[] }
+  | { readonly type: 'node'; readonly id: string; readonly row: GpuNodeRow; readonly description: string; readonly tooltip: string; readonly children: readonly GpuTreeNode[] }
+  | { readonly type: 'slot'; readonly id: string; readonly label: string; readonly description: string }
+  | { readonly type: 'namespace'; readonly id: string; readonly label: string; readonly description: string; readonly overQuota: boolean; readonly children: readonly GpuTreeNode[] }
+  | { readonly type: 'quota'; readonly id: string; readonly label: string; readonly description: string; readonly full: boolean }
+  | { readonly type: 'holder'; readonly id: string; readonly pod: GpuPodRow; readonly label: string; readonly description: string; readonly tooltip: string; readonly idle: boolean }
+  | { readonly type: 'waiting'; readonly id: string; readonly pod: GpuWaitingRow; readonly label: string; readonly description: string; readonly tooltip: string; readonly children: readonly GpuTreeNode[] }
+  | { readonly type: 'message'; readonly id: string; readonly severity: 'info' | 'loading' | 'error'; readonly label: string; readonly tooltip?: string };
+
+const barCells = 10;
+
+/** "███████░░░ 7/10": used cells, then free cells. */
+export function usageBar(used: number, total: number): string {
+  if (total <= 0) return `${used}/0`;
+  const filled = Math.min(barCells, Math.round((used / total) * barCells));
+  return `${'█'.repeat(filled)}${'░'.repeat(barCells - filled)} ${used}/${total}`;
+}
+
+function counts(gpus: GpuPodRow['gpus']): string {
+  return gpus.map((g) => `${g.count} ${g.resource}`).join(', ');
+}
+
+export function buildGpuTree(table: GpuTable, status: GpuFeedStatus, now: number): GpuTreeNode[] {
+  const roots: GpuTreeNode[] = [];
+  for (const f of status.failures) {
+    roots.push({ type: 'message', id: `failure:${f.kind}`, severity: 'error', label: `${f.kind}: ${f.error.why}`, tooltip: f.error.message });
+  }
+  if (status.listing.length > 0) {
+    roots.push({ type: 'message', id: 'listing', severity: 'loading', label: `Loading ${status.listing.join(', ')}…` });
+  }
+  roots.push(nodesSection(table, now), namespacesSection(table), holdersSection(table, now), waitingSection(table, now));
+  return roots;
+}
+
+function nodesSection(table: GpuTable, now: number): GpuTreeNode {
+  const holdersByNode = new Map<string, GpuPodRow[]>();
+  for (const pod of table.holders) {
+    if (!pod.node) continue;
+    let list = holdersByNode.get(pod.node);
+    if (!list) holdersByNode.set(pod.node, (list = []));
+    list.push(pod);
+  }
+  const children: GpuTreeNode[] = table.nodes.map((row) => nodeNode(row, holdersByNode.get(row.name) ?? [], now));
+  if (children.length === 0) children.push({ type: 'message', id: 'nodes:none', severity: 'info', label: 'No node offers GPUs' });
+  const description = table.resources.map((r) => `${r.requested}/${r.allocatable} ${r.resource}`).join(' · ');
+  return { type: 'section', id: 'nodes', label: 'Nodes', description, children };
+}
+
+function nodeNode(row: GpuNodeRow, pods: GpuPodRow[], now: number): GpuTreeNode {
+  const main = row.slots[0];
+  const state = [!row.ready ? 'not ready' : undefined, row.unschedulable ? 'cordoned' : undefined].filter(Boolean).join(', ');
+  const description = [
+    main ? `${usageBar(main.requested, main.allocatable)}${row.slots.length > 1 ? ` +${row.slots.length - 1}` : ''}` : '',
+    row.model,
+    state,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const tooltip = [
+    `${row.name}${row.model ? ` (${row.model})` : ''}`,
+    ...row.slots.map((s) => `${s.resource}: ${s.requested} requested of ${s.allocatable}, ${s.free} free`),
+    ...(row.taints.length ? [`taints: ${row.taints.map(formatTaint).join(', ')}`] : []),
+    ...(state ? [state] : []),
+  ].join('\n');
+  const children: GpuTreeNode[] = [];
+  if (row.slots.length > 1) {
+    for (const s of row.slots) {
+      children.push({ type: 'slot', id: `node:${row.name}:${s.resource}`, label: s.resource, description: `${usageBar(s.requested, s.allocatable)} · ${s.free} free` });
+    }
+  }
+  for (const pod of sortPods(pods)) children.push(holderNode(pod, now, `node:${row.name}:pod:`));
+  return { type: 'node', id: `node:${row.name}`, row, description, tooltip, children };
+}
+
+function namespacesSection(table: GpuTable): GpuTreeNode {
+  const children: GpuTreeNode[] = table.namespaces.map((ns) => {
+    const quotas: GpuTreeNode[] = ns.quotas.map((q) => ({
+      type: 'quota',
+      id: `ns:${ns.namespace}:quota:${q.quota}:${q.resource}`,
+      label: `${q.quota}: ${q.resource}`,
+      description: usageBar(q.used, q.hard),
+      full: q.used >= q.hard,
+    }));
+    const parts = [
+      ns.requested.length ? ns.requested.map((r) => `${r.count} ${r.resource}`).join(', ') : 'no GPU pods',
+      ...ns.quotas.map((q) => `quota ${q.used}/${q.hard}`),
+      ns.waiting ? `${ns.waiting} waiting` : undefined,
+    ];
+    return {
+      type: 'namespace',
+      id: `ns:${ns.namespace}`,
+      label: ns.namespace,
+      description: parts.filter(Boolean).join(' · '),
+      overQuota: ns.quotas.some((q) => q.used >= q.hard),
+      children: quotas,
+    };
+  });
+  return { type: 'section', id: 'namespaces', label: 'Namespaces', description: `${children.length}`, children };
+}
+
+function sortPods<T extends GpuPodRow>(pods: readonly T[]): T[] {
+  return [...pods].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function holderNode(pod: GpuPodRow, now: number, idPrefix: string): GpuTreeNode {
+  const age = formatAge(pod.createdAt, now);
+  const idle = !pod.ready;
+  const owner = pod.owner ? `${pod.owner.kind} ${pod.owner.name}` : undefined;
+  const description = [pod.namespace, counts(pod.gpus), owner, age, idle ? 'not ready' : undefined].filter(Boolean).join(' · ');
+  const tooltip = [
+    `${pod.namespace}/${pod.name} on ${pod.node ?? '?'}`,
+    `holds ${counts(pod.gpus)}`,
+    owner ? `owner: ${owner}` : undefined,
+    age ? `age: ${age}` : undefined,
+    `phase: ${pod.phase ?? 'unknown'}${idle ? ' — not ready, its GPUs may sit idle' : ''}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return { type: 'holder', id: `${idPrefix}${pod.key}`, pod, label: pod.name, description, tooltip, idle };
+}
+
+function holdersSection(table: GpuTable, now: number): GpuTreeNode {
+  const pods = sortPods(table.holders);
+  const idle = pods.filter((p) => !p.ready).length;
+  const children = pods.map((p) => holderNode(p, now, 'holder:'));
+  const description = `${pods.length}${idle ? ` · ${idle} not ready` : ''}`;
+  return { type: 'section', id: 'holders', label: 'Holding GPUs', description, children };
+}
+
+function waitingSection(table: GpuTable, now: number): GpuTreeNode {
+  const children: GpuTreeNode[] = table.waiting.map((pod) => {
+    const age = formatAge(pod.createdAt, now);
+    const parts = pod.reason.split('; ');
+    return {
+      type: 'waiting',
+      id: `waiting:${pod.key}`,
+      pod,
+      label: pod.name,
+      description: [pod.namespace, `needs ${counts(pod.gpus)}`, age ? `waiting ${age}` : undefined].filter(Boolean).join(' · '),
+      tooltip: `${pod.namespace}/${pod.name}\n${parts.join('\n')}${pod.scheduler ? `\n\nscheduler said: ${pod.scheduler}` : ''}`,
+      children: parts.map((text, i) => ({ type: 'message', id: `waiting:${pod.key}:${i}`, severity: 'info', label: text }) as const),
+    };
+  });
+  return { type: 'section', id: 'waiting', label: 'Waiting for GPUs', description: `${children.length}`, children };
+}

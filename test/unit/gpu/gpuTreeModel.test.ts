@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildGpuTree, usageBar, type GpuTreeNode } from '../../../src/ui/gpu/gpuTreeModel';
+import { GpuIndex } from '../../../src/gpu/gpuIndex';
+import { ExplainedError } from '../../../src/kube/errors';
+import type { EventShape, NodeShape, PodShape } from '../../../src/gpu/shapes';
+import type { ClusterExplorer } from '../../../src/ui/session/explorer';
+import type { GpuViewSource } from '../../../src/ui/gpu/registerGpuView';
+import { recorded } from './fixtures/recorded';
+
+// The composition root hands the Cluster view's explorer to the GPU view: keep them compatible.
+export const explorerIsAGpuViewSource: (e: ClusterExplorer) => GpuViewSource = (e) => e;
+
+const now = Date.parse('2026-11-22T02:57:44Z');
+const idle = { listing: [], failures: [] };
+
+function recordedIndex(): GpuIndex {
+  const index = new GpuIndex();
+  index.upsertNode(recorded<NodeShape>('node-with-gpu-capacity'));
+  index.upsertPod(recorded<PodShape>('pod-gpu-fits'));
+  index.upsertPod(recorded<PodShape>('pod-gpu-too-big'));
+  for (const e of recorded<{ items: EventShape[] }>('pod-pending-gpu-events').items) index.upsertEvent(e);
+  return index;
+}
+
+function find(nodes: readonly GpuTreeNode[], id: string): GpuTreeNode | undefined {
+  for (const n of nodes) {
+    if (n.id === id) return n;
+    const inner = 'children' in n ? find(n.children, id) : undefined;
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+test('usage bars', () => {
+  assert.equal(usageBar(2, 4), '█████░░░░░ 2/4');
+  assert.equal(usageBar(0, 8), '░░░░░░░░░░ 0/8');
+  assert.equal(usageBar(9, 8), '██████████ 9/8');
+  assert.equal(usageBar(1, 0), '1/0');
+});
+
+test('the recorded cluster: node bar, holder with age, waiting pod with its reason', () => {
+  const roots = buildGpuTree(recordedIndex().table(), idle, now);
+  assert.deepEqual(roots.map((r) => r.id), ['nodes', 'namespaces', 'holders', 'waiting']);
+  const nodes = roots[0];
+  assert.equal(nodes.type === 'section' && nodes.description, '2/4 nvidia.com/gpu');
+  const vm = find(roots, 'node:vm');
+  assert.ok(vm?.type === 'node');
+  assert.equal(vm.description, '█████░░░░░ 2/4');
+  assert.match(vm.tooltip, /nvidia.com\/gpu: 2 requested of 4, 2 free/);
+  const holder = find(roots, 'holder:samples/gpu-fits');
+  assert.ok(holder?.type === 'holder');
+  assert.equal(holder.description, 'samples · 2 nvidia.com/gpu · 60m');
+  assert.equal(holder.idle, false);
+  assert.ok(find(roots, 'node:vm:pod:samples/gpu-fits'), 'holders also appear under their node');
+  const waiting = find(roots, 'waiting:samples/gpu-too-big');
+  assert.ok(waiting?.type === 'waiting');
+  assert.equal(waiting.description, 'samples · needs 8 nvidia.com/gpu · waiting 60m');
+  assert.deepEqual(waiting.children.map((c) => c.type === 'message' && c.label), [
+    'needs 8 nvidia.com/gpu',
+    'no node has more than 4 in total',
+    'scheduler: 0 of 1 node can take the pod: 1 node does not have enough free nvidia.com/gpu',
+  ]);
+  assert.match(waiting.tooltip, /scheduler said: 0\/1 nodes are available: 1 Insufficient nvidia.com\/gpu/);
+  const ns = find(roots, 'ns:samples');
+  assert.equal(ns?.type === 'namespace' && ns.description, '10 nvidia.com/gpu · 1 waiting');
+});
+
+test('failures and listing come first; an empty cluster says so', () => {
+  const error = new ExplainedError({ reason: 'Forbidden', what: 'List nodes', why: 'nodes are forbidden to you', remedy: 'ask for a ClusterRole', status: 403 });
+  const roots = buildGpuTree(new GpuIndex().table(), { listing: ['Pod'], failures: [{ kind: 'Node', error }] }, now);
+  assert.deepEqual(roots.slice(0, 2).map((r) => r.type === 'message' && [r.severity, r.label]), [
+    ['error', 'Node: nodes are forbidden to you'],
+    ['loading', 'Loading Pod…'],
+  ]);
+  assert.equal(find(roots, 'nodes:none')?.type, 'message');
+});
+
+test('not-ready holders and full quotas stand out; nodes with several resources list each', () => {
+  const index = new GpuIndex();
+  index.upsertNode({ metadata: { name: 'mig' }, status: { allocatable: { 'nvidia.com/mig-1g.10gb': '7', 'nvidia.com/mig-3g.40gb': '2' } } });
+  index.upsertPod({
+    metadata: { namespace: 'ml', name: 'stuck', creationTimestamp: '2026-11-22T02:00:00Z' },
+    spec: { nodeName: 'mig', containers: [{ resources: { limits: { 'nvidia.com/mig-3g.40gb': '2' } } }] },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+  });
+  index.upsertQuota({
+    metadata: { namespace: 'ml', name: 'gpus' },
+    spec: { hard: { 'requests.nvidia.com/mig-3g.40gb': '2' } },
+    status: { hard: { 'requests.nvidia.com/mig-3g.40gb': '2' }, used: { 'requests.nvidia.com/mig-3g.40gb': '2' } },
+  });
+  const roots = buildGpuTree(index.table(), idle, now);
+  const holder = find(roots, 'holder:ml/stuck');
+  assert.ok(holder?.type === 'holder' && holder.idle);
+  assert.match(holder.tooltip, /Running — not ready, its GPUs may sit idle/);
+  const holders = roots.find((r) => r.id === 'holders');
+  assert.equal(holders?.type === 'section' && holders.description, '1 · 1 not ready');
+  const ns = find(roots, 'ns:ml');
+  assert.ok(ns?.type === 'namespace' && ns.overQuota);
+  assert.equal(find(roots, 'ns:ml:quota:gpus:nvidia.com/mig-3g.40gb')?.type === 'quota', true);
+  const slot = find(roots, 'node:mig:nvidia.com/mig-1g.10gb');
+  assert.equal(slot?.type === 'slot' && slot.description, '░░░░░░░░░░ 0/7 · 7 free');
+  const mig = find(roots, 'node:mig');
+  assert.equal(mig?.type === 'node' && mig.description, '░░░░░░░░░░ 0/7 +1');
+});
