@@ -78,7 +78,7 @@ test('failures and listing come first; an empty cluster says so', () => {
 
 test('not-ready holders and full quotas stand out; nodes with several resources list each', () => {
   const index = new GpuIndex();
-  index.upsertNode({ metadata: { name: 'mig' }, status: { allocatable: { 'nvidia.com/mig-1g.10gb': '7', 'nvidia.com/mig-3g.40gb': '2' } } });
+  index.upsertNode({ metadata: { name: 'mig' }, status: { allocatable: { 'nvidia.com/mig-1g.10gb': '7', 'nvidia.com/mig-3g.40gb': '2' }, conditions: [{ type: 'Ready', status: 'True' }] } });
   index.upsertPod({
     metadata: { namespace: 'ml', name: 'stuck', creationTimestamp: '2026-11-22T02:00:00Z' },
     spec: { nodeName: 'mig', containers: [{ resources: { limits: { 'nvidia.com/mig-3g.40gb': '2' } } }] },
