@@ -118,3 +118,48 @@ test('through the API server: a ConfigMap script pod runs, port-forwards, logs, 
   assert.deepEqual(runtime!.podPids(ns, 'web'), []);
   assert.throws(() => process.kill(pid, 0));
 });
+
+const whoami = `
+const fs = require('node:fs');
+const https = require('node:https');
+const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+const token = fs.readFileSync(dir + '/token', 'utf8');
+const ns = fs.readFileSync(dir + '/namespace', 'utf8');
+https.get({
+  host: process.env.KUBERNETES_SERVICE_HOST,
+  port: process.env.KUBERNETES_SERVICE_PORT,
+  path: '/api/v1/namespaces/' + ns + '/pods/' + process.env.HOSTNAME,
+  ca: fs.readFileSync(dir + '/ca.crt'),
+  headers: { Authorization: 'Bearer ' + token },
+}, (res) => {
+  let body = '';
+  res.on('data', (c) => (body += c));
+  res.on('end', () => console.log(res.statusCode + ' ' + JSON.parse(body).metadata.name));
+}).on('error', (e) => { console.log('error ' + e.message); process.exitCode = 1; });
+`;
+
+test('through the API server: a process pod reaches the API with its mounted service account', async (t) => {
+  const started: Simulator = await startSimulator({
+    runtime: (cluster) =>
+      createPodRuntime(cluster, { apiServer: () => ({ host: '127.0.0.1', port: started.port, caPem: started.caPem, token: started.token }) }),
+    timings: { reconcileMs: 5, scheduleMs: 20, startMs: 50, readyMs: 50, terminateMs: 50 },
+  });
+  t.after(() => started.stop());
+  await call(started, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'whoami' }, data: { 'whoami.js': whoami } } });
+  const created = await call(started, 'POST', podPath, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'whoami' },
+      spec: {
+        nodeName: 'node-1',
+        restartPolicy: 'Never',
+        containers: [{ name: 'c', image: 'node:22-alpine', command: ['node', '/app/whoami.js'], volumeMounts: [{ name: 'code', mountPath: '/app' }] }],
+        volumes: [{ name: 'code', configMap: { name: 'whoami' } }],
+      },
+    },
+  });
+  assert.equal(created.status, 201, created.text);
+  await podUntil(started, 'whoami', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed');
+  assert.equal((await call(started, 'GET', `${podPath}/whoami/log`)).text, '200 whoami\n');
+});

@@ -195,3 +195,54 @@ test('dispose leaves no process and no temp folder behind', async () => {
   await until(() => pids.every((pid) => !alive(pid)));
   cleanup();
 });
+
+test('volumes: data, binaryData, items and subPath are readable at their container paths', async (t) => {
+  const { cluster, runtime, cleanup } = setup();
+  t.after(cleanup);
+  const server = await startRuntimeServer(cluster, runtime);
+  t.after(() => server.close());
+  cluster.add({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'files', namespace: 'default', uid: '', resourceVersion: '' },
+    data: { 'settings.json': '{"mode":"fast"}' },
+    binaryData: { 'blob.bin': Buffer.from([0, 1, 2, 255]).toString('base64') },
+  });
+  cluster.add(scriptConfigMap('reader', {
+    'read.js': `
+const fs = require('node:fs');
+const settings = JSON.parse(fs.readFileSync('/etc/app/conf/settings.json', 'utf8'));
+const blob = fs.readFileSync('/etc/app/blob/renamed.bin');
+const single = fs.readFileSync('/etc/single.json', 'utf8');
+fs.promises.readdir('/etc/app/conf').then((names) => console.log(settings.mode, blob.toString('hex'), single, names.join(',')));`,
+  }));
+  const pod = cluster.add({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'reader', namespace: 'default', uid: '', resourceVersion: '' },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [
+        {
+          name: 'app',
+          image: 'node:22-alpine',
+          command: ['node', '/opt/app/read.js'],
+          volumeMounts: [
+            { name: 'code', mountPath: '/opt/app' },
+            { name: 'conf', mountPath: '/etc/app/conf' },
+            { name: 'blob', mountPath: '/etc/app/blob' },
+            { name: 'conf', mountPath: '/etc/single.json', subPath: 'settings.json' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'code', configMap: { name: 'reader' } },
+        { name: 'conf', configMap: { name: 'files' } },
+        { name: 'blob', configMap: { name: 'files', items: [{ key: 'blob.bin', path: 'renamed.bin' }] } },
+      ],
+    },
+  });
+  runtime.start(pod);
+  await cluster.waitFor('Pod', 'default', 'reader', (p) => statusOf(p).phase === 'Succeeded' || statusOf(p).phase === 'Failed');
+  assert.equal((await getLog(server, 'default', 'reader')).body, 'fast 000102ff {"mode":"fast"} blob.bin,settings.json\n');
+});
