@@ -9,6 +9,7 @@ import { ClusterExplorer } from './ui/session/explorer';
 import { ClusterTreeProvider } from './ui/views/clusterTree';
 import { ClusterStatusBar } from './ui/statusBar';
 import { ErrorReporter } from './ui/errorReporter';
+import { KubeconfigWatcher } from './ui/kubeconfigWatcher';
 import { redactingLogger } from './ui/log';
 import { kubeconfigEnv, onDidChangeKubeconfigSetting, readSettings } from './ui/config';
 import { registerCommands } from './ui/commands/registerCommands';
@@ -27,15 +28,17 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const logger = redactingLogger(log);
   const reporter = new ErrorReporter(logger);
 
+  const env = () => kubeconfigEnv(readSettings());
   const explorer = own(
     new ClusterExplorer({
       logger,
       choices: context.workspaceState,
-      env: () => kubeconfigEnv(readSettings()),
-      openAccess: async (env, l) => (await import('./ui/session/kubeAccess')).KubeAccess.load(env, l),
+      env,
+      openAccess: async (e, l) => (await import('./ui/session/kubeAccess')).KubeAccess.load(e, l),
     }),
   );
   own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
+  own(new KubeconfigWatcher(explorer, env, (err) => reporter.reportBackground(err)));
 
   const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs })));
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
