@@ -7,6 +7,7 @@ import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { InformerEvent, KubeObject } from '../../../src/kube/types';
 import { Informer } from '../../../src/kube/watch';
+import { WatchHub } from '../../../src/kube/hub';
 import { startSimulator, type Simulator } from '../../sim/server';
 
 async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
@@ -123,4 +124,24 @@ test('403 names the missing permission; SelfSubjectAccessReview finds the same g
   const role = minimalRole(results.filter((r) => !r.allowed).map((r) => r.check), 'shop');
   assert.match(role, /pods\/portforward/);
   assert.match(role, /- list/);
+});
+
+test('the hub shares one watch between observers and closes it when the last one leaves', async (t) => {
+  const sim = await simulator(t);
+  const client = clientOf(sim);
+  const hub = new WatchHub(() => client, undefined, { lingerMs: 0 });
+  t.after(() => {
+    hub.dispose();
+    client.dispose();
+  });
+  const key = { context: sim.context, kind: 'ConfigMap', namespace: 'shop' };
+  const a = hub.observe(key, () => {});
+  const b = hub.observe(key, () => {});
+  await until(() => a.informer.synced && sim.openWatches === 1, 5000, 'one shared watch');
+  const other = hub.observe({ ...key, namespace: '' }, () => {});
+  await until(() => sim.openWatches === 2, 5000, 'a second key watches separately');
+  a.dispose();
+  b.dispose();
+  other.dispose();
+  await until(() => sim.openWatches === 0, 5000, 'no watch left open');
 });
