@@ -157,7 +157,7 @@ export class ResourceApi {
   private commit(info: ResourceInfo, existing: KubeObject, incoming: KubeObject, options: WriteOptions, operation: 'Update' | 'Apply', applied?: ManagedFieldsEntry[]): KubeObject {
     let next: KubeObject;
     if (options.subresource === 'status') {
-      next = { ...clone(existing), status: incoming.status };
+      next = { ...existing, metadata: { ...existing.metadata }, status: incoming.status };
     } else {
       next = incoming;
       if (info.hasStatus) next.status = clone(existing.status);
@@ -215,12 +215,12 @@ export class ResourceApi {
   }
 
   /** Read-modify-write of `.status` as a controller or kubelet does it. */
-  updateStatus(info: ResourceInfo, namespace: string | undefined, name: string, manager: string, mutate: (status: Dict, object: KubeObject) => void): KubeObject | undefined {
+  updateStatus(info: ResourceInfo, namespace: string | undefined, name: string, manager: string, mutate: (status: Dict) => void): KubeObject | undefined {
     const existing = this.store.get(info, namespace, name);
     if (!existing) return undefined;
-    const next = clone(existing);
-    const status = (next.status ?? {}) as Dict;
-    mutate(status, next);
+    const next = { ...existing, metadata: { ...existing.metadata }, status: clone(existing.status ?? {}) } as KubeObject;
+    const status = next.status as Dict;
+    mutate(status);
     next.status = status;
     return this.commit(info, existing, next, { fieldManager: manager, subresource: info.hasStatus ? 'status' : undefined }, 'Update');
   }
