@@ -17,6 +17,7 @@ import { clusterCommands } from './ui/commands/clusterCommands';
 import { resourceCommands } from './ui/commands/resourceCommands';
 import { DescribeDocuments, describeScheme } from './ui/documents/describeDocuments';
 import { PodLogDocuments, logsScheme } from './ui/documents/podLogDocuments';
+import { registerGpuView } from './ui/gpu/registerGpuView';
 import type { TetherApi } from './ui/api';
 
 export function activate(context: vscode.ExtensionContext): TetherApi {
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
+  own(registerGpuView(explorer));
 
   own(vscode.workspace.registerTextDocumentContentProvider(describeScheme, new DescribeDocuments(explorer, reporter)));
   const logs = own(new PodLogDocuments(explorer, reporter));
