@@ -11,6 +11,8 @@ const scripts = {
   'crash.js': `console.log('starting'); console.error('fatal: config missing'); process.exit(3);`,
   'ticker.js': `let n = 0; const t = setInterval(() => { console.log('tick ' + ++n); if (n === 5) { clearInterval(t); } }, 30);`,
   'idle.js': `console.log('idle'); setInterval(() => {}, 1000);`,
+  'slowstop.js': `console.log('old'); process.on('SIGTERM', () => setTimeout(() => process.exit(0), 200)); setInterval(() => {}, 1000);`,
+  'beat.js': `let n = 0; setInterval(() => console.log('beat ' + ++n), 40);`,
 };
 
 async function setup(t: { after(fn: () => unknown): void }) {
@@ -129,4 +131,18 @@ test('appendLog feeds non-process pods; follow ends when the pod goes away; sinc
   runtime.appendLog('default', 'synthetic', 'main', 'live line');
   await ended;
   assert.equal(chunks.join(''), 'live line\n');
+});
+
+test('a pod recreated under the same name keeps its own log while the old one is still stopping', async (t) => {
+  const { cluster, runtime, server } = await setup(t);
+  runtime.start(cluster.add(nodePod({ name: 'reuse', configMap: 'app', script: 'slowstop.js' })));
+  await cluster.waitFor('Pod', 'default', 'reuse', isReady);
+  cluster.delete('Pod', 'default', 'reuse');
+  runtime.start(cluster.add(nodePod({ name: 'reuse', configMap: 'app', script: 'beat.js' })));
+  await runtime.settled();
+  const before = (await getLog(server, 'default', 'reuse')).body.split('\n').length;
+  await new Promise((r) => setTimeout(r, 200));
+  const after = (await getLog(server, 'default', 'reuse')).body;
+  assert.ok(!after.includes('old'));
+  assert.ok(after.split('\n').length > before, `new lines keep arriving: ${JSON.stringify(after)}`);
 });

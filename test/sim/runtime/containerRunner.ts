@@ -11,7 +11,7 @@ import type { SimCluster } from '../contracts';
 import { ContainerProcess, type ExitInfo } from './containerProcess';
 import { ContainerConfigError, containerEnvironment, expandVars } from './environment';
 import type { ContainerRecord, TerminatedState } from './kubeletStatus';
-import type { LogStore } from './logStore';
+import type { LogInstance, LogStore } from './logStore';
 import { preloadEnv, type MountSettings, type NetnsReport } from './preloadProtocol';
 import { argvOf, scriptIndex, type ContainerSpec, type RestartPolicy } from './podSpec';
 import type { MountTable } from './volumes';
@@ -97,17 +97,21 @@ export class ContainerRunner implements Disposable {
       this.host.event('Normal', 'Pulled', `Container image "${this.record.image}" already present on machine`);
     }
     this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
-    const process = this.launch(pod, env);
+    const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name);
+    const process = this.launch(pod, env, log);
     this.process = process;
     this.record.containerID = `sim://${randomBytes(32).toString('hex')}`;
     this.record.state = { kind: 'running', startedAt: process.startedAt };
     this.record.ready = (this.spec.ports ?? []).length === 0;
     this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
     this.host.changed();
-    void process.exited.then((info) => this.exited(info));
+    void process.exited.then((info) => {
+      log.end();
+      this.exited(info);
+    });
   }
 
-  private launch(pod: KubeObject, env: Record<string, string>): ContainerProcess {
+  private launch(pod: KubeObject, env: Record<string, string>, log: LogInstance): ContainerProcess {
     const argv = argvOf(this.spec).map((arg) => expandVars(arg, env));
     const script = scriptIndex(argv);
     const workingDir = this.spec.workingDir ?? '/';
@@ -115,7 +119,6 @@ export class ContainerRunner implements Disposable {
     const cwd = this.mounts.hostPath(workingDir);
     mkdirSync(cwd, { recursive: true });
     const mountSettings: MountSettings = { root: this.host.podDir, mounts: this.mounts.pairs() };
-    const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name);
     const self: ContainerProcess = new ContainerProcess(
       {
         args,
@@ -139,7 +142,6 @@ export class ContainerRunner implements Disposable {
 
   private exited(info: ExitInfo): void {
     this.host.containerStopped(this.spec.name);
-    this.host.logs.current(this.namespace, this.host.currentPod().metadata.name, this.spec.name)?.end();
     const terminated: TerminatedState = {
       exitCode: info.exitCode,
       reason: info.exitCode === 0 ? 'Completed' : info.error ? 'StartError' : 'Error',

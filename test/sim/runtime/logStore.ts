@@ -2,6 +2,7 @@
  * Container logs as the kubelet keeps them: one capped ring buffer of timestamped lines per
  * container instance, the current and the previous instance per container.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { Emitter, type Disposable } from '../../../src/lifecycle';
 
 export interface LogEntry {
@@ -84,6 +85,7 @@ export class LogInstance implements Disposable {
 /** Splits a byte stream into lines (kept with their newline), holding a partial line until it completes. */
 export class LineSplitter {
   private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     private readonly emit: (line: string) => void,
@@ -91,7 +93,7 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Buffer | string): void {
-    let text = this.partial + chunk.toString();
+    let text = this.partial + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     let newline = text.indexOf('\n');
     while (newline >= 0) {
       this.emit(text.slice(0, newline + 1));
@@ -106,6 +108,7 @@ export class LineSplitter {
   }
 
   flush(): void {
+    this.partial += this.decoder.end();
     if (this.partial) this.emit(this.partial);
     this.partial = '';
   }

@@ -74,18 +74,26 @@ export class PodRunner implements Disposable {
     if (this.active) this.ctx.cluster.recordEvent(this.currentPod(), type, reason, message);
   }
 
+  private isStored(): boolean {
+    return this.ctx.cluster.get('Pod', this.namespace, this.name)?.metadata.uid === this.uid;
+  }
+
+  /** Writes the pod status; a pod that went away meanwhile has nothing left to update. */
   private writeStatus(): void {
-    const stored = this.ctx.cluster.get('Pod', this.namespace, this.name);
-    if (!stored || stored.metadata.uid !== this.uid) return;
+    if (!this.isStored()) return;
     const records = this.runners.map((r) => r.record);
-    this.ctx.cluster.updateStatus('Pod', this.namespace, this.name, (status) => {
-      if (!status.podIP) {
-        const ip = this.ctx.allocateIp();
-        status.podIP = ip;
-        status.podIPs = [{ ip }];
-      }
-      applyPodStatus(status, records, new Date());
-    });
+    try {
+      this.ctx.cluster.updateStatus('Pod', this.namespace, this.name, (status) => {
+        if (!status.podIP) {
+          const ip = this.ctx.allocateIp();
+          status.podIP = ip;
+          status.podIPs = [{ ip }];
+        }
+        applyPodStatus(status, records, new Date());
+      });
+    } catch (err) {
+      if (this.isStored()) throw err;
+    }
   }
 
   start(): void {
