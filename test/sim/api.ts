@@ -5,6 +5,7 @@
  * orphan). Every write goes through here, so controllers see exactly what clients see.
  */
 import type { KubeObject } from '../../src/kube/types';
+import { admitPod } from './admission';
 import { applyServerSide } from './apply';
 import { applyCreateDefaults, newUid, randomSuffix, timestamp } from './defaults';
 import { changedPaths, entriesOf, reassign, type ManagedFieldsEntry } from './fields';
@@ -131,6 +132,7 @@ export class ResourceApi {
     if (object.spec !== undefined && info.kind !== 'Pod') metaDict(meta).generation = 1;
     applyCreateDefaults(object, { allocateClusterIP: () => this.allocateClusterIP() });
     validate(info, object);
+    if (info.kind === 'Pod') admitPod(this.store, this.registry, info, object);
     const manager = options.fieldManager ?? 'unknown';
     metaDict(meta).managedFields = reassign([], { manager, operation: 'Update', apiVersion: info.apiVersion }, changedPaths(undefined, object), new Set(), false, meta.creationTimestamp);
     if (options.dryRun) return object;

@@ -121,3 +121,26 @@ test('namespace deletion: Terminating, creates answer 403, contents go, then the
   await until(() => !sim.cluster.get('Namespace', '', 'doomed'), 3000, 'namespace removed');
   assert.equal((await call(sim, 'GET', '/api/v1/namespaces/doomed')).status, 404);
 });
+
+test('ResourceQuota admission refuses pods past the hard limits with the API server message', async () => {
+  await call(sim, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'quota' } } });
+  await call(sim, 'POST', '/api/v1/namespaces/quota/resourcequotas', { body: { metadata: { name: 'gpu-quota' }, spec: { hard: { 'requests.nvidia.com/gpu': '4' } } } });
+  const gpuPod = (name: string, gpus: number) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } }] } });
+  assert.equal((await call(sim, 'POST', '/api/v1/namespaces/quota/pods', { body: gpuPod('a', 3) })).status, 201);
+  const refused = await call(sim, 'POST', '/api/v1/namespaces/quota/pods', { body: gpuPod('b', 2) });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.message, 'pods "b" is forbidden: exceeded quota: gpu-quota, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=3, limited: requests.nvidia.com/gpu=4');
+  assert.equal((await call(sim, 'POST', '/api/v1/namespaces/quota/pods', { body: gpuPod('c', 1) })).status, 201);
+});
+
+test('deletecollection deletes what the selector matches and answers with the deleted list', async () => {
+  for (const [name, tier] of [['dc1', 'x'], ['dc2', 'x'], ['dc3', 'y']]) {
+    await call(sim, 'POST', `${base}/configmaps`, { body: { metadata: { name, labels: { tier } } } });
+  }
+  const r = await call(sim, 'DELETE', `${base}/configmaps?labelSelector=tier%3Dx`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.kind, 'ConfigMapList');
+  assert.deepEqual(r.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['dc1', 'dc2']);
+  assert.equal((await call(sim, 'GET', `${base}/configmaps/dc3`)).status, 200);
+  assert.equal((await call(sim, 'GET', `${base}/configmaps/dc1`)).status, 404);
+});
