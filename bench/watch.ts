@@ -8,7 +8,7 @@
  *   informer spends handling the watch body (line splitting, JSON.parse, projection, store,
  *   listeners), divided by the events — the server's cost is not included.
  * - treeRefreshesPerSec: a Coalescer at 10/s signalled by every event; steady-state flushes per
- *   second over the update stream.
+ *   second over the update stream (baseline.eventsPerSec is the rate it was fed at).
  * - baseline, same run: listAllMs (the same pages fetched by KubeClient.listAll without an
  *   informer), jsonParseUs (a bare JSON.parse of equivalent watch event lines), and ratios.
  *
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     coalescer.signal();
   });
   busyNs = 0n;
+  const streamStart = performance.now();
   const names = [...informer.objects.values()].map((p) => [p.metadata.namespace ?? '', p.metadata.name] as const);
   for (let sent = 0; sent < UPDATES; ) {
     for (let i = 0; i < UPDATES_PER_TICK && sent < UPDATES; i++, sent++) {
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (modified < UPDATES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   if (modified < UPDATES) throw new Error(`only ${modified} of ${UPDATES} updates arrived`);
+  const eventsPerSec = UPDATES / ((performance.now() - streamStart) / 1000);
   const perEventUs = Number(busyNs) / 1000 / UPDATES;
   const span = (flushTimes.at(-1)! - flushTimes[0]) / 1000;
   const treeRefreshesPerSec = span > 0 ? (flushTimes.length - 1) / span : flushTimes.length;
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     treeRefreshesPerSec: round(treeRefreshesPerSec, 1),
     baseline: {
       listAllMs: round(listAllMs, 1),
+      eventsPerSec: Math.round(eventsPerSec),
       jsonParseUs: round(jsonParseUs),
       syncVsListAll: round(initialSyncMs / listAllMs),
       eventVsJsonParse: round(perEventUs / jsonParseUs),
