@@ -3,7 +3,7 @@
  * contextValues (which drive the context menus in package.json).
  */
 import * as vscode from 'vscode';
-import type { Health } from './podSummary';
+import { describePodRow, type Health } from './podSummary';
 import type { ClusterNode, ContainerNode, ContextNode, MessageNode, PodNode, WorkloadNode } from './clusterModel';
 import type { WorkloadKind } from './workloads';
 
@@ -69,11 +69,8 @@ function podItem(n: PodNode): vscode.TreeItem {
   const item = new vscode.TreeItem(n.name, Collapsed);
   const [iconName] = healthIcons[s.health];
   item.iconPath = icon(iconName, s.health);
-  const row = [s.reason ?? s.phase, `${s.ready}/${s.total}`];
-  if (s.restarts) row.push(`${s.restarts}↻`);
-  if (n.age) row.push(n.age);
   const gpus = gpuText(n);
-  item.description = [gpus ? `⚡${gpus}` : undefined, ...row].filter(Boolean).join(' · ');
+  item.description = [gpus ? `⚡${gpus}` : undefined, describePodRow(s, n.age)].filter(Boolean).join(' · ');
   item.contextValue = n.managed ? 'tether.pod.managed' : 'tether.pod';
   const lines = [
     `**Pod ${esc(n.name)}** — ${esc(s.phase)}${s.reason ? ` · ${esc(s.reason)}` : ''}`,

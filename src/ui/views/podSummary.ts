@@ -18,6 +18,8 @@ export interface PodSummary {
   reason?: string;
   /** Longer explanation for the tooltip, e.g. the scheduler's message. */
   message?: string;
+  /** A few words worth showing on the row itself, e.g. "1 Insufficient nvidia.com/gpu". */
+  detail?: string;
   health: Health;
   gpus: PodGpus;
 }
@@ -60,7 +62,20 @@ interface PodSpecSlim {
 interface Problem {
   reason: string;
   message?: string;
+  detail?: string;
   health: Health;
+}
+
+/**
+ * The scheduler's verdict in a few words: "0/3 nodes are available: 1 node(s) had untolerated
+ * taint {…}, 2 Insufficient nvidia.com/gpu. preemption: …" -> "1 node(s) had untolerated taint
+ * {…}, 2 Insufficient nvidia.com/gpu".
+ */
+export function shortSchedulingReason(message: string | undefined): string | undefined {
+  if (!message) return undefined;
+  const m = /nodes are available:\s*(.*?)(?:\.\s+preemption:|\.?$)/s.exec(message);
+  const text = (m ? m[1] : message).trim().replace(/\.$/, '');
+  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
 }
 
 /** Waiting reasons that will not fix themselves. */
@@ -159,7 +174,7 @@ export function summarizePod(pod: KubeObject): PodSummary {
 
   const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False') {
-    return with_({ reason: scheduled.reason ?? 'Unschedulable', message: scheduled.message, health: 'warning' });
+    return with_({ reason: scheduled.reason ?? 'Unschedulable', message: scheduled.message, detail: shortSchedulingReason(scheduled.message), health: 'warning' });
   }
 
   const init = initProblem(pod, status);
@@ -190,7 +205,7 @@ function rank(h: Health): number {
 
 /** One line for the tree row, e.g. "CrashLoopBackOff · 0/1 · 3 restarts · 5m". */
 export function describePodRow(s: PodSummary, age: string | undefined): string {
-  const parts = [s.reason ?? s.phase, `${s.ready}/${s.total}`];
+  const parts = [s.detail ? `${s.reason ?? s.phase}: ${s.detail}` : (s.reason ?? s.phase), `${s.ready}/${s.total}`];
   if (s.restarts > 0) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'}`);
   if (age) parts.push(age);
   return parts.join(' · ');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarizePod, describePodRow, summarizeContainer } from '../../../src/ui/views/podSummary';
+import { summarizePod, describePodRow, summarizeContainer, shortSchedulingReason } from '../../../src/ui/views/podSummary';
 import type { KubeObject } from '../../../src/kube/types';
 import { sample, sampleItems } from './fixtures/samples';
 
@@ -119,4 +119,17 @@ test('container rows', () => {
   );
   assert.equal(crash.text, 'CrashLoopBackOff · 3 restarts');
   assert.equal(crash.health, 'error');
+});
+
+test('the scheduler reason in a few words, on the row', () => {
+  const s = summarizePod(sample('pod-gpu-too-big'));
+  assert.equal(s.detail, '1 Insufficient nvidia.com/gpu');
+  assert.equal(describePodRow(s, '2m'), 'Unschedulable: 1 Insufficient nvidia.com/gpu · 0/1 · 2m');
+  assert.equal(
+    shortSchedulingReason('0/3 nodes are available: 1 node(s) had untolerated taint {nvidia.com/gpu: }, 2 Insufficient nvidia.com/gpu.'),
+    '1 node(s) had untolerated taint {nvidia.com/gpu: }, 2 Insufficient nvidia.com/gpu',
+  );
+  assert.equal(shortSchedulingReason('no nodes available to schedule pods'), 'no nodes available to schedule pods');
+  assert.equal(shortSchedulingReason(undefined), undefined);
+  assert.ok((shortSchedulingReason(`0/9 nodes are available: ${'x'.repeat(200)}.`) ?? '').length <= 100);
 });
