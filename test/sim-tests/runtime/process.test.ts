@@ -68,6 +68,13 @@ test('claims only pods whose containers run node on a script from a ConfigMap vo
   const outside = nodePod({ name: 'c', configMap: 'app' });
   (outside.spec as { containers: { command: string[] }[] }).containers[0].command = ['node', '/srv/main.js'];
   assert.equal(runtime.claims(outside), false);
+  const entrypoint = nodePod({ name: 'd', configMap: 'app' });
+  const spec = entrypoint.spec as { containers: { command?: string[]; args?: string[]; image: string }[] };
+  spec.containers[0].command = undefined;
+  spec.containers[0].args = ['/opt/app/main.js'];
+  assert.equal(runtime.claims(entrypoint), true, 'a node image runs node on bare args');
+  spec.containers[0].image = 'busybox:1.36';
+  assert.equal(runtime.claims(entrypoint), false);
 });
 
 test('runs a pod as a process: env resolved, Running, Ready once it listens, kubelet events', async (t) => {

@@ -75,6 +75,8 @@ export class ContainerProcess implements Disposable {
         if (error) log.append(`${error}\n`);
         resolve({ exitCode, signal, startedAt: this.startedAt, finishedAt: new Date(), error });
       };
+      // Like a container whose main process ended: whatever it left running in its group goes too.
+      this.child.once('exit', () => this.signalGroup('SIGKILL'));
       this.child.once('error', (err) => finish(128, null, `failed to start container process: ${err.message}`));
       this.child.once('close', (code, signal) => {
         finish(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0), signal);

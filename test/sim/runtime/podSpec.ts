@@ -81,12 +81,22 @@ export function podSpecOf(pod: KubeObject): PodSpec {
   return spec && Array.isArray(spec.containers) ? spec : { containers: [] };
 }
 
-/** The container's argv as the image would run it: command then args. */
-export function argvOf(container: ContainerSpec): string[] {
-  return [...(container.command ?? []), ...(container.args ?? [])];
+const nodeExecutables = new Set(['node', 'nodejs']);
+
+/** Official node images (`node:22-alpine`, `docker.io/library/node`, ...): their entrypoint runs `node ARGS`. */
+function isNodeImage(image: string | undefined): boolean {
+  const repository = (image ?? '').split('@')[0].replace(/:[^/:]*$/, '');
+  return posix.basename(repository) === 'node';
 }
 
-const nodeExecutables = new Set(['node', 'nodejs']);
+/** The container's argv as the image would run it: command then args (a node image runs `node` on bare args). */
+export function argvOf(container: ContainerSpec): string[] {
+  const args = container.args ?? [];
+  if (!container.command?.length && isNodeImage(container.image) && args.length > 0 && !nodeExecutables.has(posix.basename(args[0]))) {
+    return ['node', ...args];
+  }
+  return [...(container.command ?? []), ...args];
+}
 
 /** Index of the script argument in a `node [flags] script [args]` argv, or -1. */
 export function scriptIndex(argv: readonly string[]): number {
