@@ -243,6 +243,9 @@ export class ResourceApi {
    */
   delete(info: ResourceInfo, namespace: string | undefined, name: string, options: DeleteOptions = {}): { object: KubeObject; lingering: boolean } {
     const existing = this.get(info, namespace, name);
+    if (info.kind === 'Namespace' && ['default', 'kube-system', 'kube-public'].includes(name)) {
+      throw new ApiError(failure(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' }));
+    }
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== existing.metadata.uid) {
       throw conflict(info, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);

@@ -110,7 +110,8 @@ export class WatchHub implements Disposable {
     res.on('error', () => watcher.close(true));
     const rv = request.resourceVersion;
     if (request.forceExpired || (rv && rv !== '0' && this.store.eventsSince(request.info, Number(rv)) === 'expired')) {
-      const oldest = Math.max(this.store.oldestResumable(request.info), this.store.resourceVersion);
+      const dropped = this.store.oldestResumable(request.info);
+      const oldest = dropped > 0 ? dropped + 1 : this.store.resourceVersion;
       watcher.write(`${JSON.stringify({ type: 'ERROR', object: expired(`too old resource version: ${rv ?? 0} (${oldest})`) })}\n`);
       watcher.close(false);
       return;

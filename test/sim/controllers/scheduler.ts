@@ -51,6 +51,7 @@ export function nodeFailures(pod: KubeObject, node: KubeObject, used: Resources)
   const allocatable = ((node.status as { allocatable?: Record<string, string> } | undefined)?.allocatable ?? {});
   const requests = podRequests(pod.spec as Parameters<typeof podRequests>[0]);
   const missing: string[] = [];
+  if (allocatable.pods !== undefined && (used.get('pods') ?? 0) + 1 > parseQuantity(allocatable.pods)) missing.push('Too many pods');
   for (const [resource, amount] of requests) {
     if (amount <= 0) continue;
     const free = parseQuantity(allocatable[resource]) - (used.get(resource) ?? 0);
