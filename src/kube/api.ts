@@ -173,6 +173,8 @@ export class KubeClient implements Disposable {
     }).catch((err: unknown) => {
       throw explainTransportError(ctx(), err);
     });
+    const warning = response.headers.warning;
+    if (warning) this.logger.warn(`${options.what}: the API server warns: ${redact(Array.isArray(warning) ? warning.join('; ') : warning)}`);
     if ((response.statusCode ?? 0) >= 400) {
       if (response.statusCode === 401) this.exec?.invalidate();
       const body = await readBody(response, options.signal).catch((err: unknown) => {

@@ -1,6 +1,7 @@
 /**
  * One shared Informer per (context, kind, namespace). The first observer starts it, a late
- * observer gets 'synced' with the current map right away, and the last one to leave stops it
+ * observer gets 'synced' with the current map right away (and the backoff state if the informer
+ * is retrying), and the last one to leave stops it
  * after a short linger (so switching views back and forth does not relist).
  */
 import { DisposableStore, toDisposable, type Disposable } from '../lifecycle';
@@ -85,9 +86,12 @@ export class WatchHub implements Disposable {
     const informer = current.informer as unknown as Informer<T>;
     const store = new DisposableStore();
     store.add(informer.onEvent(listener));
-    if (informer.synced) {
+    // A late observer catches up: the current map if there is one, and a backoff in progress.
+    if (informer.synced || informer.state.phase === 'backoff') {
       queueMicrotask(() => {
-        if (!store.isDisposed) listener({ type: 'synced', objects: informer.objects });
+        if (store.isDisposed) return;
+        if (informer.synced) listener({ type: 'synced', objects: informer.objects });
+        if (informer.state.phase === 'backoff') listener({ type: 'state', state: informer.state });
       });
     }
     informer.start();

@@ -208,3 +208,20 @@ test('abort is Cancelled; timeouts are Timeout; dispose leaves no sockets', asyn
   assert.equal(cluster.openSockets(), 0);
   assert.equal((await rejection(client.version())).reason, 'Cancelled');
 });
+
+test('API server warnings (Warning: 299) are logged', async (t) => {
+  const cluster = await startLocalCluster((_req, res) => {
+    res.setHeader('Warning', '299 - "unknown field \\"dta\\""');
+    sendJson(res, 201, { kind: 'ConfigMap', metadata: { name: 'a' } });
+  });
+  const warnings: string[] = [];
+  const logger = { trace() {}, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+  const loaded = loadKubeconfig({ KUBECONFIG: cluster.kubeconfigPath });
+  const client = KubeClient.forContext(loaded, 'local', logger);
+  t.after(async () => {
+    client.dispose();
+    await cluster.close();
+  });
+  await client.request({ what: 'Create ConfigMap "a"', method: 'POST', path: '/api/v1/namespaces/team/configmaps', body: { data: { a: '1' } } });
+  assert.deepEqual(warnings, ['Create ConfigMap "a": the API server warns: 299 - "unknown field \\"dta\\""']);
+});

@@ -4,7 +4,7 @@ import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { WatchHub } from '../../../src/kube/hub';
 import type { InformerEvent, KubeObject } from '../../../src/kube/types';
-import { until } from './local-cluster';
+import { sendJson, until } from './local-cluster';
 import { configMap, startScriptedApi, streamLines } from './scripted-api';
 
 async function setup(t: { after(fn: () => Promise<void> | void): void }, lingerMs: number) {
@@ -81,4 +81,18 @@ test('a disposed subscription gets no more events; hub dispose stops everything'
   assert.equal(seen.length, count);
   assert.equal(sub.informer.state.phase, 'stopped');
   await until(() => api.openWatches.size === 0, 3000, 'watch closed');
+});
+
+test('a late observer of a retrying informer learns about the backoff at once', async (t) => {
+  const { api, hub } = await setup(t, 0);
+  api.cluster.setHandler((_req, res) => sendJson(res, 503, { kind: 'Status', code: 503, message: 'down' }));
+  const first = hub.observe(key, () => {});
+  await until(() => first.informer.state.phase === 'backoff', 3000, 'backoff');
+  const late: InformerEvent<KubeObject>[] = [];
+  const second = hub.observe(key, (e) => late.push(e));
+  await until(() => late.length > 0, 1000, 'catch-up event');
+  assert.equal(late[0].type, 'state');
+  assert.equal(late[0].type === 'state' && late[0].state.phase, 'backoff');
+  first.dispose();
+  second.dispose();
 });
