@@ -70,6 +70,7 @@ export class GpuIndex {
   private readonly waitingRows = new WaitingRows();
   private last: GpuTable | undefined;
   private summaries = new Map<string, GpuResourceSummary>();
+  private capacitySignature = '';
 
   constructor(options: GpuIndexOptions = {}) {
     this.isGpu = gpuResourceFilter(options.extraResources);
@@ -167,9 +168,9 @@ export class GpuIndex {
       ns.waiting += sign;
       if (sign > 0) this.waitingPods.set(row.key, facts);
       else this.waitingPods.delete(row.key);
+      this.waitingDirty = true;
     }
     this.dirtyNamespaces.add(row.namespace);
-    this.waitingDirty = true;
   }
 
   // --- quotas and events --------------------------------------------------------------------
@@ -242,6 +243,14 @@ export class GpuIndex {
       if (next !== resources) {
         resources = next;
         this.summaries = new Map(resources.map((r) => [r.resource, r]));
+        // Waiting reasons read only these numbers of the summaries; other changes leave them be.
+        const signature = resources
+          .map((r) => `${r.resource}:${r.nodes}:${r.allocatable}:${r.largestAllocatable}:${r.largestFree?.node}:${r.largestFree?.free}`)
+          .join('|');
+        if (signature !== this.capacitySignature) {
+          this.capacitySignature = signature;
+          if (this.waitingPods.size > 0) this.waitingDirty = true;
+        }
       }
     }
 

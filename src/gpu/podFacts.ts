@@ -2,7 +2,7 @@
  * What the GPU index keeps of one pod that asks for GPUs: its request, where it runs, who owns
  * it, and what it needs to be placed. Everything else of the pod is dropped.
  */
-import { podRequests, type ResourceFilter } from './requests';
+import { mentionsAny, podRequests, type ResourceFilter } from './requests';
 import { isFinished, podKeyOf, type NodeAffinity, type PodShape, type Toleration } from './shapes';
 import type { GpuOwner, GpuPodRow } from './table';
 
@@ -20,7 +20,7 @@ export interface PodFacts {
 
 /** Facts of a pod that holds or waits for GPUs; undefined for pods without GPUs or finished ones. */
 export function podFacts(pod: PodShape, isGpu: ResourceFilter): PodFacts | undefined {
-  if (isFinished(pod)) return undefined;
+  if (isFinished(pod) || !mentionsAny(pod.spec, isGpu)) return undefined;
   const gpus = podRequests(pod.spec, isGpu);
   if (gpus.size === 0) return undefined;
   const meta = pod.metadata ?? {};

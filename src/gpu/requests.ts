@@ -85,6 +85,29 @@ function withOverhead(total: Map<string, number>, spec: PodSpecShape, filter: Re
   return total;
 }
 
+/**
+ * True when any container, init container or the overhead names a resource the filter accepts.
+ * Allocates nothing: it runs for every pod in the cache, and most pods ask for no GPU.
+ */
+export function mentionsAny(spec: PodSpecShape | undefined, filter: ResourceFilter): boolean {
+  if (!spec) return false;
+  return containersMention(spec.containers, filter) || containersMention(spec.initContainers, filter) || listMentions(spec.overhead, filter);
+}
+
+function containersMention(list: unknown, filter: ResourceFilter): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const c of list as (ContainerShape | null)[]) {
+    const resources = c?.resources;
+    if (resources && (listMentions(resources.requests, filter) || listMentions(resources.limits, filter))) return true;
+  }
+  return false;
+}
+
+function listMentions(list: ResourceList | undefined, filter: ResourceFilter): boolean {
+  if (list && typeof list === 'object') for (const name in list) if (filter(name)) return true;
+  return false;
+}
+
 /** A resource list as numbers, skipping values that do not parse. */
 export function resourceNumbers(list: ResourceList | undefined, filter: ResourceFilter = everything): Map<string, number> {
   const out = new Map<string, number>();
