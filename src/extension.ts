@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const logs = own(new PodLogDocuments(explorer, reporter));
   own(vscode.workspace.registerTextDocumentContentProvider(logsScheme, logs));
 
-  own(registerCommands({ ...clusterCommands({ explorer, reporter, log }), ...resourceCommands(explorer) }, reporter));
+  own(registerCommands({ ...clusterCommands({ explorer, reporter, log }), ...resourceCommands(explorer, reporter) }, reporter));
 
   return {
     clusterTree: tree,

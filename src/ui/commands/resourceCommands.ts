@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
+import type { ErrorReporter } from '../errorReporter';
 import { isManagedByTether, managedByLabel, podNode, type ClusterNode } from '../views/clusterModel';
 import { podSpecOf } from '../views/podSummary';
 import { describeUri } from '../documents/describeDocuments';
 import { logsUri } from '../documents/podLogDocuments';
-import { kindInfo, refLabel, refOf, type ResourceRef } from '../documents/resourceRef';
+import { kindInfo, needsFor, refLabel, refOf, type ResourceRef } from '../documents/resourceRef';
 import type { CommandHandlers } from './commandIds';
 
 type ResourceCommandIds = 'tether.copyName' | 'tether.describeResource' | 'tether.showPodLogs' | 'tether.deleteResource';
@@ -20,7 +21,7 @@ function required(node: ClusterNode | undefined, what: string): ResourceRef | un
   return ref;
 }
 
-export function resourceCommands(explorer: ClusterExplorer): Pick<CommandHandlers, ResourceCommandIds> {
+export function resourceCommands(explorer: ClusterExplorer, reporter: ErrorReporter): Pick<CommandHandlers, ResourceCommandIds> {
   return {
     'tether.copyName': async (node?: ClusterNode) => {
       if (!node || node.type === 'message') return;
@@ -54,23 +55,32 @@ export function resourceCommands(explorer: ClusterExplorer): Pick<CommandHandler
     'tether.deleteResource': async (node?: ClusterNode) => {
       const ref = required(node, 'an object Tether created');
       if (!ref) return;
-      const client = (await explorer.kube()).client(ref.context);
-      const live = await client.get<KubeObject>(kindInfo(ref), ref.namespace, ref.name);
-      if (!isManagedByTether(live)) {
-        void vscode.window.showWarningMessage(
-          `Tether only deletes what it created. ${refLabel(ref)} has no label ${managedByLabel}=tether, so it is left alone; use kubectl if you really mean to delete it.`,
-        );
-        return;
+      try {
+        await deleteManaged(ref);
+      } catch (err) {
+        reporter.report(err, { needs: needsFor(ref, ['get', 'delete']) });
       }
-      const pods = ref.kind === 'Pod' ? podNode(ref.context, ref.namespace, live, Date.now()) : undefined;
-      const answer = await vscode.window.showWarningMessage(
-        `Delete ${refLabel(ref)}?`,
-        { modal: true, detail: `Context ${ref.context}.${pods ? ` The pod is ${pods.summary.reason ?? pods.summary.phase}.` : ' Its pods are deleted with it.'}` },
-        'Delete',
-      );
-      if (answer !== 'Delete') return;
-      await client.delete(kindInfo(ref), ref.namespace, ref.name, { propagationPolicy: 'Background' });
-      vscode.window.setStatusBarMessage(`Deleted ${refLabel(ref)}`, 3000);
     },
   };
+
+  /** Deletes `ref` after checking the live object carries Tether's label and the user confirms. */
+  async function deleteManaged(ref: ResourceRef): Promise<void> {
+    const client = (await explorer.kube()).client(ref.context);
+    const live = await client.get<KubeObject>(kindInfo(ref), ref.namespace, ref.name);
+    if (!isManagedByTether(live)) {
+      void vscode.window.showWarningMessage(
+        `Tether only deletes what it created. ${refLabel(ref)} has no label ${managedByLabel}=tether, so it is left alone; use kubectl if you really mean to delete it.`,
+      );
+      return;
+    }
+    const pod = ref.kind === 'Pod' ? podNode(ref.context, ref.namespace, live, Date.now()) : undefined;
+    const answer = await vscode.window.showWarningMessage(
+      `Delete ${refLabel(ref)}?`,
+      { modal: true, detail: `Context ${ref.context}.${pod ? ` The pod is ${pod.summary.reason ?? pod.summary.phase}.` : ' Its pods are deleted with it.'}` },
+      'Delete',
+    );
+    if (answer !== 'Delete') return;
+    await client.delete(kindInfo(ref), ref.namespace, ref.name, { propagationPolicy: 'Background' });
+    vscode.window.setStatusBarMessage(`Deleted ${refLabel(ref)}`, 3000);
+  }
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ExplainedError } from '../../kube/errors';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
-import { kindInfo, refFromUriParts, refLabel, refToUriParts, slimForDescribe, type ResourceRef } from './resourceRef';
+import { kindInfo, needsFor, refFromUriParts, refLabel, refToUriParts, slimForDescribe, type ResourceRef } from './resourceRef';
 
 export const describeScheme = 'tether-describe';
 
@@ -31,7 +31,7 @@ export class DescribeDocuments implements vscode.TextDocumentContentProvider {
       const { stringify } = await import('yaml');
       return stringify(slimForDescribe(obj), { lineWidth: 0 });
     } catch (err) {
-      this.reporter.report(err);
+      this.reporter.report(err, { needs: needsFor(ref, ['get']) });
       const e = err as Partial<ExplainedError>;
       return [`# Describe ${refLabel(ref)} failed`, `# Why: ${e.why ?? String(err)}`, ...(e.remedy ? [`# Next: ${e.remedy}`] : []), ''].join('\n');
     } finally {

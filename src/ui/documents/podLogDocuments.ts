@@ -9,7 +9,7 @@ import { DisposableStore } from '../../lifecycle';
 import { kinds, resourcePath } from '../../kube/kinds';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
-import { refFromUriParts, refLabel, refToUriParts, type ResourceRef } from './resourceRef';
+import { needsFor, refFromUriParts, refLabel, refToUriParts, type ResourceRef } from './resourceRef';
 
 export const logsScheme = 'tether-logs';
 const maxChars = 2 * 1024 * 1024;
@@ -48,7 +48,7 @@ class LogStream {
       res.on('error', (err) => !this.abort.signal.aborted && this.append(`\n--- log stream failed: ${err.message} ---\n`));
     } catch (err) {
       if (this.abort.signal.aborted) return;
-      reporter.report(err);
+      reporter.report(err, { needs: needsFor(ref, ['get'], 'log') });
       const e = err as { why?: string; remedy?: string };
       this.append(`--- ${refLabel(ref)}: logs unavailable: ${e.why ?? String(err)}${e.remedy ? `. ${e.remedy}` : ''} ---\n`);
     }

@@ -2,6 +2,7 @@
  * Which object a tree node stands for, and the document URIs that show it. Pure.
  */
 import { kinds, type KindInfo, type KindName } from '../../kube/kinds';
+import type { AccessCheck } from '../../kube/role';
 import type { ClusterNode } from '../views/clusterModel';
 
 export interface ResourceRef {
@@ -65,4 +66,16 @@ export function slimForDescribe<T extends { metadata?: { managedFields?: unknown
     }
   }
   return copy;
+}
+
+/** The permissions an action on `ref` needs, for "Copy Role YAML" when it is refused. */
+export function needsFor(ref: ResourceRef, verbs: readonly string[], subresource?: string): AccessCheck[] {
+  const info = kindInfo(ref);
+  return verbs.map((verb) => ({
+    verb,
+    resource: info.plural,
+    ...(subresource ? { subresource } : {}),
+    ...(info.group ? { group: info.group } : {}),
+    namespace: ref.namespace,
+  }));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refFromUriParts, refToUriParts, slimForDescribe, refOf } from '../../../src/ui/documents/resourceRef';
+import { needsFor, refFromUriParts, refToUriParts, slimForDescribe, refOf } from '../../../src/ui/documents/resourceRef';
 import { buildContainerChildren, podNode } from '../../../src/ui/views/clusterModel';
 import { sample } from './fixtures/samples';
 
@@ -33,4 +33,14 @@ test('tree nodes name their objects', () => {
   const [container] = buildContainerChildren(pod);
   assert.deepEqual(refOf(container), { context: 'c', namespace: 'samples', kind: 'Pod', name: 'crashloop', container: 'c' });
   assert.equal(refOf(undefined), undefined);
+});
+
+test('permissions an action needs, for the Role a 403 asks for', () => {
+  assert.deepEqual(needsFor({ context: 'c', namespace: 'shop', kind: 'Deployment', name: 'web' }, ['get', 'delete']), [
+    { verb: 'get', resource: 'deployments', group: 'apps', namespace: 'shop' },
+    { verb: 'delete', resource: 'deployments', group: 'apps', namespace: 'shop' },
+  ]);
+  assert.deepEqual(needsFor({ context: 'c', namespace: 'shop', kind: 'Pod', name: 'p', container: 'c' }, ['get'], 'log'), [
+    { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'shop' },
+  ]);
 });
