@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -224,4 +225,25 @@ test('API server warnings (Warning: 299) are logged', async (t) => {
   });
   await client.request({ what: 'Create ConfigMap "a"', method: 'POST', path: '/api/v1/namespaces/team/configmaps', body: { data: { a: '1' } } });
   assert.deepEqual(warnings, ['Create ConfigMap "a": the API server warns: 299 - "unknown field \\"dta\\""']);
+});
+
+test('plain http servers (kubectl proxy) work', async (t) => {
+  const server = createHttpServer((_req, res) => sendJson(res, 200, { major: '1', minor: '30', gitVersion: 'v1.30.0' }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  const cluster = await startLocalCluster(() => {});
+  t.after(() => cluster.close());
+  const text = [
+    'current-context: proxy',
+    'clusters: [{name: proxy, cluster: {server: "http://127.0.0.1:' + (server.address() as AddressInfo).port + '"}}]',
+    'users: [{name: me, user: {}}]',
+    'contexts: [{name: proxy, context: {cluster: proxy, user: me}}]',
+  ].join('\n');
+  const client = clientFor(cluster, text);
+  t.after(() => {
+    client.dispose();
+    server.closeAllConnections();
+  });
+  assert.equal((await client.version()).minor, '30');
+  assert.equal(client.defaultNamespace, 'default');
 });
