@@ -38,11 +38,11 @@ export class MemoryRuntime implements PodRuntime {
 
   constructor(private readonly cluster: SimCluster) {}
 
-  claims(): boolean {
+  claims(_pod: KubeObject): boolean {
     return false;
   }
 
-  start(): void {}
+  start(_pod: KubeObject): void {}
 
   stop(namespace: string, name: string): void {
     for (const f of [...this.followers]) {
