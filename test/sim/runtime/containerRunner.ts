@@ -153,8 +153,8 @@ export class ContainerRunner implements Disposable {
     };
     this.record.ready = false;
     const policy = this.host.restartPolicy;
-    const restart = !this.stopped && (policy === 'Always' || (policy === 'OnFailure' && info.exitCode !== 0));
-    if (!restart) {
+    const willRestart = !this.stopped && (policy === 'Always' || (policy === 'OnFailure' && info.exitCode !== 0));
+    if (!willRestart) {
       this.record.state = { kind: 'terminated', ...terminated };
       this.record.final = true;
       this.host.changed();
@@ -163,8 +163,17 @@ export class ContainerRunner implements Disposable {
     this.record.lastTerminated = terminated;
     const ranMs = info.finishedAt.getTime() - info.startedAt.getTime();
     if (ranMs >= this.host.backoff.resetAfterMs) this.backoffStep = 0;
-    const delay = Math.min(this.host.backoff.baseMs * 2 ** this.backoffStep, this.host.backoff.maxMs);
-    this.backoffStep++;
+    // Like the kubelet: the first restart is immediate, then the back-off doubles up to its cap.
+    const step = this.backoffStep++;
+    const delay = step === 0 ? 0 : Math.min(this.host.backoff.baseMs * 2 ** (step - 1), this.host.backoff.maxMs);
+    const restart = () => {
+      this.record.restartCount++;
+      this.run();
+    };
+    if (delay === 0) {
+      this.timer = setTimeout(restart, 0);
+      return;
+    }
     const seconds = Math.max(1, Math.round(delay / 1000));
     this.record.state = {
       kind: 'waiting',
@@ -173,10 +182,7 @@ export class ContainerRunner implements Disposable {
     };
     this.host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.spec.name} in pod ${this.host.podRef}`);
     this.host.changed();
-    this.timer = setTimeout(() => {
-      this.record.restartCount++;
-      this.run();
-    }, delay);
+    this.timer = setTimeout(restart, delay);
   }
 
   /** Stop for good: SIGTERM, SIGKILL after graceMs. Resolves when the process is gone. */
