@@ -140,7 +140,12 @@ export class ClusterExplorer implements Disposable {
   private async loadNow(): Promise<void> {
     this.stateValue = { phase: 'loading' };
     try {
-      this.access = await this.options.openAccess(this.options.env(), this.options.logger);
+      const access = await this.options.openAccess(this.options.env(), this.options.logger);
+      if (this.store.isDisposed) {
+        access.dispose(); // disposed while loading: nobody owns it now
+        return;
+      }
+      this.access = access;
     } catch (err) {
       const error = err instanceof ExplainedError ? err : new ExplainedError({ reason: 'InvalidKubeconfig', what: 'Read the kubeconfig', why: String(err), remedy: 'Check the file named by tether.kubeconfig or KUBECONFIG' }, { cause: err });
       this.stateValue = error.reason === 'NoKubeconfig' ? { phase: 'missing', error } : { phase: 'invalid', error };

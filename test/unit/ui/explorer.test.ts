@@ -126,3 +126,16 @@ test('bursts of watch events reach the view coalesced and targeted', async () =>
   assert.equal(explorer.session?.namespaceObjects('web').objects.pods.size, 500);
   explorer.dispose();
 });
+
+test('disposing while the kubeconfig loads leaves nothing running', async () => {
+  const access = new FakeAccess(config);
+  let release: (a: ClusterAccess) => void = () => undefined;
+  const { explorer } = setup(() => new Promise<ClusterAccess>((r) => (release = r)));
+  const loading = explorer.load();
+  explorer.dispose();
+  release(access);
+  await loading;
+  assert.ok(access.disposed);
+  assert.equal(explorer.session, undefined);
+  assert.equal(access.watches.size, 0);
+});
