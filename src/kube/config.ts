@@ -105,6 +105,11 @@ function parseFile(file: string, text: string): ParsedFile {
     for (const user of parsed.users) {
       if (user.certFile) user.certFile = path.resolve(dir, user.certFile);
       if (user.keyFile) user.keyFile = path.resolve(dir, user.keyFile);
+      // Like client-go: an exec command given as a relative path is relative to its kubeconfig.
+      const exec = user.exec as { command?: unknown } | undefined;
+      if (typeof exec?.command === 'string' && /[\\/]/.test(exec.command) && !path.isAbsolute(exec.command)) {
+        exec.command = path.resolve(dir, exec.command);
+      }
     }
     return parsed;
   } catch (err) {

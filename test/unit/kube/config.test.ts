@@ -23,6 +23,10 @@ clusters:
 users:
 - name: alice
   user: { token: first-token }
+- name: plugin
+  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: ./bin/auth-plugin } }
+- name: plugin-on-path
+  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: gke-gcloud-auth-plugin } }
 contexts:
 - name: dev
   context: { cluster: shared, user: alice, namespace: shop }
@@ -77,6 +81,9 @@ test('several KUBECONFIG files merge with first-wins, like kubectl', (t) => {
   assert.equal(dev.user.token, 'first-token');
   assert.equal(dev.kubeConfig.getCurrentContext(), 'dev');
   assert.equal(kubeConfigForContext(loaded, 'prod').kubeConfig.getCurrentUser()?.token, 'second-token');
+  const users = loaded.kubeConfig.getUsers();
+  assert.equal(users.find((u) => u.name === 'plugin')?.exec.command, path.join(dir, 'bin/auth-plugin'), 'relative exec commands resolve too');
+  assert.equal(users.find((u) => u.name === 'plugin-on-path')?.exec.command, 'gke-gcloud-auth-plugin', 'bare commands stay on PATH');
 });
 
 test('default location is ~/.kube/config', (t) => {
