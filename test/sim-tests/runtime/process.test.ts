@@ -253,3 +253,17 @@ fs.promises.readdir('/etc/app/conf').then((names) => console.log(settings.mode, 
   await cluster.waitFor('Pod', 'default', 'reader', (p) => statusOf(p).phase === 'Succeeded' || statusOf(p).phase === 'Failed');
   assert.equal((await getLog(server, 'default', 'reader')).body, 'fast 000102ff {"mode":"fast"} blob.bin,settings.json\n');
 });
+
+test('stopping a pod in CrashLoopBackOff ends its restarts and leaves the last run as its final state', async (t) => {
+  const { cluster, runtime, cleanup } = setup({ backoff: { baseMs: 300, maxMs: 300 } });
+  t.after(cleanup);
+  runtime.start(cluster.add(nodePod({ name: 'loop', configMap: 'app', script: 'crash.js' })));
+  await cluster.waitFor('Pod', 'default', 'loop', (p) => containerStatus(p)?.state.waiting?.reason === 'CrashLoopBackOff');
+  runtime.stop('default', 'loop');
+  await runtime.settled();
+  const stopped = containerStatus(cluster.get('Pod', 'default', 'loop')!)!;
+  assert.equal(stopped.state.terminated?.exitCode, 3);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(containerStatus(cluster.get('Pod', 'default', 'loop')!)!.restartCount, stopped.restartCount, 'no restart after stop');
+  assert.deepEqual(runtime.podPids('default', 'loop'), []);
+});

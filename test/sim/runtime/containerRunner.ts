@@ -191,6 +191,12 @@ export class ContainerRunner implements Disposable {
     clearTimeout(this.timer);
     const process = this.process;
     if (process?.isRunning) await process.terminate(graceMs);
+    else if (this.record.lastTerminated && this.record.state.kind !== 'terminated') {
+      // Stopped between runs (back-off or an immediate restart): the last run is the final state.
+      this.record.state = { kind: 'terminated', ...this.record.lastTerminated };
+      this.record.ready = false;
+      this.record.final = true;
+    }
   }
 
   dispose(): void {
