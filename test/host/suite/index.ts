@@ -12,6 +12,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
   cluster: [
     () => import('./activation.test'),
     () => import('./contexts.test'),
+    () => import('./demoCluster.test'),
     () => import('./liveChanges.test'),
     () => import('./describe.test'),
   ],
@@ -26,7 +27,7 @@ export async function run(): Promise<void> {
   const files = SCENARIOS[scenario];
   if (!files) throw new Error(`unknown TETHER_HOST_SCENARIO ${scenario}`);
   console.log(`extension-host suite: ${scenario} (${vscode.env.appName} ${vscode.version}, ${process.env.KUBECONFIG ? 'KUBECONFIG set' : 'no KUBECONFIG'})`);
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 90_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, scenario, mocha);
   for (const load of files) await load();
   const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve) => {
