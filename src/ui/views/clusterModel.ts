@@ -124,6 +124,24 @@ export function podNode(context: string, namespace: string, pod: KubeObject, now
   };
 }
 
+/**
+ * Pod rows reused across rebuilds: a pod object the watch has not replaced keeps its summary, so a
+ * refresh of a namespace with thousands of pods only summarizes the pods that changed. Owned by
+ * the tree provider; entries go with the objects (WeakMap).
+ */
+export class PodNodeCache {
+  private readonly nodes = new WeakMap<KubeObject, PodNode>();
+
+  node(context: string, namespace: string, pod: KubeObject, now: number): PodNode {
+    const cached = this.nodes.get(pod);
+    const age = formatAge(pod.metadata.creationTimestamp, now);
+    if (cached && cached.context === context && cached.age === age) return cached;
+    const fresh = cached && cached.context === context ? { ...cached, age } : podNode(context, namespace, pod, now);
+    this.nodes.set(pod, fresh);
+    return fresh;
+  }
+}
+
 const healthRank: Health[] = ['succeeded', 'ok', 'progressing', 'pending', 'terminating', 'warning', 'error'];
 
 function worst(healths: Health[]): Health | undefined {
@@ -133,11 +151,17 @@ function worst(healths: Health[]): Health | undefined {
 }
 
 /** Children of one namespace: workloads (each holding its pods), then bare pods. */
-export function buildNamespaceChildren(context: string, namespace: string, objs: NamespaceObjects, now: number): Array<WorkloadNode | PodNode> {
+export function buildNamespaceChildren(
+  context: string,
+  namespace: string,
+  objs: NamespaceObjects,
+  now: number,
+  cache: PodNodeCache = new PodNodeCache(),
+): Array<WorkloadNode | PodNode> {
   const { workloads, barePods } = groupWorkloads(objs);
   const out: Array<WorkloadNode | PodNode> = [];
   for (const g of workloads) {
-    const pods = g.pods.map((p) => podNode(context, namespace, p, now));
+    const pods = g.pods.map((p) => cache.node(context, namespace, p, now));
     const progress = workloadProgress(g);
     const podHealth = worst(pods.map((p) => p.summary.health).filter((h) => h !== 'succeeded' || g.kind === 'Job'));
     const health: Health = progress.failed
@@ -161,7 +185,7 @@ export function buildNamespaceChildren(context: string, namespace: string, objs:
       pods,
     });
   }
-  for (const p of barePods) out.push(podNode(context, namespace, p, now));
+  for (const p of barePods) out.push(cache.node(context, namespace, p, now));
   return out;
 }
 

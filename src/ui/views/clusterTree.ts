@@ -15,6 +15,7 @@ import {
   messageNode,
   namespaceNode,
   namespaceSummary,
+  PodNodeCache,
   type ClusterNode,
   type ContextNode,
   type NamespaceNode,
@@ -31,6 +32,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private namespaces = new Map<string, NamespaceNode>();
   /** Built children per namespace, dropped when that namespace changes. */
   private built = new Map<string, Array<WorkloadNode | PodNode>>();
+  /** Pod rows of unchanged pod objects are reused across rebuilds. */
+  private readonly podNodes = new PodNodeCache();
 
   /** `onFailure` hears about every failure shown as a row (for notifications and the log). */
   constructor(
@@ -136,7 +139,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     let children = this.built.get(node.name);
     const session = this.explorer.session;
     if (!children && session) {
-      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, Date.now());
+      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, Date.now(), this.podNodes);
       this.built.set(node.name, children);
     }
     return children ?? [];

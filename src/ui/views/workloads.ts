@@ -45,8 +45,11 @@ function byName(objects: ReadonlyMap<string, KubeObject>): Map<string, KubeObjec
   return out;
 }
 
+/** Kubernetes names are lowercase ASCII, so code-unit order is kubectl's order (and much cheaper). */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const compareNames = (a: { metadata: { name: string } }, b: { metadata: { name: string } }): number =>
-  a.metadata.name.localeCompare(b.metadata.name);
+  byCodeUnits(a.metadata.name, b.metadata.name);
 
 export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
   const replicaSets = byName(objs.replicaSets);
@@ -83,7 +86,7 @@ export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
 
   const workloads = [...groups.values()];
   for (const g of workloads) g.pods.sort(compareNames);
-  workloads.sort((a, b) => workloadKinds.indexOf(a.kind) - workloadKinds.indexOf(b.kind) || a.name.localeCompare(b.name));
+  workloads.sort((a, b) => workloadKinds.indexOf(a.kind) - workloadKinds.indexOf(b.kind) || byCodeUnits(a.name, b.name));
   barePods.sort(compareNames);
   return { workloads, barePods };
 }

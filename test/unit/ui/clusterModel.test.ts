@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject, OwnerReference } from '../../../src/kube/types';
-import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
+import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, PodNodeCache, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
 import type { NamespaceObjects } from '../../../src/ui/views/workloads';
 import { sample, sampleItems } from './fixtures/samples';
 
@@ -145,4 +145,22 @@ test('error rows say what failed and offer the next step', () => {
   assert.equal(row.label, 'List namespaces: the cluster did not answer');
   assert.deepEqual(row.action, { kind: 'retry', context: 'dev' });
   assert.equal(errorNode('root', { reason: 'UnknownContext', what: 'x', why: 'y', remedy: 'z' }).action?.kind, 'selectContext');
+});
+
+test('unchanged pods keep their rows across rebuilds; changed pods get new ones', () => {
+  const pods = sampleItems('pods-web-running');
+  const cache = new PodNodeCache();
+  const rows = (context: string, at: number) => (buildNamespaceChildren(context, 'samples', objects({ pods }), at, cache)[0] as WorkloadNode).pods;
+  const build = () => rows('c', now);
+  const [a1, b1] = build();
+  pods[1] = { ...pods[1], status: { phase: 'Failed', reason: 'Evicted' } };
+  const [a2, b2] = build();
+  assert.equal(a2, a1, 'same object, same row');
+  assert.notEqual(b2, b1);
+  assert.equal(b2.summary.reason, 'Evicted');
+  const [a3] = rows('c', now + 3_600_000);
+  assert.notEqual(a3.age, a1.age, 'ages move on');
+  assert.equal(a3.summary, a1.summary, 'without summarizing again');
+  const [other] = rows('d', now);
+  assert.equal(other.context, 'd');
 });
