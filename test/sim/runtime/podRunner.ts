@@ -78,6 +78,14 @@ export class PodRunner implements Disposable {
     return this.ctx.cluster.get('Pod', this.namespace, this.name)?.metadata.uid === this.uid;
   }
 
+  /** The InternalIP of the pod's node, as the kubelet reports it. */
+  private hostIP(): string {
+    const nodeName = podSpecOf(this.pod).nodeName ?? '';
+    const node = nodeName ? this.ctx.cluster.get('Node', '', nodeName) : undefined;
+    const addresses = (node?.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? [];
+    return addresses.find((a) => a.type === 'InternalIP')?.address ?? '127.0.0.1';
+  }
+
   /** Writes the pod status; a pod that went away meanwhile has nothing left to update. */
   private writeStatus(): void {
     if (!this.isStored()) return;
@@ -88,6 +96,11 @@ export class PodRunner implements Disposable {
           const ip = this.ctx.allocateIp();
           status.podIP = ip;
           status.podIPs = [{ ip }];
+        }
+        if (!status.hostIP) {
+          const hostIP = this.hostIP();
+          status.hostIP = hostIP;
+          status.hostIPs = [{ ip: hostIP }];
         }
         applyPodStatus(status, records, new Date());
       });
