@@ -30,3 +30,17 @@ export function findPodTemplates(text: string): ManifestTemplate[] {
   }
   return out;
 }
+
+/**
+ * The template a command was asked about: the document with that index when one is given, else
+ * the document the cursor is in (the last one starting at or before it), else the first.
+ */
+export function templateAt(
+  templates: readonly ManifestTemplate[],
+  index: number | undefined,
+  cursorOffset: number | undefined,
+): ManifestTemplate | undefined {
+  if (index !== undefined) return templates.find((t) => t.index === index);
+  if (cursorOffset === undefined) return templates[0];
+  return [...templates].reverse().find((t) => t.offset <= cursorOffset) ?? templates[0];
+}

@@ -6,10 +6,12 @@ import { ExplainedError } from '../../../src/kube/errors';
 import type { EventShape, NodeShape, PodShape } from '../../../src/gpu/shapes';
 import type { ClusterExplorer } from '../../../src/ui/session/explorer';
 import type { GpuViewSource } from '../../../src/ui/gpu/registerGpuView';
+import type { PreflightSource } from '../../../src/ui/gpu/preflightLens';
 import { recorded } from './fixtures/recorded';
 
 // The composition root hands the Cluster view's explorer to the GPU view: keep them compatible.
 export const explorerIsAGpuViewSource: (e: ClusterExplorer) => GpuViewSource = (e) => e;
+export const explorerIsAPreflightSource: (e: ClusterExplorer) => PreflightSource = (e) => e;
 
 const now = Date.parse('2026-11-22T02:57:44Z');
 const idle = { listing: [], failures: [] };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findPodTemplates } from '../../../src/gpu/manifestTemplates';
+import { findPodTemplates, templateAt } from '../../../src/gpu/manifestTemplates';
 import { loadPreflightCluster, type PreflightLister } from '../../../src/gpu/preflightCluster';
 import { preflight } from '../../../src/gpu/preflight';
 import { preflightReport } from '../../../src/gpu/preflightReport';
@@ -42,6 +42,16 @@ metadata:
 spec:
   containers: [{ name: a }]
 `;
+
+test('the template at an index or at the cursor', () => {
+  const found = findPodTemplates(manifest);
+  assert.equal(templateAt(found, 3, undefined)?.template.name, 'one');
+  assert.equal(templateAt(found, 0, undefined), undefined, 'the Service has no template');
+  assert.equal(templateAt(found, undefined, manifest.indexOf('parallelism'))?.template.name, 'train');
+  assert.equal(templateAt(found, undefined, manifest.length - 1)?.template.name, 'one');
+  assert.equal(templateAt(found, undefined, 0)?.template.name, 'train', 'before every template: the first');
+  assert.equal(templateAt([], undefined, 0), undefined);
+});
 
 test('finds the pod templates and where their documents start', () => {
   const found = findPodTemplates(manifest);
