@@ -114,6 +114,14 @@ test('runs a pod as a process: env resolved, Running, Ready once it listens, kub
   assert.ok(target && target.port !== 8080 && target.host === '127.0.0.1');
   const reasons = cluster.events.map((e) => e.reason);
   assert.deepEqual(reasons.slice(0, 3), ['Pulled', 'Created', 'Started']);
+  const server = await startRuntimeServer(cluster, runtime);
+  t.after(() => server.close());
+  const envLine = (await getLog(server, 'default', 'web')).body.split('\n').find((l) => l.startsWith('env '))!;
+  const env = JSON.parse(envLine.slice(4)) as Record<string, string>;
+  assert.deepEqual(
+    { ...env, cwd: env.cwd.endsWith('/rootfs/app/work') ? '<rootfs>/work' : env.cwd },
+    { greeting: 'hi', fromCm: 'from-cm', fromSecret: 's3cret', pod: 'web', ns: 'default', mode: 'fast', expanded: 'hi-there', cwd: '<rootfs>/work' },
+  );
   runtime.stop('default', 'web');
   await runtime.settled();
 });
