@@ -23,7 +23,6 @@ runScript(async (teardown) => {
     extensionPath: REPO_ROOT,
     folder: join(REPO_ROOT, 'sample'),
     env: { KUBECONFIG: sim.kubeconfig },
-    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
     viewport: { width: 1280, height: 800 },
   });
   const counts = await runScenarios({

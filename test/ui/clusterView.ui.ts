@@ -1,4 +1,4 @@
-/** The Tether container and its Cluster view against the demo cluster. */
+/** The Tether container and its Cluster view against the demo cluster (test/sim/seed.ts). */
 import type { Scenario } from './scenario';
 
 export const clusterViewScenarios: Scenario[] = [
@@ -9,7 +9,39 @@ export const clusterViewScenarios: Scenario[] = [
       const view = workbench.viewPane('Cluster');
       await view.waitFor({ timeout: 20_000 });
       await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });
+      await workbench.treeRow(view, 'shop').waitFor({ timeout: 20_000 });
+      await workbench.treeRow(view, 'ml').waitFor();
       await screenshot('tether-container');
+    },
+  },
+  {
+    name: 'the shop namespace shows its Deployments and the crash-looping cart pod',
+    async run({ workbench, screenshot }) {
+      const view = workbench.viewPane('Cluster');
+      await workbench.expand(workbench.treeRow(view, 'shop'));
+      for (const name of ['web', 'api']) await workbench.waitForDescription(workbench.treeRow(view, name), /^Deployment/);
+      const cart = workbench.treeRow(view, 'cart');
+      await workbench.waitForDescription(cart, /^Deployment/);
+      await workbench.expand(cart);
+      const pod = workbench.treeRow(view, /^cart-/);
+      await workbench.waitForDescription(pod, /CrashLoopBackOff/, 45_000);
+      if (!(await pod.locator('.codicon-error').count())) throw new Error('the crash-looping pod has no error icon');
+      await screenshot('shop-namespace');
+    },
+  },
+  {
+    name: 'the ml namespace shows the unschedulable 8-GPU pod with its GPU badge',
+    async run({ workbench, screenshot, docsImage }) {
+      const view = workbench.viewPane('Cluster');
+      await workbench.expand(workbench.treeRow(view, 'ml'));
+      const pending = workbench.treeRow(view, 'train-llm-8gpu');
+      await workbench.waitForDescription(pending, /8 GPUs/);
+      await workbench.waitForDescription(pending, /Pending|Unschedulable|Insufficient/);
+      await workbench.expand(workbench.treeRow(view, 'train-resnet'));
+      await workbench.waitForDescription(workbench.treeRow(view, /^train-resnet-/), /2 GPUs/);
+      await workbench.widenSideBar(260);
+      await screenshot('ml-namespace');
+      await docsImage('cluster-view');
     },
   },
 ];

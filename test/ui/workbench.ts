@@ -4,6 +4,18 @@
  */
 import type { Locator, Page } from 'playwright-core';
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await locator.getAttribute(name)) !== value) {
+    if (Date.now() > deadline) throw new Error(`${name} did not become ${value}`);
+    await locator.page().waitForTimeout(100);
+  }
+}
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -31,18 +43,47 @@ export class Workbench {
     return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${title}"]`) });
   }
 
-  /** Tree rows of a view whose accessible label contains `text`. */
-  treeRow(view: Locator, text: string | RegExp): Locator {
-    return view.locator('.monaco-list-row').filter({ hasText: text });
+  /** Tree rows of a view whose label is exactly `label` (or contains the text, for a RegExp). */
+  treeRow(view: Locator, label: string | RegExp): Locator {
+    const name = this.page.locator('.label-name').filter({ hasText: typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label });
+    return view.locator('.monaco-list-row').filter({ has: name });
   }
 
-  /** Expands a collapsed tree row by clicking its twistie. */
-  async expand(row: Locator): Promise<void> {
-    await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) === 'false') {
-      await row.click();
-      await row.press('ArrowRight');
+  /** The description text of a tree row (what follows the label). */
+  async rowDescription(row: Locator): Promise<string> {
+    return (await row.locator('.label-description').first().textContent()) ?? '';
+  }
+
+  /** Waits until a row's description matches `pattern`; returns it. */
+  async waitForDescription(row: Locator, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    for (;;) {
+      text = (await row.count()) ? await this.rowDescription(row.first()) : '';
+      if (pattern.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`row description "${text}" never matched ${pattern}`);
+      await this.page.waitForTimeout(200);
     }
+  }
+
+  /** Expands a collapsed tree row. */
+  async expand(row: Locator): Promise<void> {
+    await row.waitFor({ timeout: 20_000 });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    await waitForAttribute(row, 'aria-expanded', 'true');
+  }
+
+  /** Drags the side bar's edge by `dx` pixels (wider rows in screenshots). */
+  async widenSideBar(dx: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) throw new Error('the side bar is not visible');
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x - 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x - 1 + dx, y, { steps: 5 });
+    await this.page.mouse.up();
+    await this.page.mouse.move(box.x + box.width + dx + 200, y); // off the sash, so it is not highlighted
   }
 
   /** Runs a command through the command palette by its title, e.g. "Tether: Refresh Cluster". */
