@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../../lifecycle';
 import { Coalescer } from '../../kube/coalesce';
 import { GpuFeed, type GpuWatchSource } from '../../gpu/gpuFeed';
+import { gpuSummary } from '../../gpu/gpuSummary';
 import { buildGpuTree, type GpuTreeNode } from './gpuTreeModel';
 import { GpuTreeProvider } from './gpuTreeProvider';
 
@@ -42,6 +43,7 @@ export function registerGpuView(source: GpuViewSource): vscode.Disposable {
     provider.show(buildGpuTree(table, feed.status, Date.now()));
     const waiting = table.waiting.length;
     view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} pod${waiting === 1 ? '' : 's'} waiting for GPUs` } : undefined;
+    view.description = gpuSummary(table).text || undefined;
   };
   const coalescer = store.add(new Coalescer(render, 4));
 
@@ -49,6 +51,7 @@ export function registerGpuView(source: GpuViewSource): vscode.Disposable {
     feed?.dispose();
     feed = undefined;
     view.badge = undefined;
+    view.description = undefined;
   };
 
   const start = async () => {
