@@ -139,6 +139,7 @@ test('a crashing container restarts with CrashLoopBackOff, restartCount and last
   const waiting = await cluster.waitFor('Pod', 'default', 'crash', (p) => containerStatus(p)?.state.waiting?.reason === 'CrashLoopBackOff');
   assert.match(String(containerStatus(waiting)!.state.waiting!.message), /^back-off \d+s restarting failed container=app pod=crash_default\(/);
   assert.ok(cluster.events.some((e) => e.reason === 'BackOff' && e.type === 'Warning'));
+  assert.ok(cluster.events.filter((e) => e.reason === 'Started').length >= 3, 'every run is Pulled, Created and Started again');
 });
 
 test('restartPolicy Never: exit 0 -> Succeeded, exit 3 -> Failed; OnFailure restarts only failures', async (t) => {

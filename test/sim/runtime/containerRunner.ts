@@ -93,9 +93,7 @@ export class ContainerRunner implements Disposable {
       this.timer = setTimeout(() => this.run(), this.host.backoff.baseMs);
       return;
     }
-    if (this.record.restartCount === 0 && !this.record.lastTerminated) {
-      this.host.event('Normal', 'Pulled', `Container image "${this.record.image}" already present on machine`);
-    }
+    this.host.event('Normal', 'Pulled', `Container image "${this.record.image}" already present on machine`);
     this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
     const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name);
     const process = this.launch(pod, env, log);
