@@ -4,6 +4,7 @@
 //   cluster         the simulator (demo seed) plus a context that nothing answers
 //   bad-kubeconfig  a kubeconfig that does not parse
 // Usage: node scripts/run-host-tests.mjs [scenario…]
+import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from './lib/repo.mjs';
 import { runScript } from './lib/teardown.mjs';
@@ -14,7 +15,6 @@ import { runInExtensionHost } from './lib/extension-host-run.mjs';
 import { writeMalformedKubeconfig, writeUnreachableKubeconfig } from './lib/kubeconfig-fixtures.mjs';
 import { formatCounts, readCounts } from './lib/test-counts.mjs';
 
-const WORKSPACE = join(REPO_ROOT, 'sample');
 
 const SCENARIOS = {
   async cluster(teardown, dir) {
@@ -32,13 +32,13 @@ const SCENARIOS = {
   },
 };
 
-async function runElectron(env) {
+async function runElectron(env, workspace) {
   const { runTests } = await import('@vscode/test-electron');
   try {
     await runTests({
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: OUTPUTS.hostTests,
-      launchArgs: [WORKSPACE, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome'],
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome'],
       extensionTestsEnv: env,
     });
     return 0;
@@ -63,16 +63,19 @@ runScript(async (teardown) => {
     try {
       const dir = tempDir(scenarioTeardown, `host-${name}`);
       const resultsFile = join(dir, 'results.json');
+      // An empty workspace: nothing in it may activate the extension before the tests do.
+      const workspace = join(dir, 'workspace');
+      mkdirSync(workspace);
       const env = { ...(await SCENARIOS[name](scenarioTeardown, dir)), TETHER_HOST_SCENARIO: name, TETHER_TEST_RESULTS: resultsFile };
       let code;
       if (electron) {
-        code = await runElectron(env);
+        code = await runElectron(env, workspace);
       } else {
         ({ code } = await runInExtensionHost(scenarioTeardown, {
           label: `host-${name}`,
           extensionPath: REPO_ROOT,
           testsPath: OUTPUTS.hostTests,
-          folder: WORKSPACE,
+          folder: workspace,
           env,
         }));
       }
