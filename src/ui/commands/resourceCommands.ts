@@ -7,7 +7,7 @@ import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
 import { isManagedByTether, managedByLabel, podNode, type ClusterNode } from '../views/clusterModel';
-import { podSpecOf } from '../views/podSummary';
+import { hasPreviousRun, podSpecOf } from '../views/podSummary';
 import { describeUri } from '../documents/describeDocuments';
 import { logsUri } from '../documents/podLogDocuments';
 import { kindInfo, needsFor, refLabel, refOf, type ResourceRef } from '../documents/resourceRef';
@@ -41,13 +41,15 @@ export function resourceCommands(explorer: ClusterExplorer, reporter: ErrorRepor
     'tether.showPodLogs': async (node?: ClusterNode) => {
       let ref = required(node, 'a pod or container');
       if (!ref || ref.kind !== 'Pod') return;
+      let previousFirst = node?.type === 'container' && node.previousRun;
       if (!ref.container && node?.type === 'pod') {
         const containers = (podSpecOf(node.object).containers ?? []).map((c) => c.name);
         const container = containers.length === 1 ? containers[0] : await vscode.window.showQuickPick(containers, { title: `Logs of pod ${ref.name}: which container?` });
         if (!container) return;
         ref = { ...ref, container };
+        previousFirst = hasPreviousRun(node.object, container);
       }
-      const doc = await vscode.workspace.openTextDocument(logsUri(ref));
+      const doc = await vscode.workspace.openTextDocument(logsUri(ref, previousFirst));
       await vscode.languages.setTextDocumentLanguage(doc, 'log');
       await vscode.window.showTextDocument(doc, { preview: false });
     },

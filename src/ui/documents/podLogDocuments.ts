@@ -15,8 +15,20 @@ export const logsScheme = 'tether-logs';
 const maxChars = 2 * 1024 * 1024;
 const tailLines = 1000;
 
-export function logsUri(ref: ResourceRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: logsScheme, ...refToUriParts(ref, 'log') });
+/** `previousFirst`: show the previous run's log (a crash's last words) before following the current one. */
+export function logsUri(ref: ResourceRef, previousFirst = false): vscode.Uri {
+  const { path, query } = refToUriParts(ref, 'log');
+  return vscode.Uri.from({ scheme: logsScheme, path, query: previousFirst ? `${query}&previous=1` : query });
+}
+
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => resolve(text));
+    res.on('error', reject);
+  });
 }
 
 class LogStream {
@@ -27,6 +39,7 @@ class LogStream {
 
   constructor(
     readonly ref: ResourceRef,
+    private readonly previousFirst: boolean,
     private readonly changed: () => void,
   ) {}
 
@@ -34,9 +47,25 @@ class LogStream {
     const ref = this.ref;
     try {
       const client = (await explorer.kube()).client(ref.context);
+      const path = `${resourcePath(kinds.Pod, ref.namespace, ref.name)}/log`;
+      if (this.previousFirst) {
+        try {
+          const previous = await client.stream({
+            what: `Read the previous run's logs of ${refLabel(ref)}`,
+            path,
+            query: { previous: true, tailLines, container: ref.container },
+            signal: this.abort.signal,
+          });
+          this.append(`--- previous run ---\n${await readAll(previous)}\n`);
+        } catch (err) {
+          if (this.abort.signal.aborted) return;
+          this.append(`--- the previous run's log is not available: ${(err as { why?: string }).why ?? String(err)} ---\n`);
+        }
+        this.append('--- current run (following) ---\n');
+      }
       const res = await client.stream({
         what: `Stream logs of ${refLabel(ref)}`,
-        path: `${resourcePath(kinds.Pod, ref.namespace, ref.name)}/log`,
+        path,
         query: { follow: true, tailLines, container: ref.container },
         signal: this.abort.signal,
       });
@@ -98,7 +127,8 @@ export class PodLogDocuments implements vscode.TextDocumentContentProvider, vsco
     if (!stream) {
       const ref = refFromUriParts(uri.path, uri.query);
       if (!ref) return `${key} does not name a pod.\n`;
-      stream = new LogStream(ref, () => this.changes.fire(uri));
+      const previousFirst = new URLSearchParams(uri.query).get('previous') === '1';
+      stream = new LogStream(ref, previousFirst, () => this.changes.fire(uri));
       this.streams.set(key, stream);
       void stream.start(this.explorer, this.reporter);
     }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../kube/types';
 import type { Explanation } from '../../kube/errors';
 import type { ContextSummary } from '../../kube/config';
 import { formatAge } from './age';
-import { summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
+import { hasPreviousRun, summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
 import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadKind } from './workloads';
 
 export const managedByLabel = 'app.kubernetes.io/managed-by';
@@ -62,6 +62,8 @@ export interface ContainerNode {
   text: string;
   health: Health;
   message?: string;
+  /** Restarted and not running: logs should start with the previous run's. */
+  previousRun: boolean;
 }
 
 export type MessageAction = 'retry' | 'selectContext' | 'filterNamespaces';
@@ -207,6 +209,7 @@ export function buildContainerChildren(pod: PodNode): ContainerNode[] {
       text: s.text,
       health: s.health,
       message: s.message,
+      previousRun: hasPreviousRun(pod.object, name),
     };
   };
   return [

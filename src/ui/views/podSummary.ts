@@ -220,3 +220,13 @@ export function summarizeContainer(c: ContainerStatus | undefined): { text: stri
   if (c.state?.running) return { text: `${c.ready ? 'ready' : 'running, not ready'}${restarts}`, health: c.ready ? 'ok' : 'progressing' };
   return { text: `waiting${restarts}`, health: 'pending' };
 }
+
+/**
+ * True when a container has restarted and is not running now (CrashLoopBackOff, OOMKilled): its
+ * current log is empty or just starting, and the previous run's log holds the reason.
+ */
+export function hasPreviousRun(pod: KubeObject, container: string): boolean {
+  const status = podStatusOf(pod);
+  const c = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find((s) => s.name === container);
+  return !!c && (c.restartCount ?? 0) > 0 && !c.state?.running;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarizePod, describePodRow, summarizeContainer, shortSchedulingReason } from '../../../src/ui/views/podSummary';
+import { summarizePod, describePodRow, summarizeContainer, shortSchedulingReason, hasPreviousRun } from '../../../src/ui/views/podSummary';
 import type { KubeObject } from '../../../src/kube/types';
 import { sample, sampleItems } from './fixtures/samples';
 
@@ -132,4 +132,12 @@ test('the scheduler reason in a few words, on the row', () => {
   assert.equal(shortSchedulingReason('no nodes available to schedule pods'), 'no nodes available to schedule pods');
   assert.equal(shortSchedulingReason(undefined), undefined);
   assert.ok((shortSchedulingReason(`0/9 nodes are available: ${'x'.repeat(200)}.`) ?? '').length <= 100);
+});
+
+test('a restarted container that is not running has a previous run worth reading', () => {
+  assert.equal(hasPreviousRun(sample('pod-crashloop'), 'c'), true);
+  assert.equal(hasPreviousRun(sample('pod-oom'), 'c'), true);
+  assert.equal(hasPreviousRun(sample('pod-image-missing'), 'c'), false, 'never ran');
+  assert.equal(hasPreviousRun(sampleItems('pods-web-running')[0], 'node'), false, 'running fine');
+  assert.equal(hasPreviousRun(sample('pod-crashloop'), 'nope'), false);
 });
