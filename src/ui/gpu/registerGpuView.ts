@@ -17,7 +17,8 @@ export const extraResourcesSetting = 'tether.gpu.extraResources';
 /** What the view needs from the cluster explorer (ClusterExplorer satisfies it). */
 export interface GpuViewSource {
   readonly selectedContext: string | undefined;
-  readonly onDidChange: (listener: () => void) => Disposable;
+  /** Scope "all" means cluster access may have been replaced (kubeconfig reloaded): start over. */
+  readonly onDidChange: (listener: (change: { readonly scope: string }) => void) => Disposable;
   kube(): Promise<{ readonly hub: GpuWatchSource }>;
 }
 
@@ -77,7 +78,7 @@ export function registerGpuView(source: GpuViewSource): vscode.Disposable {
 
   /** The context the running (or starting) feed is for; null when none is running. */
   let shown: string | undefined | null = null;
-  const sync = () => {
+  const sync = (change?: { readonly scope: string }) => {
     if (!view.visible) {
       starting++;
       stop();
@@ -85,13 +86,13 @@ export function registerGpuView(source: GpuViewSource): vscode.Disposable {
       return;
     }
     const context = source.selectedContext;
-    if (shown === null || context !== shown) {
+    if (shown === null || context !== shown || change?.scope === 'all') {
       shown = context;
       void start();
     }
   };
 
-  store.add(view.onDidChangeVisibility(sync));
+  store.add(view.onDidChangeVisibility(() => sync()));
   store.add(source.onDidChange(sync));
   store.add(
     vscode.workspace.onDidChangeConfiguration((e) => {
