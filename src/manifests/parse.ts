@@ -1,5 +1,6 @@
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { parseAllDocuments, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import type { Budget } from './types';
+import { fastParse, Unsupported } from './fastParse';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
 
 /** A finding made while parsing, before it is placed on lines (see validate.ts). */
@@ -43,7 +44,7 @@ export function looksBinary(text: string): boolean {
  * Parses multi-document YAML (YAML 1.1 scalars and merge keys, as kubectl reads them) into the
  * engine's tree. Never throws: input over budget or malformed becomes a finding.
  */
-export function parseManifests(text: string, budget: Budget, deadline: number): ParsedFile {
+export function parseManifests(text: string, budget: Budget, deadline: number, fastPath = true): ParsedFile {
   const findings: ParseFinding[] = [];
   const documents: ParsedDocument[] = [];
   if (text.length > budget.maxFileBytes) {
@@ -54,46 +55,152 @@ export function parseManifests(text: string, budget: Budget, deadline: number): 
     findings.push(skipped(0, 0, 'file looks binary (NUL or control characters), not YAML'));
     return { documents, findings };
   }
+  if (/^%/m.test(text)) {
+    wholeFile(text, budget, deadline, documents, findings);
+    return { documents, findings };
+  }
+  splitDocuments(text).forEach((region, index) => {
+    documents.push(parseRegion(text, region, index, budget, deadline, findings, fastPath));
+  });
+  return { documents, findings };
+}
+
+interface Region {
+  /** Start of the document's marker line, or of the text. */
+  start: number;
+  /** Start of the content after the marker line. */
+  contentStart: number;
+  end: number;
+  /** The marker line carries content ("--- |", "--- !tag"): only the full parser reads it. */
+  markerContent: boolean;
+}
+
+/** Splits a stream at "---" and "..." lines, counting documents the way the YAML parser does. */
+export function splitDocuments(text: string): Region[] {
+  const regions: Region[] = [];
+  let current: Region | undefined;
+  let boundary = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    let e = text.indexOf('\n', pos);
+    if (e === -1) e = text.length;
+    const c0 = text.charCodeAt(pos);
+    const marker = (c0 === 45 || c0 === 46) && (text.startsWith('---', pos) || text.startsWith('...', pos)) && (e - pos === 3 || /[ \t\r]/.test(text[pos + 3]));
+    if (marker) {
+      if (current) {
+        current.end = c0 === 45 ? pos : Math.min(e + 1, text.length);
+        regions.push(current);
+        current = undefined;
+      }
+      boundary = Math.min(e + 1, text.length);
+      if (c0 === 45) {
+        const rest = text.slice(pos + 3, e).trim();
+        current = { start: pos, contentStart: boundary, end: text.length, markerContent: rest !== '' && !rest.startsWith('#') };
+      }
+    } else if (!current) {
+      const line = text.slice(pos, e).trim();
+      if (line !== '' && !line.startsWith('#')) current = { start: boundary, contentStart: boundary, end: text.length, markerContent: false };
+    }
+    pos = e + 1;
+  }
+  if (current) {
+    current.end = text.length;
+    regions.push(current);
+  }
+  return regions;
+}
+
+function parseRegion(text: string, region: Region, index: number, budget: Budget, deadline: number, findings: ParseFinding[], fastPath: boolean): ParsedDocument {
+  const { contentStart, end } = region;
+  const doc: ParsedDocument = { index, start: region.start, end, root: null };
+  if (end - contentStart > budget.maxDocumentBytes) {
+    findings.push(skipped(region.start, region.start, `document ${index + 1} is ${Math.round((end - contentStart) / 1024)} KiB, over the ${Math.round(budget.maxDocumentBytes / 1024)} KiB limit for validation`));
+    return doc;
+  }
+  if (fastPath && !region.markerContent) {
+    try {
+      const fast = fastParse(text, contentStart, end);
+      doc.root = fast.root;
+      for (const key of fast.duplicates) findings.push(duplicateFinding(key.start, key.end, String(key.value)));
+      if (doc.root && depthOver(doc.root, budget.maxDepth)) {
+        findings.push(skipped(region.start, region.start, `document ${index + 1} not validated: nesting deeper than ${budget.maxDepth} levels`));
+        doc.root = null;
+      }
+      return doc;
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+    }
+  }
+  const from = region.markerContent ? region.start : contentStart;
+  let parsed: Document.Parsed;
+  try {
+    parsed = parseDocument(text.slice(from, end), YAML_OPTIONS);
+  } catch (err) {
+    findings.push(skipped(region.start, region.start, `YAML parser gave up on document ${index + 1}: ${err instanceof Error ? err.message : String(err)}`));
+    return doc;
+  }
+  doc.root = fromYaml(parsed, from, index, budget, deadline, findings);
+  return doc;
+}
+
+const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false } as const;
+
+function wholeFile(text: string, budget: Budget, deadline: number, documents: ParsedDocument[], findings: ParseFinding[]): void {
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false, strict: false });
+    const parsed = parseAllDocuments(text, YAML_OPTIONS);
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (err) {
     findings.push(skipped(0, 0, `YAML parser gave up: ${err instanceof Error ? err.message : String(err)}`));
-    return { documents, findings };
+    return;
   }
-  docs.forEach((doc, index) => {
-    const [start, , end] = doc.range;
-    const documentFindings: ParseFinding[] = [];
-    for (const e of doc.errors) {
-      const [s, en] = e.pos;
-      const dup = e.code === 'DUPLICATE_KEY';
-      documentFindings.push({
-        ruleId: dup ? 'yaml-duplicate-key' : 'yaml-syntax',
-        severity: 'error',
-        message: dup ? duplicateMessage(text, s, en) : firstLine(e.message),
-        start: s,
-        end: Math.max(en, s + 1),
-      });
-    }
-    findings.push(...documentFindings);
-    let root: YNode | null = null;
-    const fatal = documentFindings.some((f) => f.ruleId === 'yaml-syntax');
-    if (!fatal && doc.contents) {
-      if (end - start > budget.maxDocumentBytes) {
-        findings.push(skipped(start, start, `document ${index + 1} is ${Math.round((end - start) / 1024)} KiB, over the ${Math.round(budget.maxDocumentBytes / 1024)} KiB limit for validation`));
-      } else {
-        try {
-          root = new TreeBuilder(doc, budget, deadline).build(doc.contents as YamlNode);
-        } catch (err) {
-          const why = err instanceof BudgetExceeded || err instanceof RangeError ? (err.message || 'nesting too deep') : String(err);
-          findings.push(skipped(start, start, `document ${index + 1} not validated: ${why}`));
-        }
-      }
-    }
-    documents.push({ index, start, end, root });
+  docs.forEach((d, index) => {
+    const [start, , end] = d.range;
+    documents.push({ index, start, end, root: fromYaml(d, 0, index, budget, deadline, findings) });
   });
-  return { documents, findings };
+}
+
+/** Converts a document from the full parser, shifting its offsets by `offset`. */
+function fromYaml(doc: Document.Parsed, offset: number, index: number, budget: Budget, deadline: number, findings: ParseFinding[]): YNode | null {
+  let fatal = false;
+  for (const e of doc.errors) {
+    const [s, en] = e.pos;
+    fatal = true;
+    findings.push({ ruleId: 'yaml-syntax', severity: 'error', message: firstLine(e.message), start: s + offset, end: Math.max(en, s + 1) + offset });
+  }
+  if (fatal || !doc.contents) return null;
+  try {
+    const builder = new TreeBuilder(doc, budget, deadline, offset);
+    const root = builder.build(doc.contents as YamlNode);
+    for (const key of builder.duplicates) findings.push(duplicateFinding(key.start, key.end, String(key.value)));
+    return root;
+  } catch (err) {
+    const why = err instanceof BudgetExceeded ? err.message : err instanceof RangeError ? 'nesting too deep' : String(err);
+    const at = (doc.range?.[0] ?? 0) + offset;
+    findings.push(skipped(at, at, `document ${index + 1} not validated: ${why}`));
+    return null;
+  }
+}
+
+function depthOver(node: YNode, max: number): boolean {
+  const stack: [YNode, number][] = [[node, 0]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (d > max) return true;
+    if (n.kind === 'map') for (const p of n.pairs) stack.push([p.value, d + 1]);
+    else if (n.kind === 'seq') for (const i of n.items) stack.push([i, d + 1]);
+  }
+  return false;
+}
+
+function duplicateFinding(start: number, end: number, key: string): ParseFinding {
+  return {
+    ruleId: 'yaml-duplicate-key',
+    severity: 'error',
+    message: `duplicate key "${key}": the API server keeps only one of them (strict field validation rejects it)`,
+    start,
+    end,
+  };
 }
 
 function skipped(start: number, end: number, why: string): ParseFinding {
@@ -104,19 +211,16 @@ function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function duplicateMessage(text: string, s: number, e: number): string {
-  const key = text.slice(s, Math.max(e, s + 1)).trim();
-  return `duplicate key "${key}": the API server keeps only one of them (strict field validation rejects it)`;
-}
-
 /** Converts yaml's nodes, resolving aliases and merge keys under a node, depth and time budget. */
 class TreeBuilder {
   private nodes = 0;
+  readonly duplicates: YScalar[] = [];
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly budget: Budget,
     private readonly deadline: number,
+    private readonly offset: number,
   ) {}
 
   build(node: YamlNode): YNode {
@@ -135,17 +239,19 @@ class TreeBuilder {
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
       const converted = this.convert(target as YamlNode | undefined, depth + 1, fallbackAt);
-      const [s, e] = node.range ?? [fallbackAt, fallbackAt];
+      const [s, e] = node.range ? [node.range[0] + this.offset, node.range[1] + this.offset] : [fallbackAt, fallbackAt];
       // Findings on an aliased value point at the alias, where the user wrote it.
       return relocate(converted, s, e);
     }
-    const [start, , end] = node.range ?? [fallbackAt, fallbackAt, fallbackAt];
+    const o = this.offset;
+    const [start, , end] = node.range ? [node.range[0] + o, node.range[1] + o, node.range[2] + o] : [fallbackAt, fallbackAt, fallbackAt];
     if (isScalar(node)) {
       const v = node.value;
-      const value = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+      const value = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : (node.source ?? String(v));
       const quoted = node.type !== undefined && node.type !== 'PLAIN';
-      const valueEnd = node.range ? node.range[1] : end;
-      return { kind: 'scalar', start, end: valueEnd, value, quoted };
+      const valueEnd = node.range ? node.range[1] + o : end;
+      const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+      return block ? { kind: 'scalar', start, end: valueEnd, value, quoted, blockScalar: true } : { kind: 'scalar', start, end: valueEnd, value, quoted };
     }
     if (isSeq(node)) {
       const seq: YSeq = { kind: 'seq', start, end, items: [] };
@@ -155,6 +261,7 @@ class TreeBuilder {
     if (isMap(node)) {
       const map: YMap = { kind: 'map', start, end, pairs: [] };
       const merged: YPair[] = [];
+      const seen = new Set<unknown>();
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         if (isScalar(keyNode) && keyNode.source === '<<' && typeof keyNode.value === 'symbol') {
@@ -162,10 +269,12 @@ class TreeBuilder {
           continue;
         }
         const key = this.keyOf(keyNode, depth + 1, start);
+        if (seen.has(key.value)) this.duplicates.push(key);
+        seen.add(key.value);
         const value = this.convert(pair.value as YamlNode, depth + 1, key.end);
         map.pairs.push({ key, value, start: key.start, end: Math.max(value.end, key.end) });
       }
-      for (const m of merged) if (!map.pairs.some((p) => p.key.value === m.key.value)) map.pairs.push(m);
+      for (const m of merged) if (!seen.has(m.key.value)) map.pairs.push(m);
       return map;
     }
     return { kind: 'scalar', start, end, value: null, quoted: false };

@@ -4,6 +4,8 @@
  * `# tether-lint disable-document=<id>` silences the whole YAML document it is in. `all` matches
  * every rule.
  */
+import { splitDocuments } from './parse';
+
 export interface Suppressions {
   isSuppressed(ruleId: string, line: number, documentIndex: number): boolean;
 }
@@ -16,35 +18,29 @@ export function findSuppressions(text: string): Suppressions {
   if (!text.includes('tether-lint')) return NO_SUPPRESSIONS;
   const byLine = new Map<number, Set<string>>();
   const byDocument = new Map<number, Set<string>>();
-  const lines = text.split('\n');
-  let documentIndex = 0;
-  let sawContent = false;
+  const regions = splitDocuments(text);
+  let region = 0;
   let pending: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  let pos = 0;
+  for (let i = 0; pos <= text.length; i++) {
+    let e = text.indexOf('\n', pos);
+    if (e === -1) e = text.length;
+    const line = text.slice(pos, e);
+    while (region < regions.length - 1 && regions[region].end <= pos) region++;
     const trimmed = line.trim();
-    if (/^---(\s|$)/.test(line)) {
-      if (sawContent) documentIndex++;
-      sawContent = false;
-      continue;
-    }
     const m = line.match(DIRECTIVE);
     const ids = m ? m[2].split(',').map((s) => s.trim()).filter(Boolean) : [];
-    if (m && m[1] === 'disable-document') {
-      add(byDocument, documentIndex, ids);
-      continue;
-    }
-    const isComment = trimmed.startsWith('#');
-    if (trimmed === '' || isComment) {
+    if (m && m[1] === 'disable-document') add(byDocument, region, ids);
+    else if (trimmed === '' || trimmed.startsWith('#') || /^(---|\.\.\.)(\s|$)/.test(line)) {
       if (m) pending.push(...ids);
-      continue;
+    } else {
+      if (pending.length) {
+        add(byLine, i, pending);
+        pending = [];
+      }
+      if (m) add(byLine, i, ids);
     }
-    sawContent = true;
-    if (pending.length) {
-      add(byLine, i, pending);
-      pending = [];
-    }
-    if (m) add(byLine, i, ids);
+    pos = e + 1;
   }
   return {
     isSuppressed(ruleId, line, doc) {

@@ -12,6 +12,8 @@ export interface YScalar {
   value: Scalar;
   /** Written with quotes or as a block scalar: always a string. */
   quoted: boolean;
+  /** Written as a literal or folded block scalar (| or >). */
+  blockScalar?: boolean;
 }
 
 export interface YPair {

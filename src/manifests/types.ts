@@ -76,7 +76,7 @@ export interface Budget {
 export const DEFAULT_BUDGET: Budget = {
   maxFileBytes: 4 * 1024 * 1024,
   maxDocumentBytes: 1024 * 1024,
-  maxNodes: 200_000,
+  maxNodes: 100_000,
   maxDepth: 64,
   maxMillis: 1500,
 };
