@@ -87,7 +87,7 @@ export class GpuIndex {
       this.deleteNode(name);
       return;
     }
-    const labels = { ...(node.metadata?.labels ?? {}) };
+    const labels = node.metadata?.labels ?? {};
     const conditions = Array.isArray(node.status?.conditions) ? node.status.conditions : [];
     if (!this.nodes.has(name)) this.nodeOrder = undefined;
     const entry: NodeEntry = {
