@@ -244,3 +244,20 @@ test('owners: ReplicaSets are shown as their Deployment', () => {
     { kind: 'Job', name: 'train' },
   ]);
 });
+
+test('waiting rows are kept while nothing they depend on changes', () => {
+  const index = new GpuIndex();
+  index.upsertNode(node('gpu-a', { 'nvidia.com/gpu': '8' }));
+  index.upsertNode(node('gpu-b', { 'nvidia.com/gpu': '8' }));
+  index.upsertPod(pod('ml', 'a1', { 'nvidia.com/gpu': '4' }, { node: 'gpu-a' }));
+  index.upsertPod(pod('ml', 'huge', { 'nvidia.com/gpu': '16' }));
+  const first = index.table().waiting[0];
+  index.upsertPod(pod('ml', 'b1', { 'nvidia.com/gpu': '1' }, { node: 'gpu-b' }));
+  const second = index.table();
+  assert.equal(second.waiting[0], first, 'a holder on another node does not touch the waiting row');
+  assert.equal(second.holders.length, 2);
+  index.upsertNode(node('gpu-c', { 'nvidia.com/gpu': '16' }));
+  const third = index.table().waiting[0];
+  assert.notEqual(third, first);
+  assert.match(third.reason, /^needs 16 nvidia.com\/gpu; node gpu-c has 16 free/);
+});
