@@ -2,7 +2,8 @@
 // development, the sample workspace, the simulator's demo cluster, headless Debian Chromium.
 // Screenshots go to test-results/ (and the README's to docs/images/).
 // Usage: node scripts/run-ui-tests.mjs [text that scenario names must contain]
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { UNREACHABLE_CONTEXT, writeUnreachableKubeconfig } from './lib/kubeconfig-fixtures.mjs';
 import { tsImport } from 'tsx/esm/api';
 import { REPO_ROOT } from './lib/repo.mjs';
 import { runScript } from './lib/teardown.mjs';
@@ -22,14 +23,14 @@ runScript(async (teardown) => {
     label: 'ui-workbench',
     extensionPath: REPO_ROOT,
     folder: join(REPO_ROOT, 'sample'),
-    env: { KUBECONFIG: sim.kubeconfig },
+    env: { KUBECONFIG: [sim.kubeconfig, await writeUnreachableKubeconfig(dir)].join(delimiter) },
     viewport: { width: 1280, height: 800 },
   });
   const counts = await runScenarios({
     page,
     resultsDir: join(REPO_ROOT, 'test-results'),
     docsImagesDir: join(REPO_ROOT, 'docs', 'images'),
-    cluster: { kubeconfig: sim.kubeconfig, context: sim.context },
+    cluster: { kubeconfig: sim.kubeconfig, context: sim.context, unreachableContext: UNREACHABLE_CONTEXT },
     filter: process.argv[2],
   });
   console.log(`UI scenarios took ${((Date.now() - started) / 1000).toFixed(1)} s`);

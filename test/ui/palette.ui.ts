@@ -3,12 +3,23 @@ import type { Scenario } from './scenario';
 
 export const paletteScenarios: Scenario[] = [
   {
-    name: 'Tether: Select Context lists the kubeconfig contexts',
-    async run({ workbench, cluster, screenshot }) {
+    name: 'Tether: Select Context switches to an unreachable context (error row) and back',
+    async run({ workbench, cluster, screenshot, page }) {
+      const view = workbench.viewPane('Cluster');
       await workbench.runCommand('Tether: Select Context');
       await workbench.quickPickRows().filter({ hasText: cluster.context }).first().waitFor({ timeout: 15_000 });
       await screenshot('select-context');
-      await workbench.closeQuickInput();
+      await workbench.pick(cluster.unreachableContext);
+      const unreachable = workbench.treeRow(view, cluster.unreachableContext);
+      await workbench.expand(unreachable);
+      await view.locator('.monaco-list-row').filter({ has: page.locator('.codicon-error') }).first().waitFor({ timeout: 20_000 });
+      await screenshot('unreachable-context');
+      await workbench.runCommand('Notifications: Clear All Notifications');
+
+      await workbench.runCommand('Tether: Select Context');
+      await workbench.pick(cluster.context);
+      await workbench.expand(workbench.treeRow(view, cluster.context));
+      await workbench.treeRow(view, 'shop').waitFor({ timeout: 20_000 });
     },
   },
   {
@@ -17,6 +28,7 @@ export const paletteScenarios: Scenario[] = [
       await workbench.runCommand('Tether: Refresh Cluster');
       const view = workbench.viewPane('Cluster');
       await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });
+      await workbench.treeRow(view, 'shop').waitFor({ timeout: 20_000 });
       await page.waitForTimeout(500);
       const errors = await workbench.notifications().filter({ has: page.locator('.codicon-error') }).allInnerTexts();
       if (errors.length) throw new Error(`error notifications after refresh: ${errors.join(' | ')}`);

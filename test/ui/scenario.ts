@@ -9,8 +9,11 @@ export interface UiContext {
   screenshot(name: string): Promise<string>;
   /** Saves the screenshot used by the README (docs/images/<name>.png). */
   docsImage(name: string): Promise<string>;
-  /** The simulator's kubeconfig (for REST calls) and the context it sets current. */
-  cluster: { kubeconfig: string; context: string };
+  /**
+   * The simulator's kubeconfig (for REST calls), the context it sets current, and a second
+   * context in KUBECONFIG whose server nothing answers.
+   */
+  cluster: { kubeconfig: string; context: string; unreachableContext: string };
 }
 
 export interface Scenario {

@@ -97,6 +97,13 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** Picks the quick-pick row whose label is exactly `label`. */
+  async pick(label: string): Promise<void> {
+    const row = this.quickPickRows().filter({ has: this.page.locator('.label-name').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+    await row.first().waitFor({ timeout: 15_000 });
+    await row.first().click();
+  }
+
   /** The rows currently offered by an open quick pick. */
   quickPickRows(): Locator {
     return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
