@@ -1,19 +1,28 @@
 /**
- * While there is no usable kubeconfig (the welcome view, or an error row), watches the files
- * kubectl would read and reloads the Cluster view when one appears or changes — so creating a
- * cluster in a terminal (`kind create cluster`) shows up without a click. Once loaded it stops
- * watching: credential plugins rewrite kubeconfigs often, and Refresh is one click away.
+ * While there is no usable kubeconfig (the welcome view, or an error row), checks the files
+ * kubectl would read every two seconds and reloads the Cluster view when one appears or changes —
+ * so creating a cluster in a terminal (`kind create cluster`) shows up without a click. Polling a
+ * stat or two is cheap and, unlike file watchers, works when ~/.kube does not exist yet. Once a
+ * kubeconfig loads it stops: credential plugins rewrite kubeconfigs often, and Refresh is a click.
  */
 import * as vscode from 'vscode';
-import { basename, dirname } from 'node:path';
-import { DisposableStore } from '../lifecycle';
+import { stat } from 'node:fs/promises';
+import { DisposableStore, toDisposable } from '../lifecycle';
 import type { ClusterExplorer } from './session/explorer';
+
+const pollMs = 2000;
+
+async function signature(files: string[]): Promise<string> {
+  const parts = await Promise.all(
+    files.map((f) => stat(f).then((s) => `${f}:${s.size}:${s.mtimeMs}`, () => `${f}:absent`)),
+  );
+  return parts.join('\n');
+}
 
 export class KubeconfigWatcher implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private watchers = new DisposableStore();
-  private watching = '';
-  private debounce?: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
+  private generation = 0;
 
   constructor(
     private readonly explorer: ClusterExplorer,
@@ -21,38 +30,34 @@ export class KubeconfigWatcher implements vscode.Disposable {
     private readonly onReloadFailed: (err: unknown) => void,
   ) {
     this.store.add(explorer.onDidChange((c) => c.scope === 'all' && void this.sync()));
+    this.store.add(toDisposable(() => this.stop()));
   }
 
   private async sync(): Promise<void> {
     const phase = this.explorer.state.phase;
-    if (phase !== 'missing' && phase !== 'invalid') return this.watch([]);
+    if (phase !== 'missing' && phase !== 'invalid') return this.stop();
+    if (this.timer) return;
+    const generation = ++this.generation;
     const { kubeconfigPaths } = await import('../kube/config');
-    this.watch(kubeconfigPaths(this.env()));
+    const files = kubeconfigPaths(this.env());
+    const first = await signature(files);
+    if (generation !== this.generation || this.store.isDisposed) return;
+    this.timer = setInterval(() => {
+      void signature(files).then((now) => {
+        if (now === first || generation !== this.generation) return;
+        this.stop();
+        this.explorer.reload().catch(this.onReloadFailed);
+      });
+    }, pollMs);
   }
 
-  private watch(files: string[]): void {
-    const key = files.join('\n');
-    if (key === this.watching) return;
-    this.watching = key;
-    this.watchers.dispose();
-    this.watchers = new DisposableStore();
-    for (const file of files) {
-      const w = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file))));
-      for (const event of [w.onDidCreate, w.onDidChange]) this.watchers.add(event(() => this.changed()));
-    }
-  }
-
-  private changed(): void {
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      this.explorer.reload().catch(this.onReloadFailed);
-    }, 500);
+  private stop(): void {
+    this.generation++;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   dispose(): void {
-    if (this.debounce) clearTimeout(this.debounce);
-    this.watchers.dispose();
     this.store.dispose();
   }
 }

@@ -76,7 +76,8 @@ export class ClusterSession implements Disposable {
     if (this.filter) return { names: [...this.filter], listing: false, failure };
     if (!list.hasSynced) {
       // Without the right to list namespaces, the context's own namespace is still worth showing.
-      return { names: failure ? [this.defaultNamespace] : [], listing: list.isListing, failure };
+      const forbidden = failure?.error.reason === 'Forbidden';
+      return { names: forbidden ? [this.defaultNamespace] : [], listing: list.isListing, failure };
     }
     return { names: this.knownNamespaces(), listing: false, failure };
   }

@@ -126,7 +126,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     if (failure) {
       rows.push(errorNode(node.id, failure.error, node.context.name));
       this.onFailure(failure);
-      rows.push(messageNode(node.id, 'info', 'Pick namespaces to show with Filter Namespaces', { action: { kind: 'filterNamespaces' } }));
+      if (failure.error.reason === 'Forbidden') {
+        rows.push(messageNode(node.id, 'info', 'Pick namespaces to show with Filter Namespaces', { action: { kind: 'filterNamespaces' } }));
+      }
     }
     if (listing) rows.push(messageNode(node.id, 'loading', 'Loading namespaces…'));
     const next = new Map<string, NamespaceNode>();

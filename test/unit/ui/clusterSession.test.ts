@@ -112,3 +112,13 @@ test('without the right to list namespaces, the context namespace is still shown
   assert.deepEqual(visible.failure?.needs.map((n) => `${n.verb} ${n.resource} ${n.namespace ?? '*'}`), ['list namespaces *', 'watch namespaces *']);
   session.dispose();
 });
+
+test('an unreachable cluster shows no guessed namespaces', () => {
+  const { hub, session } = setup();
+  session.visibleNamespaces();
+  const error = new ExplainedError({ reason: 'Unreachable', what: 'List namespaces', why: 'no answer', remedy: 'VPN' });
+  hub.emit('Namespace@', { type: 'state', state: { phase: 'backoff', error, retryInMs: 800, attempt: 1 } });
+  assert.deepEqual(session.visibleNamespaces().names, []);
+  assert.equal(session.visibleNamespaces().failure?.error, error);
+  session.dispose();
+});
