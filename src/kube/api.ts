@@ -66,6 +66,13 @@ export function describeTarget(kind: KindInfo, namespace: string | undefined, na
   return kind.namespaced && namespace ? `${what} in namespace "${namespace}"` : what;
 }
 
+export interface UpgradeRequest {
+  url: URL;
+  options: https.RequestOptions;
+  explain: ExplainContext;
+  rejected(): void;
+}
+
 export class KubeClient implements Disposable {
   readonly context: string;
   readonly server: string;
@@ -186,6 +193,21 @@ export class KubeClient implements Disposable {
       throw error;
     }
     return response;
+  }
+
+  /**
+   * What a connection upgrade (WebSocket: port-forward, exec) to `path` needs: its URL, this
+   * context's TLS material and headers, and what errors are explained against. `rejected()` tells the
+   * client the API server refused the credentials (401), so an exec plugin is asked again next time.
+   */
+  async upgradeRequest(options: Pick<RequestOptions, 'what' | 'path' | 'query'>): Promise<UpgradeRequest> {
+    if (this.disposed) throw new ExplainedError({ reason: 'Cancelled', what: options.what, why: 'the connection to the cluster was closed', remedy: 'Nothing to do' });
+    const auth = await this.authOptions(options.what);
+    // Upgraded sockets leave the pool; only a proxy agent (set by the kubeconfig) is kept.
+    const proxied = auth.agent !== undefined && auth.agent !== this.agent;
+    const requestOptions: https.RequestOptions = { ...auth, agent: proxied ? auth.agent : undefined };
+    this.logger.trace(`UPGRADE ${redact(options.path)}`);
+    return { url: this.url(options), options: requestOptions, explain: this.explainContext(options.what), rejected: () => this.exec?.invalidate() };
   }
 
   /** JSON in, JSON out. */
