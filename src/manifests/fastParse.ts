@@ -16,6 +16,8 @@ const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'o
 const DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)$/;
 const FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$/;
 const MAYBE_NUMERIC = /^[-+.0-9][-+.0-9a-fA-FxXoO_:]*$/;
+/** Deeper documents go to the full parser, which walks them under the depth budget. */
+const MAX_FAST_DEPTH = 200;
 const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
 
 export function resolvePlain(s: string): string | number | boolean | null {
@@ -53,6 +55,7 @@ export function fastParse(text: string, start: number, end: number): { root: YNo
 class FastParser {
   private readonly lines: Line[] = [];
   private li = 0;
+  private depth = 0;
   /** Column where the current line's next node starts (indent, or after "- " / "key: "). */
   private col = 0;
   readonly duplicates: YScalar[] = [];
@@ -96,6 +99,15 @@ class FastParser {
 
   /** A node starting at the cursor, inside a collection indented by parentIndent. */
   private block(indent: number, parentIndent: number): YNode {
+    if (++this.depth > MAX_FAST_DEPTH) throw new Unsupported('deep nesting');
+    try {
+      return this.blockAt(indent, parentIndent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockAt(indent: number, parentIndent: number): YNode {
     const p = this.at();
     const ch = this.text.charCodeAt(p);
     if (ch === 45 && this.isSeqIndicator(p)) return this.seq(indent);
@@ -337,7 +349,18 @@ class FlowParser {
     this.pos = start;
   }
 
+  private depth = 0;
+
   value(): YNode {
+    if (++this.depth > MAX_FAST_DEPTH) throw new Unsupported('deeply nested flow collection');
+    try {
+      return this.valueAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private valueAt(): YNode {
     this.ws();
     const t = this.text;
     const ch = t.charCodeAt(this.pos);

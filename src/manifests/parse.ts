@@ -128,7 +128,10 @@ function parseRegion(text: string, region: Region, index: number, budget: Budget
       }
       return doc;
     } catch (err) {
-      if (!(err instanceof Unsupported)) throw err;
+      if (!(err instanceof Unsupported)) {
+        findings.push(skipped(region.start, region.start, `document ${index + 1} not validated: ${err instanceof RangeError ? 'nesting too deep' : String(err)}`));
+        return doc;
+      }
     }
   }
   const from = region.markerContent ? region.start : contentStart;

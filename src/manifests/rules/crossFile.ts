@@ -1,6 +1,6 @@
 import type { Finding } from '../types';
-import { podTemplate, selectorMatches, type PodTemplate, type Resource } from '../resource';
-import { asSeq, at, get, pairOf, str } from '../tree';
+import { podTemplate, type PodTemplate, type Resource } from '../resource';
+import { asSeq, at, get, pairOf, str, stringMap } from '../tree';
 import type { CrossRule } from './rule';
 
 /** Kinds Kubernetes scopes to the cluster rather than a namespace. */
@@ -19,7 +19,8 @@ export const crossFileRules: CrossRule = {
   ],
   check(resources: Resource[], _ctx, report: (r: Resource, f: Finding) => void): void {
     const seen = new Map<string, Resource>();
-    const workloads: { r: Resource; pod: PodTemplate }[] = [];
+    const workloads = new Map<string, { r: Resource; pod: PodTemplate }[]>();
+    let workloadCount = 0;
     for (const r of resources) {
       if (r.name) {
         const key = `${r.group}/${r.kind}/${namespaceOf(r)}/${r.name}`;
@@ -34,15 +35,22 @@ export const crossFileRules: CrossRule = {
         } else seen.set(key, r);
       }
       const pod = r.kind === 'Service' ? undefined : podTemplate(r);
-      if (pod) workloads.push({ r, pod });
+      if (pod) {
+        const ns = namespaceOf(r);
+        const list = workloads.get(ns) ?? [];
+        list.push({ r, pod });
+        workloads.set(ns, list);
+        workloadCount++;
+      }
     }
-    if (workloads.length === 0) return; // the workloads live elsewhere (another repository, a chart)
+    if (workloadCount === 0) return; // the workloads live elsewhere (another repository, a chart)
     for (const svc of resources) {
       if (svc.kind !== 'Service' || svc.group !== '') continue;
       const selectorPair = pairOf(get(svc.root, 'spec'), 'selector');
       if (!selectorPair || selectorPair.value.kind !== 'map' || selectorPair.value.pairs.length === 0) continue;
       const ns = namespaceOf(svc);
-      const selected = workloads.filter((w) => namespaceOf(w.r) === ns && selectorMatches(selectorPair.value, w.pod.labels, true));
+      const selector = Object.entries(stringMap(selectorPair.value));
+      const selected = (workloads.get(ns) ?? []).filter((w) => selector.every(([k, v]) => w.pod.labels[k] === v));
       if (selected.length === 0) {
         report(svc, {
           ruleId: 'service-selector-no-match',
