@@ -95,6 +95,13 @@ export class ClusterSession implements Disposable {
     this.reconcile();
   }
 
+  /** The whole context was collapsed: stop watching namespaces that are only expanded, not filtered. */
+  collapseAll(): void {
+    if (this.expanded.size === 0) return;
+    this.expanded.clear();
+    this.reconcile();
+  }
+
   /** Cached objects of a namespace; opens its watches if the view asks before expansion events. */
   namespaceObjects(namespace: string): { objects: NamespaceObjects; listing: boolean; failure?: WatchFailure } {
     if (!this.open.has(namespace)) this.setExpanded(namespace, true);

@@ -58,8 +58,19 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
       }
     }, 60_000);
     this.store.add(toDisposable(() => clearInterval(ages)));
-    this.store.add(view.onDidExpandElement((e) => e.element.type === 'namespace' && this.explorer.session?.setExpanded(e.element.name, true)));
-    this.store.add(view.onDidCollapseElement((e) => e.element.type === 'namespace' && this.explorer.session?.setExpanded(e.element.name, false)));
+    this.store.add(
+      view.onDidExpandElement((e) => {
+        const session = this.explorer.session;
+        if (e.element.type === 'namespace' && e.element.context === session?.context) session.setExpanded(e.element.name, true);
+      }),
+    );
+    this.store.add(
+      view.onDidCollapseElement((e) => {
+        const session = this.explorer.session;
+        if (e.element.type === 'namespace' && e.element.context === session?.context) session.setExpanded(e.element.name, false);
+        if (e.element.type === 'context' && e.element.context.name === session?.context) session.collapseAll();
+      }),
+    );
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {

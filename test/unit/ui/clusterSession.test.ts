@@ -122,3 +122,13 @@ test('an unreachable cluster shows no guessed namespaces', () => {
   assert.equal(session.visibleNamespaces().failure?.error, error);
   session.dispose();
 });
+
+test('collapsing the context stops expanded namespaces but keeps filtered ones', () => {
+  const { hub, session } = setup(['shop']);
+  session.setExpanded('web', true);
+  assert.ok(hub.keys().includes('Pod@web'));
+  session.collapseAll();
+  assert.ok(!hub.keys().includes('Pod@web'));
+  assert.ok(hub.keys().includes('Pod@shop'));
+  session.dispose();
+});
