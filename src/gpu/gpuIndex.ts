@@ -24,6 +24,7 @@ export interface GpuIndexOptions {
 
 interface NodeEntry extends PlacementNode {
   readonly model?: string;
+  readonly unavailable: ReadonlyMap<string, number>;
   readonly ready: boolean;
   readonly unschedulable: boolean;
 }
@@ -83,7 +84,14 @@ export class GpuIndex {
     if (!name) return;
     const allocatable = resourceNumbers(node.status?.allocatable ?? node.status?.capacity, this.isGpu);
     for (const [resource, n] of allocatable) if (!(n > 0)) allocatable.delete(resource);
-    if (allocatable.size === 0) {
+    // GPUs the node has but does not offer (capacity above allocatable): usually a device plugin
+    // that stopped reporting healthy devices. Such a node stays in the table to show it.
+    const unavailable = new Map<string, number>();
+    for (const [resource, n] of resourceNumbers(node.status?.capacity, this.isGpu)) {
+      const missing = n - (allocatable.get(resource) ?? 0);
+      if (missing > 0) unavailable.set(resource, missing);
+    }
+    if (allocatable.size === 0 && unavailable.size === 0) {
       this.deleteNode(name);
       return;
     }
@@ -95,6 +103,7 @@ export class GpuIndex {
       labels,
       model: gpuModel(labels),
       allocatable,
+      unavailable,
       taints: schedulingTaints(node),
       ready: conditions.some((c) => c?.type === 'Ready' && c.status === 'True'),
       unschedulable: node.spec?.unschedulable === true,

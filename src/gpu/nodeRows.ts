@@ -8,6 +8,8 @@ export interface NodeRowInput {
   readonly name: string;
   readonly model?: string;
   readonly allocatable: ReadonlyMap<string, number>;
+  /** GPUs in the node's capacity but not in its allocatable, per resource. */
+  readonly unavailable: ReadonlyMap<string, number>;
   readonly taints: readonly Taint[];
   readonly ready: boolean;
   readonly unschedulable: boolean;
@@ -18,7 +20,7 @@ export function buildNodeRow(
   node: NodeRowInput,
   bound: { readonly requested: ReadonlyMap<string, number>; readonly pods: number } | undefined,
 ): GpuNodeRow {
-  const names = new Set(node.allocatable.keys());
+  const names = new Set([...node.allocatable.keys(), ...node.unavailable.keys()]);
   if (bound) for (const resource of bound.requested.keys()) names.add(resource);
   const slots: GpuSlot[] = [...names].sort().map((resource) => {
     const allocatable = node.allocatable.get(resource) ?? 0;
@@ -33,5 +35,8 @@ export function buildNodeRow(
     ready: node.ready,
     unschedulable: node.unschedulable,
     pods: bound?.pods ?? 0,
+    ...(node.unavailable.size > 0
+      ? { unavailable: [...node.unavailable].sort(([a], [b]) => (a < b ? -1 : 1)).map(([resource, count]) => ({ resource, count })) }
+      : {}),
   };
 }

@@ -26,6 +26,11 @@ export interface GpuNodeRow {
   readonly unschedulable: boolean;
   /** GPU pods bound to the node and not finished. */
   readonly pods: number;
+  /**
+   * GPUs in the node's capacity that it does not offer (allocatable is lower), e.g. when the
+   * device plugin marks devices unhealthy. Absent when every GPU is offered.
+   */
+  readonly unavailable?: readonly { readonly resource: string; readonly count: number }[];
 }
 
 export interface GpuResourceSummary extends GpuSlot {

@@ -26,7 +26,7 @@ export function toGpuTreeItem(node: GpuTreeNode): vscode.TreeItem {
       item.id = node.id;
       item.description = node.description;
       item.tooltip = node.tooltip;
-      const trouble = !node.row.ready || node.row.unschedulable;
+      const trouble = !node.row.ready || node.row.unschedulable || node.row.unavailable !== undefined;
       item.iconPath = new vscode.ThemeIcon('server', trouble ? warning : undefined);
       item.contextValue = 'gpu.node';
       return item;

@@ -59,7 +59,8 @@ function nodesSection(table: GpuTable, now: number): GpuTreeNode {
 
 function nodeNode(row: GpuNodeRow, pods: GpuPodRow[], now: number): GpuTreeNode {
   const main = row.slots[0];
-  const state = [!row.ready ? 'not ready' : undefined, row.unschedulable ? 'cordoned' : undefined].filter(Boolean).join(', ');
+  const unavailable = row.unavailable?.map((u) => `${u.count} ${u.resource} unavailable`).join(', ');
+  const state = [!row.ready ? 'not ready' : undefined, row.unschedulable ? 'cordoned' : undefined, unavailable].filter(Boolean).join(', ');
   const description = [
     main ? `${usageBar(main.requested, main.allocatable)}${row.slots.length > 1 ? ` +${row.slots.length - 1}` : ''}` : '',
     row.model,
@@ -72,6 +73,7 @@ function nodeNode(row: GpuNodeRow, pods: GpuPodRow[], now: number): GpuTreeNode 
     ...row.slots.map((s) => `${s.resource}: ${s.requested} requested of ${s.allocatable}, ${s.free} free`),
     ...(row.taints.length ? [`taints: ${row.taints.map(formatTaint).join(', ')}`] : []),
     ...(state ? [state] : []),
+    ...(unavailable ? ['GPUs in the capacity but not allocatable: check the device plugin on this node'] : []),
   ].join('\n');
   const children: GpuTreeNode[] = [];
   if (row.slots.length > 1) {

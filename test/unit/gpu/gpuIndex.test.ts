@@ -261,3 +261,23 @@ test('waiting rows are kept while nothing they depend on changes', () => {
   assert.notEqual(third, first);
   assert.match(third.reason, /^needs 16 nvidia.com\/gpu; node gpu-c has 16 free/);
 });
+
+test('GPUs in the capacity but not allocatable are shown as unavailable', () => {
+  const index = new GpuIndex();
+  const sick = node('gpu-a', { 'nvidia.com/gpu': '0' });
+  sick.status = { ...sick.status, capacity: { 'nvidia.com/gpu': '4' } };
+  index.upsertNode(sick);
+  const partly = node('gpu-b', { 'nvidia.com/gpu': '3' });
+  partly.status = { ...partly.status, capacity: { 'nvidia.com/gpu': '4' } };
+  index.upsertNode(partly);
+  index.upsertPod(pod('ml', 'p', { 'nvidia.com/gpu': '4' }));
+  const t = index.table();
+  assert.deepEqual(t.nodes.map((n) => [n.name, n.slots[0].allocatable, n.unavailable]), [
+    ['gpu-a', 0, [{ resource: 'nvidia.com/gpu', count: 4 }]],
+    ['gpu-b', 3, [{ resource: 'nvidia.com/gpu', count: 1 }]],
+  ]);
+  assert.deepEqual(t.resources.map((r) => [r.allocatable, r.nodes, r.largestAllocatable]), [[3, 1, 3]]);
+  assert.match(t.waiting[0].reason, /^needs 4 nvidia.com\/gpu; no node has more than 3 in total/);
+  index.upsertNode(node('gpu-a', { 'nvidia.com/gpu': '4' }));
+  assert.equal(index.table().nodes[0].unavailable, undefined, 'healthy again');
+});

@@ -105,3 +105,15 @@ test('not-ready holders and full quotas stand out; nodes with several resources 
   const mig = find(roots, 'node:mig');
   assert.equal(mig?.type === 'node' && mig.description, '░░░░░░░░░░ 0/7 +1');
 });
+
+test('a node whose GPUs are not allocatable says so', () => {
+  const index = new GpuIndex();
+  index.upsertNode({
+    metadata: { name: 'gpu-a' },
+    status: { capacity: { 'nvidia.com/gpu': '4' }, allocatable: { 'nvidia.com/gpu': '0' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+  const n = find(buildGpuTree(index.table(), idle, now), 'node:gpu-a');
+  assert.ok(n?.type === 'node');
+  assert.equal(n.description, '0/0 · 4 nvidia.com/gpu unavailable');
+  assert.match(n.tooltip, /check the device plugin/);
+});
