@@ -1,0 +1,177 @@
+/**
+ * The cluster objects of one tunnel, as pure data: the agent bundle in a ConfigMap, the session
+ * token in a Secret, a one-replica relay Deployment that runs the bundle on a stock Node image and
+ * meets Pod Security "restricted", and the Service in-cluster callers reach it through.
+ *
+ * The agent's control port listens on 127.0.0.1 inside the pod (only pods/portforward reaches it);
+ * its data ports listen on all addresses and are what the Service targets.
+ */
+import { createHash } from 'node:crypto';
+import { relaySelector, tunnelLabels, type TunnelIdentity } from './relayLabels';
+
+export const defaultRelayImage = 'node:22-alpine';
+export const defaultControlPort = 7457;
+export const agentMountPath = '/opt/tether';
+export const agentFileName = 'relay-agent.js';
+export const tokenSecretKey = 'token';
+/** The non-root user of the stock node images ("node"). */
+export const relayUserId = 1000;
+
+export interface RelayPort {
+  /** Port name on the Service (required by Kubernetes when there are several). */
+  name?: string;
+  /** The port in-cluster callers dial on the Service. */
+  port: number;
+  /** The port the agent listens on for that traffic (default: `port`). */
+  targetPort?: number;
+}
+
+export interface RelaySpec extends TunnelIdentity {
+  namespace: string;
+  /** Image that provides `node` (the setting `tether.relay.image`). */
+  image?: string;
+  /** The text of dist/relay-agent.js. */
+  agentScript: string;
+  /** The per-session token the agent checks in the hello. */
+  token: string;
+  controlPort?: number;
+  /** Ports of the Service that takes the forked workload's place. */
+  ports: RelayPort[];
+  /** Name of that Service (default: the tunnel's name). */
+  serviceName?: string;
+  /** Runs the pod as this service account with its token mounted (default: none mounted). */
+  serviceAccountName?: string;
+}
+
+/** The manifests this module produces: plain JSON objects ready for the API server. */
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export interface RelayObjects {
+  configMap: Manifest;
+  secret: Manifest;
+  deployment: Manifest;
+  service: Manifest;
+}
+
+function meta(spec: RelaySpec, name: string, annotations?: Record<string, string>): Manifest['metadata'] {
+  const out: Manifest['metadata'] = { name, namespace: spec.namespace, labels: tunnelLabels(spec) };
+  if (annotations) out.annotations = annotations;
+  return out;
+}
+
+/** The distinct ports the agent listens on for in-cluster traffic, in order. */
+export function dataPorts(ports: RelayPort[]): number[] {
+  return [...new Set(ports.map((p) => p.targetPort ?? p.port))];
+}
+
+function checkSpec(spec: RelaySpec): void {
+  if (spec.ports.length === 0) throw new RangeError('a relay needs at least one port for in-cluster callers');
+  for (const p of [...spec.ports.map((x) => x.port), ...dataPorts(spec.ports), spec.controlPort ?? defaultControlPort]) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new RangeError(`${p} is not a TCP port`);
+  }
+  if (dataPorts(spec.ports).includes(spec.controlPort ?? defaultControlPort)) {
+    throw new RangeError(`the control port ${spec.controlPort ?? defaultControlPort} cannot also carry in-cluster traffic`);
+  }
+  if (spec.ports.length > 1 && spec.ports.some((p) => !p.name)) throw new RangeError('every port needs a name when the Service has several');
+}
+
+function relayContainer(spec: RelaySpec, secretName: string): Record<string, unknown> {
+  const ports = dataPorts(spec.ports);
+  return {
+    name: 'relay',
+    image: spec.image || defaultRelayImage,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['node', `${agentMountPath}/${agentFileName}`],
+    env: [
+      { name: 'TETHER_CONTROL_PORT', value: String(spec.controlPort ?? defaultControlPort) },
+      { name: 'TETHER_DATA_PORTS', value: ports.join(',') },
+      { name: 'TETHER_TOKEN', valueFrom: { secretKeyRef: { name: secretName, key: tokenSecretKey } } },
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=64' },
+    ],
+    ports: ports.map((port, i) => ({ name: `data-${i}`, containerPort: port, protocol: 'TCP' })),
+    readinessProbe: { tcpSocket: { port: ports[0] }, initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    resources: {
+      requests: { cpu: '10m', memory: '48Mi' },
+      limits: { cpu: '500m', memory: '128Mi' },
+    },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: relayUserId,
+      runAsGroup: relayUserId,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [
+      { name: 'agent', mountPath: agentMountPath, readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  };
+}
+
+/** Every object of the tunnel for `spec`. Throws RangeError for ports that cannot work. */
+export function relayObjects(spec: RelaySpec): RelayObjects {
+  checkSpec(spec);
+  const name = spec.name;
+  const secretName = `${name}-token`;
+  const agentHash = createHash('sha256').update(spec.agentScript).digest('hex').slice(0, 16);
+  const selector = relaySelector(name);
+  const configMap: Manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(spec, name),
+    data: { [agentFileName]: spec.agentScript },
+  };
+  const secret: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta(spec, secretName),
+    type: 'Opaque',
+    data: { [tokenSecretKey]: Buffer.from(spec.token, 'utf8').toString('base64') },
+  };
+  const podSpec: Record<string, unknown> = {
+    automountServiceAccountToken: Boolean(spec.serviceAccountName),
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: 5,
+    securityContext: { runAsNonRoot: true, runAsUser: relayUserId, runAsGroup: relayUserId, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [relayContainer(spec, secretName)],
+    volumes: [
+      { name: 'agent', configMap: { name, defaultMode: 0o444 } },
+      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+    ],
+  };
+  if (spec.serviceAccountName) podSpec.serviceAccountName = spec.serviceAccountName;
+  const deployment: Manifest = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(spec, name),
+    spec: {
+      replicas: 1,
+      revisionHistoryLimit: 1,
+      // One relay at a time: the extension holds one control connection.
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: tunnelLabels(spec), annotations: { 'tether.dev/agent-sha256': agentHash } },
+        spec: podSpec,
+      },
+    },
+  };
+  const service: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(spec, spec.serviceName ?? name),
+    spec: {
+      type: 'ClusterIP',
+      selector,
+      ports: spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
+    },
+  };
+  return { configMap, secret, deployment, service };
+}
