@@ -1,7 +1,8 @@
 // UI scenarios (test/ui) with Playwright: code-server with Tether loaded as the extension under
 // development, the sample workspace, the simulator's demo cluster, headless Debian Chromium.
-// Screenshots go to test-results/ (and the README's to docs/images/).
-// Usage: node scripts/run-ui-tests.mjs [text that scenario names must contain]
+// Screenshots go to test-results/. The README's screenshot (docs/images/) is rewritten only with
+// --update-docs or when it is missing, so a test run leaves the tracked files alone.
+// Usage: node scripts/run-ui-tests.mjs [--update-docs] [text that scenario names must contain]
 import { delimiter, join } from 'node:path';
 import { UNREACHABLE_CONTEXT, writeUnreachableKubeconfig } from './lib/kubeconfig-fixtures.mjs';
 import { tsImport } from 'tsx/esm/api';
@@ -30,8 +31,9 @@ runScript(async (teardown) => {
     page,
     resultsDir: join(REPO_ROOT, 'test-results'),
     docsImagesDir: join(REPO_ROOT, 'docs', 'images'),
+    updateDocs: process.argv.includes('--update-docs'),
     cluster: { kubeconfig: sim.kubeconfig, context: sim.context, unreachableContext: UNREACHABLE_CONTEXT },
-    filter: process.argv[2],
+    filter: process.argv.slice(2).find((a) => !a.startsWith('--')),
   });
   console.log(`UI scenarios took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(formatCounts(counts));

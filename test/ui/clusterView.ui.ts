@@ -44,4 +44,25 @@ export const clusterViewScenarios: Scenario[] = [
       await docsImage('cluster-view');
     },
   },
+  {
+    name: 'Describe (YAML) from a pod\'s context menu opens its YAML in an editor',
+    async run({ workbench, screenshot, page }) {
+      const view = workbench.viewPane('Cluster');
+      await workbench.expand(workbench.treeRow(view, 'web'));
+      const pod = workbench.treeRow(view, /^web-/).first();
+      const name = (await pod.locator('.label-name').textContent())?.trim() ?? '';
+      await workbench.contextMenu(pod, 'Describe (YAML)');
+      await workbench.activeEditorTitle().filter({ hasText: name }).waitFor({ timeout: 15_000 });
+      const deadline = Date.now() + 15_000;
+      let text = '';
+      while (!/kind: Pod/.test(text) && Date.now() < deadline) {
+        text = await workbench.activeEditorText();
+        await page.waitForTimeout(200);
+      }
+      if (!/kind: Pod/.test(text)) throw new Error(`the editor does not show the pod's YAML:\n${text.slice(0, 500)}`);
+      if (text.includes('managedFields')) throw new Error('the YAML includes managedFields');
+      await screenshot('describe-pod');
+      await workbench.runCommand('View: Close All Editors');
+    },
+  },
 ];

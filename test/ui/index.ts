@@ -2,7 +2,7 @@
  * The UI scenarios, run in order against one workbench: each either passes or fails with a
  * screenshot of the moment it failed. Called by scripts/run-ui-tests.mjs.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Workbench } from './workbench';
@@ -16,6 +16,8 @@ export interface UiRunOptions {
   page: Page;
   resultsDir: string;
   docsImagesDir: string;
+  /** Rewrite docs images that exist already (missing ones are always written). */
+  updateDocs?: boolean;
   cluster: UiContext['cluster'];
   /** Only scenarios whose name contains this text. */
   filter?: string;
@@ -24,6 +26,7 @@ export interface UiRunOptions {
 export async function runScenarios(options: UiRunOptions): Promise<{ passed: number; failed: number }> {
   const { page, resultsDir, docsImagesDir } = options;
   mkdirSync(resultsDir, { recursive: true });
+  for (const old of readdirSync(resultsDir)) if (old.startsWith('FAILED-')) rmSync(join(resultsDir, old));
   const workbench = new Workbench(page);
   const ctx: UiContext = {
     page,
@@ -35,8 +38,9 @@ export async function runScenarios(options: UiRunOptions): Promise<{ passed: num
       return path;
     },
     async docsImage(name) {
-      mkdirSync(docsImagesDir, { recursive: true });
       const path = join(docsImagesDir, `${name}.png`);
+      if (existsSync(path) && !options.updateDocs) return ctx.screenshot(name);
+      mkdirSync(docsImagesDir, { recursive: true });
       await page.screenshot({ path });
       return path;
     },

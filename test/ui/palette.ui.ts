@@ -25,6 +25,7 @@ export const paletteScenarios: Scenario[] = [
   {
     name: 'Tether: Refresh Cluster keeps the tree and shows no error',
     async run({ workbench, cluster, page }) {
+      await workbench.runCommand('Notifications: Clear All Notifications');
       await workbench.runCommand('Tether: Refresh Cluster');
       const view = workbench.viewPane('Cluster');
       await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });

@@ -7,7 +7,7 @@ export interface UiContext {
   workbench: Workbench;
   /** Saves a full-page screenshot as test-results/<name>.png; returns its path. */
   screenshot(name: string): Promise<string>;
-  /** Saves the screenshot used by the README (docs/images/<name>.png). */
+  /** Saves the screenshot used by the README (docs/images/<name>.png; test-results/ unless updating docs). */
   docsImage(name: string): Promise<string>;
   /**
    * The simulator's kubeconfig (for REST calls), the context it sets current, and a second

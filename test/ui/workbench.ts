@@ -86,6 +86,21 @@ export class Workbench {
     await this.page.mouse.move(box.x + box.width + dx + 200, y); // off the sash, so it is not highlighted
   }
 
+  /** Opens a row's context menu and runs the entry `title`. */
+  async contextMenu(row: Locator, title: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: title }).first();
+    await entry.waitFor({ timeout: 10_000 });
+    await entry.click();
+  }
+
+  /** Text of the visible lines of the active editor. */
+  async activeEditorText(): Promise<string> {
+    const lines = this.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first();
+    await lines.waitFor({ timeout: 15_000 });
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
   /** Runs a command through the command palette by its title, e.g. "Tether: Refresh Cluster". */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
