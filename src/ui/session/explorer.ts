@@ -54,6 +54,8 @@ export class ClusterExplorer implements Disposable {
   private loading?: Promise<void>;
   private access?: ClusterAccess;
   private sessionValue?: ClusterSession;
+  /** Other contexts, watched only while their row is expanded. */
+  private readonly peeks = new Map<string, ClusterSession>();
   private pending: ExplorerChange[] = [];
   private readonly coalescer = this.store.add(new Coalescer(() => this.flush(), 10));
 
@@ -69,6 +71,29 @@ export class ClusterExplorer implements Disposable {
 
   get selectedContext(): string | undefined {
     return this.sessionValue?.context;
+  }
+
+  /** The session showing `context`: the selected one, or a peek opened by expanding its row. */
+  sessionFor(context: string): ClusterSession | undefined {
+    return this.sessionValue?.context === context ? this.sessionValue : this.peeks.get(context);
+  }
+
+  /** Starts watching a context that is not selected, while its row is expanded. */
+  peek(context: string): ClusterSession | undefined {
+    const existing = this.sessionFor(context);
+    if (existing || this.stateValue.phase !== 'loaded' || this.store.isDisposed) return existing;
+    const session = this.newSession(context);
+    if (session) {
+      this.peeks.set(context, session);
+      this.options.logger.info(`[explorer] peeking at context ${context} while it is expanded`);
+    }
+    return session;
+  }
+
+  /** The row of a peeked context was collapsed: stop its watches. */
+  unpeek(context: string): void {
+    this.peeks.get(context)?.dispose();
+    this.peeks.delete(context);
   }
 
   /** Cluster access for commands; loads the kubeconfig if nothing has yet. */
@@ -128,7 +153,8 @@ export class ClusterExplorer implements Disposable {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.loading?.catch(() => undefined);
-      const settled = (this.sessionValue?.isSettled ?? true) && this.pending.length === 0;
+      const sessions = [this.sessionValue, ...this.peeks.values()];
+      const settled = sessions.every((x) => x?.isSettled ?? true) && this.pending.length === 0;
       if (settled) return;
       if (Date.now() > deadline) {
         throw new Error(`the Cluster view was still loading after ${timeoutMs} ms (watches: ${this.sessionValue?.watchedNamespaces().join(', ') || 'none'})`);
@@ -165,14 +191,23 @@ export class ClusterExplorer implements Disposable {
   private startSession(context: string): void {
     this.sessionValue?.dispose();
     this.sessionValue = undefined;
+    this.unpeek(context);
+    this.sessionValue = this.newSession(context);
+    if (this.sessionValue) {
+      const filter = this.sessionValue.namespaceFilter;
+      this.options.logger.info(`[explorer] watching context ${context}${filter ? ` (namespaces: ${filter.join(', ')})` : ''}`);
+    }
+  }
+
+  private newSession(context: string): ClusterSession | undefined {
     const access = this.access;
-    if (!access) return;
+    if (!access) return undefined;
     const summary = this.stateValue.phase === 'loaded' ? this.stateValue.config.contexts.find((c) => c.name === context) : undefined;
+    if (!summary) return undefined;
     const filter = this.options.choices.get<Record<string, string[]>>(filterKey)?.[context];
     const onChange = (change: SessionChange) =>
       this.emit(change.scope === 'namespace' ? { scope: 'namespace', context, namespace: change.namespace } : { scope: 'context', context });
-    this.sessionValue = new ClusterSession(access.hub, context, summary?.namespace ?? 'default', filter, onChange);
-    this.options.logger.info(`[explorer] watching context ${context}${filter ? ` (namespaces: ${filter.join(', ')})` : ''}`);
+    return new ClusterSession(access.hub, context, summary.namespace ?? 'default', filter, onChange);
   }
 
   private emit(change: ExplorerChange): void {
@@ -200,6 +235,7 @@ export class ClusterExplorer implements Disposable {
   }
 
   private stop(): void {
+    for (const context of [...this.peeks.keys()]) this.unpeek(context);
     this.sessionValue?.dispose();
     this.sessionValue = undefined;
     this.access?.dispose();

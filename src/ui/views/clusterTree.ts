@@ -29,8 +29,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private readonly changed = this.store.add(new vscode.EventEmitter<ClusterNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private contexts = new Map<string, ContextNode>();
-  private namespaces = new Map<string, NamespaceNode>();
-  /** Built children per namespace, dropped when that namespace changes. */
+  /** Namespace rows per context, kept so a change can name the exact row. */
+  private namespaces = new Map<string, Map<string, NamespaceNode>>();
+  /** Built children per namespace row id, dropped when that namespace changes. */
   private built = new Map<string, Array<WorkloadNode | PodNode>>();
   /** Pod rows of unchanged pod objects are reused across rebuilds. */
   private readonly podNodes = new PodNodeCache();
@@ -44,38 +45,44 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   /**
-   * Wires expansion to watches (a collapsed namespace stops being watched) and keeps ages fresh:
-   * once a minute, while the view is visible, watched namespaces re-render.
+   * Wires expansion to watches (a collapsed namespace or context stops being watched) and keeps
+   * ages fresh: once a minute, while the view is visible, watched namespaces re-render.
    */
   attach(view: vscode.TreeView<ClusterNode>): void {
     const ages = setInterval(() => {
       if (!view.visible) return;
-      for (const name of this.explorer.session?.watchedNamespaces() ?? []) {
-        const node = this.namespaces.get(name);
-        if (!node) continue;
-        this.built.delete(name);
-        this.changed.fire(node);
+      for (const [context, rows] of this.namespaces) {
+        const watched = new Set(this.explorer.sessionFor(context)?.watchedNamespaces());
+        for (const [name, node] of rows) {
+          if (!watched.has(name)) continue;
+          this.built.delete(node.id);
+          this.changed.fire(node);
+        }
       }
     }, 60_000);
     this.store.add(toDisposable(() => clearInterval(ages)));
     this.store.add(
       view.onDidExpandElement((e) => {
-        const session = this.explorer.session;
-        if (e.element.type === 'namespace' && e.element.context === session?.context) session.setExpanded(e.element.name, true);
+        if (e.element.type === 'namespace') this.explorer.sessionFor(e.element.context)?.setExpanded(e.element.name, true);
       }),
     );
     this.store.add(
       view.onDidCollapseElement((e) => {
-        const session = this.explorer.session;
-        if (e.element.type === 'namespace' && e.element.context === session?.context) session.setExpanded(e.element.name, false);
-        if (e.element.type === 'context' && e.element.context.name === session?.context) session.collapseAll();
+        const node = e.element;
+        if (node.type === 'namespace') this.explorer.sessionFor(node.context)?.setExpanded(node.name, false);
+        if (node.type !== 'context') return;
+        if (node.context.name === this.explorer.selectedContext) this.explorer.session?.collapseAll();
+        else {
+          this.explorer.unpeek(node.context.name);
+          this.forget(node.context.name);
+        }
       }),
     );
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
     if (node.type !== 'namespace') return toTreeItem(node);
-    const watched = this.explorer.session?.watchedNamespaces().includes(node.name);
+    const watched = this.explorer.sessionFor(node.context)?.watchedNamespaces().includes(node.name);
     return toTreeItem(node, watched ? namespaceSummary(this.namespaceChildren(node)) : undefined);
   }
 
@@ -85,15 +92,14 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
       case 'context':
         return this.contextChildren(node);
       case 'namespace': {
-        const session = this.explorer.session;
-        if (!session || session.context !== node.context) return [];
+        const session = this.explorer.sessionFor(node.context);
+        if (!session) return [];
         const { listing, failure } = session.namespaceObjects(node.name);
         const children: ClusterNode[] = [...this.namespaceChildren(node)];
         if (failure) {
           children.unshift(errorNode(node.id, failure.error, node.context));
           this.onFailure(failure);
-        }
-        else if (listing && children.length === 0) children.push(messageNode(node.id, 'loading', 'Loading workloads…'));
+        } else if (listing && children.length === 0) children.push(messageNode(node.id, 'loading', 'Loading workloads…'));
         else if (children.length === 0) children.push(messageNode(node.id, 'info', 'No workloads'));
         return children;
       }
@@ -128,48 +134,59 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   private contextChildren(node: ContextNode): ClusterNode[] {
-    const session = this.explorer.session;
-    if (!session || session.context !== node.context.name) {
-      return [messageNode(node.id, 'info', 'Not watched — click to select this context', { action: { kind: 'selectContext', context: node.context.name } })];
-    }
+    const context = node.context.name;
+    const selected = context === this.explorer.selectedContext;
+    const session = selected ? this.explorer.session : this.explorer.peek(context);
+    if (!session) return [];
     const { names, listing, failure } = session.visibleNamespaces();
     const rows: ClusterNode[] = [];
+    if (!selected) {
+      rows.push(messageNode(node.id, 'info', 'Watched while expanded — click to select this context', { action: { kind: 'selectContext', context } }));
+    }
     if (failure) {
-      rows.push(errorNode(node.id, failure.error, node.context.name));
-      this.onFailure(failure);
-      if (failure.error.reason === 'Forbidden') {
+      rows.push(errorNode(node.id, failure.error, context));
+      if (selected) this.onFailure(failure);
+      if (selected && failure.error.reason === 'Forbidden') {
         rows.push(messageNode(node.id, 'info', 'Pick namespaces to show with Filter Namespaces', { action: { kind: 'filterNamespaces' } }));
       }
     }
     if (listing) rows.push(messageNode(node.id, 'loading', 'Loading namespaces…'));
+    const known = this.namespaces.get(context);
     const next = new Map<string, NamespaceNode>();
-    for (const name of names) next.set(name, this.namespaces.get(name) ?? namespaceNode(node.context.name, name));
-    this.namespaces = next;
+    for (const name of names) next.set(name, known?.get(name) ?? namespaceNode(context, name));
+    this.namespaces.set(context, next);
     return [...rows, ...next.values()];
   }
 
   private namespaceChildren(node: NamespaceNode): Array<WorkloadNode | PodNode> {
-    let children = this.built.get(node.name);
-    const session = this.explorer.session;
+    let children = this.built.get(node.id);
+    const session = this.explorer.sessionFor(node.context);
     if (!children && session) {
       children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, Date.now(), this.podNodes);
-      this.built.set(node.name, children);
+      this.built.set(node.id, children);
     }
     return children ?? [];
   }
 
+  /** Drops the rows kept for a context that is no longer shown. */
+  private forget(context: string): void {
+    for (const node of this.namespaces.get(context)?.values() ?? []) this.built.delete(node.id);
+    this.namespaces.delete(context);
+  }
+
   private refresh(change: ExplorerChange): void {
     if (change.scope === 'namespace') {
-      this.built.delete(change.namespace);
-      const ns = this.namespaces.get(change.namespace);
-      if (ns?.context === change.context) return this.changed.fire(ns);
-      return;
+      const ns = this.namespaces.get(change.context)?.get(change.namespace);
+      if (!ns) return;
+      this.built.delete(ns.id);
+      return this.changed.fire(ns);
     }
-    this.built.clear();
     if (change.scope === 'context') {
+      for (const node of this.namespaces.get(change.context)?.values() ?? []) this.built.delete(node.id);
       const ctx = this.contexts.get(change.context);
       if (ctx) return this.changed.fire(ctx);
     }
+    this.built.clear();
     this.namespaces.clear();
     this.changed.fire(undefined);
   }

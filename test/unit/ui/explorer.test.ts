@@ -139,3 +139,25 @@ test('disposing while the kubeconfig loads leaves nothing running', async () => 
   assert.equal(explorer.session, undefined);
   assert.equal(access.watches.size, 0);
 });
+
+test('another context is watched only while its row is expanded', async () => {
+  const access = new FakeAccess(config);
+  const { explorer } = setup(async () => access);
+  await explorer.load();
+  assert.equal(explorer.sessionFor('dev'), undefined, 'not watched until expanded');
+  const peek = explorer.peek('dev');
+  assert.ok(peek);
+  assert.equal(explorer.peek('dev'), peek, 'one peek per context');
+  peek.visibleNamespaces();
+  assert.ok(access.watches.has('dev/Namespace@'));
+  assert.equal(explorer.selectedContext, 'prod', 'peeking does not select');
+  explorer.unpeek('dev');
+  assert.ok(!access.watches.has('dev/Namespace@'));
+
+  explorer.peek('dev')?.visibleNamespaces();
+  await explorer.selectContext('dev');
+  assert.equal(explorer.sessionFor('dev'), explorer.session, 'selecting replaces the peek');
+  assert.equal(explorer.peek('nope'), undefined);
+  explorer.dispose();
+  assert.equal(access.watches.size, 0);
+});
