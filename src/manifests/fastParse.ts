@@ -10,14 +10,15 @@ import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
  */
 export class Unsupported extends Error {}
 
+/** Nesting deeper than the budget allows: the document is skipped, not handed on. */
+export class TooDeep extends Error {}
+
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)$/;
 const FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$/;
 const MAYBE_NUMERIC = /^[-+.0-9][-+.0-9a-fA-FxXoO_:]*$/;
-/** Deeper documents go to the full parser, which walks them under the depth budget. */
-const MAX_FAST_DEPTH = 200;
 const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
 
 export function resolvePlain(s: string): string | number | boolean | null {
@@ -46,8 +47,8 @@ interface Line {
 }
 
 /** Parses the text between start and end (one document, no markers) into a tree, or throws Unsupported. */
-export function fastParse(text: string, start: number, end: number): { root: YNode | null; duplicates: YScalar[] } {
-  const parser = new FastParser(text, start, end);
+export function fastParse(text: string, start: number, end: number, maxDepth = 64): { root: YNode | null; duplicates: YScalar[] } {
+  const parser = new FastParser(text, start, end, maxDepth);
   const root = parser.document();
   return { root, duplicates: parser.duplicates };
 }
@@ -64,6 +65,7 @@ class FastParser {
     private readonly text: string,
     start: number,
     end: number,
+    private readonly maxDepth: number,
   ) {
     let s = start;
     while (s < end) {
@@ -99,7 +101,7 @@ class FastParser {
 
   /** A node starting at the cursor, inside a collection indented by parentIndent. */
   private block(indent: number, parentIndent: number): YNode {
-    if (++this.depth > MAX_FAST_DEPTH) throw new Unsupported('deep nesting');
+    if (++this.depth > this.maxDepth) throw new TooDeep();
     try {
       return this.blockAt(indent, parentIndent);
     } finally {
@@ -227,7 +229,7 @@ class FastParser {
       return { kind: 'scalar', start: v, end: close, value: this.unquote(v, close), quoted: true };
     }
     if (ch === 91 || ch === 123) {
-      const flow = new FlowParser(t, v, end);
+      const flow = new FlowParser(t, v, end, this.maxDepth - this.depth);
       const node = flow.value();
       this.expectLineEnd(flow.pos, end);
       return node;
@@ -345,6 +347,7 @@ class FlowParser {
     private readonly text: string,
     start: number,
     private readonly end: number,
+    private readonly maxDepth: number,
   ) {
     this.pos = start;
   }
@@ -352,7 +355,7 @@ class FlowParser {
   private depth = 0;
 
   value(): YNode {
-    if (++this.depth > MAX_FAST_DEPTH) throw new Unsupported('deeply nested flow collection');
+    if (++this.depth > this.maxDepth) throw new TooDeep();
     try {
       return this.valueAt();
     } finally {

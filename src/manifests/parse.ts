@@ -1,6 +1,6 @@
 import { parseAllDocuments, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import type { Budget } from './types';
-import { fastParse, Unsupported } from './fastParse';
+import { fastParse, TooDeep, Unsupported } from './fastParse';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
 
 /** A finding made while parsing, before it is placed on lines (see validate.ts). */
@@ -119,20 +119,24 @@ function parseRegion(text: string, region: Region, index: number, budget: Budget
   }
   if (fastPath && !region.markerContent) {
     try {
-      const fast = fastParse(text, contentStart, end);
+      const fast = fastParse(text, contentStart, end, budget.maxDepth);
       doc.root = fast.root;
       for (const key of fast.duplicates) findings.push(duplicateFinding(key.start, key.end, String(key.value)));
-      if (doc.root && depthOver(doc.root, budget.maxDepth)) {
-        findings.push(skipped(region.start, region.start, `document ${index + 1} not validated: nesting deeper than ${budget.maxDepth} levels`));
-        doc.root = null;
-      }
       return doc;
     } catch (err) {
+      if (err instanceof TooDeep) {
+        findings.push(skipped(region.start, region.start, `document ${index + 1} not validated: nesting deeper than ${budget.maxDepth} levels`));
+        return doc;
+      }
       if (!(err instanceof Unsupported)) {
         findings.push(skipped(region.start, region.start, `document ${index + 1} not validated: ${err instanceof RangeError ? 'nesting too deep' : String(err)}`));
         return doc;
       }
     }
+  }
+  if (end - contentStart > MAX_FULL_PARSE_BYTES) {
+    findings.push(skipped(region.start, region.start, `document ${index + 1} uses YAML features (anchors, tags, multi-line scalars) or has errors that need the full parser, and at ${Math.round((end - contentStart) / 1024)} KiB it is over the ${MAX_FULL_PARSE_BYTES / 1024} KiB limit for it`));
+    return doc;
   }
   const from = region.markerContent ? region.start : contentStart;
   let parsed: Document.Parsed;
@@ -145,6 +149,9 @@ function parseRegion(text: string, region: Region, index: number, budget: Budget
   doc.root = fromYaml(parsed, from, index, budget, deadline, findings);
   return doc;
 }
+
+/** The full parser slows down badly on some broken input (eemeli/yaml#537); keep what it sees small. */
+const MAX_FULL_PARSE_BYTES = 128 * 1024;
 
 const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false } as const;
 
@@ -185,17 +192,6 @@ function fromYaml(doc: Document.Parsed, offset: number, index: number, budget: B
   }
 }
 
-function depthOver(node: YNode, max: number): boolean {
-  const stack: [YNode, number][] = [[node, 0]];
-  while (stack.length) {
-    const [n, d] = stack.pop()!;
-    if (d > max) return true;
-    if (n.kind === 'map') for (const p of n.pairs) stack.push([p.value, d + 1]);
-    else if (n.kind === 'seq') for (const i of n.items) stack.push([i, d + 1]);
-  }
-  return false;
-}
-
 function duplicateFinding(start: number, end: number, key: string): ParseFinding {
   return {
     ruleId: 'yaml-duplicate-key',
@@ -227,7 +223,7 @@ class TreeBuilder {
   ) {}
 
   build(node: YamlNode): YNode {
-    return this.convert(node, 0, 0);
+    return this.convert(node, 0, 0, undefined);
   }
 
   private tick(depth: number): void {
@@ -236,29 +232,31 @@ class TreeBuilder {
     if ((this.nodes & 1023) === 0 && Date.now() > this.deadline) throw new BudgetExceeded(`over the time budget of ${this.budget.maxMillis} ms`);
   }
 
-  private convert(node: YamlNode | null | undefined, depth: number, fallbackAt: number): YNode {
+  /**
+   * `at` is set inside an alias: everything copied through it takes the alias's range, so
+   * findings on an aliased value point where the user wrote the alias.
+   */
+  private convert(node: YamlNode | null | undefined, depth: number, fallbackAt: number, at: [number, number] | undefined): YNode {
     this.tick(depth);
     if (!node) return { kind: 'scalar', start: fallbackAt, end: fallbackAt, value: null, quoted: false };
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
-      const converted = this.convert(target as YamlNode | undefined, depth + 1, fallbackAt);
-      const [s, e] = node.range ? [node.range[0] + this.offset, node.range[1] + this.offset] : [fallbackAt, fallbackAt];
-      // Findings on an aliased value point at the alias, where the user wrote it.
-      return relocate(converted, s, e);
+      const here: [number, number] = at ?? (node.range ? [node.range[0] + this.offset, node.range[1] + this.offset] : [fallbackAt, fallbackAt]);
+      return this.convert(target as YamlNode | undefined, depth + 1, fallbackAt, here);
     }
     const o = this.offset;
-    const [start, , end] = node.range ? [node.range[0] + o, node.range[1] + o, node.range[2] + o] : [fallbackAt, fallbackAt, fallbackAt];
+    const [start, , end] = at ? [at[0], at[1], at[1]] : node.range ? [node.range[0] + o, node.range[1] + o, node.range[2] + o] : [fallbackAt, fallbackAt, fallbackAt];
     if (isScalar(node)) {
       const v = node.value;
       const value = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : (node.source ?? String(v));
       const quoted = node.type !== undefined && node.type !== 'PLAIN';
-      const valueEnd = node.range ? node.range[1] + o : end;
+      const valueEnd = at ? at[1] : node.range ? node.range[1] + o : end;
       const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
       return block ? { kind: 'scalar', start, end: valueEnd, value, quoted, blockScalar: true } : { kind: 'scalar', start, end: valueEnd, value, quoted };
     }
     if (isSeq(node)) {
       const seq: YSeq = { kind: 'seq', start, end, items: [] };
-      for (const item of node.items) seq.items.push(this.convert(item as YamlNode, depth + 1, start));
+      for (const item of node.items) seq.items.push(this.convert(item as YamlNode, depth + 1, start, at));
       return seq;
     }
     if (isMap(node)) {
@@ -268,13 +266,13 @@ class TreeBuilder {
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         if (isScalar(keyNode) && keyNode.source === '<<' && typeof keyNode.value === 'symbol') {
-          this.mergeInto(merged, pair.value as YamlNode, depth + 1, start);
+          this.mergeInto(merged, pair.value as YamlNode, depth + 1, start, at);
           continue;
         }
-        const key = this.keyOf(keyNode, depth + 1, start);
+        const key = this.keyOf(keyNode, depth + 1, start, at);
         if (seen.has(key.value)) this.duplicates.push(key);
         seen.add(key.value);
-        const value = this.convert(pair.value as YamlNode, depth + 1, key.end);
+        const value = this.convert(pair.value as YamlNode, depth + 1, key.end, at);
         map.pairs.push({ key, value, start: key.start, end: Math.max(value.end, key.end) });
       }
       for (const m of merged) if (!seen.has(m.key.value)) map.pairs.push(m);
@@ -283,35 +281,18 @@ class TreeBuilder {
     return { kind: 'scalar', start, end, value: null, quoted: false };
   }
 
-  private keyOf(node: YamlNode | null, depth: number, at: number): YScalar {
-    const k = this.convert(node, depth, at);
+  private keyOf(node: YamlNode | null, depth: number, fallbackAt: number, at: [number, number] | undefined): YScalar {
+    const k = this.convert(node, depth, fallbackAt, at);
     if (k.kind === 'scalar') return k;
     return { kind: 'scalar', start: k.start, end: k.end, value: `<${k.kind}>`, quoted: true };
   }
 
-  private mergeInto(out: YPair[], source: YamlNode, depth: number, at: number): void {
-    const converted = this.convert(source, depth, at);
+  private mergeInto(out: YPair[], source: YamlNode, depth: number, fallbackAt: number, at: [number, number] | undefined): void {
+    const converted = this.convert(source, depth, fallbackAt, at);
     const maps = converted.kind === 'seq' ? converted.items : [converted];
     for (const m of maps) {
       if (m.kind !== 'map') continue;
       for (const p of m.pairs) if (!out.some((o) => o.key.value === p.key.value)) out.push(p);
     }
-  }
-}
-
-/** Gives a subtree copied through an alias the alias's range, so findings land where it was used. */
-function relocate(node: YNode, start: number, end: number): YNode {
-  switch (node.kind) {
-    case 'scalar':
-      return { ...node, start, end };
-    case 'seq':
-      return { kind: 'seq', start, end, items: node.items.map((i) => relocate(i, start, end)) };
-    case 'map':
-      return {
-        kind: 'map',
-        start,
-        end,
-        pairs: node.pairs.map((p) => ({ key: { ...p.key, start, end }, value: relocate(p.value, start, end), start, end })),
-      };
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * tether-lint: the manifest diagnostics engine on the command line, for CI.
+ *
+ *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--disable id,id] <files or folders>
+ *
+ * Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ManifestLinter, type LintFile } from '../manifests/validate';
+import { format, type OutputFormat } from '../manifests/output';
+import { ALL_RULES } from '../manifests/rules/index';
+import type { LintOptions } from '../manifests/types';
+
+const VERSION = '0.1.0';
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
+
+const USAGE = `Usage: tether-lint [options] <files or folders>
+
+Validates Kubernetes YAML: schema, GPU, workload, API-version and Pod Security rules.
+
+Options:
+  --format text|json|sarif     output format (default: text)
+  --kubernetes-version X.Y     target Kubernetes version for API-version rules (default: the bundled schema's)
+  --disable id[,id...]         turn rules off
+  --list-rules                 print the rules and exit
+  -h, --help                   show this help
+
+Exit codes: 0 no errors, 1 errors found, 2 usage error.
+`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+class UsageError extends Error {}
+
+interface Args {
+  format: OutputFormat;
+  options: LintOptions;
+  paths: string[];
+  listRules: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { format: 'text', options: { rules: {} }, paths: [], listRules: false, help: false };
+  const known = new Set(ALL_RULES.map((r) => r.id));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${f}"`);
+        args.format = f;
+        break;
+      }
+      case '--kubernetes-version':
+        args.options.kubernetesVersion = value();
+        if (!/^v?\d+\.\d+/.test(args.options.kubernetesVersion)) throw new UsageError(`--kubernetes-version must look like 1.30, not "${args.options.kubernetesVersion}"`);
+        break;
+      case '--disable':
+        for (const id of value().split(',').map((s) => s.trim()).filter(Boolean)) {
+          if (!known.has(id)) throw new UsageError(`--disable: no rule "${id}" (see --list-rules)`);
+          args.options.rules![id] = 'off';
+        }
+        break;
+      case '--context':
+        throw new UsageError('--context (validating against a live cluster) is not available yet; use --kubernetes-version');
+      case '--list-rules':
+        args.listRules = true;
+        break;
+      case '-h':
+      case '--help':
+        args.help = true;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        args.paths.push(a);
+    }
+  }
+  return args;
+}
+
+function collect(paths: readonly string[]): LintFile[] {
+  const files: LintFile[] = [];
+  const visit = (p: string, explicit: boolean): void => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new UsageError(`no such file or folder: ${p}`);
+    }
+    if (st.isDirectory()) {
+      for (const entry of readdirSync(p).sort()) {
+        if (SKIP_DIRS.has(entry) || entry.startsWith('.')) continue;
+        visit(path.join(p, entry), false);
+      }
+    } else if (explicit || /\.ya?ml$/i.test(p)) {
+      files.push({ path: p, text: readFileSync(p, 'utf8') });
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return files;
+}
+
+/** Runs the CLI and returns its exit code; output goes through io. */
+export function runLint(argv: readonly string[], io: CliIo): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (args.listRules) {
+      for (const r of ALL_RULES) io.out(`${r.id.padEnd(30)} ${r.severity.padEnd(8)} ${r.doc}\n`);
+      return 0;
+    }
+    if (args.paths.length === 0) throw new UsageError('no files or folders given');
+    const files = collect(args.paths);
+    const reports = new ManifestLinter(args.options).lint(files);
+    io.out(format(reports, args.format, VERSION));
+    return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof Error && /Kubernetes version/.test(err.message))) {
+      io.err(`tether-lint: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const invokedDirectly = /(?:^|[\\/])(?:lint\.[cm]?[jt]s|tether-lint(?:\.[cm]?js)?)$/.test(process.argv[1] ?? '');
+if (invokedDirectly) {
+  process.exitCode = runLint(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  });
+}

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { runLint } from '../../../src/cli/lint';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const fixtures = path.join(root, 'test/fixtures/manifests');
+const good = path.join(fixtures, 'good.yaml');
+const mixed = path.join(fixtures, 'mixed.yaml');
+
+function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = runLint(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+test('text format: file:line:col, severity, message, rule; exit 1 on errors, 0 on a clean file', () => {
+  const bad = run([mixed]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /mixed\.yaml:21:11: error unknown field "imagePullPolicyy" in Container; did you mean "imagePullPolicy"\? \[schema-unknown-field\]/);
+  assert.match(bad.out, /1 file\(s\), 2 resource\(s\): 9 error\(s\)/);
+  const clean = run([good]);
+  assert.equal(clean.code, 0, clean.out);
+  assert.match(clean.out, /0 error\(s\), 0 warning\(s\)/);
+});
+
+test('warnings alone exit 0; --disable turns rules off', () => {
+  const r = run(['--disable', 'api-version-removed,schema-name,schema-type,selector-template-mismatch,schema-enum,schema-unknown-field,schema-quantity,gpu-request-equals-limit,probe-port-unknown', mixed]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /warning/);
+});
+
+test('json format lists diagnostics with 1-based positions and fixes', () => {
+  const r = run(['--format', 'json', mixed]);
+  const parsed = JSON.parse(r.out);
+  assert.equal(parsed.length, 1);
+  const d = parsed[0].diagnostics.find((x: { ruleId: string }) => x.ruleId === 'schema-enum');
+  assert.deepEqual([d.line, d.column, d.endLine, d.endColumn], [20, 28, 20, 34]);
+  assert.equal(d.fixes[0].edits[0].newText, 'Always');
+});
+
+test('sarif format is SARIF 2.1.0 with rules and regions', () => {
+  const r = run(['--format=sarif', mixed]);
+  const sarif = JSON.parse(r.out);
+  assert.equal(sarif.version, '2.1.0');
+  const run0 = sarif.runs[0];
+  assert.equal(run0.tool.driver.name, 'tether-lint');
+  assert.ok(run0.tool.driver.rules.some((x: { id: string }) => x.id === 'gpu-request-equals-limit'));
+  const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'gpu-request-equals-limit');
+  assert.equal(res.level, 'error');
+  assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 26, startColumn: 67, endLine: 26, endColumn: 68 });
+  assert.equal(run0.tool.driver.rules[res.ruleIndex].id, 'gpu-request-equals-limit');
+  const notes = run0.results.filter((x: { level: string }) => x.level === 'note');
+  assert.ok(notes.length > 0);
+});
+
+test('--kubernetes-version changes API-version findings', () => {
+  const r = run(['--format', 'json', '--kubernetes-version', '1.18', mixed]);
+  const ids = JSON.parse(r.out)[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
+  assert.ok(ids.includes('api-version-deprecated'));
+  assert.ok(!ids.includes('api-version-removed'));
+});
+
+test('usage errors exit 2 with an explanation', () => {
+  for (const args of [[], ['--format', 'xml', good], ['--bogus', good], ['/no/such/file.yaml'], ['--kubernetes-version', 'latest', good], ['--disable', 'no-such-rule', good], ['--context', 'prod', good]]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /^tether-lint: .+\n\nUsage:/);
+  }
+});
+
+test('folders are walked for .yaml and .yml; the real process sets the exit code', () => {
+  const p = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), fixtures], { cwd: root, encoding: 'utf8' });
+  assert.equal(p.status, 1, p.stderr);
+  assert.match(p.stdout, /2 file\(s\)/);
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), good], { cwd: root, encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+});
