@@ -1,0 +1,30 @@
+/**
+ * The kinds a sandbox may hold, in the order they are deleted: workloads first (so nothing restarts
+ * what is being removed), then what they use, then the sandbox's own permissions. The Lease and the
+ * namespace come last and are handled by the deleters themselves. Dependency-free: the in-cluster
+ * cleanup bundles it.
+ */
+export interface CleanupKind {
+  kind: string;
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export const cleanupKinds: readonly CleanupKind[] = [
+  { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments' },
+  { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs' },
+  { kind: 'Service', group: '', version: 'v1', plural: 'services' },
+  { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps' },
+  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets' },
+  { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings' },
+  { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles' },
+  { kind: 'ServiceAccount', group: '', version: 'v1', plural: 'serviceaccounts' },
+  { kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
+];
+
+/** Collection path of a namespaced kind. */
+export function collectionPath(kind: CleanupKind, namespace: string): string {
+  const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
+}

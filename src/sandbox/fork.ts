@@ -1,0 +1,169 @@
+/**
+ * Pure builders for a sandbox's workload objects: the copy of a baseline Deployment with its image
+ * or environment changed, the Services that make the fork answer to the baseline's service names,
+ * and ExternalName aliases for the services that stay in the baseline.
+ */
+import { ExplainedError } from '../kube/errors';
+import type { KubeObject } from '../kube/types';
+import type { DesiredObject } from './desired';
+import { forkedFromAnnotation, forkLabel, roleLabel } from './labels';
+import type { ForkSpec } from './spec';
+
+interface Container {
+  name: string;
+  image?: string;
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  ports?: { containerPort: number; name?: string; protocol?: string }[];
+  [key: string]: unknown;
+}
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { containers?: Container[]; [key: string]: unknown };
+}
+
+interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+  nodePort?: number;
+  appProtocol?: string;
+}
+
+export interface ObjectNaming {
+  namespace: string;
+  /** The name a baseline object's counterpart gets in the sandbox. */
+  nameOf(baselineName: string): string;
+  labels: Record<string, string>;
+  /** Own namespace: pods keep their baseline labels too. Shared: only Tether's, so baseline Services never select them. */
+  keepBaselinePodLabels: boolean;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export function templateOf(deployment: KubeObject): PodTemplate {
+  return ((deployment.spec as { template?: PodTemplate } | undefined)?.template ?? {}) as PodTemplate;
+}
+
+/** Labels of the fork's pods, and the selector its Deployment and Services use. */
+export function forkPodLabels(fork: ForkSpec, baseline: KubeObject, naming: ObjectNaming): { labels: Record<string, string>; selector: Record<string, string> } {
+  const selector = { ...naming.labels, [forkLabel]: fork.workload.name };
+  const base = naming.keepBaselinePodLabels ? (templateOf(baseline).metadata?.labels ?? {}) : {};
+  return { labels: { ...base, ...selector }, selector };
+}
+
+function notFound(what: string, why: string, remedy: string): ExplainedError {
+  return new ExplainedError({ reason: 'NotFound', what, why, remedy });
+}
+
+/** Env entries after applying `changes`: same-named entries replaced in place, new ones appended. */
+export function mergeEnv(env: Container['env'], changes: Record<string, string>): NonNullable<Container['env']> {
+  const out = (env ?? []).map((e) => (e.name in changes ? { name: e.name, value: changes[e.name] } : clone(e)));
+  for (const [name, value] of Object.entries(changes)) {
+    if (!out.some((e) => e.name === name)) out.push({ name, value });
+  }
+  return out;
+}
+
+/** The baseline Deployment copied into the sandbox with the fork's image and env applied. */
+export function forkDeployment(fork: ForkSpec, baseline: KubeObject, naming: ObjectNaming): DesiredObject {
+  const what = `Fork ${fork.workload.kind} "${fork.workload.name}"`;
+  const template = clone(templateOf(baseline));
+  const containers = template.spec?.containers ?? [];
+  const target = fork.container ? containers.find((c) => c.name === fork.container) : containers[0];
+  if (!target) {
+    const names = containers.map((c) => c.name).join(', ') || 'none';
+    throw notFound(what, `the baseline has no container "${fork.container ?? '(first)'}" (it has: ${names})`, 'Fix "container" in tether.yaml');
+  }
+  if (fork.mode === 'image' && fork.image) target.image = fork.image;
+  if (Object.keys(fork.env).length > 0) target.env = mergeEnv(target.env, fork.env);
+  const pod = forkPodLabels(fork, baseline, naming);
+  template.metadata = { ...(template.metadata ?? {}), labels: pod.labels };
+  const spec = clone((baseline.spec ?? {}) as Record<string, unknown>);
+  delete spec.paused;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: naming.nameOf(fork.workload.name),
+      namespace: naming.namespace,
+      labels: { ...naming.labels, [forkLabel]: fork.workload.name, [roleLabel]: 'fork' },
+      annotations: { [forkedFromAnnotation]: `${baseline.metadata.namespace}/${baseline.metadata.name}` },
+    },
+    spec: { ...spec, replicas: 1, selector: { matchLabels: pod.selector }, template },
+  };
+}
+
+function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Baseline Services whose selector picks the workload's pods. */
+export function servicesSelecting(baseline: KubeObject, services: readonly KubeObject[]): KubeObject[] {
+  const labels = templateOf(baseline).metadata?.labels ?? {};
+  return services.filter((s) => selects((s.spec as { selector?: Record<string, string> } | undefined)?.selector, labels));
+}
+
+function portsOf(service: KubeObject): ServicePort[] {
+  return ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).map((p) => {
+    const port: ServicePort = { port: p.port, protocol: p.protocol ?? 'TCP' };
+    if (p.name) port.name = p.name;
+    if (p.targetPort !== undefined) port.targetPort = p.targetPort;
+    if (p.appProtocol) port.appProtocol = p.appProtocol;
+    return port;
+  });
+}
+
+function service(name: string, naming: ObjectNaming, labels: Record<string, string>, spec: Record<string, unknown>): DesiredObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: naming.namespace, labels }, spec };
+}
+
+/**
+ * Services for a fork: one per baseline Service that selects the workload (same ports, selecting
+ * the fork's pods), or, if none does, one named after the workload from the fork's ports.
+ */
+export function forkServices(fork: ForkSpec, baseline: KubeObject, services: readonly KubeObject[], naming: ObjectNaming): DesiredObject[] {
+  const { selector } = forkPodLabels(fork, baseline, naming);
+  const labels = { ...naming.labels, [forkLabel]: fork.workload.name, [roleLabel]: 'service' };
+  const matching = servicesSelecting(baseline, services);
+  if (matching.length > 0) {
+    return matching.map((s) => service(naming.nameOf(s.metadata.name), naming, labels, { type: 'ClusterIP', selector, ports: portsOf(s) }));
+  }
+  const declared = templateOf(baseline).spec?.containers?.flatMap((c) => c.ports ?? []) ?? [];
+  const ports = fork.ports.length > 0 ? fork.ports.map((p) => p.port) : declared.map((p) => p.containerPort);
+  if (ports.length === 0) return [];
+  return [service(naming.nameOf(fork.workload.name), naming, labels, { type: 'ClusterIP', selector, ports: ports.map((port) => ({ name: `p${port}`, port, targetPort: port, protocol: 'TCP' })) })];
+}
+
+/** ExternalName Services so a baseline service's usual name resolves from the sandbox's namespace. */
+export function aliasService(baselineService: KubeObject, baselineNamespace: string, naming: ObjectNaming): DesiredObject {
+  const ports = portsOf(baselineService).map(({ name, port, protocol }) => (name ? { name, port, protocol } : { port, protocol }));
+  const spec: Record<string, unknown> = { type: 'ExternalName', externalName: `${baselineService.metadata.name}.${baselineNamespace}.svc.cluster.local` };
+  if (ports.length > 0) spec.ports = ports;
+  return service(baselineService.metadata.name, naming, { ...naming.labels, [roleLabel]: 'baseline-alias' }, spec);
+}
+
+/** ConfigMaps and Secrets a pod template reads (env, envFrom, volumes): these live in the baseline namespace. */
+export function configReferences(deployment: KubeObject): { configMaps: string[]; secrets: string[] } {
+  const spec = templateOf(deployment).spec as { containers?: Container[]; initContainers?: Container[]; volumes?: { configMap?: { name?: string }; secret?: { secretName?: string } }[] } | undefined;
+  const configMaps = new Set<string>();
+  const secrets = new Set<string>();
+  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
+    for (const e of c.env ?? []) {
+      const from = e.valueFrom as { configMapKeyRef?: { name?: string }; secretKeyRef?: { name?: string } } | undefined;
+      if (from?.configMapKeyRef?.name) configMaps.add(from.configMapKeyRef.name);
+      if (from?.secretKeyRef?.name) secrets.add(from.secretKeyRef.name);
+    }
+    for (const e of (c.envFrom ?? []) as { configMapRef?: { name?: string }; secretRef?: { name?: string } }[]) {
+      if (e.configMapRef?.name) configMaps.add(e.configMapRef.name);
+      if (e.secretRef?.name) secrets.add(e.secretRef.name);
+    }
+  }
+  for (const v of spec?.volumes ?? []) {
+    if (v.configMap?.name) configMaps.add(v.configMap.name);
+    if (v.secret?.secretName) secrets.add(v.secret.secretName);
+  }
+  return { configMaps: [...configMaps].sort(), secrets: [...secrets].sort() };
+}

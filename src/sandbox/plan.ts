@@ -1,0 +1,189 @@
+/**
+ * Pure planning: (spec, baseline objects, placement, who and which branch) -> the objects a
+ * sandbox consists of, in the order they are applied. No cluster calls; golden-file tested.
+ */
+import { ExplainedError } from '../kube/errors';
+import type { KubeObject } from '../kube/types';
+import type { DesiredObject } from './desired';
+import { aliasService, configReferences, forkDeployment, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
+import { ownershipLabels, roleLabel } from './labels';
+import { leaseObject } from './lease';
+import { boundedName, ownerLabelValue, sandboxName } from './names';
+import { relayAccessObjects } from './rbac';
+import type { ForkPort, SandboxSpec } from './spec';
+
+export type Placement = { mode: 'namespace' } | { mode: 'shared'; namespace: string };
+
+/** What a relay builder gets for one `local` fork. */
+export interface RelayRequest {
+  /** Name for the relay's objects (Deployment, ConfigMap, Secret). */
+  name: string;
+  namespace: string;
+  /** Ownership labels every relay object must carry. */
+  labels: Record<string, string>;
+  /** Labels of the relay pods: the fork's Services select them. */
+  podLabels: Record<string, string>;
+  /** The ports in-cluster callers reach (the relay listens on them) and their local targets. */
+  ports: ForkPort[];
+  /** Service account the relay runs as (holds the self-cleanup permissions). */
+  serviceAccountName: string;
+  /** Environment the relay's self-cleanup reads (see src/tunnel/agent/cleanup.ts). */
+  cleanupEnv: Record<string, string>;
+  /** The baseline workload being replaced, for its env and ports. */
+  baseline: KubeObject;
+}
+
+/** Builds the relay objects (Deployment, ConfigMap with the agent, Secret with the session token). */
+export type RelayBuilder = (request: RelayRequest) => DesiredObject[];
+
+export interface PlanInput {
+  spec: SandboxSpec;
+  /** Deployments and Services of the baseline namespace (as listed). */
+  baseline: readonly KubeObject[];
+  placement: Placement;
+  developer: string;
+  branch: string;
+  /** Who renews the Lease, e.g. "jane@laptop". */
+  holderIdentity: string;
+  renewTime: Date;
+  leaseDurationSeconds?: number;
+  /** Required when the spec has `local` forks. */
+  relay?: RelayBuilder;
+}
+
+export interface SandboxPlan {
+  sandbox: string;
+  namespace: string;
+  placement: Placement['mode'];
+  ownerLabel: string;
+  leaseName: string;
+  /** Every object in apply order; the Namespace first in own-namespace mode. */
+  objects: DesiredObject[];
+  /** Where the preview enters: a Service in the sandbox. */
+  entry?: { service: string; port?: number; path: string };
+  /** Things the user should know about this plan, in plain words. */
+  notes: string[];
+}
+
+export const defaultLeaseDurationSeconds = 60;
+const relayAccessName = 'tether-relay';
+const leaseBaseName = 'tether-sandbox';
+
+/** Env names the in-cluster cleanup reads. */
+export const cleanupEnvNames = {
+  sandbox: 'TETHER_SANDBOX',
+  namespace: 'TETHER_NAMESPACE',
+  lease: 'TETHER_LEASE',
+  ownsNamespace: 'TETHER_OWNS_NAMESPACE',
+} as const;
+
+function invalid(why: string, remedy: string): ExplainedError {
+  return new ExplainedError({ reason: 'Invalid', what: 'Plan the sandbox', why, remedy });
+}
+
+export function planSandbox(input: PlanInput): SandboxPlan {
+  const { spec, placement } = input;
+  const sandbox = sandboxName(input.developer, input.branch);
+  const owner = ownerLabelValue(input.developer);
+  const labels = ownershipLabels(sandbox, owner);
+  const own = placement.mode === 'namespace';
+  const namespace = own ? sandbox : placement.namespace;
+  const nameOf = own ? (name: string) => name : (name: string) => boundedName([sandbox, name]);
+  const naming: ObjectNaming = { namespace, nameOf, labels, keepBaselinePodLabels: own };
+  const deployments = input.baseline.filter((o) => o.kind === 'Deployment');
+  const services = input.baseline.filter((o) => o.kind === 'Service' && o.metadata.name !== 'kubernetes');
+  const notes: string[] = [];
+  if (!own) {
+    notes.push(`You may not create namespaces, so the sandbox shares namespace "${namespace}" and its objects are named "${sandbox}-…".`);
+    if (namespace !== spec.baseline.namespace) notes.push(`Services that are not forked are reached in "${spec.baseline.namespace}" by their full names (<service>.${spec.baseline.namespace}); short names do not resolve from "${namespace}".`);
+  }
+
+  const leaseName = nameOf(leaseBaseName);
+  const workloads: DesiredObject[] = [];
+  const forkedServiceNames = new Set<string>();
+  let needsRelay = false;
+  for (const fork of spec.forks) {
+    const baseline = deployments.find((d) => d.metadata.name === fork.workload.name);
+    if (!baseline) {
+      const known = deployments.map((d) => d.metadata.name).sort().join(', ') || 'none';
+      throw new ExplainedError({
+        reason: 'NotFound',
+        what: `Fork Deployment "${fork.workload.name}"`,
+        why: `namespace "${spec.baseline.namespace}" has no Deployment of that name (it has: ${known})`,
+        remedy: 'Fix forks[].workload.name in tether.yaml, or deploy the baseline first',
+      });
+    }
+    for (const s of servicesSelecting(baseline, services)) forkedServiceNames.add(s.metadata.name);
+    workloads.push(...forkServices(fork, baseline, services, naming));
+    if (fork.mode === 'local') {
+      if (!input.relay) throw invalid(`fork "${fork.workload.name}" runs locally, which needs the relay`, 'Use mode "image" or "env" until the tunnel is available');
+      needsRelay = true;
+      const ports = fork.ports.length > 0 ? fork.ports : declaredPorts(baseline);
+      if (ports.length === 0) throw invalid(`the local fork "${fork.workload.name}" has no ports and its baseline declares none`, 'Add "ports" to the fork in tether.yaml');
+      const relayLabels = { ...labels, [roleLabel]: 'relay' };
+      const relayed = input.relay({
+        name: nameOf(`${fork.workload.name}-relay`),
+        namespace,
+        labels: relayLabels,
+        podLabels: forkPodLabels(fork, baseline, naming).labels,
+        ports,
+        serviceAccountName: nameOf(relayAccessName),
+        cleanupEnv: { [cleanupEnvNames.sandbox]: sandbox, [cleanupEnvNames.namespace]: namespace, [cleanupEnvNames.lease]: leaseName, [cleanupEnvNames.ownsNamespace]: String(own) },
+        baseline,
+      });
+      for (const object of relayed) assertOwned(object, sandbox, labels);
+      workloads.push(...relayed);
+    } else {
+      workloads.push(forkDeployment(fork, baseline, naming));
+      const refs = configReferences(baseline);
+      const named = [...refs.configMaps.map((n) => `ConfigMap "${n}"`), ...refs.secrets.map((n) => `Secret "${n}"`)];
+      if (own && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
+    }
+  }
+  const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];
+
+  const lease = leaseObject({
+    name: leaseName,
+    namespace,
+    labels: { ...labels, [roleLabel]: 'lease' },
+    holderIdentity: input.holderIdentity,
+    developer: input.developer,
+    baselineNamespace: spec.baseline.namespace,
+    placement: placement.mode,
+    ttlSeconds: spec.ttlSeconds,
+    leaseDurationSeconds: input.leaseDurationSeconds ?? defaultLeaseDurationSeconds,
+    renewTime: input.renewTime,
+  });
+  const content = [...aliases, ...workloads];
+  const access = needsRelay ? relayAccessObjects({ name: nameOf(relayAccessName), namespace, labels, leaseName, objects: [lease, ...content], ownsNamespace: own }) : [];
+  const namespaceObject: DesiredObject[] = own ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, [roleLabel]: 'namespace' } } }] : [];
+  const objects = [...namespaceObject, lease, ...access, ...order(content)];
+  const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, notes };
+  if (spec.preview) {
+    const service = forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service;
+    plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
+    if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
+  }
+  return plan;
+}
+
+function declaredPorts(deployment: KubeObject): ForkPort[] {
+  const containers = ((deployment.spec as { template?: { spec?: { containers?: { ports?: { containerPort: number }[] }[] } } })?.template?.spec?.containers ?? []);
+  return containers.flatMap((c) => c.ports ?? []).map((p) => ({ port: p.containerPort }));
+}
+
+function assertOwned(object: DesiredObject, sandbox: string, labels: Record<string, string>): void {
+  const missing = Object.entries(labels).filter(([k, v]) => object.metadata.labels?.[k] !== v);
+  if (missing.length > 0) throw invalid(`the relay object ${object.kind} "${object.metadata.name}" lacks the ownership labels of sandbox "${sandbox}"`, 'Build relay objects with the labels the plan passes in');
+}
+
+const applyOrder = ['ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'Service', 'Deployment'];
+
+/** Stable dependency order: what is referenced before what references it. */
+function order(objects: DesiredObject[]): DesiredObject[] {
+  const rank = (o: DesiredObject) => {
+    const i = applyOrder.indexOf(o.kind ?? '');
+    return i < 0 ? applyOrder.length : i;
+  };
+  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+}

@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { KubeObject } from '../../../src/kube/types';
+import type { DesiredObject } from '../../../src/sandbox/desired';
+import { isTetherOwned, ownerLabel, sandboxLabel } from '../../../src/sandbox/labels';
+import { planSandbox, type PlanInput, type RelayRequest } from '../../../src/sandbox/plan';
+import { parseSpec } from '../../../src/sandbox/spec';
+
+const fixtures = join(__dirname, '../../fixtures/sandbox');
+const baseline = parseAllDocuments(readFileSync(join(fixtures, 'baseline.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
+const renewTime = new Date('2026-11-22T03:00:00.000Z');
+
+function specOf(file: string) {
+  const parsed = parseSpec(readFileSync(join(fixtures, file), 'utf8'));
+  assert.deepEqual(parsed.diagnostics, []);
+  assert.ok(parsed.spec);
+  return parsed.spec;
+}
+
+/** A relay builder with the shape the tunnel's builder has: one Deployment selected by the fork's Services. */
+function relay(request: RelayRequest): DesiredObject[] {
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: request.name, namespace: request.namespace, labels: request.labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: request.podLabels },
+        template: {
+          metadata: { labels: request.podLabels },
+          spec: {
+            serviceAccountName: request.serviceAccountName,
+            containers: [{ name: 'relay', image: 'node:22-alpine', env: Object.entries(request.cleanupEnv).map(([name, value]) => ({ name, value })), ports: request.ports.map((p) => ({ containerPort: p.port })) }],
+          },
+        },
+      },
+    },
+  ];
+}
+
+function golden(name: string, input: Omit<PlanInput, 'baseline' | 'renewTime' | 'holderIdentity'>) {
+  const plan = planSandbox({ ...input, baseline, renewTime, holderIdentity: 'jane@laptop' });
+  const text = stringify({ sandbox: plan.sandbox, namespace: plan.namespace, placement: plan.placement, entry: plan.entry, notes: plan.notes }) + '---\n' + plan.objects.map((o) => stringify(o)).join('---\n');
+  const path = join(fixtures, `${name}.golden.yaml`);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
+  assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
+  return plan;
+}
+
+test('own namespace: forks copy the baseline with image and env changed, the rest are ExternalName aliases', () => {
+  const plan = golden('image-env.namespace', { spec: specOf('image-env.tether.yaml'), placement: { mode: 'namespace' }, developer: 'Jane Doe', branch: 'feature/Login' });
+  assert.equal(plan.namespace, 'jane-doe-feature-login');
+  const api = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api') as DesiredObject & { spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } } };
+  assert.equal(api.spec.template.spec.containers[0].image, 'ghcr.io/example/api:pr-42');
+  assert.deepEqual(api.spec.template.spec.containers[0].env.map((e) => e.name), ['LOG_LEVEL', 'DB_URL', 'FEATURE_X']);
+  const alias = plan.objects.find((o) => o.metadata.name === 'postgres') as DesiredObject & { spec: { type: string; externalName: string } };
+  assert.deepEqual([alias.spec.type, alias.spec.externalName], ['ExternalName', 'postgres.shop.svc.cluster.local']);
+  assert.equal(plan.objects[0].kind, 'Namespace');
+  assert.equal(plan.objects[1].kind, 'Lease');
+  for (const o of plan.objects) assert.ok(isTetherOwned(o), `${o.kind} ${o.metadata.name} carries the ownership labels`);
+  // The baseline objects handed in were not modified.
+  assert.equal((baseline[0].spec as { replicas: number }).replicas, 3);
+});
+
+test('shared namespace: prefixed names, no aliases, pods never carry baseline labels, said plainly', () => {
+  const plan = golden('image-env.shared', { spec: specOf('image-env.tether.yaml'), placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main' });
+  assert.ok(plan.objects.every((o) => o.metadata.name.startsWith('jane-main-')));
+  assert.ok(!plan.objects.some((o) => (o as { spec?: { type?: string } }).spec?.type === 'ExternalName'));
+  const web = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'jane-main-web') as DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+  assert.equal(web.spec.template.metadata.labels.app, undefined);
+  assert.match(plan.notes[0], /may not create namespaces/);
+  assert.equal(plan.entry?.service, 'jane-main-web');
+});
+
+test('local fork: relay objects from the builder, Services selecting the relay, RBAC limited to the planned names', () => {
+  const plan = golden('local.namespace', { spec: specOf('local.tether.yaml'), placement: { mode: 'namespace' }, developer: 'jane', branch: 'main', relay });
+  const role = plan.objects.find((o) => o.kind === 'Role') as DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
+  const deletes = role.rules.filter((r) => r.verbs.includes('delete'));
+  assert.deepEqual(deletes.find((r) => r.resources[0] === 'deployments')?.resourceNames, ['api-relay']);
+  assert.deepEqual(deletes.find((r) => r.resources[0] === 'namespaces')?.resourceNames, ['jane-main']);
+  assert.ok(!deletes.some((r) => !r.resourceNames), 'every delete is limited by name');
+  const svc = plan.objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api') as DesiredObject & { spec: { selector: Record<string, string> } };
+  const relayDeployment = plan.objects.find((o) => o.metadata.name === 'api-relay') as DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(relayDeployment.spec.template.metadata.labels[k], v);
+});
+
+test('local fork without a relay builder, and an unknown workload, are explained errors', () => {
+  const spec = specOf('local.tether.yaml');
+  assert.throws(() => planSandbox({ spec, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' }), /needs the relay/);
+  const missing = { ...spec, forks: [{ ...spec.forks[0], workload: { kind: 'Deployment' as const, name: 'cart' } }] };
+  assert.throws(() => planSandbox({ spec: missing, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b', relay }), /no Deployment of that name \(it has: api, web\)/);
+});
+
+test('a relay builder that drops the ownership labels is refused', () => {
+  const careless = (r: RelayRequest) => relay(r).map((o) => ({ ...o, metadata: { ...o.metadata, labels: { app: 'relay' } } }));
+  assert.throws(() => planSandbox({ spec: specOf('local.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b', relay: careless }), /lacks the ownership labels/);
+});
+
+test('labels carry sandbox and owner', () => {
+  const plan = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'Ünïcode Dev', branch: 'b' });
+  assert.equal(plan.objects[0].metadata.labels[ownerLabel], 'unicode-dev');
+  assert.equal(plan.objects[0].metadata.labels[sandboxLabel], 'unicode-dev-b');
+});
