@@ -78,6 +78,57 @@ function log(step) {
 export async function ensureCodeServer({ force = false } = {}) {
   if (!force && isCodeServerInstalled()) return CODE_SERVER_ENTRY;
   requirePackages(CODE_SERVER_PACKAGES, 'Installing code-server');
+  const release = await acquireInstallLock();
+  try {
+    // Another process may have finished the install while this one waited for the lock.
+    if (!force && isCodeServerInstalled()) return CODE_SERVER_ENTRY;
+    await install();
+  } finally {
+    release();
+  }
+  return CODE_SERVER_ENTRY;
+}
+
+const LOCK = join(INSTALL_DIR, '..', 'code-server.lock');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One installer at a time (test runners may start together); a dead holder's lock is taken over. */
+async function acquireInstallLock() {
+  mkdirSync(dirname(LOCK), { recursive: true });
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    } catch {
+      // the holder has not written its pid yet
+    }
+    if (holder && !alive(holder)) {
+      rmSync(LOCK, { recursive: true, force: true });
+      continue;
+    }
+    if (!announced) log(`waiting for another install (pid ${holder || '?'}) to finish`);
+    announced = true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function install() {
   const started = Date.now();
   const npmOpts = ['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
   rmSync(STAMP, { force: true });
@@ -123,7 +174,6 @@ export async function ensureCodeServer({ force = false } = {}) {
 
   writeFileSync(STAMP, stampText());
   log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return CODE_SERVER_ENTRY;
 }
 
 function argon2Dir() {
