@@ -2,7 +2,6 @@
  * Ownership in the cluster: the labels and annotations every object Tether creates carries, and
  * the checks that keep Tether away from anything else.
  */
-import type { KubeObject } from '../kube/types';
 
 export const managedByLabel = 'app.kubernetes.io/managed-by';
 export const managedByValue = 'tether';
@@ -33,13 +32,18 @@ export function ownershipLabels(sandbox: string, owner: string): Record<string, 
 }
 
 /** Tether created it: the managed-by label and both sandbox labels are present. */
-export function isTetherOwned(object: Pick<KubeObject, 'metadata'>): boolean {
+/** Anything with labels: a listed object or a desired one. */
+export interface Labelled {
+  metadata: { labels?: Record<string, string> };
+}
+
+export function isTetherOwned(object: Labelled): boolean {
   const labels = object.metadata.labels ?? {};
   return labels[managedByLabel] === managedByValue && Boolean(labels[sandboxLabel]) && Boolean(labels[ownerLabel]);
 }
 
 /** Tether created it for this sandbox. */
-export function belongsTo(object: Pick<KubeObject, 'metadata'>, sandbox: string): boolean {
+export function belongsTo(object: Labelled, sandbox: string): boolean {
   return isTetherOwned(object) && object.metadata.labels?.[sandboxLabel] === sandbox;
 }
 
