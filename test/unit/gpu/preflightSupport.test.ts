@@ -43,6 +43,13 @@ spec:
   containers: [{ name: a }]
 `;
 
+test('empty, comment-only and broken files have no templates', () => {
+  assert.deepEqual(findPodTemplates(''), []);
+  assert.deepEqual(findPodTemplates('# just a comment\n'), []);
+  assert.deepEqual(findPodTemplates('a: *undefined-alias'), []);
+  assert.equal(findPodTemplates('kind: Pod\nmetadata: {name: a}\n').length, 1);
+});
+
 test('the template at an index or at the cursor', () => {
   const found = findPodTemplates(manifest);
   assert.equal(templateAt(found, 3, undefined)?.template.name, 'one');
