@@ -140,11 +140,16 @@ function parseRegion(text: string, region: Region, index: number, budget: Budget
   }
   const from = region.markerContent ? region.start : contentStart;
   let parsed: Document.Parsed;
+  // The parser builds an Error per problem; their stack traces are never read and cost more than the parse.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     parsed = parseDocument(text.slice(from, end), YAML_OPTIONS);
   } catch (err) {
     findings.push(skipped(region.start, region.start, `YAML parser gave up on document ${index + 1}: ${err instanceof Error ? err.message : String(err)}`));
     return doc;
+  } finally {
+    Error.stackTraceLimit = traceLimit;
   }
   doc.root = fromYaml(parsed, from, index, budget, deadline, findings);
   return doc;

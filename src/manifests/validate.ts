@@ -162,9 +162,12 @@ export class ManifestLinter {
     const configured = this.options.rules?.[f.ruleId];
     if (configured === 'off') return undefined;
     const severity: Severity = configured ?? f.severity ?? meta?.severity ?? 'warning';
-    const range = a.lines.range(f.start, f.end);
+    // The parser reports some errors one past the end of the text; keep every range inside it.
+    const start = Math.max(0, Math.min(f.start, a.text.length));
+    const end = Math.max(start, Math.min(f.end, a.text.length));
+    const range = a.lines.range(start, end);
     if (a.suppressions.isSuppressed(f.ruleId, range.start.line, document)) return undefined;
-    const d: Diagnostic = { ruleId: f.ruleId, severity, message: f.message, range, start: f.start, end: f.end };
+    const d: Diagnostic = { ruleId: f.ruleId, severity, message: f.message, range, start, end };
     if (f.fixes?.length) d.fixes = f.fixes;
     return d;
   }
