@@ -207,8 +207,9 @@ export class Mux implements Disposable {
     this.drain({ kind: 'local', reason });
   }
 
+  /** Tears down at once; open streams close without an error (cancellation is quiet). */
   dispose(): void {
-    this.terminate({ kind: 'local', reason: 'the tunnel was closed' }, true);
+    this.terminate({ kind: 'local', reason: 'the tunnel was closed' }, true, true);
   }
 
   private drain(reason: MuxCloseReason): void {
@@ -233,7 +234,7 @@ export class Mux implements Disposable {
 
   private closedReason: MuxCloseReason | undefined;
 
-  private terminate(reason: MuxCloseReason, immediately = false): void {
+  private terminate(reason: MuxCloseReason, immediately = false, quiet = false): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closedReason = reason;
@@ -248,7 +249,7 @@ export class Mux implements Disposable {
     }
     for (const ping of this.pings.values()) ping.reject(error);
     this.pings.clear();
-    for (const stream of [...this.streams.values()]) stream.abort(error);
+    for (const stream of [...this.streams.values()]) stream.abort(quiet ? undefined : error);
     this.streams.clear();
     this.drainWaiters.clear();
     this.detach();

@@ -155,7 +155,7 @@ export class MuxStream extends Duplex {
   }
 
   /** @internal The tunnel is gone: fail without sending anything (quietly while still unanswered). */
-  abort(error: Error): void {
+  abort(error: Error | undefined): void {
     if (this.state === 'closed') return;
     const unanswered = this.state !== 'open';
     this.state = 'closed';
