@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { LintOptions, Severity } from '../../manifests/types';
+
+/** `tether.lint.*` settings. All apply live. */
+export interface LintSettings {
+  enable: boolean;
+  options: LintOptions;
+  /** Look for Kubernetes YAML in the whole workspace (for cross-file rules and the Problems panel). */
+  scanWorkspace: boolean;
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+export function readLintSettings(): LintSettings {
+  const c = vscode.workspace.getConfiguration('tether.lint');
+  const rules: Record<string, Severity | 'off'> = {};
+  for (const [id, value] of Object.entries(c.get<Record<string, string>>('rules', {}))) {
+    if (SEVERITIES.has(value)) rules[id] = value as Severity | 'off';
+  }
+  const version = c.get<string>('kubernetesVersion', '').trim();
+  return {
+    enable: c.get<boolean>('enable', true),
+    scanWorkspace: c.get<boolean>('scanWorkspace', true),
+    options: {
+      rules,
+      kubernetesVersion: /^v?\d+\.\d+/.test(version) ? version : undefined,
+      // In the editor the engine shares the extension host: smaller files, a tighter clock.
+      budget: { maxMillis: 250, maxFileBytes: 2 * 1024 * 1024 },
+    },
+  };
+}
+
+export function onDidChangeLintSettings(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('tether.lint')) listener();
+  });
+}
