@@ -15,6 +15,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
     () => import('./demoCluster.test'),
     () => import('./liveChanges.test'),
     () => import('./describe.test'),
+    () => import('./podLogs.test'),
   ],
   'bad-kubeconfig': [
     () => import('./activation.test'),
