@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { kinds } from '../../../src/kube/kinds';
+import type { KubeObject } from '../../../src/kube/types';
+import { stopTunnel } from '../../../src/tunnel/relayDeploy';
+import { callRelay, httpGet, namespace, relay, stateWhere, tunnelCluster } from './sessionCluster';
+
+const connected = (s: { phase: string }) => s.phase === 'connected';
+
+test('an in-cluster caller reaches the local server through the relay; stats count it', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session();
+  const state = await stateWhere(session, connected);
+  assert.equal(state.phase === 'connected' && state.agentVersion, 'session-test-agent');
+  const answer = await callRelay(cluster, '/orders?id=7');
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body, 'local says hi to /orders?id=7');
+  assert.deepEqual(cluster.hits, ['/orders?id=7']);
+  await new Promise((r) => setTimeout(r, 250));
+  const stats = session.stats;
+  assert.equal(stats.inboundServed, 1);
+  assert.ok(stats.bytesIn > 0 && stats.bytesOut > 0);
+  assert.equal(typeof stats.rttMs, 'number');
+});
+
+test('nothing listening locally: the caller sees a closed connection, the user one message', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session({ local: { host: '127.0.0.1', port: 1 } });
+  await stateWhere(session, connected);
+  const problems: string[] = [];
+  session.onLocalProblem((p) => problems.push(p.message));
+  await assert.rejects(callRelay(cluster, '/a'));
+  await assert.rejects(callRelay(cluster, '/b'));
+  assert.deepEqual(problems, ['nothing listens on 127.0.0.1:1 on this computer']);
+  assert.equal(session.stats.inboundRefused, 2);
+  assert.equal(session.state.phase, 'connected', 'a refused stream never takes the tunnel down');
+});
+
+test('outbound: a local listener reaches a cluster service from inside the relay pod', async (t) => {
+  const cluster = await tunnelCluster(t);
+  await cluster.client.request({
+    what: 'create backend script',
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'backend' }, data: { 'main.js': "require('node:http').createServer((q, s) => s.end('backend ' + q.url)).listen(9000);" } },
+  });
+  for (const [path, body] of [
+    [
+      `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'backend' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'backend' } },
+          template: {
+            metadata: { labels: { app: 'backend' } },
+            spec: {
+              containers: [{ name: 'app', image: 'node:22-alpine', command: ['node', '/opt/app/main.js'], ports: [{ containerPort: 9000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
+              volumes: [{ name: 'app', configMap: { name: 'backend' } }],
+            },
+          },
+        },
+      },
+    ],
+    [`/api/v1/namespaces/${namespace}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend' }, spec: { selector: { app: 'backend' }, ports: [{ port: 80, targetPort: 9000 }] } }],
+  ] as const) {
+    await cluster.client.request({ what: 'create backend', method: 'POST', path, body });
+  }
+  const session = cluster.session();
+  await stateWhere(session, connected);
+  const forward = await session.open('backend', 80);
+  assert.match(forward.localAddress, /^127\.0\.0\.1:\d+$/);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const answer = await httpGet('127.0.0.1', forward.localPort, '/inventory').catch((e: Error) => ({ status: 0, body: e.message }));
+    if (answer.status === 200) {
+      assert.equal(answer.body, 'backend /inventory');
+      break;
+    }
+    if (Date.now() > deadline) assert.fail(`the backend never answered through the forward: ${answer.body}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  forward.dispose();
+  await assert.rejects(httpGet('127.0.0.1', forward.localPort, '/gone'));
+});
+
+test('stopTunnel deletes exactly the objects Tether created for the tunnel', async (t) => {
+  const cluster = await tunnelCluster(t);
+  // A look-alike without Tether's managed-by label must survive.
+  await cluster.client.request({
+    what: 'create look-alike',
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-ours', labels: { 'tether.dev/tunnel': relay } }, data: {} },
+  });
+  const stopped = await stopTunnel(cluster.client, namespace, relay);
+  assert.deepEqual(stopped.deleted.sort(), [`ConfigMap/${relay}`, `Deployment/${relay}`, `Secret/${relay}-token`, `Service/${relay}`].sort());
+  const left = await cluster.client.list<KubeObject>(kinds.ConfigMap, namespace, { labelSelector: `tether.dev/tunnel=${relay}` });
+  assert.deepEqual(
+    left.items.map((i) => i.metadata.name),
+    ['not-ours'],
+  );
+  assert.deepEqual((await stopTunnel(cluster.client, namespace, relay)).deleted, [], 'stopping twice is fine');
+});
+
+test('dispose closes the connection and every forward it opened', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session();
+  await stateWhere(session, connected);
+  const forward = await session.open('backend', 80);
+  session.dispose();
+  assert.equal(session.state.phase, 'stopped');
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(forward.localPort, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  assert.ok(free, 'the forward port is released');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(cluster.runtime.portForwardStats.open, 0, 'no port-forward left open');
+});
