@@ -127,5 +127,6 @@ function readFirstFrame(connection: Duplex, options: HandshakeOptions, peer: str
     connection.on('end', onEnd);
     connection.on('close', onEnd);
     connection.on('error', onError);
+    connection.resume();
   });
 }
