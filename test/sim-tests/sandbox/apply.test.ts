@@ -1,0 +1,162 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ExplainedError } from '../../../src/kube/errors';
+import { kinds } from '../../../src/kube/kinds';
+import type { KubeObject } from '../../../src/kube/types';
+import { applyPlan, type ApplyProgress } from '../../../src/sandbox/apply';
+import { createSandbox } from '../../../src/sandbox/create';
+import { sandboxSelector } from '../../../src/sandbox/labels';
+import { deleteSandbox } from '../../../src/sandbox/lifecycle';
+import { planSandbox } from '../../../src/sandbox/plan';
+import { readBaseline } from '../../../src/sandbox/placement';
+import { clientOf, shopSimulator, specFixture, until } from './simFixture';
+
+const who = { developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop' };
+
+/** What the baseline is as written: spec, labels and who manages it (controllers write status, which is left out). */
+async function baselineVersions(client: ReturnType<typeof clientOf>): Promise<string[]> {
+  return (await readBaseline(client, 'shop'))
+    .map((o) => {
+      const managers = ((o.metadata as { managedFields?: { manager: string }[] }).managedFields ?? []).map((m) => m.manager);
+      return `${o.kind}/${o.metadata.name} ${JSON.stringify(o.spec)} ${JSON.stringify(o.metadata.labels ?? {})} ${managers.join(',')}`;
+    })
+    .sort();
+}
+
+test('create, update, prune and delete a sandbox in its own namespace; the baseline is never touched', async (t) => {
+  const sim = await shopSimulator(t);
+  const client = clientOf(t, sim);
+  const before = await baselineVersions(client);
+  const spec = specFixture('image-env.tether.yaml');
+  const progress: ApplyProgress[] = [];
+  const created = await createSandbox(client, { spec, ...who }, { onProgress: (p) => progress.push(p) });
+  assert.equal(created.plan.namespace, 'jane-main');
+  assert.match(created.placementReason, /namespace of its own/);
+  assert.equal(created.result.created.length, created.plan.objects.length);
+  assert.deepEqual(progress.at(-1), { phase: 'done', created: created.plan.objects.length, updated: 0, pruned: 0 });
+
+  const api = await client.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(kinds.Deployment, 'jane-main', 'api');
+  assert.equal(api.spec.template.spec.containers[0].image, 'ghcr.io/example/api:pr-42');
+  assert.equal(api.metadata.ownerReferences?.[0].kind, 'Lease', 'owned by the Lease, so it goes with it');
+  const managers = (api.metadata as { managedFields?: { manager: string; operation: string }[] }).managedFields ?? [];
+  assert.ok(managers.some((m) => m.manager === 'tether' && m.operation === 'Apply'));
+  const alias = await client.get<KubeObject & { spec: { externalName: string } }>(kinds.Service, 'jane-main', 'postgres');
+  assert.equal(alias.spec.externalName, 'postgres.shop.svc.cluster.local');
+
+  // Update: the web fork is dropped, api's env changes.
+  const updatedSpec = { ...spec, forks: [{ ...spec.forks[0], env: { LOG_LEVEL: 'trace' } }] };
+  const second = await createSandbox(client, { spec: updatedSpec, ...who });
+  assert.deepEqual(second.result.created, [], 'the web fork Service becomes the web alias: an update');
+  assert.ok(second.result.updated.some((r) => r.kind === 'Service' && r.name === 'web'));
+  assert.deepEqual(second.result.pruned.map((r) => `${r.kind}/${r.name}`).sort(), ['Deployment/web']);
+  const webService = await client.get<KubeObject & { spec: { type: string } }>(kinds.Service, 'jane-main', 'web');
+  assert.equal(webService.spec.type, 'ExternalName');
+
+  const deleted = await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'jane-main' });
+  assert.equal(deleted.at(-1)?.kind, 'Namespace');
+  assert.equal(deleted.at(-2)?.kind, 'Lease');
+  await until(async () => (await client.listAll(kinds.Namespace, undefined)).items.every((n) => n.metadata.name !== 'jane-main'), 'the namespace to go');
+  assert.deepEqual(await baselineVersions(client), before);
+});
+
+test('without permission to create namespaces the sandbox shares one, prefixed, and says so', async (t) => {
+  const sim = await shopSimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces', reason: 'namespaces are created by the platform team' }] }]);
+  const client = clientOf(t, sim, sim.contextOf('jane'));
+  const before = await baselineVersions(client);
+  const { plan, placementReason, result } = await createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who });
+  assert.equal(plan.placement, 'shared');
+  assert.equal(plan.namespace, 'shop');
+  assert.match(placementReason, /may not create namespaces \(namespaces are created by the platform team\)/);
+  assert.ok(result.created.every((r) => r.namespace === 'shop' && r.name.startsWith('jane-main-')));
+  assert.deepEqual(await baselineVersions(client), before);
+  // The fork's pods are not selected by the baseline Service.
+  const web = await client.get<KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } }>(kinds.Deployment, 'shop', 'jane-main-web');
+  assert.equal(web.spec.template.metadata.labels.app, undefined);
+
+  const deleted = await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'shop' });
+  assert.equal(deleted.length, result.created.length);
+  assert.deepEqual(await baselineVersions(client), before);
+});
+
+test('a missing permission is reported with the Role that grants it, before anything is written', async (t) => {
+  const sim = await shopSimulator(t, [{ name: 'joe', denials: [{ verb: 'create', resource: 'namespaces' }, { verb: 'create', resource: 'leases', namespace: 'shop' }] }]);
+  const client = clientOf(t, sim, sim.contextOf('joe'));
+  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who }), (err: unknown) => {
+    assert.ok(err instanceof ExplainedError);
+    assert.equal(err.reason, 'Forbidden');
+    assert.match(err.why, /create leases\.coordination\.k8s\.io in namespace "shop"/);
+    assert.match(err.remedy, /kind: Role[\s\S]*leases/);
+    return true;
+  });
+  assert.equal((await client.listAll(kinds.Service, 'shop', { labelSelector: sandboxSelector() })).items.length, 0);
+});
+
+test('an object of the same name without Tether labels is a conflict, and nothing is written', async (t) => {
+  const sim = await shopSimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }]);
+  sim.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'jane-main-web', namespace: 'shop' }, spec: { selector: { app: 'other' }, ports: [{ port: 1 }] } });
+  const client = clientOf(t, sim, sim.contextOf('jane'));
+  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who }), (err: unknown) => {
+    assert.ok(err instanceof ExplainedError);
+    assert.equal(err.reason, 'Conflict');
+    assert.match(err.message, /Service "jane-main-web" in namespace "shop".*was not created by Tether/);
+    return true;
+  });
+  assert.equal((await client.listAll(kinds.Lease, 'shop', { labelSelector: sandboxSelector() })).items.length, 0);
+  const untouched = await client.get<KubeObject & { spec: { selector: Record<string, string> } }>(kinds.Service, 'shop', 'jane-main-web');
+  assert.deepEqual(untouched.spec.selector, { app: 'other' });
+});
+
+test('two developers whose names make the same sandbox name get a clear conflict', async (t) => {
+  const sim = await shopSimulator(t);
+  const client = clientOf(t, sim);
+  await createSandbox(client, { spec: specFixture('image-env.tether.yaml'), developer: 'jane.doe', branch: 'main', holderIdentity: 'a' });
+  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), developer: 'Jane Doe', branch: 'main', holderIdentity: 'b' }), /belongs to jane\.doe/);
+});
+
+test('a failed apply rolls back what this attempt created and keeps what existed before', async (t) => {
+  const sim = await shopSimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }]);
+  const client = clientOf(t, sim, sim.contextOf('jane'));
+  const spec = specFixture('image-env.tether.yaml');
+  // A first sandbox with only the api fork exists.
+  await createSandbox(client, { spec: { ...spec, forks: [spec.forks[0]] }, ...who });
+  const existing = (await client.listAll(kinds.Deployment, 'shop', { labelSelector: sandboxSelector('jane-main') })).items.map((o) => o.metadata.name);
+  assert.deepEqual(existing, ['jane-main-api']);
+  // Now add web; the API server fails when the second Deployment is applied.
+  const plan = planSandbox({ spec, baseline: await readBaseline(client, 'shop'), placement: { mode: 'shared', namespace: 'shop' }, ...who, renewTime: new Date() });
+  let armed = false;
+  const attempt = applyPlan(client, plan, {
+    onProgress: (p) => {
+      if (p.phase === 'applying' && p.object.kind === 'Deployment' && p.object.name === 'jane-main-web' && !armed) {
+        armed = true;
+        sim.faults.serverErrors(1, '/deployments/jane-main-web');
+      }
+    },
+  });
+  await assert.rejects(attempt, (err: unknown) => {
+    assert.ok(err instanceof ExplainedError);
+    assert.match(err.why, /object\(s\) this attempt had created were removed again/);
+    return true;
+  });
+  const services = (await client.listAll(kinds.Service, 'shop', { labelSelector: sandboxSelector('jane-main') })).items.map((o) => o.metadata.name).sort();
+  assert.deepEqual(services, ['jane-main-api'], 'the web Service created by this attempt is gone, api stays');
+  const deployments = (await client.listAll(kinds.Deployment, 'shop', { labelSelector: sandboxSelector('jane-main') })).items.map((o) => o.metadata.name);
+  assert.deepEqual(deployments, ['jane-main-api']);
+});
+
+test('cancelling an apply rolls back quietly', async (t) => {
+  const sim = await shopSimulator(t);
+  const client = clientOf(t, sim);
+  const controller = new AbortController();
+  const spec = specFixture('image-env.tether.yaml');
+  const attempt = createSandbox(client, { spec, ...who }, {
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (p.phase === 'applying' && p.object.kind === 'Service') controller.abort();
+    },
+  });
+  await assert.rejects(attempt, (err: unknown) => (err as Error).name === 'AbortError' || (err as ExplainedError).reason === 'Cancelled');
+  await until(async () => {
+    const ns = await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main').catch(() => undefined);
+    return ns === undefined || Boolean(ns.metadata.deletionTimestamp);
+  }, 'the created namespace to be removed');
+});
