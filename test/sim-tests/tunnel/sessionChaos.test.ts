@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kinds } from '../../../src/kube/kinds';
+import type { DropReason } from '../../../src/tunnel/reconnectReason';
+import type { TunnelState } from '../../../src/tunnel/session';
+import { callRelay, httpGet, namespace, stateWhere, tunnelCluster } from './sessionCluster';
+
+const connected = (s: TunnelState) => s.phase === 'connected';
+const reconnectingFor = (cause: DropReason['cause']) => (s: TunnelState) => s.phase === 'reconnecting' && s.reason.cause === cause;
+
+async function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+test('a cut port-forward: the drop has a reason, in-flight streams fail, forwards survive, the tunnel comes back', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session();
+  await stateWhere(session, connected);
+  const forward = await session.open('kubernetes', 443);
+  const drops: DropReason[] = [];
+  session.onDrop((d) => drops.push(d));
+  cluster.sim.faults.cutPortForwards();
+  await stateWhere(session, (s) => s.phase === 'reconnecting');
+  assert.equal(drops.length, 1);
+  assert.equal(drops[0].cause, 'proxy-closed');
+  assert.match(drops[0].message, /closed the port-forward connection/);
+  await stateWhere(session, connected);
+  const answer = await eventually(() => callRelay(cluster, '/after-cut'));
+  assert.equal(answer.body, 'local says hi to /after-cut');
+  assert.equal(session.stats.forwards, 1, 'the forward still listens');
+  assert.ok(forward.localPort > 0);
+});
+
+test('API server away for 7 s: reconnecting says it is unreachable, then recovers by itself', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session({ mux: { pingIntervalMs: 200, deadAfterMs: 1500 } });
+  await stateWhere(session, connected);
+  const seen: TunnelState[] = [];
+  session.onDidChangeState((s) => seen.push(s));
+  const outage = cluster.sim.faults.outage(7000);
+  const away = await stateWhere(session, reconnectingFor('api-server'), 10_000);
+  assert.equal(away.phase === 'reconnecting' && away.reason.needsUser, false);
+  await outage;
+  await stateWhere(session, connected, 15_000);
+  const answer = await eventually(() => callRelay(cluster, '/after-outage'));
+  assert.equal(answer.status, 200);
+  const delays = seen.flatMap((s) => (s.phase === 'reconnecting' ? [s.retryInMs] : []));
+  assert.ok(delays.every((d) => d <= 1000), `backoff stays within its cap: ${delays.join(', ')}`);
+});
+
+test('relay pod deleted: the Deployment makes a new one, the session says so and reconnects to it', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session();
+  await stateWhere(session, connected);
+  const first = await cluster.relayPod();
+  const drops: DropReason[] = [];
+  session.onDrop((d) => drops.push(d));
+  await cluster.client.delete(kinds.Pod, namespace, first.metadata.name);
+  const back = await stateWhere(session, (s) => s.phase === 'connected' && s.pod !== first.metadata.name, 20_000);
+  assert.equal(back.phase, 'connected');
+  assert.equal(drops[0]?.cause, 'relay-restarted', JSON.stringify(drops));
+  assert.match(drops[0].message, new RegExp(first.metadata.name));
+  const answer = await eventually(() => callRelay(cluster, '/new-pod'));
+  assert.equal(answer.body, 'local says hi to /new-pod');
+});
+
+test('credentials that stop working: a clear reason that needs the user, and recovery once they work again', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session();
+  await stateWhere(session, connected);
+  const jane = cluster.sim.access.user('jane');
+  const good = jane.token;
+  jane.token = 'revoked-token';
+  cluster.sim.faults.cutPortForwards();
+  const refused = await stateWhere(session, reconnectingFor('credentials'));
+  assert.ok(refused.phase === 'reconnecting' && refused.reason.needsUser);
+  assert.match(refused.phase === 'reconnecting' ? refused.reason.message : '', /credentials were not accepted/);
+  assert.doesNotMatch(JSON.stringify(refused), /revoked-token/);
+  jane.token = good;
+  session.retryNow();
+  await stateWhere(session, connected);
+});
+
+test('the agent goes silent: dead within the deadline, then back', async (t) => {
+  const cluster = await tunnelCluster(t);
+  const session = cluster.session({ mux: { pingIntervalMs: 100, deadAfterMs: 800 } });
+  await stateWhere(session, connected);
+  const pod = await cluster.relayPod();
+  const pids = cluster.runtime.podPids(namespace, pod.metadata.name);
+  assert.ok(pids.length > 0);
+  const started = Date.now();
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  try {
+    const dropped = await stateWhere(session, (s) => s.phase === 'reconnecting', 5000);
+    assert.ok(Date.now() - started < 3000, 'detected within the dead deadline');
+    assert.ok(dropped.phase === 'reconnecting' && ['network', 'relay-not-ready', 'proxy-closed'].includes(dropped.reason.cause), JSON.stringify(dropped));
+  } finally {
+    for (const pid of pids) process.kill(pid, 'SIGCONT');
+  }
+  await stateWhere(session, connected, 15_000);
+  const target = cluster.runtime.resolvePodPort(namespace, pod.metadata.name, 8080);
+  assert.ok(target);
+  const answer = await eventually(() => httpGet(target.host, target.port, '/after-silence'));
+  assert.equal(answer.status, 200);
+});
