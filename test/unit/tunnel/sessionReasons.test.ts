@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ExplainedError } from '../../../src/kube/errors';
+import { HandshakeError } from '../../../src/tunnel/muxHandshake';
+import { computerSlept, reasonFromClose, reasonFromError, relayNotReady } from '../../../src/tunnel/reconnectReason';
+import { SleepWatch } from '../../../src/tunnel/reconnectSleep';
+import { describeState } from '../../../src/tunnel/sessionState';
+
+const explained = (reason: ExplainedError['reason'], why: string) => new ExplainedError({ reason, what: 'Port-forward to port 7457 of pod "relay"', why, remedy: 'do something' });
+
+test('connect failures get causes; only credential, permission and version problems need the user', () => {
+  const cases: [unknown, string, boolean][] = [
+    [explained('CredentialsExpired', 'the token expired'), 'credentials', true],
+    [explained('Unauthorized', 'not accepted'), 'credentials', true],
+    [explained('Forbidden', 'user "jane" may not create pods/portforward'), 'forbidden', true],
+    [explained('Unreachable', 'the cluster at https://x did not answer (ECONNREFUSED)'), 'api-server', false],
+    [explained('Unreachable', 'nothing listens on port 7457 inside pod "relay"'), 'relay-not-ready', false],
+    [explained('ServerError', 'HTTP 503'), 'api-server', false],
+    [new HandshakeError('token does not match', 'rejected'), 'agent-rejected', true],
+    [new HandshakeError('did not complete the handshake', 'timeout'), 'relay-not-ready', false],
+  ];
+  for (const [error, cause, needsUser] of cases) {
+    const reason = reasonFromError(error);
+    assert.equal(reason.cause, cause, String(error));
+    assert.equal(reason.needsUser, needsUser, String(error));
+    assert.ok(reason.message.length > 10);
+  }
+});
+
+test('mux close reasons in plain words', () => {
+  assert.equal(reasonFromClose({ kind: 'goaway', reason: 'agent shutting down' }).cause, 'agent-goaway');
+  const dead = reasonFromClose({ kind: 'dead', silentForMs: 15_200 });
+  assert.equal(dead.cause, 'network');
+  assert.match(dead.message, /for 15 s/);
+  const cut = reasonFromClose({ kind: 'transport', error: explained('Unreachable', 'the connection was cut (WebSocket close code 1006)') });
+  assert.equal(cut.cause, 'proxy-closed');
+  assert.match(cut.message, /idle or maximum-duration timeout/);
+  assert.equal(reasonFromClose({ kind: 'transport', error: explained('Timeout', 'no keepalive reply') }).cause, 'network');
+  assert.equal(reasonFromClose({ kind: 'protocol', error: new Error('bad frame') }).cause, 'protocol');
+  assert.match(computerSlept(42_000).message, /asleep for about 42 s/);
+  assert.equal(relayNotReady('relay pod "x" is starting').cause, 'relay-not-ready');
+});
+
+test('state descriptions for the status bar', () => {
+  assert.equal(describeState({ phase: 'connected', pod: 'p', agentVersion: '1' }), 'connected');
+  assert.equal(describeState({ phase: 'reconnecting', reason: computerSlept(20_000), attempt: 2, retryInMs: 2400 }), 'reconnecting in 2 s: the computer was asleep for about 20 s and the connection did not survive it');
+});
+
+test('a timer gap much longer than its interval counts as a sleep', async () => {
+  let now = 1_000_000;
+  const watch = new SleepWatch({ intervalMs: 20, slackMs: 200, now: () => now });
+  try {
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(watch.recentSleep(), undefined);
+    now += 60_000; // the clock jumps as it does after a suspend
+    const slept = watch.recentSleep();
+    assert.ok(slept && slept.sleptForMs >= 59_000, JSON.stringify(slept));
+    now += 120_000;
+    await new Promise((r) => setTimeout(r, 60));
+    now += 5;
+    assert.ok(watch.recentSleep(1_000), 'a second gap is a second sleep');
+  } finally {
+    watch.dispose();
+  }
+});
