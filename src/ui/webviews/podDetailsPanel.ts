@@ -1,0 +1,163 @@
+/**
+ * The pod details panel: renders the pod's view model as it changes (at most four times a second)
+ * and streams the log the webview picked. The pod and event watches run while the panel is open;
+ * the log stream only while its webview is alive (a hidden webview is destroyed and restarts the
+ * stream when shown). Owns its PodWatch and PodLogFeed.
+ */
+import type * as vscode from 'vscode';
+import type { Disposable } from '../../lifecycle';
+import { Coalescer } from '../../kube/coalesce';
+import type { Logger } from '../../kube/logger';
+import { defaultLogSelection, goneView, podDetailsView } from './podDetailsModel';
+import {
+  isWebviewMessage,
+  podDetailsViewType,
+  type HostMessage,
+  type LogSelection,
+  type PodDetailsView,
+  type PodRef,
+  type WebviewMessage,
+} from './podDetailsProtocol';
+import { PodLogFeed } from './podLogFeed';
+import { PodWatch, type PodWatchAccess } from './podWatch';
+import { WebviewPanelBase } from './webviewPanel';
+
+export interface PodDetailsDeps {
+  /** Cluster access (loads the kubeconfig on first use). */
+  access(): Promise<PodWatchAccess>;
+  /** Fires when cluster access may have been replaced (kubeconfig reloaded): watch again. */
+  onAccessChanged(listener: () => void): Disposable;
+  logger: Logger;
+}
+
+export function panelTitle(ref: PodRef): string {
+  return `Pod ${ref.name}`;
+}
+
+export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessage> {
+  static readonly viewType = podDetailsViewType;
+  private watch?: PodWatch;
+  private watching = 0;
+  private viewValue?: PodDetailsView;
+  private readonly details = this.store.add(new Coalescer(() => this.sendDetails(), 4));
+  private readonly log: PodLogFeed;
+  /** The log selection the webview asked for, or the one it had before a reload. */
+  private wanted?: LogSelection;
+  private readyCount = 0;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    readonly ref: PodRef,
+    private readonly deps: PodDetailsDeps,
+    initial: { selection?: LogSelection } = {},
+  ) {
+    super(panel, extensionUri, isWebviewMessage, deps.logger);
+    this.wanted = initial.selection;
+    this.log = this.store.add(
+      new PodLogFeed(ref, async () => (await deps.access()).client(ref.context), {
+        start: (selection) => this.post({ type: 'logStart', selection }),
+        lines: (lines, dropped) => this.post({ type: 'logLines', lines, dropped }),
+        status: (state, text) => this.post({ type: 'logStatus', state, text }),
+      }),
+    );
+    this.store.add({ dispose: () => this.watch?.dispose() });
+    this.store.add(deps.onAccessChanged(() => void this.startWatch()));
+    this.render({
+      title: panelTitle(ref),
+      script: 'podDetails',
+      style: 'podDetails.css',
+      data: { context: ref.context, namespace: ref.namespace, name: ref.name },
+    });
+    void this.startWatch();
+  }
+
+  /** What the panel shows now (undefined until the pod was first seen). */
+  get view(): PodDetailsView | undefined {
+    return this.viewValue;
+  }
+
+  /** How many times the webview said ready (a reload or re-show says it again). */
+  get readyMessages(): number {
+    return this.readyCount;
+  }
+
+  get logSelection(): LogSelection | undefined {
+    return this.log.selection;
+  }
+
+  protected receive(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.readyCount++;
+        if (message.selection) this.wanted = message.selection;
+        this.sendDetails();
+        this.startLog();
+        break;
+      case 'selectLog':
+        this.wanted = message.selection;
+        void this.log.select(message.selection);
+        break;
+      case 'setPaused':
+        this.log.setPaused(message.paused);
+        break;
+    }
+  }
+
+  protected override hidden(): void {
+    this.log.stop();
+  }
+
+  private async startWatch(): Promise<void> {
+    const attempt = ++this.watching;
+    this.watch?.dispose();
+    this.watch = undefined;
+    try {
+      const access = await this.deps.access();
+      if (attempt !== this.watching || this.isDisposed) return;
+      this.watch = new PodWatch(access, this.ref, () => this.details.signal(), this.deps.logger);
+      if (this.isListening) this.startLog();
+    } catch (err) {
+      if (attempt !== this.watching || this.isDisposed) return;
+      this.viewValue = { ...(this.viewValue ?? goneView(undefined, this.ref, [], Date.now())), notice: err instanceof Error ? err.message : String(err) };
+      this.sendDetails();
+    }
+  }
+
+  private buildView(): PodDetailsView | undefined {
+    const watch = this.watch;
+    if (!watch) return this.viewValue;
+    const now = Date.now();
+    const pod = watch.pod;
+    let view: PodDetailsView | undefined;
+    if (pod) view = podDetailsView(this.ref, pod, watch.events, now);
+    else if (watch.gone) view = goneView(this.viewValue, this.ref, watch.events, now);
+    else return this.viewValue;
+    const problems = watch.problems;
+    if (problems.pod) view.notice = problems.pod;
+    if (problems.events) view.eventsNote = problems.events;
+    return view;
+  }
+
+  private sendDetails(): void {
+    const view = this.buildView();
+    if (!view) return;
+    this.viewValue = view;
+    this.post({ type: 'details', view });
+    if (this.isListening && !this.log.selection) this.startLog();
+  }
+
+  /** Streams the wanted log, or the default one once the pod's containers are known. */
+  private startLog(): void {
+    const selection = this.wanted ?? this.defaultSelection();
+    if (!selection || !this.isListening) return;
+    this.wanted = selection;
+    void this.log.select(selection);
+  }
+
+  private defaultSelection(): LogSelection | undefined {
+    const view = this.viewValue;
+    const picked = view && defaultLogSelection(view);
+    return picked && { ...picked, timestamps: false };
+  }
+}

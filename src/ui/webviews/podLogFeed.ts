@@ -1,0 +1,121 @@
+/**
+ * The log a pod details panel shows: one pods/log stream at a time (switching container, run or
+ * timestamps replaces it), lines batched for the webview, pause and resume, and a status line
+ * that says what is happening in words. Owns the stream and the batcher. Pure of VS Code.
+ */
+import type { Disposable } from '../../lifecycle';
+import type { Explanation } from '../../kube/errors';
+import { streamPodLog, type LogStreamSource } from '../../workloads/podLogStream';
+import { LogBatcher, type LogBatcherOptions } from './logBatcher';
+import { maxLogLines, type LogSelection, type LogState, type PodRef } from './podDetailsProtocol';
+
+export interface LogFeedOutput {
+  /** A new log begins: the webview clears what it shows. */
+  start(selection: LogSelection): void;
+  lines(lines: string[], dropped: number): void;
+  status(state: LogState, text: string): void;
+}
+
+function failureText(err: unknown): string {
+  const e = err as Partial<Explanation> | undefined;
+  if (e?.why) return `${e.what ?? 'Reading the log'} failed: ${e.why}.${e.remedy ? ` ${e.remedy}.` : ''}`.replace(/\.\./g, '.');
+  return `Reading the log failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export class PodLogFeed implements Disposable {
+  private readonly batcher: LogBatcher;
+  private current?: AbortController;
+  private selectionValue?: LogSelection;
+  private state: LogState = 'ended';
+  private disposed = false;
+  private readonly maxLines: number;
+
+  constructor(
+    private readonly ref: PodRef,
+    private readonly source: () => Promise<LogStreamSource>,
+    private readonly out: LogFeedOutput,
+    batching: LogBatcherOptions = {},
+  ) {
+    this.maxLines = batching.maxLines ?? maxLogLines;
+    this.batcher = new LogBatcher((lines, dropped) => this.out.lines(lines, dropped), { ...batching, maxLines: this.maxLines });
+  }
+
+  get selection(): LogSelection | undefined {
+    return this.selectionValue;
+  }
+
+  get paused(): boolean {
+    return this.batcher.paused;
+  }
+
+  /** Starts streaming `selection` (again, if it is the current one: a reconnect). */
+  async select(selection: LogSelection): Promise<void> {
+    if (this.disposed) return;
+    this.stop();
+    const abort = new AbortController();
+    this.current = abort;
+    this.selectionValue = selection;
+    this.out.start(selection);
+    const what = selection.previous ? `the previous run of ${selection.container}` : selection.container;
+    this.setState('connecting', `Connecting to the log of ${what}…`);
+    const sink = {
+      lines: (lines: string[]) => this.batcher.push(lines),
+      end: () => {
+        this.batcher.flush();
+        this.setState(
+          'ended',
+          selection.previous
+            ? `End of the previous run's log of ${selection.container}.`
+            : `The log stream of ${selection.container} ended (the container stopped, or the API server closed it). Reconnect to follow again.`,
+        );
+      },
+      fail: (err: Error) => {
+        this.batcher.flush();
+        this.setState('failed', `The log stream of ${selection.container} broke: ${err.message}. Reconnect to follow again.`);
+      },
+    };
+    try {
+      const source = await this.source();
+      if (abort.signal.aborted) return;
+      await streamPodLog(source, { namespace: this.ref.namespace, pod: this.ref.name, container: selection.container }, { follow: !selection.previous, previous: selection.previous, timestamps: selection.timestamps }, sink, abort.signal);
+      if (abort.signal.aborted || this.state !== 'connecting') return;
+      this.setState(this.paused ? 'paused' : 'streaming', this.streamingText());
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      this.setState('failed', failureText(err));
+    }
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.disposed) return;
+    this.batcher.setPaused(paused);
+    if (this.state === 'streaming' || this.state === 'paused') this.setState(paused ? 'paused' : 'streaming', this.streamingText());
+  }
+
+  /** Stops the stream (the webview went away); `select` starts it again. */
+  stop(): void {
+    this.current?.abort();
+    this.current = undefined;
+    this.batcher.clear();
+    this.state = 'ended';
+  }
+
+  private streamingText(): string {
+    const s = this.selectionValue;
+    if (!s) return '';
+    if (this.paused) return `Paused: new lines of ${s.container} wait (the newest ${this.maxLines.toLocaleString('en-US')} are kept) until you resume.`;
+    return s.previous ? `Reading the previous run of ${s.container}…` : `Following ${s.container}.`;
+  }
+
+  private setState(state: LogState, text: string): void {
+    this.state = state;
+    this.out.status(state, text);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.stop();
+    this.disposed = true;
+    this.batcher.dispose();
+  }
+}
