@@ -18,6 +18,7 @@ import { resourceCommands } from './ui/commands/resourceCommands';
 import { DescribeDocuments, describeScheme } from './ui/documents/describeDocuments';
 import { PodLogDocuments, logsScheme } from './ui/documents/podLogDocuments';
 import { registerGpuView } from './ui/gpu/registerGpuView';
+import { registerPodDetails } from './ui/webviews/registerPodDetails';
 import type { TetherApi } from './ui/api';
 
 export function activate(context: vscode.ExtensionContext): TetherApi {
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
   own(registerGpuView(explorer));
+  own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
 
   own(vscode.workspace.registerTextDocumentContentProvider(describeScheme, new DescribeDocuments(explorer, reporter)));
   const logs = own(new PodLogDocuments(explorer, reporter));
