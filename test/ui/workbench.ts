@@ -91,7 +91,11 @@ export class Workbench {
     await row.click({ button: 'right' });
     const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: title }).first();
     await entry.waitFor({ timeout: 10_000 });
+    // VS Code's menus ignore a click that comes right after they open.
+    await entry.hover();
+    await this.page.waitForTimeout(200);
     await entry.click();
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
   /** Text of the visible lines of the active editor. */
