@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { dotenvText, expand, referencedObjects, resolveEnvironment, type ContainerEnv } from '../../../src/tunnel/environment';
+import { dotenvText, expand, referencedObjects, resolveEnvironment, type ContainerEnv, type EnvSources } from '../../../src/tunnel/environment';
 import { writeEnvFile } from '../../../src/tunnel/environmentFetch';
 
 const container: ContainerEnv = {
@@ -21,9 +21,9 @@ const container: ContainerEnv = {
   ],
 };
 
-const sources = {
-  configMaps: new Map([['base', { HOST: 'orders', PORT: '8080', LOG_LEVEL: 'debug', MODE: 'dev', 'bad key': 'x' }]]),
-  secrets: new Map([
+const sources: EnvSources = {
+  configMaps: new Map<string, Record<string, string>>([['base', { HOST: 'orders', PORT: '8080', LOG_LEVEL: 'debug', MODE: 'dev', 'bad key': 'x' }]]),
+  secrets: new Map<string, Record<string, string>>([
     ['db', { PASSWORD: 'hunter2' }],
     ['api', { key: 'k-123' }],
   ]),
