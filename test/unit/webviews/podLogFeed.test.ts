@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { RequestOptions } from '../../../src/kube/api';
+import { ExplainedError } from '../../../src/kube/errors';
+import { PodLogFeed } from '../../../src/ui/webviews/podLogFeed';
+import { podLogRequest, type LogStreamSource } from '../../../src/workloads/podLogStream';
+import type { LogSelection, LogState } from '../../../src/ui/webviews/podDetailsProtocol';
+
+const ref = { context: 'sim', namespace: 'shop', name: 'cart-1' };
+
+/** A log endpoint the test writes to: each request gets a response stream. */
+class FakeLogs implements LogStreamSource {
+  readonly requests: RequestOptions[] = [];
+  readonly responses: PassThrough[] = [];
+  refuse?: Error;
+  async stream(options: RequestOptions): Promise<IncomingMessage> {
+    this.requests.push(options);
+    if (this.refuse) throw this.refuse;
+    const res = new PassThrough();
+    res.once('end', () => Object.assign(res, { complete: true }));
+    this.responses.push(res);
+    return res as unknown as IncomingMessage;
+  }
+}
+
+function feed(logs: FakeLogs, maxLines = 5000) {
+  const out = { starts: [] as LogSelection[], lines: [] as string[], dropped: 0, batches: 0, states: [] as Array<[LogState, string]> };
+  const f = new PodLogFeed(ref, async () => logs, {
+    start: (s) => out.starts.push(s),
+    lines: (l, d) => {
+      out.lines.push(...l);
+      out.dropped += d;
+      out.batches++;
+    },
+    status: (state, text) => out.states.push([state, text]),
+  }, { intervalMs: 20, maxLines });
+  return { f, out };
+}
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const app: LogSelection = { container: 'app', previous: false, timestamps: false };
+
+test('the request: container, follow unless previous, timestamps, tail', () => {
+  const current = podLogRequest({ namespace: 'shop', pod: 'cart-1', container: 'app' }, { follow: true, timestamps: true });
+  assert.equal(current.path, '/api/v1/namespaces/shop/pods/cart-1/log');
+  assert.deepEqual(current.query, { container: 'app', follow: true, previous: undefined, timestamps: true, tailLines: 1000 });
+  const previous = podLogRequest({ namespace: 'shop', pod: 'cart-1', container: 'app' }, { follow: false, previous: true, tailLines: 50 });
+  assert.deepEqual(previous.query, { container: 'app', follow: undefined, previous: true, timestamps: undefined, tailLines: 50 });
+  assert.match(previous.what, /previous run's logs of container app in pod shop\/cart-1/);
+});
+
+test('lines split across chunks arrive whole, in batches, and the end is reported', async (t) => {
+  const logs = new FakeLogs();
+  const { f, out } = feed(logs);
+  t.after(() => f.dispose());
+  await f.select(app);
+  assert.deepEqual(out.starts, [app]);
+  assert.deepEqual(out.states.map((s) => s[0]), ['connecting', 'streaming']);
+  const res = logs.responses[0];
+  res.write('starting\nhal');
+  res.write('f a line\r\n');
+  for (let i = 0; i < 100; i++) res.write(`n${i}\n`);
+  await tick(60);
+  assert.equal(out.lines.length, 102);
+  assert.deepEqual(out.lines.slice(0, 3), ['starting', 'half a line', 'n0']);
+  assert.ok(out.batches <= 2, `${out.batches} batches for 102 lines`);
+  res.end('no newline at the end');
+  await tick(10);
+  assert.equal(out.lines.at(-1), 'no newline at the end');
+  assert.equal(out.states.at(-1)?.[0], 'ended');
+});
+
+test('switching logs aborts the old stream; its late lines are not shown', async (t) => {
+  const logs = new FakeLogs();
+  const { f, out } = feed(logs);
+  t.after(() => f.dispose());
+  await f.select(app);
+  const first = logs.responses[0];
+  await f.select({ ...app, previous: true });
+  assert.equal(first.destroyed, true);
+  first.write?.('late\n');
+  logs.responses[1].write('from the previous run\n');
+  await tick(50);
+  assert.deepEqual(out.lines, ['from the previous run']);
+  assert.equal(logs.requests[1].query?.previous, true);
+  assert.equal(logs.requests[1].query?.follow, undefined);
+});
+
+test('pause holds lines (capped); resume sends the newest with the dropped count', async (t) => {
+  const logs = new FakeLogs();
+  const { f, out } = feed(logs, 10);
+  t.after(() => f.dispose());
+  await f.select(app);
+  f.setPaused(true);
+  assert.equal(out.states.at(-1)?.[0], 'paused');
+  for (let i = 0; i < 25; i++) logs.responses[0].write(`${i}\n`);
+  await tick(60);
+  assert.deepEqual(out.lines, []);
+  f.setPaused(false);
+  await tick(40);
+  assert.deepEqual(out.lines, Array.from({ length: 10 }, (_, i) => String(15 + i)));
+  assert.equal(out.dropped, 15);
+  assert.equal(out.states.at(-1)?.[0], 'streaming');
+});
+
+test('a refused log says why and what to do', async (t) => {
+  const logs = new FakeLogs();
+  logs.refuse = new ExplainedError({ reason: 'Forbidden', what: 'Stream logs of container app in pod shop/cart-1', why: 'user jane may not get pods/log in namespace shop', remedy: 'Ask for the pods/log permission' });
+  const { f, out } = feed(logs);
+  t.after(() => f.dispose());
+  await f.select(app);
+  const [state, text] = out.states.at(-1) ?? [];
+  assert.equal(state, 'failed');
+  assert.match(text ?? '', /may not get pods\/log/);
+  assert.match(text ?? '', /Ask for the pods\/log permission/);
+});
+
+test('a stream that breaks midway is reported; dispose stops everything', async () => {
+  const logs = new FakeLogs();
+  const { f, out } = feed(logs);
+  await f.select(app);
+  logs.responses[0].destroy(new Error('socket hang up'));
+  await tick(10);
+  assert.equal(out.states.at(-1)?.[0], 'failed');
+  assert.match(out.states.at(-1)?.[1] ?? '', /socket hang up/);
+  await f.select(app);
+  f.dispose();
+  assert.equal(logs.responses[1].destroyed, true);
+  await f.select(app);
+  assert.equal(logs.requests.length, 2, 'a disposed feed opens nothing');
+});
