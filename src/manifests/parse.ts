@@ -47,25 +47,41 @@ export function looksBinary(text: string): boolean {
 export function parseManifests(text: string, budget: Budget, deadline: number, fastPath = true): ParsedFile {
   const findings: ParseFinding[] = [];
   const documents: ParsedDocument[] = [];
-  if (text.length > budget.maxFileBytes) {
-    findings.push(skipped(0, 0, `file is ${(text.length / 1048576).toFixed(1)} MiB, over the ${(budget.maxFileBytes / 1048576).toFixed(1)} MiB limit for validation`));
-    return { documents, findings };
+  const mode = preflight(text, budget, findings);
+  if (mode === 'whole') wholeFile(text, budget, deadline, documents, findings);
+  else if (mode === 'regions') {
+    splitDocuments(text).forEach((region, index) => {
+      documents.push(parseRegion(text, region, index, budget, deadline, findings, fastPath));
+    });
   }
-  if (looksBinary(text)) {
-    findings.push(skipped(0, 0, 'file looks binary (NUL or control characters), not YAML'));
-    return { documents, findings };
-  }
-  if (/^%/m.test(text)) {
-    wholeFile(text, budget, deadline, documents, findings);
-    return { documents, findings };
-  }
-  splitDocuments(text).forEach((region, index) => {
-    documents.push(parseRegion(text, region, index, budget, deadline, findings, fastPath));
-  });
   return { documents, findings };
 }
 
-interface Region {
+/**
+ * File-level checks before parsing: size and binary content end it with a finding ('skip'); YAML
+ * directives need the whole-stream parser ('whole'); everything else is parsed document by
+ * document ('regions').
+ */
+export function preflight(text: string, budget: Budget, findings: ParseFinding[]): 'skip' | 'whole' | 'regions' {
+  if (text.length > budget.maxFileBytes) {
+    findings.push(skipped(0, 0, `file is ${(text.length / 1048576).toFixed(1)} MiB, over the ${(budget.maxFileBytes / 1048576).toFixed(1)} MiB limit for validation`));
+    return 'skip';
+  }
+  if (looksBinary(text)) {
+    findings.push(skipped(0, 0, 'file looks binary (NUL or control characters), not YAML'));
+    return 'skip';
+  }
+  return /^%/m.test(text) ? 'whole' : 'regions';
+}
+
+/** Parses a whole stream with the full parser (used when the text has YAML directives). */
+export function parseWholeFile(text: string, budget: Budget, deadline: number, findings: ParseFinding[]): ParsedDocument[] {
+  const documents: ParsedDocument[] = [];
+  wholeFile(text, budget, deadline, documents, findings);
+  return documents;
+}
+
+export interface Region {
   /** Start of the document's marker line, or of the text. */
   start: number;
   /** Start of the content after the marker line. */
@@ -110,7 +126,7 @@ export function splitDocuments(text: string): Region[] {
   return regions;
 }
 
-function parseRegion(text: string, region: Region, index: number, budget: Budget, deadline: number, findings: ParseFinding[], fastPath: boolean): ParsedDocument {
+export function parseRegion(text: string, region: Region, index: number, budget: Budget, deadline: number, findings: ParseFinding[], fastPath = true): ParsedDocument {
   const { contentStart, end } = region;
   const doc: ParsedDocument = { index, start: region.start, end, root: null };
   if (end - contentStart > budget.maxDocumentBytes) {

@@ -86,3 +86,19 @@ export function stringMap(node: YNode | undefined): Record<string, string> {
 export function isNull(node: YNode | undefined): boolean {
   return !node || (node.kind === 'scalar' && node.value === null);
 }
+
+/** Moves a subtree by `delta` characters, in place (a cached document reused at a new offset). */
+export function shiftTree(node: YNode, delta: number): void {
+  node.start += delta;
+  node.end += delta;
+  if (node.kind === 'map') {
+    for (const p of node.pairs) {
+      p.start += delta;
+      p.end += delta;
+      shiftTree(p.key, delta);
+      shiftTree(p.value, delta);
+    }
+  } else if (node.kind === 'seq') {
+    for (const i of node.items) shiftTree(i, delta);
+  }
+}

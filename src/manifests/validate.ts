@@ -1,6 +1,7 @@
 import { LineIndex } from './lines';
-import { parseManifests, type ParsedDocument } from './parse';
+import { parseRegion, parseWholeFile, preflight, splitDocuments, type ParseFinding, type ParsedDocument, type Region } from './parse';
 import { toResource, type Resource } from './resource';
+import { shiftTree } from './tree';
 import { retirementOf } from './rules/apiVersions';
 import { CROSS_RULES, RESOURCE_RULES, ruleMeta } from './rules/index';
 import { parseVersion, type RuleContext } from './rules/rule';
@@ -26,6 +27,17 @@ export interface FileAnalysis {
   suppressions: Suppressions;
   documents: number;
   millis: number;
+  /** Per-document results by document text, for reuse by the next analyze() of this file. */
+  cache: Map<string, CachedDocument>;
+}
+
+/** One document's parse and per-resource results, at the offset `base` where they were computed. */
+export interface CachedDocument {
+  base: number;
+  document: ParsedDocument;
+  resource?: Resource;
+  findings: Finding[];
+  reusable: boolean;
 }
 
 export interface FileReport {
@@ -60,25 +72,60 @@ export class ManifestLinter {
     return this.report(analyses);
   }
 
-  analyze(file: LintFile): FileAnalysis {
+  /**
+   * Parses, schema-checks and runs per-resource rules on one file. With the file's previous
+   * analysis, documents whose text did not change are reused (moved to their new offsets) instead
+   * of being checked again: what keeps re-validation on a keystroke cheap.
+   */
+  analyze(file: LintFile, previous?: FileAnalysis): FileAnalysis {
     const started = performance.now();
     const deadline = Date.now() + this.budget.maxMillis;
     const lines = new LineIndex(file.text);
     const findings: FileAnalysis['findings'] = [];
     const resources: Resource[] = [];
-    const parsed = parseManifests(file.text, this.budget, deadline);
-    for (const f of parsed.findings) findings.push({ finding: f, document: documentAt(parsed.documents, f.start) });
-    for (const doc of parsed.documents) {
-      if (Date.now() > deadline) {
-        findings.push({ finding: { ruleId: 'skipped', message: `skipped: documents ${doc.index + 1}-${parsed.documents.length} not validated, over the time budget of ${this.budget.maxMillis} ms`, start: doc.start, end: doc.start }, document: doc.index });
-        break;
+    const cache = new Map<string, CachedDocument>();
+    const fileFindings: ParseFinding[] = [];
+    const mode = preflight(file.text, this.budget, fileFindings);
+    for (const f of fileFindings) findings.push({ finding: f, document: -1 });
+    let documents = 0;
+    if (mode === 'whole') {
+      const parseFindings: ParseFinding[] = [];
+      const docs = parseWholeFile(file.text, this.budget, deadline, parseFindings);
+      documents = docs.length;
+      for (const f of parseFindings) findings.push({ finding: f, document: documentAt(docs, f.start) });
+      for (const doc of docs) {
+        const out: Finding[] = [];
+        const resource = this.document(file.path, doc, out);
+        if (resource) resources.push(resource);
+        for (const finding of out) findings.push({ finding, document: doc.index });
       }
-      const out: Finding[] = [];
-      const resource = this.document(file.path, doc, out);
-      if (resource) resources.push(resource);
-      for (const finding of out) findings.push({ finding, document: doc.index });
+    } else if (mode === 'regions') {
+      const regions = splitDocuments(file.text);
+      documents = regions.length;
+      for (let index = 0; index < regions.length; index++) {
+        const region = regions[index];
+        if (Date.now() > deadline) {
+          findings.push({ finding: { ruleId: 'skipped', message: `skipped: documents ${index + 1}-${regions.length} not validated, over the time budget of ${this.budget.maxMillis} ms`, start: region.start, end: region.start }, document: index });
+          break;
+        }
+        const key = file.text.slice(region.start, region.end);
+        // A document repeated in the same file is checked again: cached trees move in place.
+        const cached = cache.has(key) ? undefined : previous?.cache.get(key);
+        const entry = !cached ? this.region(file, region, index, deadline) : cached.base !== region.start ? moveDocument(cached, region.start, index) : reindex(cached, index);
+        if (!cache.has(key) && entry.reusable) cache.set(key, entry);
+        if (entry.resource) resources.push(entry.resource);
+        for (const finding of entry.findings) findings.push({ finding, document: index });
+      }
     }
-    return { path: file.path, text: file.text, lines, resources, findings, suppressions: findSuppressions(file.text), documents: parsed.documents.length, millis: performance.now() - started };
+    return { path: file.path, text: file.text, lines, resources, findings, suppressions: findSuppressions(file.text), documents, millis: performance.now() - started, cache };
+  }
+
+  private region(file: LintFile, region: Region, index: number, deadline: number): CachedDocument {
+    const out: Finding[] = [];
+    const doc = parseRegion(file.text, region, index, this.budget, deadline, out as ParseFinding[]);
+    const resource = this.document(file.path, doc, out);
+    // Notes that name the document's position or the clock are not reused.
+    return { base: region.start, document: doc, resource, findings: out, reusable: !out.some((f) => f.ruleId === 'skipped') };
   }
 
   /** Runs the cross-file rules over the analyses and produces final, positioned diagnostics. */
@@ -180,4 +227,25 @@ function documentAt(docs: readonly ParsedDocument[], offset: number): number {
 
 function internalError(id: string, err: unknown): Finding {
   return { ruleId: 'skipped', message: `skipped: ${id} checks failed on this input (${err instanceof Error ? err.message : String(err)})`, start: 0, end: 0 };
+}
+
+/** Reuses a cached document at a new offset: its tree moves in place, findings are copied. */
+function moveDocument(c: CachedDocument, base: number, index: number): CachedDocument {
+  const delta = base - c.base;
+  if (c.document.root) shiftTree(c.document.root, delta);
+  const document: ParsedDocument = { index, start: c.document.start + delta, end: c.document.end + delta, root: c.document.root };
+  const resource = c.resource ? { ...c.resource, document } : undefined;
+  const findings = c.findings.map((f) => ({
+    ...f,
+    start: f.start + delta,
+    end: f.end + delta,
+    fixes: f.fixes?.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ start: e.start + delta, end: e.end + delta, newText: e.newText })) })),
+  }));
+  return { base, document, resource, findings, reusable: true };
+}
+
+function reindex(c: CachedDocument, index: number): CachedDocument {
+  if (c.document.index === index) return c;
+  const document = { ...c.document, index };
+  return { ...c, document, resource: c.resource ? { ...c.resource, document } : undefined };
 }

@@ -31,7 +31,7 @@ export class ManifestWorkspace {
   set(path: string, text: string, version: number): void {
     const known = this.files.get(path);
     if (known && known.version === version && known.analysis.text === text) return;
-    this.files.set(path, { analysis: this.linter.analyze({ path, text }), version });
+    this.files.set(path, { analysis: this.linter.analyze({ path, text }, known?.analysis), version });
   }
 
   delete(path: string): boolean {

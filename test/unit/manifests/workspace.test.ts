@@ -21,3 +21,24 @@ test('editing one file re-checks cross-file rules against the others; settings r
   ws.set('deploy.yaml', deploy, 3);
   assert.equal(byPath().get('deploy.yaml')!.diagnostics.filter((d) => d.ruleId === 'probes-missing').length, 0);
 });
+
+test('re-analysis after an edit reuses untouched documents at their new offsets and matches a fresh analysis', async () => {
+  const { ManifestLinter } = await import('../../../src/manifests/validate');
+  const { generateFile, prng } = await import('../../fixtures/manifests/corpus');
+  const linter = new ManifestLinter();
+  const rand = prng(9);
+  let text = generateFile(rand, 0, 12, 0.5) + '---\n' + deploy + '---\n' + deploy;
+  let previous = linter.analyze({ path: 'e.yaml', text });
+  let reused = 0;
+  for (let i = 0; i < 60; i++) {
+    const roots = new Set(previous.resources.map((r) => r.root));
+    const at = Math.floor(rand() * text.length);
+    text = i % 3 === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + (i % 2 ? 'q' : '\n') + text.slice(at);
+    previous = linter.analyze({ path: 'e.yaml', text }, previous);
+    reused += previous.resources.filter((r) => roots.has(r.root)).length;
+    const incremental = linter.report([previous])[0].diagnostics;
+    const fresh = linter.lint([{ path: 'e.yaml', text }])[0].diagnostics;
+    assert.deepEqual(incremental, fresh, `edit ${i} at ${at}`);
+  }
+  assert.ok(reused > 60 * 4, `only ${reused} documents were reused`);
+});
