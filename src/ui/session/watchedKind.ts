@@ -15,6 +15,8 @@ export class WatchedKind implements Disposable {
   private objects = new Map<string, KubeObject>();
   private state: InformerState = { phase: 'listing' };
   private synced = false;
+  /** The last failure, kept through the retry that follows it until a list succeeds. */
+  private failure?: ExplainedError;
   private readonly observation: Disposable;
 
   constructor(source: WatchSource, readonly key: WatchKey, onChange: () => void) {
@@ -23,6 +25,7 @@ export class WatchedKind implements Disposable {
         case 'synced':
           this.objects = new Map(e.objects);
           this.synced = true;
+          this.failure = undefined;
           this.state = { phase: 'synced' };
           break;
         case 'added':
@@ -32,9 +35,15 @@ export class WatchedKind implements Disposable {
         case 'deleted':
           this.objects.delete(keyOf(e.object));
           break;
-        case 'state':
+        case 'state': {
+          // Retries cycle listing -> backoff with the same failure; only what a row shows matters.
+          const before = this.visibleState();
           this.state = e.state;
+          if (e.state.phase === 'backoff') this.failure = e.state.error;
+          if (e.state.phase === 'synced') this.failure = undefined;
+          if (this.visibleState() === before) return;
           break;
+        }
       }
       onChange();
     });
@@ -49,13 +58,18 @@ export class WatchedKind implements Disposable {
     return this.synced;
   }
 
+  /** On its first list, with no failure to show instead. */
   get isListing(): boolean {
-    return !this.synced && this.state.phase === 'listing';
+    return !this.synced && this.state.phase === 'listing' && !this.failure;
   }
 
-  /** The failure behind a retry in progress, if any. */
+  /** The failure behind the retries in progress, if any (kept while a retry runs). */
   get error(): ExplainedError | undefined {
-    return this.state.phase === 'backoff' ? this.state.error : undefined;
+    return this.state.phase === 'stopped' ? undefined : this.failure;
+  }
+
+  private visibleState(): string {
+    return `${this.isListing}|${this.error?.message ?? ''}`;
   }
 
   dispose(): void {

@@ -88,12 +88,8 @@ export function isManagedByTether(obj: KubeObject | undefined): boolean {
   return obj?.metadata.labels?.[managedByLabel] === 'tether';
 }
 
-/**
- * The id carries the selection, so after a switch the old context's row is a new, collapsed row
- * (VS Code would otherwise restore it expanded, and watch it) and the new one opens expanded.
- */
 export function contextNode(context: ContextSummary, selected: boolean): ContextNode {
-  return { type: 'context', id: nodeId(context.name, selected ? 'selected' : 'listed'), context, selected };
+  return { type: 'context', id: nodeId(context.name), context, selected };
 }
 
 export function namespaceNode(context: string, name: string): NamespaceNode {

@@ -63,7 +63,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     this.store.add(toDisposable(() => clearInterval(ages)));
     this.store.add(
       view.onDidExpandElement((e) => {
-        if (e.element.type === 'namespace') this.explorer.sessionFor(e.element.context)?.setExpanded(e.element.name, true);
+        const node = e.element;
+        if (node.type === 'namespace') this.explorer.sessionFor(node.context)?.setExpanded(node.name, true);
+        // Only a user's expansion watches another context; a row VS Code restores expanded does not.
+        if (node.type === 'context' && !node.selected && !this.explorer.sessionFor(node.context.name)) {
+          this.explorer.peek(node.context.name);
+          this.changed.fire(node);
+        }
       }),
     );
     this.store.add(
@@ -136,8 +142,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private contextChildren(node: ContextNode): ClusterNode[] {
     const context = node.context.name;
     const selected = context === this.explorer.selectedContext;
-    const session = selected ? this.explorer.session : this.explorer.peek(context);
-    if (!session) return [];
+    const session = this.explorer.sessionFor(context);
+    if (!session) {
+      return [messageNode(node.id, 'info', 'Not watched — click to select this context, or collapse and expand to look', { action: { kind: 'selectContext', context } })];
+    }
     const { names, listing, failure } = session.visibleNamespaces();
     const rows: ClusterNode[] = [];
     if (!selected) {

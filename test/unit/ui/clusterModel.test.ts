@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject, OwnerReference } from '../../../src/kube/types';
-import { buildNamespaceChildren, buildContainerChildren, contextNode, namespaceSummary, isManagedByTether, errorNode, PodNodeCache, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
+import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, PodNodeCache, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
 import type { NamespaceObjects } from '../../../src/ui/views/workloads';
 import { sample, sampleItems } from './fixtures/samples';
 
@@ -163,10 +163,4 @@ test('unchanged pods keep their rows across rebuilds; changed pods get new ones'
   assert.equal(a3.summary, a1.summary, 'without summarizing again');
   const [other] = rows('d', now);
   assert.equal(other.context, 'd');
-});
-
-test('a context row changes identity when it is selected, so VS Code does not restore its old expansion', () => {
-  const summary = { name: 'dev', cluster: 'dev', user: 'me', server: 'https://dev' };
-  assert.notEqual(contextNode(summary, true).id, contextNode(summary, false).id);
-  assert.equal(contextNode(summary, true).id, contextNode(summary, true).id);
 });

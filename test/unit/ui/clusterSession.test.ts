@@ -132,3 +132,18 @@ test('collapsing the context stops expanded namespaces but keeps filtered ones',
   assert.ok(hub.keys().includes('Pod@shop'));
   session.dispose();
 });
+
+test('a watch retrying with the same failure does not refresh the view again', () => {
+  const { hub, session, changes } = setup(['shop']);
+  const error = new ExplainedError({ reason: 'Unreachable', what: 'List pods', why: 'no answer', remedy: 'VPN' });
+  const backoff = { type: 'state' as const, state: { phase: 'backoff' as const, error, retryInMs: 800, attempt: 1 } };
+  changes.length = 0;
+  hub.emit('Pod@shop', backoff);
+  assert.equal(changes.length, 1, 'the failure shows');
+  hub.emit('Pod@shop', { type: 'state', state: { phase: 'listing' } });
+  hub.emit('Pod@shop', { ...backoff, state: { ...backoff.state, attempt: 2, retryInMs: 1600 } });
+  assert.equal(changes.length, 1, 'the same failure again changes nothing on screen');
+  hub.emit('Pod@shop', { type: 'synced', objects: new Map() });
+  assert.equal(changes.length, 2, 'recovery shows');
+  session.dispose();
+});
