@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayPortsFor, servicesSelecting } from '../../../src/tunnel/relayPorts';
+import { relayPortsFor, servicesSelecting, type ServiceLike } from '../../../src/tunnel/relayPorts';
 
 const template = {
   metadata: { labels: { app: 'web', tier: 'front' } },
@@ -8,7 +8,7 @@ const template = {
 };
 
 test('ports come from the Service that selects the pods, named target ports resolved', () => {
-  const services = [
+  const services: ServiceLike[] = [
     { metadata: { name: 'other' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } },
     { metadata: { name: 'everything' }, spec: { selector: {}, ports: [{ port: 1 }] } },
     { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'HTTP', port: 80, targetPort: 'http' }, { name: 'admin', port: 81, targetPort: 9100 }, { name: 'dns', port: 53, protocol: 'UDP' }] } },
