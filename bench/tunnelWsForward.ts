@@ -1,0 +1,61 @@
+/**
+ * Stands in for the API server and kubelet in bench/tunnel.ts: a WebSocket server speaking
+ * pods/portforward's v4.channel.k8s.io framing (channel byte, the port announced little-endian on
+ * each channel's first message) that forwards channel 0 to a TCP port, with backpressure both ways.
+ * Runs as its own process: `TETHER_BENCH_TARGET_PORT=7070 node --import tsx bench/tunnelWsForward.ts`
+ * prints `listening <port>`.
+ */
+import { connect, type AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+
+const protocol = 'v4.channel.k8s.io';
+const targetPort = Number(process.env.TETHER_BENCH_TARGET_PORT);
+const highWater = 1024 * 1024;
+
+const server = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  perMessageDeflate: false,
+  handleProtocols: (protocols) => (protocols.has(protocol) ? protocol : false),
+});
+
+server.on('connection', (ws, req) => {
+  const port = Number(new URL(req.url ?? '/', 'http://localhost').searchParams.get('ports'));
+  ws.send(Buffer.from([0, port & 0xff, port >> 8]));
+  ws.send(Buffer.from([1, port & 0xff, port >> 8]));
+  const tcp = connect({ host: '127.0.0.1', port: targetPort, noDelay: true });
+  let queued = 0;
+  let paused = false;
+  tcp.on('data', (data: Buffer) => {
+    const message = Buffer.allocUnsafe(data.length + 1);
+    message[0] = 0;
+    data.copy(message, 1);
+    queued += message.length;
+    ws.send(message, () => {
+      queued -= message.length;
+      if (paused && queued < highWater / 4) {
+        paused = false;
+        tcp.resume();
+      }
+    });
+    if (queued > highWater && !paused) {
+      paused = true;
+      tcp.pause();
+    }
+  });
+  ws.on('message', (data: Buffer) => {
+    if (data[0] !== 0 || data.length < 2) return;
+    if (!tcp.write(data.subarray(1))) {
+      ws.pause();
+      tcp.once('drain', () => ws.resume());
+    }
+  });
+  tcp.on('error', () => ws.close(1011));
+  tcp.on('close', () => ws.close(1000));
+  ws.on('close', () => tcp.destroy());
+  ws.on('error', () => tcp.destroy());
+});
+
+server.on('listening', () => {
+  process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
+});
