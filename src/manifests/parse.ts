@@ -235,6 +235,7 @@ function firstLine(message: string): string {
 class TreeBuilder {
   private nodes = 0;
   readonly duplicates: YScalar[] = [];
+  private readonly aliasTargets = new Map<YamlNode, YamlNode | null>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -261,9 +262,14 @@ class TreeBuilder {
     this.tick(depth);
     if (!node) return { kind: 'scalar', start: fallbackAt, end: fallbackAt, value: null, quoted: false };
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      // yaml's resolve() walks the whole document each time; an alias reached again is looked up.
+      let target = this.aliasTargets.get(node);
+      if (target === undefined) {
+        target = (node.resolve(this.doc) as YamlNode | undefined) ?? null;
+        this.aliasTargets.set(node, target);
+      }
       const here: [number, number] = at ?? (node.range ? [node.range[0] + this.offset, node.range[1] + this.offset] : [fallbackAt, fallbackAt]);
-      return this.convert(target as YamlNode | undefined, depth + 1, fallbackAt, here);
+      return this.convert(target, depth + 1, fallbackAt, here);
     }
     const o = this.offset;
     const [start, , end] = at ? [at[0], at[1], at[1]] : node.range ? [node.range[0] + o, node.range[1] + o, node.range[2] + o] : [fallbackAt, fallbackAt, fallbackAt];
