@@ -101,6 +101,11 @@ test('engines.vscode accepts 1.100 (code-server 4.100.x)', () => {
   assert.equal(pkg.main, './dist/extension.js');
 });
 
+test('a workspace cannot choose the kubeconfig (credential plugins run commands)', () => {
+  const props = pkg.contributes.configuration?.properties as Record<string, { scope?: string }> | undefined;
+  assert.equal(props?.['tether.kubeconfig']?.scope, 'machine');
+});
+
 test('settings are tether.* and documented', () => {
   for (const [key, prop] of Object.entries(pkg.contributes.configuration?.properties ?? {})) {
     assert.match(key, /^tether\.[a-zA-Z.]+$/);

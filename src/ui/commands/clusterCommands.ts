@@ -96,9 +96,9 @@ export function clusterCommands({ explorer, reporter, log }: ClusterCommandDeps)
         openLabel: 'Use this kubeconfig',
       });
       if (!files?.length) return;
-      const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-      // The settings listener reloads the explorer.
-      await vscode.workspace.getConfiguration('tether').update('kubeconfig', files[0].fsPath, target);
+      // A user setting (scope "machine"): kubeconfigs can run credential plugins, so a workspace
+      // must not pick one. The settings listener reloads the explorer.
+      await vscode.workspace.getConfiguration('tether').update('kubeconfig', files[0].fsPath, vscode.ConfigurationTarget.Global);
     },
   };
 }
