@@ -8,8 +8,14 @@ import { spawn } from 'node:child_process';
  */
 export function startProcess(teardown, name, cmd, args, { cwd, env, onLine } = {}) {
   const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  child.on('error', (err) => console.error(`${name}: ${err.message}`));
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    // A command that cannot be started never exits.
+    child.on('error', (err) => {
+      console.error(`${name}: ${err.message}`);
+      if (child.pid === undefined) resolve({ code: null, signal: null, error: err });
+    });
+  });
   for (const stream of ['stdout', 'stderr']) {
     let pending = '';
     child[stream].setEncoding('utf8');
@@ -23,7 +29,7 @@ export function startProcess(teardown, name, cmd, args, { cwd, env, onLine } = {
   let stopping;
   const stop = () => {
     stopping ??= (async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       signalGroup(child.pid, 'SIGTERM');
       const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 5000);
       await exited;

@@ -34,11 +34,13 @@ export async function runInExtensionHost(owner, { label, extensionPath, testsPat
         await page.exposeFunction('codeAutomationExit', (code) => settle(Number(code)));
       },
     });
-    const timeout = new Promise((_, reject) => {
+    const failed = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${label}: no result from the extension host within ${timeoutMs / 1000} s\n` +
         `code-server said:\n${server.output.slice(-30).join('\n')}`)), timeoutMs);
+      server.exited.then(({ code, signal }) => reject(new Error(`${label}: code-server exited (${signal ?? code}) before the tests finished\n` +
+        `${server.output.slice(-30).join('\n')}`)));
     });
-    const code = await Promise.race([exited, timeout]);
+    const code = await Promise.race([exited, failed]);
     if (!started) console.log(`workbench log (the suite never started):\n${log.join('\n')}`);
     return { code, log };
   } finally {
