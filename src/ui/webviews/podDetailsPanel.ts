@@ -14,6 +14,7 @@ import {
   podDetailsViewType,
   type HostMessage,
   type LogSelection,
+  type LogState,
   type PodDetailsView,
   type PodRef,
   type WebviewMessage,
@@ -44,6 +45,8 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
   /** The log selection the webview asked for, or the one it had before a reload. */
   private wanted?: LogSelection;
   private readyCount = 0;
+  private linesPosted = 0;
+  private lastLogStatus?: { state: LogState; text: string };
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -57,8 +60,13 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
     this.log = this.store.add(
       new PodLogFeed(ref, async () => (await deps.access()).client(ref.context), {
         start: (selection) => this.post({ type: 'logStart', selection }),
-        lines: (lines, dropped) => this.post({ type: 'logLines', lines, dropped }),
-        status: (state, text) => this.post({ type: 'logStatus', state, text }),
+        lines: (lines, dropped) => {
+          if (this.post({ type: 'logLines', lines, dropped })) this.linesPosted += lines.length;
+        },
+        status: (state, text) => {
+          this.lastLogStatus = { state, text };
+          this.post({ type: 'logStatus', state, text });
+        },
       }),
     );
     this.store.add({ dispose: () => this.watch?.dispose() });
@@ -84,6 +92,11 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
 
   get logSelection(): LogSelection | undefined {
     return this.log.selection;
+  }
+
+  /** The log's last status, and how many of its lines reached the webview. */
+  get logProgress(): { status?: { state: LogState; text: string }; linesPosted: number } {
+    return { status: this.lastLogStatus, linesPosted: this.linesPosted };
   }
 
   protected receive(message: WebviewMessage): void {

@@ -15,6 +15,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
     () => import('./demoCluster.test'),
     () => import('./liveChanges.test'),
     () => import('./describe.test'),
+    () => import('./podDetails.test'),
     () => import('./podLogs.test'),
   ],
   'bad-kubeconfig': [
