@@ -35,3 +35,21 @@ export function dialLocal(target: LocalTarget, timeoutMs = 5_000): Promise<Local
     socket.once('error', onError);
   });
 }
+
+/**
+ * TCP ports something listens on locally, from /proc/net/tcp and tcp6 (Linux; elsewhere none):
+ * cheap suggestions for the local end of a tunnel.
+ */
+export async function listeningPorts(readFile: (path: string) => Promise<string> = (p) => import('node:fs/promises').then((fs) => fs.readFile(p, 'utf8'))): Promise<number[]> {
+  const ports = new Set<number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(file).catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 4 || fields[3] !== '0A') continue; // 0A = LISTEN
+      const port = parseInt(fields[1].split(':')[1] ?? '', 16);
+      if (port > 0) ports.add(port);
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}

@@ -63,3 +63,16 @@ test('a timer gap much longer than its interval counts as a sleep', async () => 
     watch.dispose();
   }
 });
+
+test('listening ports come from /proc/net/tcp rows in LISTEN state', async () => {
+  const { listeningPorts } = await import('../../../src/tunnel/localTarget');
+  const tcp = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 1 1 0000000000000000 100 0 0 10 0',
+    '   1: 0100007F:1F90 0100007F:D2B4 01 00000000:00000000 00:00000000 00000000  1000        0 2 1 0000000000000000 20 4 30 10 -1',
+  ].join('\n');
+  const tcp6 = ['header', '   0: 00000000000000000000000000000000:1388 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 3'].join('\n');
+  const ports = await listeningPorts(async (p) => (p.endsWith('6') ? tcp6 : tcp));
+  assert.deepEqual(ports, [3000, 5000]);
+  assert.deepEqual(await listeningPorts(async () => Promise.reject(new Error('no /proc'))), []);
+});

@@ -1,0 +1,110 @@
+/**
+ * Bringing a tunnel up for a workload: read its pod template and Services for the ports, deploy
+ * the relay objects with a fresh token, start a TunnelSession and wait until it is connected.
+ * Also the permissions all of that needs, for the access preflight.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KubeClient } from '../kube/api';
+import { ExplainedError } from '../kube/errors';
+import { kinds } from '../kube/kinds';
+import type { AccessCheck } from '../kube/role';
+import type { KubeObject } from '../kube/types';
+import { defaultControlPort, relayObjects, type RelayPort } from './relay';
+import { deployRelay } from './relayDeploy';
+import { relayName, relaySelector, selectorText } from './relayLabels';
+import { relayPortsFor, type PodTemplate, type ServiceLike } from './relayPorts';
+import { describeState } from './sessionState';
+import { TunnelSession, type TunnelSessionOptions } from './session';
+
+export type TunnelWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export interface StartTunnelRequest {
+  client: KubeClient;
+  namespace: string;
+  workload: { kind: TunnelWorkloadKind; name: string };
+  /** The local port in-cluster traffic is delivered to (on 127.0.0.1). */
+  localPort: number;
+  /** The text of dist/relay-agent.js. */
+  agentScript: string;
+  /** Who starts it, for the owner label. */
+  owner: string;
+  image?: string;
+  /** How long to wait for the first connection (default 120 s). */
+  connectTimeoutMs?: number;
+  session?: Partial<TunnelSessionOptions>;
+}
+
+export interface StartedTunnel {
+  session: TunnelSession;
+  /** Name of the relay's objects (and of its Service, which in-cluster callers use). */
+  name: string;
+  namespace: string;
+  ports: RelayPort[];
+  /** The Service of the workload the ports were taken from, if any. */
+  workloadService?: string;
+}
+
+/** Every permission starting, running and stopping a tunnel needs in `namespace`. */
+export function tunnelAccessChecks(namespace: string): AccessCheck[] {
+  const checks: AccessCheck[] = [];
+  const add = (resource: string, verbs: string[], group?: string, subresource?: string) => {
+    for (const verb of verbs) checks.push({ verb, resource, namespace, ...(group ? { group } : {}), ...(subresource ? { subresource } : {}) });
+  };
+  add('deployments', ['get', 'list', 'create', 'patch', 'delete'], 'apps');
+  add('configmaps', ['get', 'list', 'create', 'patch', 'delete']);
+  add('secrets', ['get', 'list', 'create', 'patch', 'delete']);
+  add('services', ['get', 'list', 'create', 'patch', 'delete']);
+  add('pods', ['get', 'list']);
+  add('pods', ['get', 'create'], undefined, 'portforward');
+  return checks;
+}
+
+/** Deploys the relay for the workload and connects; the caller owns the returned session. */
+export async function startTunnel(request: StartTunnelRequest, progress: (message: string) => void = () => undefined, signal?: AbortSignal): Promise<StartedTunnel> {
+  const { client, namespace, workload } = request;
+  progress(`Reading ${workload.kind} "${workload.name}"…`);
+  const object = await client.get<KubeObject>(kinds[workload.kind], namespace, workload.name, signal);
+  const template = (object.spec as { template?: PodTemplate } | undefined)?.template ?? {};
+  const services = await client.list<KubeObject>(kinds.Service, namespace, { signal });
+  const { ports, service } = relayPortsFor(template, services.items as unknown as ServiceLike[]);
+  if (ports.length === 0) {
+    throw new ExplainedError({
+      reason: 'Invalid',
+      what: `Tunnel ${workload.kind} "${workload.name}"`,
+      why: 'it declares no TCP port and no Service selects it, so there is no traffic to bring to this computer',
+      remedy: 'Add a containerPort to the workload or a Service for it, then try again',
+    });
+  }
+  const name = relayName(workload.name);
+  const token = randomBytes(24).toString('base64url');
+  progress(`Deploying the relay "${name}"…`);
+  const objects = relayObjects({ name, namespace, sandbox: name, owner: request.owner, image: request.image, agentScript: request.agentScript, token, ports });
+  await deployRelay(client, objects, signal);
+  const session = new TunnelSession({
+    client,
+    namespace,
+    selector: selectorText(relaySelector(name)),
+    token,
+    controlPort: defaultControlPort,
+    local: { host: '127.0.0.1', port: request.localPort },
+    ...request.session,
+  });
+  const watch = session.onDidChangeState((state) => progress(state.phase === 'connecting' ? 'Connecting to the relay…' : `Relay: ${describeState(state)}`));
+  try {
+    session.start();
+    await session.whenConnected(request.connectTimeoutMs ?? 120_000, signal);
+  } catch (err) {
+    const last = session.state;
+    session.dispose();
+    if (last.phase === 'reconnecting') {
+      throw new ExplainedError(
+        { reason: 'Timeout', what: `Tunnel ${workload.kind} "${workload.name}"`, why: last.reason.message, remedy: last.reason.remedy ?? 'Try again; the Tether log has the details' },
+        { cause: err },
+      );
+    }
+    throw err;
+  } finally {
+    watch.dispose();
+  }
+  return { session, name, namespace, ports, ...(service ? { workloadService: service } : {}) };
+}
