@@ -121,6 +121,8 @@ export function relayObjects(spec: RelaySpec): RelayObjects {
   const name = spec.name;
   const secretName = `${name}-token`;
   const agentHash = createHash('sha256').update(spec.agentScript).digest('hex').slice(0, 16);
+  // A new token or agent rolls the pod: both reach the agent only when it starts.
+  const tokenHash = createHash('sha256').update(spec.token).digest('hex').slice(0, 16);
   const selector = relaySelector(name);
   const configMap: Manifest = {
     apiVersion: 'v1',
@@ -158,7 +160,7 @@ export function relayObjects(spec: RelaySpec): RelayObjects {
       strategy: { type: 'Recreate' },
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: tunnelLabels(spec), annotations: { 'tether.dev/agent-sha256': agentHash } },
+        metadata: { labels: tunnelLabels(spec), annotations: { 'tether.dev/agent-sha256': agentHash, 'tether.dev/token-sha256': tokenHash } },
         spec: podSpec,
       },
     },

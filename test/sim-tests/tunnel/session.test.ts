@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { stopTunnel } from '../../../src/tunnel/relayDeploy';
-import { callRelay, httpGet, namespace, relay, stateWhere, tunnelCluster } from './sessionCluster';
+import { startTunnel } from '../../../src/tunnel/sessionStart';
+import { agentScript, callRelay, httpGet, namespace, relay, stateWhere, tunnelCluster } from './sessionCluster';
 
 const connected = (s: { phase: string }) => s.phase === 'connected';
 
@@ -121,4 +122,37 @@ test('dispose closes the connection and every forward it opened', async (t) => {
   assert.ok(free, 'the forward port is released');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(cluster.runtime.portForwardStats.open, 0, 'no port-forward left open');
+});
+
+test('startTunnel takes the ports from the workload, redeploys the relay with a fresh token and connects', async (t) => {
+  const cluster = await tunnelCluster(t);
+  await cluster.client.request({
+    what: 'create web',
+    method: 'POST',
+    path: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    body: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1', ports: [{ name: 'http', containerPort: 8080 }] }] } },
+      },
+    },
+  });
+  const before = await cluster.relayPod();
+  const progress: string[] = [];
+  const started = await startTunnel(
+    { client: cluster.client, namespace, workload: { kind: 'Deployment', name: 'web' }, localPort: cluster.localPort, agentScript: await agentScript(), owner: 'jane', session: { backoff: { initialMs: 100, maxMs: 500 } } },
+    (m) => progress.push(m),
+  );
+  t.after(() => started.session.dispose());
+  assert.equal(started.name, relay);
+  assert.deepEqual(started.ports, [{ name: 'http', port: 8080, targetPort: 8080 }]);
+  assert.ok(progress.some((m) => m.startsWith('Deploying the relay')));
+  const state = started.session.state;
+  assert.ok(state.phase === 'connected' && state.pod !== before.metadata.name, 'the new token rolled a new relay pod');
+  const answer = await callRelay(cluster, '/started');
+  assert.equal(answer.body, 'local says hi to /started');
 });
