@@ -1,3 +1,5 @@
+import { FlowParser } from './flowParse';
+import { JSON_ESCAPES, resolvePlain, TooDeep, Unsupported } from './scalars';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
 
 /**
@@ -8,34 +10,7 @@ import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
  * Unsupported, and the caller hands the document to the full `yaml` parser, which also produces
  * the exact syntax errors. Results equal the full parser's (checked by a differential test).
  */
-export class Unsupported extends Error {}
-
-/** Nesting deeper than the budget allows: the document is skipped, not handed on. */
-export class TooDeep extends Error {}
-
-const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-const DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)$/;
-const FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$/;
-const MAYBE_NUMERIC = /^[-+.0-9][-+.0-9a-fA-FxXoO_:]*$/;
-const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
-
-export function resolvePlain(s: string): string | number | boolean | null {
-  const c = s.charCodeAt(0);
-  // Fast exit: most plain scalars start with a letter that can begin no null, bool or number.
-  if (s.length > 5 && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return s;
-  if (NULLS.has(s)) return null;
-  if (TRUE.has(s)) return true;
-  if (FALSE.has(s)) return false;
-  if (DECIMAL.test(s)) {
-    if (s === '-0' || s.length > 15) throw new Unsupported('number edge case');
-    return Number(s);
-  }
-  if (FLOAT.test(s)) return parseFloat(s);
-  if (MAYBE_NUMERIC.test(s)) throw new Unsupported(`YAML 1.1 scalar form "${s}"`);
-  return s;
-}
+export { resolvePlain, TooDeep, Unsupported } from './scalars';
 
 interface Line {
   start: number;
@@ -337,134 +312,4 @@ function foldLines(parts: string[]): string {
     else out += parts[i - 1] === '' ? parts[i] : ' ' + parts[i];
   }
   return out;
-}
-
-/** One-line flow collections: [a, b], {k: v}, nested, with plain or quoted scalars. */
-class FlowParser {
-  pos: number;
-
-  constructor(
-    private readonly text: string,
-    start: number,
-    private readonly end: number,
-    private readonly maxDepth: number,
-  ) {
-    this.pos = start;
-  }
-
-  private depth = 0;
-
-  value(): YNode {
-    if (++this.depth > this.maxDepth) throw new TooDeep();
-    try {
-      return this.valueAt();
-    } finally {
-      this.depth--;
-    }
-  }
-
-  private valueAt(): YNode {
-    this.ws();
-    const t = this.text;
-    const ch = t.charCodeAt(this.pos);
-    if (ch === 91) return this.seq();
-    if (ch === 123) return this.map();
-    if (ch === 34 || ch === 39) return this.quoted();
-    return this.plain();
-  }
-
-  private ws(): void {
-    while (this.pos < this.end && this.text.charCodeAt(this.pos) === 32) this.pos++;
-    if (this.pos >= this.end) throw new Unsupported('flow collection spans lines');
-  }
-
-  private seq(): YSeq {
-    const start = this.pos++;
-    const items: YNode[] = [];
-    this.ws();
-    while (this.text.charCodeAt(this.pos) !== 93) {
-      items.push(this.value());
-      this.ws();
-      const c = this.text.charCodeAt(this.pos);
-      if (c === 44) {
-        this.pos++;
-        this.ws();
-      } else if (c !== 93) throw new Unsupported('unexpected character in flow sequence');
-    }
-    this.pos++;
-    return { kind: 'seq', start, end: this.pos, items };
-  }
-
-  private map(): YMap {
-    const start = this.pos++;
-    const pairs: YPair[] = [];
-    this.ws();
-    while (this.text.charCodeAt(this.pos) !== 125) {
-      const key = this.value();
-      if (key.kind !== 'scalar') throw new Unsupported('complex flow key');
-      this.ws();
-      if (this.text.charCodeAt(this.pos) !== 58) throw new Unsupported('flow map entry without ":"');
-      this.pos++;
-      this.ws();
-      const c0 = this.text.charCodeAt(this.pos);
-      const value: YNode = c0 === 44 || c0 === 125 ? { kind: 'scalar', start: this.pos, end: this.pos, value: null, quoted: false } : this.value();
-      pairs.push({ key, value, start: key.start, end: value.end });
-      this.ws();
-      const c = this.text.charCodeAt(this.pos);
-      if (c === 44) {
-        this.pos++;
-        this.ws();
-      } else if (c !== 125) throw new Unsupported('unexpected character in flow mapping');
-    }
-    this.pos++;
-    return { kind: 'map', start, end: this.pos, pairs };
-  }
-
-  private quoted(): YScalar {
-    const t = this.text;
-    const q = t.charCodeAt(this.pos);
-    const start = this.pos;
-    for (let i = start + 1; i < this.end; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 92 && q === 34) {
-        i++;
-        continue;
-      }
-      if (c === q) {
-        if (q === 39 && t.charCodeAt(i + 1) === 39) {
-          i++;
-          continue;
-        }
-        const body = t.slice(start + 1, i);
-        this.pos = i + 1;
-        let value = body;
-        if (q === 39) value = body.replace(/''/g, "'");
-        else if (body.includes('\\')) {
-          if (JSON_ESCAPES.test(body)) throw new Unsupported('YAML-only escape');
-          value = JSON.parse(`"${body}"`) as string;
-        }
-        return { kind: 'scalar', start, end: this.pos, value, quoted: true };
-      }
-    }
-    throw new Unsupported('unterminated quoted scalar');
-  }
-
-  private plain(): YScalar {
-    const t = this.text;
-    const start = this.pos;
-    let e = start;
-    while (e < this.end) {
-      const c = t.charCodeAt(e);
-      if (c === 44 || c === 93 || c === 125 || c === 91 || c === 123) break;
-      if (c === 58 && (t.charCodeAt(e + 1) === 32 || t.charCodeAt(e + 1) === 44 || t.charCodeAt(e + 1) === 125 || t.charCodeAt(e + 1) === 93)) break;
-      if (c === 35 && t.charCodeAt(e - 1) === 32) throw new Unsupported('comment inside a flow collection');
-      e++;
-    }
-    let s = e;
-    while (s > start && t.charCodeAt(s - 1) === 32) s--;
-    const raw = t.slice(start, s);
-    if (raw === '' || /^[&*!|>%@`?-]/.test(raw) && !/^-[0-9.]/.test(raw)) throw new Unsupported('indicator in flow scalar');
-    this.pos = e;
-    return { kind: 'scalar', start, end: s, value: resolvePlain(raw), quoted: false };
-  }
 }

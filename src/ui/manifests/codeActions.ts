@@ -9,7 +9,7 @@ export class ManifestCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly diagnostics: ManifestDiagnostics) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const published = this.diagnostics.published_(document.uri);
+    const published = this.diagnostics.publishedFor(document.uri);
     if (!published) return [];
     const actions: vscode.CodeAction[] = [];
     for (const shown of context.diagnostics) {

@@ -42,7 +42,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
-  published_(uri: vscode.Uri): Published | undefined {
+  publishedFor(uri: vscode.Uri): Published | undefined {
     return this.published.get(uri.toString());
   }
 
