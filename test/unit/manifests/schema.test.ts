@@ -138,6 +138,8 @@ test('unknown kind in a known apiVersion suggests the nearest kind; custom resou
   const wrongGroup = 'apiVersion: v1\nkind: Deployment\nmetadata:\n  name: x\n';
   assert.match(expectOne(lint(wrongGroup), 'schema-unknown-kind', wrongGroup, 'Deployment').message, /use apps\/v1/);
   assert.deepEqual(lint('apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: x\nspec:\n  anything: [1]\n'), []);
+  // Real kinds outside the bundled set, and lists, are not reported as unknown.
+  assert.deepEqual(lint('apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n---\napiVersion: v1\nkind: List\nitems: []\n'), []);
 });
 
 test('aliases and merge keys are validated where they are used', () => {
