@@ -1,15 +1,18 @@
 /**
  * tether-lint: the manifest diagnostics engine on the command line, for CI.
  *
- *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--disable id,id] <files or folders>
+ *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--disable id,id] [--openapi file] <files or folders>
  *
  * Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { ManifestLinter, type LintFile } from '../manifests/validate';
 import { format, type OutputFormat } from '../manifests/output';
 import { ALL_RULES } from '../manifests/rules/index';
+import { bundledSchema, type SchemaIndex } from '../manifests/schema/index';
+import { schemaFromOpenApi, type OpenApiDocument } from '../manifests/schema/openapi';
 import type { LintOptions } from '../manifests/types';
 
 const VERSION = '0.1.0';
@@ -23,6 +26,7 @@ Options:
   --format text|json|sarif     output format (default: text)
   --kubernetes-version X.Y     target Kubernetes version for API-version rules (default: the bundled schema's)
   --disable id[,id...]         turn rules off
+  --openapi FILE               add schemas (CRDs) from a saved /openapi/v3 document (.json or .json.gz); repeatable
   --list-rules                 print the rules and exit
   -h, --help                   show this help
 
@@ -38,6 +42,7 @@ class UsageError extends Error {}
 
 interface Args {
   format: OutputFormat;
+  openapi: string[];
   options: LintOptions;
   paths: string[];
   listRules: boolean;
@@ -45,7 +50,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { format: 'text', options: { rules: {} }, paths: [], listRules: false, help: false };
+  const args: Args = { format: 'text', openapi: [], options: { rules: {} }, paths: [], listRules: false, help: false };
   const known = new Set(ALL_RULES.map((r) => r.id));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -71,6 +76,9 @@ function parseArgs(argv: readonly string[]): Args {
           if (!known.has(id)) throw new UsageError(`--disable: no rule "${id}" (see --list-rules)`);
           args.options.rules![id] = 'off';
         }
+        break;
+      case '--openapi':
+        args.openapi.push(value());
         break;
       case '--context':
         throw new UsageError('--context (validating against a live cluster) is not available yet; use --kubernetes-version');
@@ -111,6 +119,23 @@ function collect(paths: readonly string[]): LintFile[] {
   return files;
 }
 
+/** The bundled schema, extended with the schemas of saved /openapi/v3 documents. */
+function loadSchema(files: readonly string[]): SchemaIndex {
+  const base = bundledSchema();
+  if (files.length === 0) return base;
+  const docs = files.map((f) => {
+    try {
+      const raw = readFileSync(f);
+      return JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as OpenApiDocument;
+    } catch (err) {
+      throw new UsageError(`--openapi ${f}: cannot read it as an OpenAPI v3 JSON document (${err instanceof Error ? err.message : String(err)})`);
+    }
+  });
+  const set = schemaFromOpenApi(docs);
+  if (Object.keys(set.kinds).length === 0) throw new UsageError(`--openapi: no kinds (x-kubernetes-group-version-kind) in ${files.join(', ')}`);
+  return base.with(set);
+}
+
 /** Runs the CLI and returns its exit code; output goes through io. */
 export function runLint(argv: readonly string[], io: CliIo): number {
   let args: Args;
@@ -126,7 +151,7 @@ export function runLint(argv: readonly string[], io: CliIo): number {
     }
     if (args.paths.length === 0) throw new UsageError('no files or folders given');
     const files = collect(args.paths);
-    const reports = new ManifestLinter(args.options).lint(files);
+    const reports = new ManifestLinter(args.options, loadSchema(args.openapi)).lint(files);
     io.out(format(reports, args.format, VERSION));
     return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
   } catch (err) {

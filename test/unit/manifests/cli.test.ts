@@ -78,3 +78,18 @@ test('folders are walked for .yaml and .yml; the real process sets the exit code
   const ok = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), good], { cwd: root, encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
 });
+
+test('--openapi adds CRD schemas from a saved /openapi/v3 document', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-'));
+  const widget = path.join(dir, 'widget.yaml');
+  writeFileSync(widget, 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 2\n  colour: red\n');
+  assert.equal(run([widget]).code, 0, 'without the schema a custom resource gets only generic checks');
+  const r = run(['--openapi', path.join(fixtures, 'openapi-widget-crd.json'), widget]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /widget\.yaml:7:3: error unknown field "colour"/);
+  const bad = run(['--openapi', path.join(fixtures, 'good.yaml'), widget]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /cannot read it as an OpenAPI v3 JSON document/);
+});
