@@ -172,7 +172,8 @@ export class TunnelSession implements Disposable {
         this.logger.warn(`Tunnel dropped: ${reason.message}`);
         this.dropEmitter.fire(reason);
       } catch (err) {
-        if (signal.aborted || isCancellation(err)) break;
+        // Only this session's own stop ends the loop; any other failure is a reason to retry.
+        if (signal.aborted) break;
         reason = err instanceof ConnectFailure ? err.reason : reasonFromError(err);
         this.logger.info(`Tunnel could not connect: ${reason.message}`);
       }

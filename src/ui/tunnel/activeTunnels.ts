@@ -1,0 +1,58 @@
+/**
+ * The tunnels running in this window, keyed by context/namespace/workload. Each entry owns its
+ * session, status bar item, subscriptions and the KubeClient it talks through; removing an entry
+ * disposes all of them. Cluster objects are removed separately (stopTunnel) by the command that
+ * stops it, before it removes the entry.
+ */
+import type * as vscode from 'vscode';
+import type { KubeClient } from '../../kube/api';
+import type { Disposable } from '../../lifecycle';
+import type { StartedTunnel } from '../../tunnel/sessionStart';
+import type { TunnelStatusBar } from './tunnelStatusBar';
+
+export interface ActiveTunnel {
+  key: string;
+  context: string;
+  workload: { kind: string; name: string };
+  localPort: number;
+  started: StartedTunnel;
+  client: KubeClient;
+  statusBar: TunnelStatusBar;
+  subscriptions: Disposable[];
+}
+
+export function tunnelKey(context: string, namespace: string, workload: string): string {
+  return `${context}/${namespace}/${workload}`;
+}
+
+export class ActiveTunnels implements vscode.Disposable {
+  private readonly tunnels = new Map<string, ActiveTunnel>();
+
+  get all(): ActiveTunnel[] {
+    return [...this.tunnels.values()];
+  }
+
+  get(key: string): ActiveTunnel | undefined {
+    return this.tunnels.get(key);
+  }
+
+  add(tunnel: ActiveTunnel): void {
+    this.remove(tunnel.key);
+    this.tunnels.set(tunnel.key, tunnel);
+  }
+
+  /** Disposes the tunnel's local side (connection, forwards, status bar, client). */
+  remove(key: string): void {
+    const tunnel = this.tunnels.get(key);
+    if (!tunnel) return;
+    this.tunnels.delete(key);
+    for (const s of tunnel.subscriptions) s.dispose();
+    tunnel.started.session.dispose();
+    tunnel.statusBar.dispose();
+    tunnel.client.dispose();
+  }
+
+  dispose(): void {
+    for (const key of [...this.tunnels.keys()]) this.remove(key);
+  }
+}

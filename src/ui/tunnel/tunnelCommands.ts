@@ -1,0 +1,175 @@
+/**
+ * "Tether: Tunnel Workload to Local Port" and "Tether: Stop Tunnel": pick the workload and local
+ * port, check permissions first (listing what is missing, with the Role that grants it), deploy
+ * and connect under a progress notification, then keep a status bar item and the workload's
+ * environment for terminals and debug sessions until the tunnel is stopped.
+ */
+import { hostname, userInfo } from 'node:os';
+import * as vscode from 'vscode';
+import { KubeClient } from '../../kube/api';
+import { checkAccess, describeCheck } from '../../kube/access';
+import type { Logger } from '../../kube/logger';
+import { fetchWorkloadEnvironment } from '../../tunnel/environmentFetch';
+import { stopTunnel } from '../../tunnel/relayDeploy';
+import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
+import type { ErrorReporter } from '../errorReporter';
+import type { ClusterExplorer } from '../session/explorer';
+import type { WorkloadNode } from '../views/clusterModel';
+import { ActiveTunnels, tunnelKey, type ActiveTunnel } from './activeTunnels';
+import type { TunnelEnvironment } from './tunnelEnvironment';
+import { pickLocalPort, pickNamespace, pickWorkload, type WorkloadChoice } from './tunnelPicks';
+import { TunnelStatusBar } from './tunnelStatusBar';
+
+export interface TunnelCommandDeps {
+  explorer: ClusterExplorer;
+  reporter: ErrorReporter;
+  logger: Logger;
+  /** Reads dist/relay-agent.js from the installed extension. */
+  agentScript: () => Promise<string>;
+  tunnels: ActiveTunnels;
+  environment: TunnelEnvironment;
+}
+
+export const tunnelActionsCommand = 'tether.tunnelActions';
+
+function owner(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return hostname();
+  }
+}
+
+function isWorkloadNode(arg: unknown): arg is WorkloadNode {
+  return Boolean(arg && typeof arg === 'object' && (arg as WorkloadNode).type === 'workload');
+}
+
+/** Missing permissions block the start: the user sees which and can copy the Role for an admin. */
+async function preflight(client: KubeClient, namespace: string): Promise<boolean> {
+  const results = await checkAccess(client, tunnelAccessChecks(namespace));
+  const missing = results.filter((r) => !r.allowed).map((r) => r.check);
+  if (missing.length === 0) return true;
+  const list = missing.map(describeCheck).join('; ');
+  const choice = await vscode.window.showErrorMessage(
+    `Tether cannot tunnel in namespace "${namespace}": you are missing ${missing.length} permission${missing.length === 1 ? '' : 's'} (${list}). A cluster admin can grant them with a Role.`,
+    'Copy Role YAML',
+    'Open Role YAML',
+  );
+  if (choice) {
+    const { roleYamlFor } = await import('../commands/roleYaml');
+    const yaml = roleYamlFor(missing, 'tether-tunnel');
+    if (choice === 'Copy Role YAML') await vscode.env.clipboard.writeText(yaml);
+    else await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'yaml', content: yaml }));
+  }
+  return false;
+}
+
+export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown): Promise<void> {
+  const access = await deps.explorer.kube();
+  const context = isWorkloadNode(arg) ? arg.context : deps.explorer.selectedContext;
+  if (!context) {
+    void vscode.window.showInformationMessage('Select a Kubernetes context first (Tether: Select Context).');
+    return;
+  }
+  const client = KubeClient.forContext(access.config, context, deps.logger);
+  let handedOver = false;
+  try {
+    let workload: WorkloadChoice | undefined;
+    if (isWorkloadNode(arg) && (arg.kind === 'Deployment' || arg.kind === 'StatefulSet')) workload = { kind: arg.kind, namespace: arg.namespace, name: arg.name };
+    else {
+      const namespace = await pickNamespace(client.defaultNamespace, deps.explorer.session?.namespaceFilter);
+      if (!namespace) return;
+      workload = await pickWorkload(client, namespace);
+    }
+    if (!workload) return;
+    const key = tunnelKey(context, workload.namespace, workload.name);
+    if (deps.tunnels.get(key)) {
+      void vscode.window.showInformationMessage(`A tunnel for ${workload.name} is already running. Stop it first to change its local port.`);
+      return;
+    }
+    if (!(await preflight(client, workload.namespace))) return;
+    const localPort = await pickLocalPort(undefined);
+    if (!localPort) return;
+    const image = vscode.workspace.getConfiguration('tether').get<string>('relay.image', '') || undefined;
+    const agentScript = await deps.agentScript();
+    const chosen = workload;
+    const started = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Tunnel ${chosen.name} → 127.0.0.1:${localPort}`, cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return startTunnel(
+          { client, namespace: chosen.namespace, workload: { kind: chosen.kind, name: chosen.name }, localPort, agentScript, owner: owner(), image, session: { logger: deps.logger } },
+          (message) => progress.report({ message }),
+          abort.signal,
+        );
+      },
+    );
+    const statusBar = new TunnelStatusBar(started.session, { workload: chosen.name, namespace: chosen.namespace, localPort }, { title: 'Tunnel actions', command: tunnelActionsCommand, arguments: [key] });
+    const tunnel: ActiveTunnel = { key, context, workload: { kind: chosen.kind, name: chosen.name }, localPort, started, client, statusBar, subscriptions: [] };
+    tunnel.subscriptions.push(
+      started.session.onLocalProblem((p) =>
+        void vscode.window.showWarningMessage(`Cluster traffic for ${chosen.name} arrived, but ${p.message}. Start your service on port ${localPort}; callers see closed connections until then.`),
+      ),
+      started.session.onDrop((reason) => (reason.needsUser ? deps.reporter.reportBackground(new Error(`The tunnel for ${chosen.name} dropped: ${reason.message}. ${reason.remedy ?? ''}`)) : undefined)),
+    );
+    deps.tunnels.add(tunnel);
+    handedOver = true;
+    void applyEnvironment(deps, client, chosen);
+    void vscode.window.showInformationMessage(
+      `Tunnel up: in-cluster callers of Service "${started.name}" (ports ${started.ports.map((p) => p.port).join(', ')}) now reach 127.0.0.1:${localPort}. New terminals and debug sessions get ${chosen.name}'s environment.`,
+    );
+  } finally {
+    if (!handedOver) client.dispose();
+  }
+}
+
+async function applyEnvironment(deps: TunnelCommandDeps, client: KubeClient, workload: WorkloadChoice): Promise<void> {
+  try {
+    const env = await fetchWorkloadEnvironment(client, { kind: workload.kind, namespace: workload.namespace, name: workload.name });
+    deps.environment.apply(workload.name, env);
+    deps.logger.info(`Environment of ${workload.name}: ${Object.keys(env.variables).length} variables (${env.secretVariables.length} from Secrets)${env.problems.length ? `; not set: ${env.problems.join('; ')}` : ''}`);
+  } catch (err) {
+    deps.reporter.reportBackground(err);
+  }
+}
+
+async function pickTunnel(tunnels: ActiveTunnels, key?: unknown): Promise<ActiveTunnel | undefined> {
+  if (typeof key === 'string') return tunnels.get(key);
+  if (isWorkloadNode(key)) return tunnels.get(tunnelKey(key.context, key.namespace, key.name));
+  const all = tunnels.all;
+  if (all.length <= 1) return all[0];
+  const choice = await vscode.window.showQuickPick(
+    all.map((t) => ({ label: t.workload.name, description: `${t.started.namespace} → 127.0.0.1:${t.localPort}`, key: t.key })),
+    { title: 'Stop which tunnel?' },
+  );
+  return choice ? tunnels.get(choice.key) : undefined;
+}
+
+export async function stopTunnelCommand(deps: TunnelCommandDeps, arg?: unknown): Promise<void> {
+  const tunnel = await pickTunnel(deps.tunnels, arg);
+  if (!tunnel) {
+    void vscode.window.showInformationMessage('No tunnel is running in this window.');
+    return;
+  }
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping the tunnel for ${tunnel.workload.name}` }, async () => {
+    tunnel.started.session.dispose();
+    deps.environment.clear(tunnel.workload.name);
+    try {
+      const { deleted } = await stopTunnel(tunnel.client, tunnel.started.namespace, tunnel.started.name);
+      deps.logger.info(`Tunnel for ${tunnel.workload.name} stopped; removed ${deleted.join(', ') || 'nothing (already gone)'}`);
+    } finally {
+      deps.tunnels.remove(tunnel.key);
+    }
+  });
+}
+
+export async function tunnelActions(deps: TunnelCommandDeps, key: unknown): Promise<void> {
+  const tunnel = await pickTunnel(deps.tunnels, key);
+  if (!tunnel) return;
+  const choice = await vscode.window.showQuickPick(['Reconnect Now', 'Save Environment to File…', 'Show Log', 'Stop Tunnel'], { title: tunnel.statusBar.text.replace(/\$\([^)]+\)\s*/g, '') });
+  if (choice === 'Reconnect Now') tunnel.started.session.retryNow();
+  else if (choice === 'Save Environment to File…') await deps.environment.saveToFile();
+  else if (choice === 'Show Log') await vscode.commands.executeCommand('tether.showLog');
+  else if (choice === 'Stop Tunnel') await stopTunnelCommand(deps, tunnel.key);
+}
