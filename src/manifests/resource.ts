@@ -4,6 +4,8 @@ import { asMap, asSeq, at, get, str, stringMap, type YMap, type YNode, type YSca
 /** One Kubernetes resource found in a file: identity plus its tree. */
 export interface Resource {
   file: string;
+  /** The whole text of the file, for rules whose fixes need indentation. */
+  text: string;
   document: ParsedDocument;
   root: YMap;
   apiVersion: string;
@@ -36,7 +38,7 @@ const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 /** Kinds whose pods run until stopped; probes matter for them. */
 export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 
-export function toResource(file: string, document: ParsedDocument): Resource | undefined {
+export function toResource(file: string, text: string, document: ParsedDocument): Resource | undefined {
   const root = asMap(document.root ?? undefined);
   const apiVersion = str(get(root, 'apiVersion'));
   const kind = str(get(root, 'kind'));
@@ -45,6 +47,7 @@ export function toResource(file: string, document: ParsedDocument): Resource | u
   const kindNode = get(root, 'kind') as YScalar;
   return {
     file,
+    text,
     document,
     root,
     apiVersion,
@@ -96,4 +99,9 @@ export function selectorMatches(selector: YNode | undefined, labels: Record<stri
     if (op === 'DoesNotExist' && has) return false;
   }
   return true;
+}
+
+/** 0-based column of an offset in the resource's file. */
+export function columnOf(r: Resource, offset: number): number {
+  return offset - (r.text.lastIndexOf('\n', offset - 1) + 1);
 }

@@ -108,7 +108,7 @@ export class ManifestLinter {
       for (const f of parseFindings) findings.push({ finding: f, document: documentAt(docs, f.start) });
       for (const doc of docs) {
         const out: Finding[] = [];
-        const resource = this.document(file.path, doc, out);
+        const resource = this.document(file.path, file.text, doc, out);
         if (resource) resources.push(resource);
         for (const finding of out) findings.push({ finding, document: doc.index });
       }
@@ -124,7 +124,7 @@ export class ManifestLinter {
         const key = file.text.slice(region.start, region.end);
         // A document repeated in the same file is checked again: cached trees move in place.
         const cached = cache.has(key) ? undefined : previous?.cache.get(key);
-        const entry = !cached ? this.region(file, region, index, deadline) : cached.base !== region.start ? moveDocument(cached, region.start, index) : reindex(cached, index);
+        const entry = !cached ? this.region(file, region, index, deadline) : cached.base !== region.start ? moveDocument(cached, region.start, index, file.text) : reindex(cached, index, file.text);
         if (!cache.has(key) && entry.reusable) cache.set(key, entry);
         if (entry.resource) resources.push(entry.resource);
         for (const finding of entry.findings) findings.push({ finding, document: index });
@@ -136,7 +136,7 @@ export class ManifestLinter {
   private region(file: LintFile, region: Region, index: number, deadline: number): CachedDocument {
     const out: Finding[] = [];
     const doc = parseRegion(file.text, region, index, this.budget, deadline, out as ParseFinding[]);
-    const resource = this.document(file.path, doc, out);
+    const resource = this.document(file.path, file.text, doc, out);
     // Notes that name the document's position or the clock are not reused.
     return { base: region.start, document: doc, resource, findings: out, reusable: !out.some((f) => f.ruleId === 'skipped') };
   }
@@ -170,9 +170,9 @@ export class ManifestLinter {
     });
   }
 
-  private document(path: string, doc: ParsedDocument, out: Finding[]): Resource | undefined {
+  private document(path: string, text: string, doc: ParsedDocument, out: Finding[]): Resource | undefined {
     if (!doc.root || (doc.root.kind === 'scalar' && doc.root.value === null)) return undefined;
-    const resource = toResource(path, doc);
+    const resource = toResource(path, text, doc);
     if (!resource) {
       out.push({ ruleId: 'skipped', message: `skipped: document ${doc.index + 1} is not a Kubernetes resource (no apiVersion and kind)`, start: doc.root.start, end: doc.root.start });
       return undefined;
@@ -244,11 +244,11 @@ function internalError(id: string, err: unknown): Finding {
 }
 
 /** Reuses a cached document at a new offset: its tree moves in place, findings are copied. */
-function moveDocument(c: CachedDocument, base: number, index: number): CachedDocument {
+function moveDocument(c: CachedDocument, base: number, index: number, text: string): CachedDocument {
   const delta = base - c.base;
   if (c.document.root) shiftTree(c.document.root, delta);
   const document: ParsedDocument = { index, start: c.document.start + delta, end: c.document.end + delta, root: c.document.root };
-  const resource = c.resource ? { ...c.resource, document } : undefined;
+  const resource = c.resource ? { ...c.resource, document, text } : undefined;
   const findings = c.findings.map((f) => ({
     ...f,
     start: f.start + delta,
@@ -258,8 +258,8 @@ function moveDocument(c: CachedDocument, base: number, index: number): CachedDoc
   return { base, document, resource, findings, reusable: true };
 }
 
-function reindex(c: CachedDocument, index: number): CachedDocument {
-  if (c.document.index === index) return c;
-  const document = { ...c.document, index };
-  return { ...c, document, resource: c.resource ? { ...c.resource, document } : undefined };
+function reindex(c: CachedDocument, index: number, text: string): CachedDocument {
+  if (c.document.index === index && c.resource?.text === text) return c;
+  const document = c.document.index === index ? c.document : { ...c.document, index };
+  return { ...c, document, resource: c.resource ? { ...c.resource, document, text } : undefined };
 }

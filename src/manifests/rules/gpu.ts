@@ -1,5 +1,5 @@
-import type { Finding, NodeFacts } from '../types';
-import { podTemplate, type Resource } from '../resource';
+import type { Finding, Fix, NodeFacts } from '../types';
+import { columnOf, podTemplate, type Resource } from '../resource';
 import { asMap, asSeq, get, pairOf, str, type YMap, type YPair } from '../tree';
 import { quantityValue } from '../schema/formats';
 import { closest } from '../schema/suggest';
@@ -66,7 +66,8 @@ export const gpuRules: ResourceRule = {
         const name = String(req.key.value);
         const lim = limits ? pairOf(limits, name) : undefined;
         if (!lim) {
-          out.push({ ruleId: 'gpu-limit-missing', message: `${name} is requested (${text(req)}) but has no limit; set limits.${name}: ${text(req)}`, start: req.key.start, end: req.key.end });
+          const fix = addLimitFix(r, resources, limits, name, text(req));
+          out.push({ ruleId: 'gpu-limit-missing', message: `${name} is requested (${text(req)}) but has no limit; set limits.${name}: ${text(req)}`, start: req.key.start, end: req.key.end, fixes: fix ? [fix] : undefined });
         } else if (text(lim) !== text(req) && quantityValue(text(lim)) !== quantityValue(text(req))) {
           out.push({
             ruleId: 'gpu-request-equals-limit',
@@ -131,4 +132,19 @@ function tolerates(tol: ReturnType<typeof get>, taint: NodeFacts['taints'][numbe
   if (key === undefined) return op === 'Exists';
   if (key !== taint.key) return false;
   return op === 'Exists' || (str(get(tol, 'value')) ?? '') === (taint.value ?? '');
+}
+
+/** Adds `limits.<name>: <value>` next to the request: into an existing limits map, or as a new one. */
+function addLimitFix(r: Resource, resources: YMap | undefined, limits: YMap | undefined, name: string, value: string): Fix | undefined {
+  const title = `Add the limit ${name}: ${value}`;
+  if (limits && limits.pairs.length > 0) {
+    const last = limits.pairs[limits.pairs.length - 1];
+    const flow = r.text.charCodeAt(limits.start) === 123;
+    const newText = flow ? `, ${name}: ${value}` : `\n${' '.repeat(columnOf(r, limits.pairs[0].key.start))}${name}: ${value}`;
+    return { title, edits: [{ start: last.end, end: last.end, newText }] };
+  }
+  const requests = resources ? pairOf(resources, 'requests') : undefined;
+  if (!resources || !requests || limits || r.text.charCodeAt(resources.start) === 123) return undefined;
+  const indent = ' '.repeat(columnOf(r, requests.key.start));
+  return { title, edits: [{ start: requests.end, end: requests.end, newText: `\n${indent}limits:\n${indent}  ${name}: ${value}` }] };
 }

@@ -87,3 +87,19 @@ test('cluster-aware: tainted GPU nodes need a toleration; labelled ones a select
   const ok = lint(tolerated, { cluster });
   assert.equal(only(ok, 'gpu-toleration-missing').length + only(ok, 'gpu-selector-missing').length, 0);
 });
+
+test('the missing-limit fix adds the limit in block and flow style, and re-validates clean', () => {
+  for (const resources of [
+    '        requests:\n          nvidia.com/gpu: 2\n',
+    '        requests:\n          nvidia.com/gpu: 2\n        limits:\n          memory: 1Gi\n',
+    '        requests: { nvidia.com/gpu: 2 }\n        limits: { memory: 1Gi }\n',
+  ]) {
+    const text = gpuPod(resources);
+    const [d] = only(lint(text), 'gpu-limit-missing');
+    assert.ok(d.fixes, resources);
+    const fixed = applyEdits(text, d.fixes[0].edits);
+    const after = lint(fixed);
+    assert.deepEqual(after.filter((x) => x.ruleId.startsWith('gpu-') || x.ruleId.startsWith('yaml-') || x.ruleId.startsWith('schema-')), [], fixed);
+    assert.match(fixed, /nvidia.com\/gpu: 2[\s\S]*limits:[\s\S]*nvidia.com\/gpu: 2/);
+  }
+});
