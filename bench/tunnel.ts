@@ -63,8 +63,13 @@ async function sendBytes(socket: Socket, total: number): Promise<void> {
     if (socket.destroyed) return;
     if (!socket.write(sent + block.length <= total ? block : block.subarray(0, total - sent))) {
       await new Promise<void>((resolve) => {
-        socket.once('drain', resolve);
-        socket.once('close', resolve);
+        const done = () => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
       });
     }
   }
@@ -191,7 +196,11 @@ async function main(): Promise<void> {
     children.push(forward.child);
     const dataPort = Number(agent.match[2]);
 
-    const ws = new WebSocket(`ws://127.0.0.1:${forward.match[1]}/api/v1/namespaces/bench/pods/relay/portforward?ports=7070`, ['v4.channel.k8s.io'], { perMessageDeflate: false });
+    const ws = new WebSocket(`ws://127.0.0.1:${forward.match[1]}/api/v1/namespaces/bench/pods/relay/portforward?ports=7070`, ['v4.channel.k8s.io'], {
+      perMessageDeflate: false,
+      // TETHER_BENCH_ZERO_MASK=1 measures the client without payload masking (a zero masking key).
+      ...(process.env.TETHER_BENCH_ZERO_MASK === '1' ? { generateMask: (mask: Buffer) => void mask.fill(0) } : {}),
+    });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);

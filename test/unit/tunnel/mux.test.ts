@@ -78,10 +78,10 @@ test('destroying a stream with an error resets it for the peer', async () => {
   }
 });
 
-test('a refused open rejects with the reason; no listener means refusal too', async () => {
-  const pair = memoryPair();
+test('a refused open rejects with the reason; nobody listening means refusal after the deadline', async () => {
+  const pair = memoryPair({ dialTimeoutMs: 2000 }, { dialTimeoutMs: 100 });
   try {
-    await assert.rejects(pair.extension.open(dial), /could not open a stream to db.default.svc:5432: nothing is listening/);
+    await assert.rejects(pair.extension.open(dial), /could not open a stream to db.default.svc:5432: nothing took the stream within 100 ms: nothing is listening/);
     pair.agent.onStream((stream) => {
       stream.deferAccept();
       setTimeout(() => stream.refuse('connect ECONNREFUSED 10.96.0.12:5432'), 10);
@@ -124,6 +124,20 @@ test('the accepting side refuses a stream nobody decided on within its deadline'
   try {
     pair.agent.onStream((stream) => stream.deferAccept());
     await assert.rejects(pair.extension.open(dial), /not accepted within 100 ms/);
+  } finally {
+    pair.dispose();
+  }
+});
+
+test('streams opened before a handler is registered wait for it instead of being refused', async () => {
+  const pair = memoryPair();
+  try {
+    const opening = pair.extension.open(dial);
+    await new Promise((r) => setTimeout(r, 50));
+    pair.agent.onStream((stream) => stream.pipe(stream));
+    const s = await opening;
+    s.end('late handler');
+    assert.equal((await readAll(s)).toString(), 'late handler');
   } finally {
     pair.dispose();
   }

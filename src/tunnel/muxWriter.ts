@@ -1,0 +1,90 @@
+/**
+ * The Mux's outgoing side: frames queue up and go out in one corked batch per turn of the event
+ * loop (a single writev on a socket); data frames are a 9-byte header plus the caller's payload,
+ * never copied. Tracks the connection's backpressure and wakes the streams that waited for 'drain'.
+ */
+import type { Duplex } from 'node:stream';
+import type { Disposable } from '../lifecycle';
+import { encodeDataHeader, encodeFrame, type Frame } from './protocol';
+
+export interface DrainWaiter {
+  flushWrite(): void;
+}
+
+export class FrameWriter implements Disposable {
+  private queue: Buffer[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly waiters = new Set<DrainWaiter>();
+  private readonly onDrain = () => this.drained();
+  /** True while the connection asks writers to wait for 'drain'. */
+  congested = false;
+  bytesOut = 0;
+
+  constructor(private readonly connection: Duplex) {
+    connection.on('drain', this.onDrain);
+  }
+
+  writeFrame(frame: Frame): void {
+    this.enqueue(encodeFrame(frame));
+  }
+
+  writeData(stream: number, payload: Buffer): void {
+    this.enqueue(encodeDataHeader(stream, payload.length));
+    this.enqueue(payload);
+  }
+
+  waitForDrain(waiter: DrainWaiter): void {
+    this.waiters.add(waiter);
+  }
+
+  forget(waiter: DrainWaiter): void {
+    this.waiters.delete(waiter);
+  }
+
+  /** Writes everything queued now, in one corked batch. */
+  flush(): void {
+    this.flushScheduled = false;
+    const queue = this.queue;
+    if (queue.length === 0 || this.connection.destroyed || this.connection.writableEnded) return;
+    this.queue = [];
+    let ok = true;
+    if (queue.length === 1) ok = this.connection.write(queue[0]);
+    else {
+      this.connection.cork();
+      for (const buffer of queue) ok = this.connection.write(buffer);
+      this.connection.uncork();
+    }
+    if (!ok) this.congested = true;
+  }
+
+  /** Flushes what is queued (unless `discard`) and accepts nothing more. */
+  dispose(discard = false): void {
+    if (this.closed) return;
+    if (discard) this.queue = [];
+    else this.flush();
+    this.closed = true;
+    this.waiters.clear();
+    this.connection.off('drain', this.onDrain);
+  }
+
+  private enqueue(buffer: Buffer): void {
+    if (this.closed) return;
+    this.queue.push(buffer);
+    this.bytesOut += buffer.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private drained(): void {
+    this.congested = false;
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const waiter of waiters) {
+      if (this.congested) this.waiters.add(waiter);
+      else waiter.flushWrite();
+    }
+  }
+}
