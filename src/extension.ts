@@ -18,6 +18,7 @@ import { resourceCommands } from './ui/commands/resourceCommands';
 import { DescribeDocuments, describeScheme } from './ui/documents/describeDocuments';
 import { PodLogDocuments, logsScheme } from './ui/documents/podLogDocuments';
 import { registerGpuView } from './ui/gpu/registerGpuView';
+import { registerTunnelFeature } from './ui/tunnel/index';
 import { registerPreflight } from './ui/gpu/preflightLens';
 import { registerPodDetails } from './ui/webviews/registerPodDetails';
 import type { TetherApi } from './ui/api';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
   own(registerGpuView(explorer));
+  own(registerTunnelFeature(context, { explorer, reporter, logger }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
 
