@@ -150,8 +150,8 @@ export function parseRegion(text: string, region: Region, index: number, budget:
       }
     }
   }
-  if (end - contentStart > MAX_FULL_PARSE_BYTES) {
-    findings.push(skipped(region.start, region.start, `document ${index + 1} uses YAML features (anchors, tags, multi-line scalars) or has errors that need the full parser, and at ${Math.round((end - contentStart) / 1024)} KiB it is over the ${MAX_FULL_PARSE_BYTES / 1024} KiB limit for it`));
+  if (end - contentStart > budget.maxFullParseBytes) {
+    findings.push(skipped(region.start, region.start, `document ${index + 1} uses YAML features (anchors, tags, multi-line scalars) or has errors that need the full parser, and at ${Math.round((end - contentStart) / 1024)} KiB it is over the ${Math.round(budget.maxFullParseBytes / 1024)} KiB limit for it`));
     return doc;
   }
   const from = region.markerContent ? region.start : contentStart;
@@ -170,9 +170,6 @@ export function parseRegion(text: string, region: Region, index: number, budget:
   doc.root = fromYaml(parsed, from, index, budget, deadline, findings);
   return doc;
 }
-
-/** The full parser slows down badly on some broken input (eemeli/yaml#537); keep what it sees small. */
-const MAX_FULL_PARSE_BYTES = 128 * 1024;
 
 const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false } as const;
 

@@ -71,6 +71,12 @@ export interface Budget {
   maxDepth: number;
   /** Wall-clock time per file for parse + validation, in milliseconds. */
   maxMillis: number;
+  /**
+   * Largest document handed to the full YAML parser (documents with anchors, tags, multi-line
+   * scalars or errors). That parser cannot be interrupted and slows down badly on some broken
+   * input (eemeli/yaml#537), so what it sees is kept small.
+   */
+  maxFullParseBytes: number;
 }
 
 export const DEFAULT_BUDGET: Budget = {
@@ -79,6 +85,7 @@ export const DEFAULT_BUDGET: Budget = {
   maxNodes: 100_000,
   maxDepth: 64,
   maxMillis: 1500,
+  maxFullParseBytes: 128 * 1024,
 };
 
 /** What a rule or the schema validator reports, before severity settings and line mapping apply. */

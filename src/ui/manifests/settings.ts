@@ -25,7 +25,7 @@ export function readLintSettings(): LintSettings {
       rules,
       kubernetesVersion: /^v?\d+\.\d+/.test(version) ? version : undefined,
       // In the editor the engine shares the extension host: smaller files, a tighter clock.
-      budget: { maxMillis: 250, maxFileBytes: 2 * 1024 * 1024 },
+      budget: { maxMillis: 250, maxFileBytes: 2 * 1024 * 1024, maxFullParseBytes: 48 * 1024 },
     },
   };
 }

@@ -32,3 +32,14 @@ test('the time budget stops validation of the remaining documents with a note', 
   const [r] = linter.lint([{ path: 'many.yaml', text }]);
   assert.ok(r.diagnostics.some((d) => d.ruleId === 'skipped' && /over the time budget of 0 ms/.test(d.message)));
 });
+
+test('documents that need the full parser are skipped past its size limit; block-style ones of that size are not', () => {
+  const linter = new ManifestLinter({ budget: { maxFullParseBytes: 4096 } });
+  const data = Array.from({ length: 300 }, (_, i) => `  key${i}: value-${i}`).join('\n');
+  const plain = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${data}\n`;
+  assert.deepEqual(linter.lint([{ path: 'plain.yaml', text: plain }])[0].diagnostics, []);
+  const anchored = plain.replace('  name: big', '  name: &n big');
+  const [d] = linter.lint([{ path: 'anchored.yaml', text: anchored }])[0].diagnostics;
+  assert.equal(d.ruleId, 'skipped');
+  assert.match(d.message, /need the full parser, and at \d+ KiB it is over the 4 KiB limit/);
+});
