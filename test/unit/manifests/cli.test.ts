@@ -74,7 +74,7 @@ test('usage errors exit 2 with an explanation', () => {
 test('folders are walked for .yaml and .yml; the real process sets the exit code', () => {
   const p = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), fixtures], { cwd: root, encoding: 'utf8' });
   assert.equal(p.status, 1, p.stderr);
-  assert.match(p.stdout, /2 file\(s\)/);
+  assert.match(p.stdout, /4 file\(s\)/);
   const ok = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), good], { cwd: root, encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
 });
