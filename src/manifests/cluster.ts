@@ -1,4 +1,5 @@
-import type { NodeFacts } from './types';
+import type { Disposable } from '../lifecycle';
+import type { ClusterFacts, NodeFacts } from './types';
 
 /** The parts of a v1 Node the cluster-aware rules read. */
 interface NodeObject {
@@ -17,4 +18,14 @@ export function nodeFacts(nodes: readonly NodeObject[]): NodeFacts[] {
       taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
       allocatable: n.status?.allocatable ?? {},
     }));
+}
+
+/**
+ * Where the editor gets cluster facts for the cluster-aware GPU rules: the connected context's
+ * nodes, kept current by the caller (e.g. from the shared Node watch). Plain data; the engine
+ * never talks to a cluster itself.
+ */
+export interface ClusterFactsSource {
+  current(): ClusterFacts | undefined;
+  onDidChange(listener: () => void): Disposable;
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../kube/logger';
 import { looksLikeKubernetes } from '../../manifests/detect';
-import type { Diagnostic } from '../../manifests/types';
+import type { ClusterFactsSource } from '../../manifests/cluster';
+import type { Diagnostic, LintOptions } from '../../manifests/types';
 import { ManifestWorkspace } from '../../manifests/workspace';
 import { toVscodeDiagnostic } from './convert';
 import { readLintSettings, type LintSettings } from './settings';
@@ -30,9 +31,15 @@ export class ManifestDiagnostics implements vscode.Disposable {
   private scanned = false;
   private disposed = false;
 
-  constructor(private readonly logger: Logger) {
+  private clusterKey = '';
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly cluster?: ClusterFactsSource,
+  ) {
     this.settings = readLintSettings();
-    this.workspace = new ManifestWorkspace(this.settings.options);
+    this.workspace = new ManifestWorkspace(this.options());
+    if (cluster) this.subscriptions.push(cluster.onDidChange(() => this.clusterChanged()));
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
@@ -46,6 +53,20 @@ export class ManifestDiagnostics implements vscode.Disposable {
     return this.published.get(uri.toString());
   }
 
+  /** Settings plus, when a cluster is connected, its facts for the cluster-aware rules. */
+  private options(): LintOptions {
+    const facts = this.cluster?.current();
+    this.clusterKey = facts ? JSON.stringify(facts) : '';
+    return facts ? { ...this.settings.options, cluster: facts } : this.settings.options;
+  }
+
+  private clusterChanged(): void {
+    const facts = this.cluster?.current();
+    // Node status updates arrive often; only a change in the facts themselves re-validates.
+    if ((facts ? JSON.stringify(facts) : '') === this.clusterKey) return;
+    this.reconfigure();
+  }
+
   reconfigure(): void {
     this.settings = readLintSettings();
     if (!this.settings.enable) {
@@ -53,7 +74,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
       this.published.clear();
       return;
     }
-    this.workspace.configure(this.settings.options);
+    this.workspace.configure(this.options());
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     this.publish();
   }
