@@ -201,6 +201,21 @@ test('a silent peer is declared dead after deadAfterMs', async () => {
   pair.dispose();
 });
 
+test('a process that was suspended (laptop sleep) asks again before declaring the peer dead', async () => {
+  const pair = memoryPair({ pingIntervalMs: 30, deadAfterMs: 250 });
+  try {
+    const reasons: MuxCloseReason[] = [];
+    pair.extension.onClose((r) => reasons.push(r));
+    const until = Date.now() + 1300;
+    while (Date.now() < until); // the whole process stalls, the peer included
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(reasons, [], 'the peer answered the fresh ping');
+    assert.equal(pair.extension.isClosed, false);
+  } finally {
+    pair.dispose();
+  }
+});
+
 test('garbage on the connection closes the mux with a protocol reason and tells the peer', async () => {
   const pair = memoryPair();
   const reasons: MuxCloseReason[] = [];
