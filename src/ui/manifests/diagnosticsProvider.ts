@@ -14,6 +14,7 @@ const MAX_WORKSPACE_FILES = 2000;
 export interface Published {
   version: number;
   diagnostics: Diagnostic[];
+  signature: string;
 }
 
 /**
@@ -138,8 +139,11 @@ export class ManifestDiagnostics implements vscode.Disposable {
     const seen = new Set<string>();
     for (const report of this.workspace.reports()) {
       seen.add(report.path);
-      this.published.set(report.path, { version: report.version, diagnostics: report.diagnostics });
-      this.collection.set(vscode.Uri.parse(report.path), report.diagnostics.map(toVscodeDiagnostic));
+      // Only files whose diagnostics changed go over to the Problems panel again.
+      const signature = JSON.stringify(report.diagnostics);
+      const before = this.published.get(report.path);
+      this.published.set(report.path, { version: report.version, diagnostics: report.diagnostics, signature });
+      if (before?.signature !== signature) this.collection.set(vscode.Uri.parse(report.path), report.diagnostics.map(toVscodeDiagnostic));
     }
     for (const key of [...this.published.keys()]) {
       if (!seen.has(key)) {
