@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { kinds } from '../../../src/kube/kinds';
+import { AGENT_VERSION } from '../../../src/tunnel/agent/config';
 import type { KubeObject } from '../../../src/kube/types';
 import { stopTunnel } from '../../../src/tunnel/relayDeploy';
 import { startTunnel } from '../../../src/tunnel/sessionStart';
@@ -13,7 +14,7 @@ test('an in-cluster caller reaches the local server through the relay; stats cou
   const cluster = await tunnelCluster(t);
   const session = cluster.session();
   const state = await stateWhere(session, connected);
-  assert.equal(state.phase === 'connected' && state.agentVersion, 'session-test-agent');
+  assert.equal(state.phase === 'connected' && state.agentVersion, AGENT_VERSION);
   const answer = await callRelay(cluster, '/orders?id=7');
   assert.equal(answer.status, 200);
   assert.equal(answer.body, 'local says hi to /orders?id=7');

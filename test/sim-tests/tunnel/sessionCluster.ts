@@ -24,15 +24,16 @@ export const token = 'session-token-0123456789';
 
 let agentBundle: Promise<string> | undefined;
 
-/** The test agent as one standalone script, like dist/relay-agent.js. */
+/** The relay agent bundled as the build bundles it into dist/relay-agent.js. */
 export function agentScript(): Promise<string> {
   agentBundle ??= build({
-    entryPoints: [path.join(__dirname, 'sessionAgentFixture.ts')],
+    entryPoints: [path.join(__dirname, '..', '..', '..', 'src', 'tunnel', 'agent', 'main.ts')],
     bundle: true,
     write: false,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: 'node18',
+    minify: true,
     logLevel: 'silent',
   }).then((out) => out.outputFiles[0].text);
   return agentBundle;
@@ -47,7 +48,8 @@ export interface TunnelCluster {
   /** Requests the local server saw. */
   hits: string[];
   session(overrides?: Partial<TunnelSessionOptions>): TunnelSession;
-  relayPod(): Promise<KubeObject>;
+  /** The relay's current pod, waiting up to `timeoutMs` for one to exist. */
+  relayPod(timeoutMs?: number): Promise<KubeObject>;
 }
 
 export async function tunnelCluster(t: { after(fn: () => unknown): void }): Promise<TunnelCluster> {
@@ -106,11 +108,15 @@ export async function tunnelCluster(t: { after(fn: () => unknown): void }): Prom
       sessions.push(session);
       return session.start();
     },
-    async relayPod() {
-      const { items } = await client.list<KubeObject>(kinds.Pod, namespace, { labelSelector: selectorText(relaySelector(relay)) });
-      const pod = items.find((p) => !p.metadata.deletionTimestamp);
-      if (!pod) throw new Error('no relay pod');
-      return pod;
+    async relayPod(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { items } = await client.list<KubeObject>(kinds.Pod, namespace, { labelSelector: selectorText(relaySelector(relay)) });
+        const pod = items.find((p) => !p.metadata.deletionTimestamp);
+        if (pod) return pod;
+        if (Date.now() > deadline) throw new Error('no relay pod');
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
   };
 }
