@@ -1,7 +1,7 @@
 import { LineIndex } from './lines';
 import { parseRegion, parseWholeFile, preflight, splitDocuments, type ParseFinding, type ParsedDocument, type Region } from './parse';
 import { toResource, type Resource } from './resource';
-import { shiftTree } from './tree';
+import { asSeq, get, shiftTree } from './tree';
 import { retirementOf } from './rules/apiVersions';
 import { CROSS_RULES, RESOURCE_RULES, ruleMeta } from './rules/index';
 import { parseVersion, type RuleContext } from './rules/rule';
@@ -47,7 +47,8 @@ export interface FileAnalysis {
 export interface CachedDocument {
   base: number;
   document: ParsedDocument;
-  resource?: Resource;
+  /** The resource, or a List's items. */
+  resources: Resource[];
   findings: Finding[];
   reusable: boolean;
 }
@@ -108,8 +109,7 @@ export class ManifestLinter {
       for (const f of parseFindings) findings.push({ finding: f, document: documentAt(docs, f.start) });
       for (const doc of docs) {
         const out: Finding[] = [];
-        const resource = this.document(file.path, file.text, doc, out);
-        if (resource) resources.push(resource);
+        resources.push(...this.document(file.path, file.text, doc, out));
         for (const finding of out) findings.push({ finding, document: doc.index });
       }
     } else if (mode === 'regions') {
@@ -126,7 +126,7 @@ export class ManifestLinter {
         const cached = cache.has(key) ? undefined : previous?.cache.get(key);
         const entry = !cached ? this.region(file, region, index, deadline) : cached.base !== region.start ? moveDocument(cached, region.start, index, file.text) : reindex(cached, index, file.text);
         if (!cache.has(key) && entry.reusable) cache.set(key, entry);
-        if (entry.resource) resources.push(entry.resource);
+        resources.push(...entry.resources);
         for (const finding of entry.findings) findings.push({ finding, document: index });
       }
     }
@@ -136,9 +136,9 @@ export class ManifestLinter {
   private region(file: LintFile, region: Region, index: number, deadline: number): CachedDocument {
     const out: Finding[] = [];
     const doc = parseRegion(file.text, region, index, this.budget, deadline, out as ParseFinding[]);
-    const resource = this.document(file.path, file.text, doc, out);
+    const found = this.document(file.path, file.text, doc, out);
     // Notes that name the document's position or the clock are not reused.
-    return { base: region.start, document: doc, resource, findings: out, reusable: !out.some((f) => f.ruleId === 'skipped') };
+    return { base: region.start, document: doc, resources: found, findings: out, reusable: !out.some((f) => f.ruleId === 'skipped') };
   }
 
   /** Runs the cross-file rules over the analyses and produces final, positioned diagnostics. */
@@ -170,13 +170,30 @@ export class ManifestLinter {
     });
   }
 
-  private document(path: string, text: string, doc: ParsedDocument, out: Finding[]): Resource | undefined {
-    if (!doc.root || (doc.root.kind === 'scalar' && doc.root.value === null)) return undefined;
+  /** Checks one document: a resource, or each item of a List (as `kubectl get -o yaml` writes). */
+  private document(path: string, text: string, doc: ParsedDocument, out: Finding[]): Resource[] {
+    if (!doc.root || (doc.root.kind === 'scalar' && doc.root.value === null)) return [];
     const resource = toResource(path, text, doc);
     if (!resource) {
       out.push({ ruleId: 'skipped', message: `skipped: document ${doc.index + 1} is not a Kubernetes resource (no apiVersion and kind)`, start: doc.root.start, end: doc.root.start });
-      return undefined;
+      return [];
     }
+    if (resource.kind === 'List' && resource.apiVersion === 'v1') {
+      const items: Resource[] = [];
+      for (const item of asSeq(get(resource.root, 'items'))) {
+        const r = toResource(path, text, { ...doc, root: item });
+        if (r) {
+          this.check(r, out);
+          items.push(r);
+        }
+      }
+      return items;
+    }
+    this.check(resource, out);
+    return [resource];
+  }
+
+  private check(resource: Resource, out: Finding[]): void {
     const typeName = this.schema.typeForKind(resource.apiVersion, resource.kind);
     if (typeName) {
       this.guard('schema', out, () => this.validator.validate(resource.root, typeName, resource.kind, out));
@@ -184,7 +201,6 @@ export class ManifestLinter {
       this.unknownKind(resource, out);
     }
     for (const rule of RESOURCE_RULES) this.guard(rule.meta[0].id, out, () => rule.check(resource, this.ctx, out));
-    return resource;
   }
 
   private unknownKind(r: Resource, out: Finding[]): void {
@@ -248,18 +264,18 @@ function moveDocument(c: CachedDocument, base: number, index: number, text: stri
   const delta = base - c.base;
   if (c.document.root) shiftTree(c.document.root, delta);
   const document: ParsedDocument = { index, start: c.document.start + delta, end: c.document.end + delta, root: c.document.root };
-  const resource = c.resource ? { ...c.resource, document, text } : undefined;
+  const resources = c.resources.map((r) => ({ ...r, document, text }));
   const findings = c.findings.map((f) => ({
     ...f,
     start: f.start + delta,
     end: f.end + delta,
     fixes: f.fixes?.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ start: e.start + delta, end: e.end + delta, newText: e.newText })) })),
   }));
-  return { base, document, resource, findings, reusable: true };
+  return { base, document, resources, findings, reusable: true };
 }
 
 function reindex(c: CachedDocument, index: number, text: string): CachedDocument {
-  if (c.document.index === index && c.resource?.text === text) return c;
+  if (c.document.index === index && c.resources.every((r) => r.text === text)) return c;
   const document = c.document.index === index ? c.document : { ...c.document, index };
-  return { ...c, document, resource: c.resource ? { ...c.resource, document, text } : undefined };
+  return { ...c, document, resources: c.resources.map((r) => ({ ...r, document, text })) };
 }

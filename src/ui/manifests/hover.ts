@@ -11,7 +11,8 @@ export class ManifestHover implements vscode.HoverProvider {
     const analysis = ws.analysis(document.uri.toString());
     if (!analysis || analysis.text !== document.getText()) return undefined;
     const offset = document.offsetAt(position);
-    const resource = analysis.resources.find((r) => offset >= r.document.start && offset <= r.document.end);
+    // List items share their document: take the resource whose own tree holds the offset.
+    const resource = analysis.resources.find((r) => offset >= r.root.start && offset <= r.root.end);
     if (!resource) return undefined;
     const info = fieldAt(ws.engine.schema, resource, offset);
     if (!info) return undefined;

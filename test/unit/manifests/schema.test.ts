@@ -158,3 +158,24 @@ datta:
   const diags = lint(text);
   expectOne(diags, 'schema-unknown-field', text, 'datta');
 });
+
+test('each item of a v1 List (kubectl get -o yaml) is validated like a document', () => {
+  const text = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: a
+    dataa: {}
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: b
+    spec:
+      replicas: "2"
+`;
+  const diags = lint(text);
+  expectOne(diags, 'schema-unknown-field', text, 'dataa');
+  expectOne(diags, 'schema-type', text, '"2"');
+});
