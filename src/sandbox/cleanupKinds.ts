@@ -28,3 +28,13 @@ export function collectionPath(kind: CleanupKind, namespace: string): string {
   const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
   return `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
 }
+
+/** Environment of the relay container that tells its self-cleanup which sandbox it serves. */
+export const cleanupEnv = {
+  sandbox: 'TETHER_SANDBOX',
+  namespace: 'TETHER_NAMESPACE',
+  lease: 'TETHER_LEASE',
+  ownsNamespace: 'TETHER_OWNS_NAMESPACE',
+  /** Optional: poll interval in ms (default 30 s). */
+  pollMs: 'TETHER_CLEANUP_POLL_MS',
+} as const;

@@ -1,17 +1,17 @@
 /**
  * The Lease heartbeat: while the editor runs it renews the sandbox's Lease, so the in-cluster
  * cleanup knows the sandbox is in use. Each renewal first reads the Lease; if it is gone or no
- * longer this sandbox's, the heartbeat stops and says so instead of bringing it back.
+ * longer this sandbox's, the heartbeat stops and says so instead of bringing it back. A renewal
+ * that races with someone else's change fails and is retried at the next beat.
  */
 import type { KubeClient } from '../kube/api';
 import { systemClock, type Clock } from '../kube/clock';
 import { ExplainedError, isCancellation } from '../kube/errors';
-import { kinds } from '../kube/kinds';
+import { kinds, resourcePath } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
 import { Emitter, type Disposable } from '../lifecycle';
-import { serverSideApply } from './apply';
 import type { DesiredObject } from './desired';
-import { belongsTo, sandboxLabel } from './labels';
+import { belongsTo, fieldManager, sandboxLabel } from './labels';
 import { microTime } from './lease';
 
 export type HeartbeatEvent =
@@ -36,7 +36,7 @@ export class LeaseHeartbeat implements Disposable {
   private inflight: AbortController | undefined;
   private stopped = false;
 
-  /** `lease` is the planned Lease (plan.objects); renewals apply it with a fresh renewTime. */
+  /** `lease` is the planned Lease (plan.objects); renewals set its renewTime. */
   constructor(
     private readonly client: KubeClient,
     private readonly lease: DesiredObject,
@@ -70,10 +70,23 @@ export class LeaseHeartbeat implements Disposable {
     }
     if (!belongsTo(current, sandbox) || current.metadata.deletionTimestamp) return this.lose(`the Lease "${name}" no longer belongs to sandbox "${sandbox}" or is being deleted`);
     const at = new Date(this.clock.now());
-    const spec: Record<string, unknown> = { ...(this.lease.spec as Record<string, unknown>), renewTime: microTime(at) };
-    const acquired = (current.spec as { acquireTime?: string } | undefined)?.acquireTime;
-    if (acquired) spec.acquireTime = acquired;
-    await serverSideApply(this.client, { ...this.lease, spec }, true, signal);
+    const spec = this.lease.spec as { holderIdentity?: string } | undefined;
+    // A merge patch, not an apply: apply would bring back a Lease deleted in between. The uid and
+    // resourceVersion make it fail instead of touching a Lease replaced or changed since the read.
+    try {
+      await this.client.request<KubeObject>({
+        what: `Renew the Lease of sandbox "${sandbox}"`,
+        method: 'PATCH',
+        path: resourcePath(kinds.Lease, namespace, name),
+        query: { fieldManager },
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion }, spec: { holderIdentity: spec?.holderIdentity, renewTime: microTime(at) } },
+        signal,
+      });
+    } catch (err) {
+      if (err instanceof ExplainedError && err.reason === 'NotFound') return this.lose(`the Lease "${name}" of sandbox "${sandbox}" was deleted (the sandbox was deleted or cleaned up after its TTL)`);
+      throw err;
+    }
     this.emitter.fire({ type: 'renewed', at });
     return true;
   }

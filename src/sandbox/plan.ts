@@ -4,6 +4,7 @@
  */
 import { ExplainedError } from '../kube/errors';
 import type { KubeObject } from '../kube/types';
+import { cleanupEnv } from './cleanupKinds';
 import type { DesiredObject } from './desired';
 import { aliasService, configReferences, forkDeployment, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
 import { ownershipLabels, roleLabel } from './labels';
@@ -69,14 +70,6 @@ export const defaultLeaseDurationSeconds = 60;
 const relayAccessName = 'tether-relay';
 const leaseBaseName = 'tether-sandbox';
 
-/** Env names the in-cluster cleanup reads. */
-export const cleanupEnvNames = {
-  sandbox: 'TETHER_SANDBOX',
-  namespace: 'TETHER_NAMESPACE',
-  lease: 'TETHER_LEASE',
-  ownsNamespace: 'TETHER_OWNS_NAMESPACE',
-} as const;
-
 function invalid(why: string, remedy: string): ExplainedError {
   return new ExplainedError({ reason: 'Invalid', what: 'Plan the sandbox', why, remedy });
 }
@@ -128,7 +121,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
         podLabels: forkPodLabels(fork, baseline, naming).labels,
         ports,
         serviceAccountName: nameOf(relayAccessName),
-        cleanupEnv: { [cleanupEnvNames.sandbox]: sandbox, [cleanupEnvNames.namespace]: namespace, [cleanupEnvNames.lease]: leaseName, [cleanupEnvNames.ownsNamespace]: String(own) },
+        cleanupEnv: { [cleanupEnv.sandbox]: sandbox, [cleanupEnv.namespace]: namespace, [cleanupEnv.lease]: leaseName, [cleanupEnv.ownsNamespace]: String(own) },
         baseline,
       });
       for (const object of relayed) assertOwned(object, sandbox, labels);
