@@ -11,6 +11,7 @@ import { checkAccess, describeCheck } from '../../kube/access';
 import type { Logger } from '../../kube/logger';
 import { fetchWorkloadEnvironment } from '../../tunnel/environmentFetch';
 import { stopTunnel } from '../../tunnel/relayDeploy';
+import { forwardEnvironment } from '../../tunnel/sessionEnvironment';
 import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
@@ -115,7 +116,7 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
     );
     deps.tunnels.add(tunnel);
     handedOver = true;
-    void applyEnvironment(deps, client, chosen);
+    void applyEnvironment(deps, tunnel, chosen);
     void vscode.window.showInformationMessage(
       `Tunnel up: in-cluster callers of Service "${started.name}" (ports ${started.ports.map((p) => p.port).join(', ')}) now reach 127.0.0.1:${localPort}. New terminals and debug sessions get ${chosen.name}'s environment.`,
     );
@@ -124,11 +125,19 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
   }
 }
 
-async function applyEnvironment(deps: TunnelCommandDeps, client: KubeClient, workload: WorkloadChoice): Promise<void> {
+/** The workload's environment for terminals and debug sessions, its Service addresses forwarded through the tunnel. */
+async function applyEnvironment(deps: TunnelCommandDeps, tunnel: ActiveTunnel, workload: WorkloadChoice): Promise<void> {
   try {
-    const env = await fetchWorkloadEnvironment(client, { kind: workload.kind, namespace: workload.namespace, name: workload.name });
+    const { client, started } = tunnel;
+    const own = await fetchWorkloadEnvironment(client, { kind: workload.kind, namespace: workload.namespace, name: workload.name });
+    const env = await forwardEnvironment(started.session, client, workload.namespace, own);
+    if (deps.tunnels.get(tunnel.key) !== tunnel) return; // stopped meanwhile
     deps.environment.apply(workload.name, env);
-    deps.logger.info(`Environment of ${workload.name}: ${Object.keys(env.variables).length} variables (${env.secretVariables.length} from Secrets)${env.problems.length ? `; not set: ${env.problems.join('; ')}` : ''}`);
+    const forwards = env.forwards.map((f) => `${f.service}:${f.port} -> ${f.localAddress}`).join(', ');
+    deps.logger.info(
+      `Environment of ${workload.name}: ${Object.keys(env.variables).length} variables (${env.secretVariables.length} from Secrets)` +
+        `${forwards ? `; forwarded ${forwards}` : ''}${env.problems.length ? `; not set: ${env.problems.join('; ')}` : ''}`,
+    );
   } catch (err) {
     deps.reporter.reportBackground(err);
   }

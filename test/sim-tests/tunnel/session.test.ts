@@ -5,6 +5,7 @@ import { kinds } from '../../../src/kube/kinds';
 import { AGENT_VERSION } from '../../../src/tunnel/agent/config';
 import type { KubeObject } from '../../../src/kube/types';
 import { stopTunnel } from '../../../src/tunnel/relayDeploy';
+import { forwardEnvironment } from '../../../src/tunnel/sessionEnvironment';
 import { startTunnel } from '../../../src/tunnel/sessionStart';
 import { agentScript, callRelay, httpGet, namespace, relay, stateWhere, tunnelCluster } from './sessionCluster';
 
@@ -87,6 +88,13 @@ test('outbound: a local listener reaches a cluster service from inside the relay
   }
   forward.dispose();
   await assert.rejects(httpGet('127.0.0.1', forward.localPort, '/gone'));
+
+  const env = await forwardEnvironment(session, cluster.client, namespace, { variables: { BACKEND_URL: 'http://backend/items', MODE: 'dev' }, secretVariables: [], problems: [] });
+  assert.deepEqual(env.forwards.map((f) => [f.service, f.port]), [['backend', 80]]);
+  const rewritten = /^http:\/\/127\.0\.0\.1:(\d+)\/items$/.exec(env.variables.BACKEND_URL);
+  assert.ok(rewritten, env.variables.BACKEND_URL);
+  assert.equal(env.variables.MODE, 'dev');
+  assert.equal((await httpGet('127.0.0.1', Number(rewritten[1]), '/items')).body, 'backend /items');
 });
 
 test('stopTunnel deletes exactly the objects Tether created for the tunnel', async (t) => {
