@@ -9,8 +9,9 @@ import { Workbench } from './workbench';
 import type { Scenario, UiContext } from './scenario';
 import { clusterViewScenarios } from './clusterView.ui';
 import { paletteScenarios } from './palette.ui';
+import { podDetailsScenarios } from './podDetails.ui';
 
-const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios];
+const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios];
 
 export interface UiRunOptions {
   page: Page;

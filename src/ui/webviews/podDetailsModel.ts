@@ -127,7 +127,8 @@ export function eventViews(events: Iterable<EventObject>, pod: KubeObject | unde
     return !uid || !o.uid || o.uid === uid;
   });
   const at = (e: EventObject) => Date.parse(eventTime(e) ?? '') || 0;
-  mine.sort((a, b) => at(b) - at(a));
+  // Timestamps are often whole seconds: among equals, the one that arrived last comes first.
+  mine.reverse().sort((a, b) => at(b) - at(a));
   return mine.map((e) => {
     const view: EventView = {
       type: e.type ?? 'Normal',

@@ -46,6 +46,8 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
   private wanted?: LogSelection;
   private readyCount = 0;
   private linesPosted = 0;
+  /** The followed container's run (its restart count) when its log stream began. */
+  private followedRun?: number;
   private lastLogStatus?: { state: LogState; text: string };
 
   constructor(
@@ -59,7 +61,10 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
     this.wanted = initial.selection;
     this.log = this.store.add(
       new PodLogFeed(ref, async () => (await deps.access()).client(ref.context), {
-        start: (selection) => this.post({ type: 'logStart', selection }),
+        start: (selection) => {
+          this.followedRun = this.viewValue?.containers.find((c) => c.name === selection.container)?.restarts;
+          this.post({ type: 'logStart', selection });
+        },
         lines: (lines, dropped) => {
           if (this.post({ type: 'logLines', lines, dropped })) this.linesPosted += lines.length;
         },
@@ -158,6 +163,18 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
     this.viewValue = view;
     this.post({ type: 'details', view });
     if (this.isListening && !this.log.selection) this.startLog();
+    else this.followNewRun(view);
+  }
+
+  /** The followed container started a new run after its stream ended (a crash loop): follow it. */
+  private followNewRun(view: PodDetailsView): void {
+    const selection = this.log.selection;
+    const ended = this.lastLogStatus?.state === 'ended' || this.lastLogStatus?.state === 'failed';
+    if (!selection || selection.previous || !ended || !this.isListening || !view.exists) return;
+    const container = view.containers.find((c) => c.name === selection.container);
+    if (!container || this.followedRun === undefined || container.restarts <= this.followedRun) return;
+    this.followedRun = container.restarts;
+    void this.log.select(selection);
   }
 
   /** Streams the wanted log, or the default one once the pod's containers are known. */

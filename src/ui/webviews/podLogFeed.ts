@@ -16,8 +16,14 @@ export interface LogFeedOutput {
   status(state: LogState, text: string): void;
 }
 
+/** The API server's 400 for a log: no such run (yet), e.g. "waiting to start", "previous … not found". */
+function isUnavailable(err: unknown): boolean {
+  return (err as Partial<Explanation> | undefined)?.status === 400;
+}
+
 function failureText(err: unknown): string {
   const e = err as Partial<Explanation> | undefined;
+  if (e?.why && isUnavailable(err)) return `The log is not available: ${e.why}. Reconnect to try again.`;
   if (e?.why) return `${e.what ?? 'Reading the log'} failed: ${e.why}.${e.remedy ? ` ${e.remedy}.` : ''}`.replace(/\.\./g, '.');
   return `Reading the log failed: ${err instanceof Error ? err.message : String(err)}`;
 }
@@ -29,6 +35,8 @@ export class PodLogFeed implements Disposable {
   private state: LogState = 'ended';
   private disposed = false;
   private readonly maxLines: number;
+  /** Said with the status while the stream lasts (why it is not the log that was asked for). */
+  private note?: string;
 
   constructor(
     private readonly ref: PodRef,
@@ -48,8 +56,11 @@ export class PodLogFeed implements Disposable {
     return this.batcher.paused;
   }
 
-  /** Starts streaming `selection` (again, if it is the current one: a reconnect). */
-  async select(selection: LogSelection): Promise<void> {
+  /**
+   * Starts streaming `selection` (again, if it is the current one: a reconnect). A previous run
+   * the server does not keep falls back to the current run, saying so.
+   */
+  async select(selection: LogSelection, note?: string): Promise<void> {
     if (this.disposed) return;
     this.stop();
     const abort = new AbortController();
@@ -79,9 +90,15 @@ export class PodLogFeed implements Disposable {
       if (abort.signal.aborted) return;
       await streamPodLog(source, { namespace: this.ref.namespace, pod: this.ref.name, container: selection.container }, { follow: !selection.previous, previous: selection.previous, timestamps: selection.timestamps }, sink, abort.signal);
       if (abort.signal.aborted || this.state !== 'connecting') return;
+      this.note = note;
       this.setState(this.paused ? 'paused' : 'streaming', this.streamingText());
     } catch (err) {
       if (abort.signal.aborted) return;
+      if (selection.previous && isUnavailable(err)) {
+        const why = (err as Partial<Explanation>).why ?? String(err);
+        await this.select({ ...selection, previous: false }, `No previous run's log of ${selection.container} (${why}); showing the current run.`);
+        return;
+      }
       this.setState('failed', failureText(err));
     }
   }
@@ -96,6 +113,7 @@ export class PodLogFeed implements Disposable {
   stop(): void {
     this.current?.abort();
     this.current = undefined;
+    this.note = undefined;
     this.batcher.clear();
     this.state = 'ended';
   }
@@ -103,6 +121,7 @@ export class PodLogFeed implements Disposable {
   private streamingText(): string {
     const s = this.selectionValue;
     if (!s) return '';
+    if (this.note && !this.paused) return `${this.note} Following ${s.container}.`;
     if (this.paused) return `Paused: new lines of ${s.container} wait (the newest ${this.maxLines.toLocaleString('en-US')} are kept) until you resume.`;
     return s.previous ? `Reading the previous run of ${s.container}…` : `Following ${s.container}.`;
   }

@@ -142,3 +142,14 @@ test('init and sidecar containers are listed first with their roles', () => {
 test('the events field selector names the pod', () => {
   assert.equal(podEventsFieldSelector({ namespace: 'ml', name: 'train-1' }), 'involvedObject.kind=Pod,involvedObject.name=train-1,involvedObject.namespace=ml');
 });
+
+test('events in the same second: the one that arrived last comes first', () => {
+  const ev = (name: string): EventObject => ({
+    metadata: { name, namespace: 'n', uid: name, resourceVersion: '1' },
+    involvedObject: { kind: 'Pod', name: 'p', namespace: 'n' },
+    reason: name,
+    lastTimestamp: '2026-11-22T01:59:00Z',
+  });
+  const views = eventViews([ev('Scheduled'), ev('Pulling'), ev('Pulled'), ev('Created'), ev('Started')], undefined, { context: 'c', namespace: 'n', name: 'p' }, now);
+  assert.deepEqual(views.map((v) => v.reason), ['Started', 'Created', 'Pulled', 'Pulling', 'Scheduled']);
+});

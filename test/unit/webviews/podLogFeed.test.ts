@@ -131,3 +131,37 @@ test('a stream that breaks midway is reported; dispose stops everything', async 
   await f.select(app);
   assert.equal(logs.requests.length, 2, 'a disposed feed opens nothing');
 });
+
+test('a previous run the server does not keep falls back to the current run, saying so', async (t) => {
+  const logs = new FakeLogs();
+  const notFound = new ExplainedError({ reason: 'Invalid', status: 400, what: "Read the previous run's logs", why: 'previous terminated container "app" in pod "cart-1" not found', remedy: 'Fix the fields named above and try again' });
+  const stream = logs.stream.bind(logs);
+  logs.stream = async (options) => {
+    if (options.query?.previous) {
+      logs.requests.push(options);
+      throw notFound;
+    }
+    return stream(options);
+  };
+  const { f, out } = feed(logs);
+  t.after(() => f.dispose());
+  await f.select({ ...app, previous: true });
+  assert.deepEqual(out.starts, [{ ...app, previous: true }, app]);
+  assert.deepEqual(f.selection, app);
+  const [state, text] = out.states.at(-1) ?? [];
+  assert.equal(state, 'streaming');
+  assert.match(text ?? '', /^No previous run's log of app \(previous terminated container "app" in pod "cart-1" not found\); showing the current run\. Following app\.$/);
+  assert.equal(logs.requests.length, 2);
+});
+
+test('a log that is not there yet says so without a misleading remedy', async (t) => {
+  const logs = new FakeLogs();
+  logs.refuse = new ExplainedError({ reason: 'Invalid', status: 400, what: 'Stream logs', why: 'container "app" in pod "cart-1" is waiting to start: ContainerCreating', remedy: 'Fix the fields named above and try again' });
+  const { f, out } = feed(logs);
+  t.after(() => f.dispose());
+  await f.select(app);
+  const [state, text] = out.states.at(-1) ?? [];
+  assert.equal(state, 'failed');
+  assert.equal(text, 'The log is not available: container "app" in pod "cart-1" is waiting to start: ContainerCreating. Reconnect to try again.');
+  assert.equal(logs.requests.length, 1, 'a current log is not retried by itself');
+});
