@@ -106,11 +106,14 @@ export function servicesSelecting(baseline: KubeObject, services: readonly KubeO
   return services.filter((s) => selects((s.spec as { selector?: Record<string, string> } | undefined)?.selector, labels));
 }
 
-function portsOf(service: KubeObject): ServicePort[] {
+/** Service ports; with `workload`, named target ports become the numbers they name in its pods (a relay names its ports differently). */
+function portsOf(service: KubeObject, workload?: KubeObject): ServicePort[] {
+  const named = new Map((workload ? (templateOf(workload).spec?.containers ?? []) : []).flatMap((c) => c.ports ?? []).flatMap((p) => (p.name ? [[p.name, p.containerPort] as const] : [])));
   return ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).map((p) => {
     const port: ServicePort = { port: p.port, protocol: p.protocol ?? 'TCP' };
     if (p.name) port.name = p.name;
-    if (p.targetPort !== undefined) port.targetPort = p.targetPort;
+    const target = typeof p.targetPort === 'string' ? (named.get(p.targetPort) ?? p.targetPort) : p.targetPort;
+    port.targetPort = target ?? p.port;
     if (p.appProtocol) port.appProtocol = p.appProtocol;
     return port;
   });
@@ -129,7 +132,7 @@ export function forkServices(fork: ForkSpec, baseline: KubeObject, services: rea
   const labels = { ...naming.labels, [forkLabel]: fork.workload.name, [roleLabel]: 'service' };
   const matching = servicesSelecting(baseline, services);
   if (matching.length > 0) {
-    return matching.map((s) => service(naming.nameOf(s.metadata.name), naming, labels, { type: 'ClusterIP', selector, ports: portsOf(s) }));
+    return matching.map((s) => service(naming.nameOf(s.metadata.name), naming, labels, { type: 'ClusterIP', selector, ports: portsOf(s, baseline) }));
   }
   const declared = templateOf(baseline).spec?.containers?.flatMap((c) => c.ports ?? []) ?? [];
   const ports = fork.ports.length > 0 ? fork.ports.map((p) => p.port) : declared.map((p) => p.containerPort);

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { isTetherOwned, ownerLabel, sandboxLabel } from '../../../src/sandbox/labels';
 import { planSandbox, type PlanInput, type RelayRequest } from '../../../src/sandbox/plan';
+import { sandboxRelayBuilder } from '../../../src/sandbox/relayBuilder';
 import { parseSpec } from '../../../src/sandbox/spec';
 
 const fixtures = join(__dirname, '../../fixtures/sandbox');
@@ -104,4 +105,24 @@ test('labels carry sandbox and owner', () => {
   const plan = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'Ünïcode Dev', branch: 'b' });
   assert.equal(plan.objects[0].metadata.labels[ownerLabel], 'unicode-dev');
   assert.equal(plan.objects[0].metadata.labels[sandboxLabel], 'unicode-dev-b');
+});
+
+test('local fork with the tunnel relay objects: sandbox labels, cleanup env, service account, selected by the fork Service', () => {
+  const plan = planSandbox({ spec: specOf('local.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', relay: sandboxRelayBuilder({ agentScript: 'console.log(1)', token: 't0ken' }) });
+  const kindsAndNames = plan.objects.map((o) => `${o.kind}/${o.metadata.name}`);
+  assert.deepEqual(kindsAndNames, ['Lease/jane-main-tether-sandbox', 'ServiceAccount/jane-main-tether-relay', 'Role/jane-main-tether-relay', 'RoleBinding/jane-main-tether-relay', 'Secret/jane-main-api-relay-token', 'ConfigMap/jane-main-api-relay', 'Service/jane-main-api', 'Deployment/jane-main-api-relay']);
+  for (const o of plan.objects) assert.ok(isTetherOwned(o));
+  type Pod = { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string; containers: { env: { name: string; value?: string }[]; securityContext: { runAsNonRoot: boolean } }[] } };
+  const relayDeployment = plan.objects.find((o) => o.kind === 'Deployment') as DesiredObject & { spec: { template: Pod } };
+  assert.equal(relayDeployment.metadata.labels['tether.dev/role'], 'relay');
+  const pod = relayDeployment.spec.template;
+  assert.equal(pod.spec.serviceAccountName, 'jane-main-tether-relay');
+  assert.equal(pod.spec.containers[0].securityContext.runAsNonRoot, true);
+  const env = Object.fromEntries(pod.spec.containers[0].env.map((e) => [e.name, e.value]));
+  assert.deepEqual([env.TETHER_SANDBOX, env.TETHER_NAMESPACE, env.TETHER_LEASE, env.TETHER_OWNS_NAMESPACE, env.TETHER_DATA_PORTS], ['jane-main', 'shop', 'jane-main-tether-sandbox', 'false', '8080']);
+  const svc = plan.objects.find((o) => o.kind === 'Service') as DesiredObject & { spec: { selector: Record<string, string>; ports: { targetPort: number }[] } };
+  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(pod.metadata.labels[k], v);
+  assert.equal(svc.spec.ports[0].targetPort, 8080, 'the named baseline port resolves to the number the relay listens on');
+  const role = plan.objects.find((o) => o.kind === 'Role') as DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
+  assert.deepEqual(role.rules.find((r) => r.verbs.includes('delete') && r.resources[0] === 'secrets')?.resourceNames, ['jane-main-api-relay-token']);
 });
