@@ -8,9 +8,12 @@ import { hostname, userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import { KubeClient } from '../../kube/api';
 import { checkAccess, describeCheck } from '../../kube/access';
+import { kinds } from '../../kube/kinds';
 import type { Logger } from '../../kube/logger';
+import type { KubeObject } from '../../kube/types';
 import { fetchWorkloadEnvironment } from '../../tunnel/environmentFetch';
 import { stopTunnel } from '../../tunnel/relayDeploy';
+import { relayPortsFor, type PodTemplate } from '../../tunnel/relayPorts';
 import { forwardEnvironment } from '../../tunnel/sessionEnvironment';
 import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
 import type { ErrorReporter } from '../errorReporter';
@@ -43,6 +46,13 @@ function owner(): string {
 
 function isWorkloadNode(arg: unknown): arg is WorkloadNode {
   return Boolean(arg && typeof arg === 'object' && (arg as WorkloadNode).type === 'workload');
+}
+
+/** The port the workload's container serves on, the natural local port to suggest. */
+async function workloadPort(client: KubeClient, workload: WorkloadChoice): Promise<number | undefined> {
+  const object = await client.get<KubeObject>(kinds[workload.kind], workload.namespace, workload.name);
+  const template = (object.spec as { template?: PodTemplate } | undefined)?.template ?? {};
+  return relayPortsFor(template, []).ports[0]?.targetPort;
 }
 
 /** Missing permissions block the start: the user sees which and can copy the Role for an admin. */
@@ -89,7 +99,7 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
       return;
     }
     if (!(await preflight(client, workload.namespace))) return;
-    const localPort = await pickLocalPort(undefined);
+    const localPort = await pickLocalPort(await workloadPort(client, workload));
     if (!localPort) return;
     const image = vscode.workspace.getConfiguration('tether').get<string>('relay.image', '') || undefined;
     const agentScript = await deps.agentScript();

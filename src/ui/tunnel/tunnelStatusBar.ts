@@ -4,27 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
-import type { TunnelSession, TunnelState, TunnelStats } from '../../tunnel/session';
+import type { TunnelSession } from '../../tunnel/session';
 import { describeState } from '../../tunnel/sessionState';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
-export interface TunnelLabel {
-  /** "web", the workload the tunnel serves. */
-  workload: string;
-  namespace: string;
-  localPort: number;
-}
+import { formatBytes, statusText, type TunnelLabel } from './tunnelStatusText';
 
 export class TunnelStatusBar implements vscode.Disposable {
   private readonly store = new DisposableStore();
@@ -70,21 +52,5 @@ export class TunnelStatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.store.dispose();
-  }
-}
-
-export function statusText(label: TunnelLabel, state: TunnelState, stats: TunnelStats): string {
-  const target = `${label.workload} → :${label.localPort}`;
-  switch (state.phase) {
-    case 'connecting':
-      return `$(sync~spin) ${target}`;
-    case 'reconnecting':
-      return `$(debug-disconnect) ${target} · reconnecting`;
-    case 'stopped':
-      return `$(circle-slash) ${target} · stopped`;
-    case 'connected': {
-      const rtt = stats.rttMs !== undefined ? ` · ${stats.rttMs < 10 ? stats.rttMs.toFixed(1) : Math.round(stats.rttMs)} ms` : '';
-      return `$(plug) ${target} · ${stats.liveConnections} conn · ${formatBytes(stats.bytesIn + stats.bytesOut)}${rtt}`;
-    }
   }
 }
