@@ -12,7 +12,8 @@ import { LineSplitter } from '../kube/lines';
 export interface PodLogTarget {
   namespace: string;
   pod: string;
-  container: string;
+  /** May be left out for a pod with one container. */
+  container?: string;
 }
 
 export interface PodLogOptions {
@@ -42,7 +43,7 @@ export const defaultTailLines = 1000;
 export function podLogRequest(target: PodLogTarget, options: PodLogOptions, signal?: AbortSignal): RequestOptions {
   const run = options.previous ? "the previous run's logs" : 'logs';
   return {
-    what: `${options.follow ? 'Stream' : 'Read'} ${run} of container ${target.container} in pod ${target.namespace}/${target.pod}`,
+    what: `${options.follow ? 'Stream' : 'Read'} ${run} of ${target.container ? `container ${target.container} in ` : ''}pod ${target.namespace}/${target.pod}`,
     path: `${resourcePath(kinds.Pod, target.namespace, target.pod)}/log`,
     query: {
       container: target.container,

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { IncomingMessage } from 'node:http';
 import { DisposableStore } from '../../lifecycle';
-import { kinds, resourcePath } from '../../kube/kinds';
+import { podLogRequest } from '../../workloads/podLogStream';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
 import { needsFor, refFromUriParts, refLabel, refToUriParts, type ResourceRef } from './resourceRef';
@@ -47,15 +47,10 @@ class LogStream {
     const ref = this.ref;
     try {
       const client = (await explorer.kube()).client(ref.context);
-      const path = `${resourcePath(kinds.Pod, ref.namespace, ref.name)}/log`;
+      const target = { namespace: ref.namespace, pod: ref.name, container: ref.container };
       if (this.previousFirst) {
         try {
-          const previous = await client.stream({
-            what: `Read the previous run's logs of ${refLabel(ref)}`,
-            path,
-            query: { previous: true, tailLines, container: ref.container },
-            signal: this.abort.signal,
-          });
+          const previous = await client.stream(podLogRequest(target, { follow: false, previous: true, tailLines }, this.abort.signal));
           this.append(`--- previous run ---\n${await readAll(previous)}\n`);
         } catch (err) {
           if (this.abort.signal.aborted) return;
@@ -63,12 +58,7 @@ class LogStream {
         }
         this.append('--- current run (following) ---\n');
       }
-      const res = await client.stream({
-        what: `Stream logs of ${refLabel(ref)}`,
-        path,
-        query: { follow: true, tailLines, container: ref.container },
-        signal: this.abort.signal,
-      });
+      const res = await client.stream(podLogRequest(target, { follow: true, tailLines }, this.abort.signal));
       if (this.abort.signal.aborted) return void res.destroy();
       this.response = res;
       res.setEncoding('utf8');
