@@ -22,9 +22,3 @@ export function replaceChildren(parent: Element, children: Child[]): void {
   parent.replaceChildren(...children.filter((c): c is Node | string => c !== undefined && c !== false));
 }
 
-/** A required element of the page skeleton, by id. */
-export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
-  return node;
-}

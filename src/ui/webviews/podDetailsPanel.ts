@@ -31,6 +31,8 @@ export interface PodDetailsDeps {
   logger: Logger;
 }
 
+const ageRefreshMs = 15_000;
+
 export function panelTitle(ref: PodRef): string {
   return `Pod ${ref.name}`;
 }
@@ -75,6 +77,9 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
       }),
     );
     this.store.add({ dispose: () => this.watch?.dispose() });
+    // Ages ("3m", "12s ago") move on without any change to the pod.
+    const ages = setInterval(() => this.isListening && this.details.signal(), ageRefreshMs);
+    this.store.add({ dispose: () => clearInterval(ages) });
     this.store.add(deps.onAccessChanged(() => void this.startWatch()));
     this.render({
       title: panelTitle(ref),

@@ -165,3 +165,19 @@ test('a log that is not there yet says so without a misleading remedy', async (t
   assert.equal(text, 'The log is not available: container "app" in pod "cart-1" is waiting to start: ContainerCreating. Reconnect to try again.');
   assert.equal(logs.requests.length, 1, 'a current log is not retried by itself');
 });
+
+test('a flood of 50,000 lines reaches the webview in a few capped batches', async (t) => {
+  const logs = new FakeLogs();
+  const { f, out } = feed(logs, 5000);
+  t.after(() => f.dispose());
+  await f.select(app);
+  const res = logs.responses[0];
+  for (let chunk = 0; chunk < 500; chunk++) {
+    res.write(Array.from({ length: 100 }, (_, i) => `line ${chunk * 100 + i}`).join('\n') + '\n');
+  }
+  await tick(80);
+  assert.ok(out.batches <= 3, `${out.batches} posts`);
+  assert.equal(out.lines.length + out.dropped, 50_000);
+  assert.ok(out.lines.length <= 5000 * out.batches);
+  assert.equal(out.lines.at(-1), 'line 49999');
+});
