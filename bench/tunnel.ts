@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   const local = localService();
   await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
   const localPort = (local.address() as AddressInfo).port;
-  let mux: Mux | undefined;
+  let disposeMux = () => undefined as void;
   try {
     const bundle = path.join(dir, 'relay-agent.js');
     await build({ entryPoints: [path.join(root, 'src/tunnel/agent/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, outfile: bundle, logLevel: 'silent' });
@@ -214,7 +214,8 @@ async function main(): Promise<void> {
       ws.once('error', reject);
     });
     const connectedMux = (await connectExtension(transport, TOKEN)).mux;
-    mux = connectedMux;
+    let mux: Mux = connectedMux;
+    disposeMux = () => mux.dispose();
     connectedMux.onStream((stream) => void joinStreams(stream, connect({ host: '127.0.0.1', port: localPort, noDelay: true, allowHalfOpen: true })));
 
     const direct: Connector = () => connect({ host: '127.0.0.1', port: localPort, noDelay: true });
@@ -259,6 +260,17 @@ async function main(): Promise<void> {
     rssPeak = Math.max(rssPeak, rssNow());
     sink.destroy();
     await pushing;
+    const rttMs = connectedMux.stats.rttMs ?? -1;
+
+    // The relay alone: the extension's Mux straight over TCP to the agent's control port, no
+    // WebSocket hop. The agent hands inbound streams to this newer connection (the reconnect case).
+    const replaced = new Promise<void>((resolve) => connectedMux.onClose(() => resolve()));
+    const rawMux = (await connectExtension(await connected(connect({ host: '127.0.0.1', port: Number(agent.match[1]), noDelay: true })), TOKEN)).mux;
+    mux = rawMux;
+    rawMux.onStream((stream) => void joinStreams(stream, connect({ host: '127.0.0.1', port: localPort, noDelay: true, allowHalfOpen: true })));
+    await replaced;
+    const rawDown = await bestPair(2, (c) => throughput(c, 'down', one, 1), direct, tunnel);
+    const rawUp = await bestPair(2, (c) => throughput(c, 'up', one, 1), direct, tunnel);
 
     const round = (n: number, digits = 3) => Number(n.toFixed(digits));
     const result = {
@@ -282,12 +294,18 @@ async function main(): Promise<void> {
         directP99: round(percentile(directEcho, 99)),
         tunnelP99: round(percentile(tunnelEcho, 99)),
       },
-      rttMs: round(connectedMux.stats.rttMs ?? -1),
+      relayOnly: {
+        upRatio: round(rawUp.tunnel / rawUp.direct),
+        downRatio: round(rawDown.tunnel / rawDown.direct),
+        upMBps: round(rawUp.tunnel, 0),
+        downMBps: round(rawDown.tunnel, 0),
+      },
+      rttMs: round(rttMs),
       durationS: round((performance.now() - benchStarted) / 1000, 1),
     };
     console.log(JSON.stringify(result));
   } finally {
-    mux?.dispose();
+    disposeMux();
     for (const child of children) child.kill('SIGTERM');
     local.close();
     rmSync(dir, { recursive: true, force: true });
