@@ -11,7 +11,7 @@ import { ExplainedError, isCancellation } from '../kube/errors';
 import { kinds, resourcePath, type KindInfo, type KindName } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
 import type { DesiredObject } from './desired';
-import { belongsTo, developerAnnotation, fieldManager, isTetherOwned, ownerLabel, sandboxLabel } from './labels';
+import { belongsTo, developerAnnotation, fieldManager, isTetherOwned, ownerLabel, roleLabel, sandboxLabel } from './labels';
 import type { SandboxPlan } from './plan';
 import { deleteOwned, listSandboxObjects } from './sandboxObjects';
 
@@ -184,12 +184,15 @@ function rollbackError(plan: SandboxPlan, err: unknown, rolledBack: { deleted: n
   return err;
 }
 
-/** Deletes this sandbox's objects in its namespace that the plan no longer has (a fork removed from tether.yaml). */
+/**
+ * Deletes this sandbox's planned objects (those with a role label) that the plan no longer has (a
+ * fork removed from tether.yaml). Objects others put in the sandbox, such as a tunnel's, stay.
+ */
 async function prune(client: KubeClient, plan: SandboxPlan, signal: AbortSignal | undefined, progress: (p: ApplyProgress) => void): Promise<ObjectRef[]> {
   const wanted = new Set(plan.objects.map((o) => `${o.kind}/${o.metadata.name}`));
   const pruned: ObjectRef[] = [];
   for (const object of await listSandboxObjects(client, plan.namespace, plan.sandbox, signal)) {
-    if (wanted.has(`${object.kind}/${object.metadata.name}`)) continue;
+    if (wanted.has(`${object.kind}/${object.metadata.name}`) || !object.metadata.labels?.[roleLabel]) continue;
     progress({ phase: 'pruning', object: refOf(object) });
     await deleteOwned(client, kindOf(object.kind ?? ''), object.metadata.namespace, object.metadata.name, plan.sandbox, signal);
     pruned.push(refOf(object));

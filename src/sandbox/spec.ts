@@ -92,7 +92,7 @@ export function parseSpec(text: string): ParsedSpec {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const reader = new SpecReader(lines, text.length);
   for (const error of doc.errors) {
-    reader.report({ range: [error.pos[0], error.pos[1], error.pos[1]] } as Node, '', 'yaml-syntax', error.message.split('\n')[0]);
+    reader.reportAt(error.pos[0], error.pos[1], '', 'yaml-syntax', error.message.split('\n')[0]);
   }
   if (reader.hasErrors) return { diagnostics: reader.diagnostics };
   const root = doc.contents as Node | null;

@@ -34,6 +34,11 @@ export class SpecReader {
 
   report(node: Node | null | undefined, path: string, code: string, message: string, severity: 'error' | 'warning' = 'error'): void {
     const { start, end } = this.rangeOf(node);
+    this.reportAt(start, end, path, code, message, severity);
+  }
+
+  /** A diagnostic over [start, end) of the text. */
+  reportAt(start: number, end: number, path: string, code: string, message: string, severity: 'error' | 'warning' = 'error'): void {
     const a = this.lines.linePos(start);
     const b = this.lines.linePos(end);
     this.diagnostics.push({

@@ -50,9 +50,15 @@ export function inClusterConfig(env: Env = process.env, dir = serviceAccountDir)
   return { host, port, ca: readFileSync(`${dir}/ca.crt`, 'utf8'), tokenFile: `${dir}/token` };
 }
 
-export function inClusterApi(config: InClusterConfig, timeoutMs = 10_000): ApiCall {
+export interface InClusterApi {
+  call: ApiCall;
+  /** Closes the kept-alive connections. */
+  dispose(): void;
+}
+
+export function inClusterApi(config: InClusterConfig, timeoutMs = 10_000): InClusterApi {
   const agent = new https.Agent({ keepAlive: true, ca: config.ca });
-  return (method, path, body) =>
+  const call: ApiCall = (method, path, body) =>
     new Promise<ApiAnswer>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const token = readFileSync(config.tokenFile, 'utf8').trim();
@@ -77,6 +83,7 @@ export function inClusterApi(config: InClusterConfig, timeoutMs = 10_000): ApiCa
       req.on('error', reject);
       req.end(payload);
     });
+  return { call, dispose: () => agent.destroy() };
 }
 
 export function cleanupTargetFromEnv(env: Env): CleanupTarget | undefined {
@@ -230,5 +237,14 @@ export function selfCleanupFromEnvironment(env: Env = process.env, log: (line: s
   const target = cleanupTargetFromEnv(env);
   if (!target) return undefined;
   const pollMs = Number(env[cleanupEnv.pollMs]) > 0 ? Number(env[cleanupEnv.pollMs]) : undefined;
-  return startSelfCleanup({ api: inClusterApi(inClusterConfig(env)), target, pollMs, log });
+  const api = inClusterApi(inClusterConfig(env));
+  const cleanup = startSelfCleanup({ api: api.call, target, pollMs, log });
+  void cleanup.done.then(() => api.dispose());
+  return {
+    done: cleanup.done,
+    stop() {
+      cleanup.stop();
+      api.dispose();
+    },
+  };
 }
