@@ -6,6 +6,7 @@
  */
 import { relayObjects, type Manifest } from '../tunnel/relay';
 import type { DesiredObject } from './desired';
+import { ownerLabel, sandboxLabel } from './labels';
 import type { RelayBuilder, RelayRequest } from './plan';
 
 export interface SandboxRelayOptions {
@@ -31,8 +32,8 @@ export function sandboxRelayBuilder(options: SandboxRelayOptions): RelayBuilder 
   return (request: RelayRequest): DesiredObject[] => {
     const objects = relayObjects({
       name: request.name,
-      sandbox: request.labels['tether.dev/sandbox'] ?? '',
-      owner: request.labels['tether.dev/owner'] ?? '',
+      sandbox: request.labels[sandboxLabel] ?? '',
+      owner: request.labels[ownerLabel] ?? '',
       namespace: request.namespace,
       image: options.image,
       agentScript: options.agentScript,
