@@ -1,5 +1,6 @@
 // One build for everything that ships or runs in a host:
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
+//   dist/tether-lint.js    the manifest linter CLI (node, cjs)
 //   dist/relay-agent.js    the in-cluster relay agent (standalone, no dependencies)
 //   dist/webview/*.js      webview scripts (browser, iife)
 //   out/test/host/index.js the extension-host test suite (node, cjs, `vscode` external)
@@ -26,7 +27,18 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    alias: { tr46: './src/shims/tr46.ts' },
     metafile: true,
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/lint.ts'],
+    outfile: 'dist/tether-lint.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    alias: { tr46: './src/shims/tr46.ts' },
+    banner: { js: '#!/usr/bin/env node' },
   },
 ];
 if (existsSync('src/tunnel/agent/main.ts')) {

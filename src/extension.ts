@@ -20,6 +20,7 @@ import { PodLogDocuments, logsScheme } from './ui/documents/podLogDocuments';
 import { registerGpuView } from './ui/gpu/registerGpuView';
 import { registerTunnelFeature } from './ui/tunnel/index';
 import { registerPreflight } from './ui/gpu/preflightLens';
+import { registerManifestDiagnostics } from './ui/manifests/index';
 import { registerPodDetails } from './ui/webviews/registerPodDetails';
 import type { TetherApi } from './ui/api';
 
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(registerGpuView(explorer));
   own(registerTunnelFeature(context, { explorer, reporter, logger }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
+  own(registerManifestDiagnostics(context, { logger }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
 
   own(vscode.workspace.registerTextDocumentContentProvider(describeScheme, new DescribeDocuments(explorer, reporter)));
