@@ -148,9 +148,14 @@ export function aliasService(baselineService: KubeObject, baselineNamespace: str
   return service(baselineService.metadata.name, naming, { ...naming.labels, [roleLabel]: 'baseline-alias' }, spec);
 }
 
-/** ConfigMaps and Secrets a pod template reads (env, envFrom, volumes): these live in the baseline namespace. */
-export function configReferences(deployment: KubeObject): { configMaps: string[]; secrets: string[] } {
-  const spec = templateOf(deployment).spec as { containers?: Container[]; initContainers?: Container[]; volumes?: { configMap?: { name?: string }; secret?: { secretName?: string } }[] } | undefined;
+/**
+ * What a pod template needs from its namespace (ConfigMaps and Secrets read by env, envFrom,
+ * volumes and imagePullSecrets; a service account other than "default"): these stay in the baseline.
+ */
+export function configReferences(deployment: KubeObject): { configMaps: string[]; secrets: string[]; serviceAccount?: string } {
+  const spec = templateOf(deployment).spec as
+    | { containers?: Container[]; initContainers?: Container[]; volumes?: { configMap?: { name?: string }; secret?: { secretName?: string } }[]; imagePullSecrets?: { name?: string }[]; serviceAccountName?: string }
+    | undefined;
   const configMaps = new Set<string>();
   const secrets = new Set<string>();
   for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
@@ -168,5 +173,8 @@ export function configReferences(deployment: KubeObject): { configMaps: string[]
     if (v.configMap?.name) configMaps.add(v.configMap.name);
     if (v.secret?.secretName) secrets.add(v.secret.secretName);
   }
-  return { configMaps: [...configMaps].sort(), secrets: [...secrets].sort() };
+  for (const p of spec?.imagePullSecrets ?? []) if (p.name) secrets.add(p.name);
+  const refs: { configMaps: string[]; secrets: string[]; serviceAccount?: string } = { configMaps: [...configMaps].sort(), secrets: [...secrets].sort() };
+  if (spec?.serviceAccountName && spec.serviceAccountName !== 'default') refs.serviceAccount = spec.serviceAccountName;
+  return refs;
 }

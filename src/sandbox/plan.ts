@@ -129,8 +129,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     } else {
       workloads.push(forkDeployment(fork, baseline, naming));
       const refs = configReferences(baseline);
-      const named = [...refs.configMaps.map((n) => `ConfigMap "${n}"`), ...refs.secrets.map((n) => `Secret "${n}"`)];
-      if (own && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
+      const named = [...refs.configMaps.map((n) => `ConfigMap "${n}"`), ...refs.secrets.map((n) => `Secret "${n}"`), ...(refs.serviceAccount ? [`ServiceAccount "${refs.serviceAccount}"`] : [])];
+      if (namespace !== spec.baseline.namespace && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
     }
   }
   const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];

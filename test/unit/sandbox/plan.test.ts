@@ -126,3 +126,27 @@ test('local fork with the tunnel relay objects: sandbox labels, cleanup env, ser
   const role = plan.objects.find((o) => o.kind === 'Role') as DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
   assert.deepEqual(role.rules.find((r) => r.verbs.includes('delete') && r.resources[0] === 'secrets')?.resourceNames, ['jane-main-api-relay-token']);
 });
+
+test('what a fork reads from the baseline namespace is named in the notes', () => {
+  const reads = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'shop', uid: 'u', resourceVersion: '1' },
+    spec: {
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: {
+          serviceAccountName: 'api-sa',
+          imagePullSecrets: [{ name: 'registry' }],
+          containers: [{ name: 'api', image: 'a', envFrom: [{ configMapRef: { name: 'settings' } }] }],
+          volumes: [{ name: 'certs', secret: { secretName: 'tls' } }],
+        },
+      },
+    },
+  } as KubeObject;
+  const spec = { ...specOf('image-env.tether.yaml'), forks: [specOf('image-env.tether.yaml').forks[0]] };
+  const plan = planSandbox({ spec, baseline: [reads], renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' });
+  assert.deepEqual(plan.notes, ['The fork of "api" reads ConfigMap "settings", Secret "registry", Secret "tls", ServiceAccount "api-sa", which stay in "shop"; copy them into "j-b" (Tether does not copy secrets) or its pods will not start.']);
+  const shared = planSandbox({ spec, baseline: [reads], renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'j', branch: 'b' });
+  assert.ok(!shared.notes.some((n) => n.includes('reads')), 'in the baseline namespace they are at hand');
+});
