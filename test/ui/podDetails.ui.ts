@@ -92,4 +92,17 @@ export const podDetailsScenarios: Scenario[] = [
       await ctx.workbench.runCommand('View: Close All Editors');
     },
   },
+  {
+    name: 'Show Pod Details from the palette: the unschedulable GPU pod and the scheduler\'s reason',
+    async run({ workbench, page }) {
+      await workbench.runCommand('Tether: Show Pod Details');
+      await workbench.pick('train-llm-8gpu');
+      await workbench.activeEditorTitle().filter({ hasText: 'Pod train-llm-8gpu' }).waitFor({ timeout: 15_000 });
+      const doc = webviewContent(page);
+      await waitForText(doc.locator('header .summary'), /Pending · Unschedulable.*GPU 8 nvidia\.com\/gpu/s, 'the summary');
+      await waitForText(doc.locator('section.events'), /FailedScheduling.*Insufficient nvidia\.com\/gpu/s, 'the scheduler event');
+      await waitForText(doc.locator('.log-status'), /not available|waiting to start|ended/i, 'the log status of a pod that never started');
+      await workbench.runCommand('View: Close All Editors');
+    },
+  },
 ];

@@ -1,16 +1,19 @@
 /**
- * "Show Pod Details" (`tether.showPodDetails`) from a pod or container in the Cluster view or a
- * pod in the GPU view: one panel per pod (asking again reveals it), restored after a window reload
+ * "Show Pod Details" (`tether.showPodDetails`) from a pod or container in the Cluster view, a pod
+ * in the GPU view, or the command palette (a pick of pods): one panel per pod (asking again reveals it), restored after a window reload
  * by a WebviewPanelSerializer from the state the webview saved. Owns the open panels.
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
+import { kinds } from '../../kube/kinds';
 import type { Logger } from '../../kube/logger';
+import type { KubeObject } from '../../kube/types';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
 import { PodDetailsPanel, panelTitle } from './podDetailsPanel';
 import { isPodDetailsState, podDetailsViewType, type LogSelection, type PodRef } from './podDetailsProtocol';
-import { podDetailsTarget, podKey } from './podDetailsTarget';
+import { podDetailsTarget, podKey, type PodDetailsTarget } from './podDetailsTarget';
+import { podPicks } from './podPicks';
 import { webviewOptions } from './webviewPanel';
 
 export const showPodDetailsCommand = 'tether.showPodDetails';
@@ -41,11 +44,29 @@ export function registerPodDetails({ extensionUri, explorer, reporter, logger }:
     return details;
   };
 
+  /** From the palette: a pod of the namespaces the Cluster view shows (or the context's own). */
+  const pickPod = async (): Promise<PodDetailsTarget | undefined> => {
+    const session = explorer.session;
+    if (!session) {
+      void vscode.window.showInformationMessage('Select a context first (Tether: Select Context), then pick one of its pods.');
+      return undefined;
+    }
+    const namespaces = session.namespaceFilter ?? (session.watchedNamespaces().length ? session.watchedNamespaces() : [session.defaultNamespace]);
+    const client = (await explorer.kube()).client(session.context);
+    const pods = (await Promise.all(namespaces.map((ns) => client.listAll<KubeObject>(kinds.Pod, ns)))).flatMap((page) => page.items);
+    const picked = await vscode.window.showQuickPick(podPicks(pods, Date.now()), {
+      title: `Tether: Show Pod Details (${session.context})`,
+      placeHolder: pods.length ? `Pods in ${namespaces.join(', ')}` : `No pods in ${namespaces.join(', ')}`,
+      matchOnDescription: true,
+    });
+    return picked && { ref: { context: session.context, namespace: picked.namespace, name: picked.name } };
+  };
+
   const show = async (arg?: unknown): Promise<PodDetailsPanel | undefined> => {
     await explorer.load();
-    const target = podDetailsTarget(arg, explorer.selectedContext);
+    const target = arg === undefined ? await pickPod() : podDetailsTarget(arg, explorer.selectedContext);
     if (!target) {
-      void vscode.window.showInformationMessage('Pick a pod in the Tether Cluster or GPUs view (right-click it) to see its details.');
+      if (arg !== undefined) void vscode.window.showInformationMessage('Pick a pod in the Tether Cluster or GPUs view (right-click it) to see its details.');
       return undefined;
     }
     const selection: LogSelection | undefined = target.container ? { container: target.container, previous: false, timestamps: false } : undefined;
