@@ -122,7 +122,7 @@ export function specText(spec: SandboxSpec): string {
   });
   const doc: Record<string, unknown> = { name: spec.name, baseline: spec.baseline, ttl: durationText(spec.ttlSeconds), forks };
   if (spec.preview) doc.preview = spec.preview;
-  if (spec.checks.length > 0) doc.checks = spec.checks.map((c) => ({ name: c.name, image: c.image, command: c.command, timeout: durationText(c.timeoutSeconds) }));
+  if (spec.checks.length > 0) doc.checks = spec.checks.map((c) => ({ name: c.name, image: c.image, command: c.command, ...(Object.keys(c.env).length > 0 ? { env: c.env } : {}), timeout: durationText(c.timeoutSeconds) }));
   return `# Tether sandbox: what to fork from the baseline and how. Schema: schemas/tether.schema.json\n${stringify(doc)}`;
 }
 

@@ -54,6 +54,8 @@ export interface CheckSpec {
   name: string;
   image: string;
   command: string[];
+  /** Extra environment; TETHER_PREVIEW_URL is always set. */
+  env: Record<string, string>;
   timeoutSeconds: number;
 }
 
@@ -219,7 +221,7 @@ function readPreview(r: SpecReader, node: Node | null | undefined): PreviewSpec 
 }
 
 function readCheck(r: SpecReader, node: Node, path: string): CheckSpec | undefined {
-  const m = r.map(node, path, ['name', 'image', 'command', 'timeout'], 'a check');
+  const m = r.map(node, path, ['name', 'image', 'command', 'env', 'timeout'], 'a check');
   if (!m) return undefined;
   const name = r.string(r.required(m, node, path, 'name', 'a check'), join(path, 'name'), 'name', dns1123Label);
   const image = r.string(r.required(m, node, path, 'image', 'a check'), join(path, 'image'), 'image', imageRef);
@@ -238,6 +240,7 @@ function readCheck(r: SpecReader, node: Node, path: string): CheckSpec | undefin
     if (parsed === undefined) r.report(t, join(path, 'timeout'), 'spec-format', 'timeout must be a duration like "5m" or "90s"');
     else timeoutSeconds = parsed;
   }
+  const env = m.has('env') ? (r.stringMap(m.get('env')?.value, join(path, 'env'), 'env', envName) ?? {}) : {};
   if (!name || !image || !command) return undefined;
-  return { name, image, command, timeoutSeconds };
+  return { name, image, command, env, timeoutSeconds };
 }

@@ -26,7 +26,7 @@ checks:
     baseline: { namespace: 'shop' },
     ttlSeconds: 7200,
     forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'local', env: {}, ports: [{ port: 8080 }, { port: 9090, localPort: 3000 }] }],
-    checks: [{ name: 'smoke', image: 'curlimages/curl', command: ['curl', '-f', 'http://api'], timeoutSeconds: 120 }],
+    checks: [{ name: 'smoke', image: 'curlimages/curl', command: ['curl', '-f', 'http://api'], env: {}, timeoutSeconds: 120 }],
   });
 });
 
