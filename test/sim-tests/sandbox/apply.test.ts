@@ -160,3 +160,21 @@ test('cancelling an apply rolls back quietly', async (t) => {
     return ns === undefined || Boolean(ns.metadata.deletionTimestamp);
   }, 'the created namespace to be removed');
 });
+
+test('a namespace of the sandbox name that Tether did not create is a conflict', async (t) => {
+  const sim = await shopSimulator(t);
+  sim.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jane-main', labels: { team: 'payments' } } }]);
+  const client = clientOf(t, sim);
+  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who }), (err: unknown) => {
+    assert.ok(err instanceof ExplainedError);
+    assert.equal(err.reason, 'Conflict');
+    assert.match(err.what, /Namespace "jane-main"/);
+    return true;
+  });
+  const ns = await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main');
+  assert.deepEqual(ns.metadata.labels?.team, 'payments');
+  assert.equal(ns.metadata.labels?.['app.kubernetes.io/managed-by'], undefined);
+  // Deleting "the sandbox" leaves the foreign namespace alone.
+  assert.deepEqual(await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'jane-main' }), []);
+  assert.equal((await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main')).metadata.deletionTimestamp, undefined);
+});
