@@ -21,6 +21,7 @@ import {
 } from './podDetailsProtocol';
 import { PodLogFeed } from './podLogFeed';
 import { PodWatch, type PodWatchAccess } from './podWatch';
+import { panelTitle } from './podDetailsTarget';
 import { WebviewPanelBase } from './webviewPanel';
 
 export interface PodDetailsDeps {
@@ -32,10 +33,6 @@ export interface PodDetailsDeps {
 }
 
 const ageRefreshMs = 15_000;
-
-export function panelTitle(ref: PodRef): string {
-  return `Pod ${ref.name}`;
-}
 
 export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessage> {
   static readonly viewType = podDetailsViewType;

@@ -51,3 +51,8 @@ export function podDetailsTarget(arg: unknown, selectedContext: string | undefin
 export function podKey(ref: PodRef): string {
   return JSON.stringify([ref.context, ref.namespace, ref.name]);
 }
+
+/** The editor tab title of a pod's details panel. */
+export function panelTitle(ref: PodRef): string {
+  return `Pod ${ref.name}`;
+}

@@ -10,9 +10,9 @@ import type { Logger } from '../../kube/logger';
 import type { KubeObject } from '../../kube/types';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
-import { PodDetailsPanel, panelTitle } from './podDetailsPanel';
+import type { PodDetailsPanel } from './podDetailsPanel';
 import { isPodDetailsState, podDetailsViewType, type LogSelection, type PodRef } from './podDetailsProtocol';
-import { podDetailsTarget, podKey, type PodDetailsTarget } from './podDetailsTarget';
+import { panelTitle, podDetailsTarget, podKey, type PodDetailsTarget } from './podDetailsTarget';
 import { podPicks } from './podPicks';
 import { webviewOptions } from './webviewPanel';
 
@@ -34,7 +34,9 @@ export function registerPodDetails({ extensionUri, explorer, reporter, logger }:
     logger,
   };
 
-  const adopt = (panel: vscode.WebviewPanel, ref: PodRef, selection?: LogSelection): PodDetailsPanel => {
+  // The panel (and with it the watch machinery) loads with the first panel, not at activation.
+  const adopt = async (panel: vscode.WebviewPanel, ref: PodRef, selection?: LogSelection): Promise<PodDetailsPanel> => {
+    const { PodDetailsPanel } = await import('./podDetailsPanel');
     const key = podKey(ref);
     const details = new PodDetailsPanel(panel, extensionUri, ref, deps, { selection });
     panels.set(key, details);
@@ -100,7 +102,7 @@ export function registerPodDetails({ extensionUri, explorer, reporter, logger }:
           panel.dispose();
           return;
         }
-        adopt(panel, state.ref, state.selection);
+        await adopt(panel, state.ref, state.selection);
       },
     }),
   );
