@@ -58,7 +58,16 @@ export class PreviewListener implements Disposable {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}${this.options.path ?? '/'}`;
+    return `http://127.0.0.1:${this.port}${this.path}`;
+  }
+
+  get path(): string {
+    return this.options.path ?? '/';
+  }
+
+  /** The Service connections enter through. */
+  get entry(): PreviewEntry {
+    return this.options.entry;
   }
 
   get isOpen(): boolean {

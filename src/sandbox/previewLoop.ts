@@ -1,0 +1,341 @@
+/**
+ * The preview loop: `ensure()` makes a sandbox's preview answer. Cold, it applies the sandbox
+ * (createSandbox: placement, plan, permission preflight, server-side apply with rollback), starts
+ * a tunnel for every `local` fork, starts the Lease heartbeat, opens the local preview listener and
+ * waits until the preview answers. Warm (everything already runs in this window, same spec), it
+ * only checks health again, which takes well under a second.
+ *
+ * The loop owns every running sandbox (by context and sandbox name), and each running sandbox owns
+ * its client, tunnels, heartbeat and listener.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { KubeClient } from '../kube/api';
+import { ExplainedError } from '../kube/errors';
+import { silentLogger, type Logger } from '../kube/logger';
+import { Emitter, type Disposable } from '../lifecycle';
+import { defaultControlPort } from '../tunnel/relay';
+import { relaySelector, selectorText } from '../tunnel/relayLabels';
+import { TunnelSession, type TunnelSessionOptions } from '../tunnel/session';
+import { createSandbox } from './create';
+import type { DesiredObject } from './desired';
+import { LeaseHeartbeat, type HeartbeatOptions } from './heartbeat';
+import { deleteSandbox, type SandboxLocation } from './lifecycle';
+import { sandboxName } from './names';
+import type { RelayBuilder, RelayRequest } from './plan';
+import { PreviewListener } from './preview';
+import { RunningSandbox, type RunningSummary } from './previewRunning';
+import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
+import { sandboxRelayBuilder } from './relayBuilder';
+import type { SandboxSpec } from './spec';
+
+export type PreviewStep = 'sandbox' | 'tunnel' | 'heartbeat' | 'listener' | 'health' | 'ready';
+
+export interface PreviewProgress {
+  step: PreviewStep;
+  message: string;
+}
+
+export interface PreviewRequest {
+  context: string;
+  spec: SandboxSpec;
+  developer: string;
+  branch: string;
+  /** Who renews the Lease, e.g. "jane@laptop". */
+  holderIdentity: string;
+  /** The relay agent bundle (dist/relay-agent.js); read only when the spec has `local` forks. */
+  agentScript: () => Promise<string>;
+  relayImage?: string;
+  sharedNamespace?: string;
+  /** How long the preview may take to answer after the sandbox is applied (default 90 s). */
+  healthTimeoutMs?: number;
+  /** Also read the last error lines of the sandbox's pod logs (for tools). */
+  includeLogs?: boolean;
+  onProgress?: (progress: PreviewProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface PreviewResult {
+  url: string;
+  sandbox: string;
+  namespace: string;
+  context: string;
+  /** True when everything already ran and only health was checked. */
+  warm: boolean;
+  /** HTTP status of the health check. */
+  status: number;
+  pods: SandboxPod[];
+  lastErrors: string[];
+  /** Things to know about the plan (shared namespace, configs left in the baseline). */
+  notes: string[];
+  placementReason?: string;
+  elapsedMs: number;
+}
+
+export interface PreviewLoopOptions {
+  /** A client for `context`; the running sandbox owns and disposes it. */
+  openClient: (context: string) => KubeClient;
+  logger?: Logger;
+  /** Overrides for tunnel sessions (tests shorten backoffs). */
+  tunnel?: Partial<TunnelSessionOptions>;
+  heartbeat?: HeartbeatOptions;
+  leaseDurationSeconds?: number;
+}
+
+function hashSpec(spec: SandboxSpec): string {
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex');
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function previewKey(context: string, sandbox: string): string {
+  return `${context}/${sandbox}`;
+}
+
+export class PreviewLoop implements Disposable {
+  private readonly running = new Map<string, RunningSandbox>();
+  private readonly inflight = new Map<string, Promise<PreviewResult>>();
+  private readonly changes = new Emitter<void>();
+  /** A sandbox started, stopped or changed state. */
+  readonly onDidChange = this.changes.event;
+  private readonly logger: Logger;
+  private disposed = false;
+
+  constructor(private readonly options: PreviewLoopOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The running sandboxes of this window. */
+  get all(): RunningSandbox[] {
+    return [...this.running.values()];
+  }
+
+  get(context: string, sandbox: string): RunningSandbox | undefined {
+    return this.running.get(previewKey(context, sandbox));
+  }
+
+  summaries(): RunningSummary[] {
+    return this.all.map((r) => r.summary());
+  }
+
+  /** Makes the preview of `request.spec` answer and returns its URL. Concurrent calls for one sandbox share the work. */
+  ensure(request: PreviewRequest): Promise<PreviewResult> {
+    if (this.disposed) return Promise.reject(new Error('Tether is shutting down'));
+    const key = previewKey(request.context, sandboxName(request.developer, request.branch));
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const work = this.ensureNow(key, request).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, work);
+    return work;
+  }
+
+  private async ensureNow(key: string, request: PreviewRequest): Promise<PreviewResult> {
+    const started = Date.now();
+    const progress = request.onProgress ?? (() => undefined);
+    const specHash = hashSpec(request.spec);
+    const existing = this.running.get(key);
+    if (existing && existing.isHealthy && existing.specHash === specHash && existing.listener) {
+      progress({ step: 'health', message: 'Checking the preview…' });
+      const health = await existing.listener.check({ timeoutMs: 2_000, signal: request.signal });
+      if (health.ok) return this.answer(existing, request, health.status, true, started, []);
+      this.logger.info(`[preview] ${existing.plan.sandbox}: the running preview does not answer (${existing.listener.explain(health).message}); bringing it up again`);
+    }
+    if (existing && (!existing.isHealthy || existing.heartbeatState === 'lost')) {
+      this.drop(key);
+    }
+    return this.bringUp(key, request, specHash, started);
+  }
+
+  private async bringUp(key: string, request: PreviewRequest, specHash: string, started: number): Promise<PreviewResult> {
+    const progress = request.onProgress ?? (() => undefined);
+    const { signal, spec } = request;
+    let running = this.running.get(key);
+    const fresh = !running;
+    const client = running?.client ?? this.options.openClient(request.context);
+    const token = running?.token ?? randomBytes(24).toString('base64url');
+    try {
+      const needsRelay = spec.forks.some((f) => f.mode === 'local');
+      const relays: RelayRequest[] = [];
+      let relay: RelayBuilder | undefined;
+      if (needsRelay) {
+        const agentScript = await request.agentScript();
+        const build = sandboxRelayBuilder({ agentScript, token, image: request.relayImage });
+        relay = (r) => {
+          relays.push(r);
+          return build(r);
+        };
+      }
+      progress({ step: 'sandbox', message: `Applying sandbox "${sandboxName(request.developer, request.branch)}"…` });
+      const created = await createSandbox(
+        client,
+        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, relay, leaseDurationSeconds: this.options.leaseDurationSeconds },
+        {
+          signal,
+          onProgress: (p) => {
+            if (p.phase === 'applying') progress({ step: 'sandbox', message: `Applying ${p.object.kind} ${p.object.name} (${p.index + 1}/${p.total})…` });
+          },
+        },
+      );
+      const plan = created.plan;
+      if (!plan.entry) {
+        throw new ExplainedError({
+          reason: 'Invalid',
+          what: `Preview sandbox "${plan.sandbox}"`,
+          why: 'tether.yaml has no "preview" section, so Tether does not know which Service the preview enters through',
+          remedy: 'Add `preview: { service: <the Service of your app> }` to tether.yaml',
+        });
+      }
+      if (!running) {
+        running = new RunningSandbox(key, request.context, client, plan, token, specHash);
+        this.running.set(key, running);
+        running.onDidChange(() => this.changes.fire());
+      } else {
+        running.plan = plan;
+        running.specHash = specHash;
+      }
+      this.syncTunnels(running, relays, progress);
+      if (!running.heartbeat?.isRunning) {
+        progress({ step: 'heartbeat', message: 'Starting the Lease heartbeat…' });
+        const lease = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
+        running.setHeartbeat(new LeaseHeartbeat(client, lease, this.options.heartbeat).start());
+      }
+      const entry = { namespace: plan.namespace, service: plan.entry.service, port: plan.entry.port };
+      const listener = running.listener;
+      const sameEntry = listener?.isOpen && listener.path === plan.entry.path && JSON.stringify(entry) === JSON.stringify(listener.entry);
+      if (!sameEntry) {
+        progress({ step: 'listener', message: 'Opening the local preview port…' });
+        // A changed preview section keeps the URL's port when it can.
+        const previousPort = listener?.isOpen ? listener.port : undefined;
+        listener?.dispose();
+        const opened = await PreviewListener.open({ client, entry, path: plan.entry.path, localPort: previousPort }).catch(() => PreviewListener.open({ client, entry, path: plan.entry!.path }));
+        running.setListener(opened);
+      }
+      for (const tunnel of running.tunnels.values()) {
+        if (tunnel.session.state.phase === 'connected') continue;
+        progress({ step: 'tunnel', message: `Connecting the tunnel for ${tunnel.workload}…` });
+        await tunnel.session.whenConnected(request.healthTimeoutMs ?? 90_000, signal);
+      }
+      const status = await this.waitForHealth(running, request);
+      this.changes.fire();
+      return await this.answer(running, request, status, false, started, plan.notes, created.placementReason);
+    } catch (err) {
+      if (fresh) {
+        if (running) this.drop(key);
+        else client.dispose();
+      }
+      throw err;
+    }
+  }
+
+  /** One TunnelSession per relay of the plan; relays the plan no longer has are stopped. */
+  private syncTunnels(running: RunningSandbox, relays: RelayRequest[], progress: (p: PreviewProgress) => void): void {
+    const wanted = new Set(relays.map((r) => r.name));
+    for (const name of [...running.tunnels.keys()]) if (!wanted.has(name)) running.removeTunnel(name);
+    for (const r of relays) {
+      if (running.tunnels.has(r.name)) continue;
+      const workload = (r.baseline.metadata.name as string | undefined) ?? r.name;
+      const ports = r.ports.map((p) => ({ port: p.port, localPort: p.localPort ?? p.port }));
+      progress({ step: 'tunnel', message: `Starting the tunnel for ${workload}…` });
+      const session = new TunnelSession({
+        client: running.client,
+        namespace: r.namespace,
+        selector: selectorText(relaySelector(r.name)),
+        token: running.token,
+        controlPort: defaultControlPort,
+        local: (dataPort) => {
+          const port = ports.find((p) => p.port === dataPort);
+          return port ? { host: '127.0.0.1', port: port.localPort } : undefined;
+        },
+        logger: this.logger,
+        ...this.options.tunnel,
+      });
+      running.addTunnel({ name: r.name, workload, ports, session });
+      session.start();
+    }
+  }
+
+  private async waitForHealth(running: RunningSandbox, request: PreviewRequest): Promise<number> {
+    const progress = request.onProgress ?? (() => undefined);
+    const listener = running.listener!;
+    const deadline = Date.now() + (request.healthTimeoutMs ?? 90_000);
+    progress({ step: 'health', message: `Waiting for ${listener.url} to answer…` });
+    for (let attempt = 0; ; attempt++) {
+      const health = await listener.check({ timeoutMs: Math.min(10_000, Math.max(1_000, deadline - Date.now())), signal: request.signal });
+      if (health.ok) return health.status;
+      const error = listener.explain(health);
+      if (Date.now() >= deadline) {
+        running.note(error.message);
+        throw error;
+      }
+      if (attempt % 8 === 7) progress({ step: 'health', message: `Waiting for the preview: ${error.why}` });
+      await sleep(attempt < 20 ? 100 : 500, request.signal);
+    }
+  }
+
+  private async answer(running: RunningSandbox, request: PreviewRequest, status: number, warm: boolean, started: number, notes: string[], placementReason?: string): Promise<PreviewResult> {
+    const progress = request.onProgress ?? (() => undefined);
+    const { pods, objects } = await sandboxPods(running.client, running.plan.namespace, running.plan.sandbox, request.signal);
+    const logErrors = request.includeLogs ? await lastLogErrors(running.client, running.plan.namespace, objects, { signal: request.signal }) : [];
+    progress({ step: 'ready', message: `Preview ready at ${running.listener!.url}` });
+    const result: PreviewResult = {
+      url: running.listener!.url,
+      sandbox: running.plan.sandbox,
+      namespace: running.plan.namespace,
+      context: running.context,
+      warm,
+      status,
+      pods,
+      lastErrors: [...running.recentProblems, ...logErrors].slice(-20),
+      notes,
+      elapsedMs: Date.now() - started,
+    };
+    if (placementReason) result.placementReason = placementReason;
+    return result;
+  }
+
+  /** Stops what runs locally for the sandbox (tunnels, heartbeat, listener); cluster objects stay. */
+  stop(context: string, sandbox: string): boolean {
+    return this.drop(previewKey(context, sandbox));
+  }
+
+  private drop(key: string): boolean {
+    const running = this.running.get(key);
+    if (!running) return false;
+    this.running.delete(key);
+    running.dispose();
+    this.changes.fire();
+    return true;
+  }
+
+  /** Stops the sandbox locally, then deletes every object it has in the cluster, at once. */
+  async delete(client: KubeClient, context: string, where: SandboxLocation, signal?: AbortSignal): Promise<string[]> {
+    this.stop(context, where.sandbox);
+    const deleted = await deleteSandbox(client, where, { signal });
+    this.changes.fire();
+    return deleted.map((d) => `${d.kind}/${d.name}`);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const key of [...this.running.keys()]) this.drop(key);
+    this.changes.dispose();
+  }
+}
+

@@ -1,0 +1,89 @@
+// The preview loop against the simulator: the sample's api forked to a local process, through the
+// relay, out of the local preview URL; warm answers; a crash-looping entry explained; delete.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { get } from 'node:http';
+import { ExplainedError } from '../../../src/kube/errors';
+import { kinds } from '../../../src/kube/kinds';
+import type { KubeObject } from '../../../src/kube/types';
+import { sandboxSelector } from '../../../src/sandbox/labels';
+import type { PreviewProgress } from '../../../src/sandbox/previewLoop';
+import { localSpec, previewCluster } from './previewCluster';
+
+function fetchText(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+test('local fork: cold preview answers from the local process, the second call is warm, a change shows, delete removes it all', async (t) => {
+  const c = await previewCluster(t);
+  const steps: PreviewProgress['step'][] = [];
+  const cold = await c.loop.ensure(c.request(localSpec(c.localPort), { onProgress: (p) => steps.push(p.step) }));
+  assert.equal(cold.warm, false);
+  assert.equal(cold.sandbox, 'jane-main');
+  assert.equal(cold.namespace, 'jane-main');
+  assert.match(cold.url, /^http:\/\/127\.0\.0\.1:\d+\/products$/);
+  assert.equal(cold.status, 200);
+  for (const step of ['sandbox', 'tunnel', 'heartbeat', 'listener', 'health', 'ready'] as const) assert.ok(steps.includes(step), `progress reported ${step}`);
+  assert.ok(cold.pods.some((p) => p.role === 'relay' && p.ready), JSON.stringify(cold.pods));
+
+  const first = await fetchText(cold.url);
+  assert.deepEqual(first, { status: 200, body: 'local v1 /products' });
+
+  const warm = await c.loop.ensure(c.request(localSpec(c.localPort)));
+  assert.equal(warm.warm, true);
+  assert.equal(warm.url, cold.url);
+  assert.ok(warm.elapsedMs < 1000, `warm preview took ${warm.elapsedMs} ms`);
+
+  c.reply.text = 'local v2';
+  assert.equal((await fetchText(cold.url)).body, 'local v2 /products');
+
+  const running = c.loop.summaries();
+  assert.equal(running.length, 1);
+  assert.equal(running[0].tunnels[0].state, 'connected');
+  assert.equal(running[0].heartbeat, 'renewing');
+
+  const deleted = await c.loop.delete(c.client, c.sim.context, { sandbox: 'jane-main', namespace: 'jane-main' });
+  assert.ok(deleted.includes('Namespace/jane-main'), deleted.join(', '));
+  assert.equal(c.loop.summaries().length, 0);
+  await assert.rejects(fetchText(cold.url), /ECONNREFUSED/);
+  const left = await c.client.listAll<KubeObject>(kinds.Deployment, 'jane-main', { labelSelector: sandboxSelector('jane-main') });
+  assert.equal(left.items.filter((d) => !d.metadata.deletionTimestamp).length, 0);
+  // The baseline is untouched.
+  assert.ok((await c.client.get<KubeObject>(kinds.Deployment, 'shop', 'api')).metadata.name);
+});
+
+test('the local process answers 503: the preview fails with the status and body, and nothing keeps running', async (t) => {
+  const c = await previewCluster(t);
+  c.reply.status = 503;
+  c.reply.text = 'database is down';
+  const error = await c.loop.ensure(c.request(localSpec(c.localPort), { healthTimeoutMs: 1500 })).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  assert.ok(error instanceof ExplainedError, String(error));
+  assert.equal(error.reason, 'ServerError');
+  assert.match(error.why, /HTTP 503.*database is down/);
+  assert.equal(c.loop.summaries().length, 0, 'a preview that never answered leaves nothing running locally');
+});
+
+test('an entry whose pods crash-loop: the preview says which pod and why', async (t) => {
+  const c = await previewCluster(t);
+  const spec = {
+    ...localSpec(c.localPort),
+    forks: [{ workload: { kind: 'Deployment' as const, name: 'api' }, mode: 'env' as const, env: { SIM_CRASH: '1' }, ports: [] }],
+  };
+  const error = await c.loop.ensure(c.request(spec, { healthTimeoutMs: 2500 })).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  assert.ok(error instanceof ExplainedError, String(error));
+  assert.match(error.why, /no pod behind it is ready: pod "api-[a-z0-9-]+"/);
+  assert.match(error.why, /CrashLoopBackOff|exited|Error/);
+});
