@@ -43,13 +43,13 @@ export function localSpec(localPort: number): SandboxSpec {
 }
 
 export async function previewCluster(t: { after(fn: () => unknown): void }, options: { timings?: Record<string, number> } = {}): Promise<PreviewCluster> {
-  let apiServer: ApiServerAccess | undefined;
+  const access: { apiServer?: ApiServerAccess } = {};
   const sim = await startSimulator({
     controllers: true,
-    runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => apiServer, backoff: { baseMs: 100, maxMs: 200 } }),
+    runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } }),
     timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20, ...options.timings },
   });
-  apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
+  access.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
   sim.seed([
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
     {
