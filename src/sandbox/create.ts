@@ -5,6 +5,7 @@
  */
 import type { KubeClient } from '../kube/api';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
+import type { JanitorBuilder } from './janitor';
 import { planSandbox, type RelayBuilder, type SandboxPlan } from './plan';
 import { assertPlanAllowed, choosePlacement, readBaseline } from './placement';
 import type { SandboxSpec } from './spec';
@@ -17,6 +18,8 @@ export interface CreateSandboxInput {
   /** Where to go when namespaces may not be created; default the baseline namespace. */
   sharedNamespace?: string;
   relay?: RelayBuilder;
+  /** The self-cleanup for sandboxes without a relay (janitorBuilder). */
+  janitor?: JanitorBuilder;
   leaseDurationSeconds?: number;
   now?: () => Date;
 }
@@ -44,6 +47,7 @@ export async function createSandbox(client: KubeClient, input: CreateSandboxInpu
     renewTime: (input.now ?? (() => new Date()))(),
     leaseDurationSeconds: input.leaseDurationSeconds,
     relay: input.relay,
+    janitor: input.janitor,
   });
   await assertPlanAllowed(client, plan, signal);
   const result = await applyPlan(client, plan, options);

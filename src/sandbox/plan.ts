@@ -7,6 +7,7 @@ import type { KubeObject } from '../kube/types';
 import { cleanupEnv } from './cleanupKinds';
 import type { DesiredObject } from './desired';
 import { aliasService, configReferences, forkDeployment, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
+import type { JanitorBuilder } from './janitor';
 import { ownershipLabels, roleLabel } from './labels';
 import { leaseObject } from './lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
@@ -50,6 +51,8 @@ export interface PlanInput {
   leaseDurationSeconds?: number;
   /** Required when the spec has `local` forks. */
   relay?: RelayBuilder;
+  /** For sandboxes without a relay: the in-cluster self-cleanup (janitor.ts). Without it such a sandbox only goes when deleted. */
+  janitor?: JanitorBuilder;
 }
 
 export interface SandboxPlan {
@@ -92,6 +95,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   }
 
   const leaseName = nameOf(leaseBaseName);
+  const selfCleanupEnv = { [cleanupEnv.sandbox]: sandbox, [cleanupEnv.namespace]: namespace, [cleanupEnv.lease]: leaseName, [cleanupEnv.ownsNamespace]: String(own) };
   const workloads: DesiredObject[] = [];
   const forkedServiceNames = new Set<string>();
   let needsRelay = false;
@@ -121,7 +125,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
         podLabels: forkPodLabels(fork, baseline, naming).labels,
         ports,
         serviceAccountName: nameOf(relayAccessName),
-        cleanupEnv: { [cleanupEnv.sandbox]: sandbox, [cleanupEnv.namespace]: namespace, [cleanupEnv.lease]: leaseName, [cleanupEnv.ownsNamespace]: String(own) },
+        cleanupEnv: selfCleanupEnv,
         baseline,
       });
       for (const object of relayed) assertOwned(object, sandbox, labels);
@@ -133,6 +137,14 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       if (namespace !== spec.baseline.namespace && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
     }
   }
+  if (!needsRelay && input.janitor) {
+    const janitor = input.janitor({ name: nameOf('tether-janitor'), namespace, labels: { ...labels, [roleLabel]: 'relay' }, serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv });
+    for (const object of janitor) assertOwned(object, sandbox, labels);
+    workloads.push(...janitor);
+  } else if (!needsRelay) {
+    notes.push('No relay or janitor runs in the sandbox, so it is removed only by Tether: Delete Sandbox, not when its TTL runs out.');
+  }
+  const selfCleaning = needsRelay || Boolean(input.janitor);
   const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];
 
   const lease = leaseObject({
@@ -148,7 +160,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     renewTime: input.renewTime,
   });
   const content = [...aliases, ...workloads];
-  const access = needsRelay ? relayAccessObjects({ name: nameOf(relayAccessName), namespace, labels, leaseName, objects: [lease, ...content], ownsNamespace: own }) : [];
+  const access = selfCleaning ? relayAccessObjects({ name: nameOf(relayAccessName), namespace, labels, leaseName, objects: [lease, ...content], ownsNamespace: own }) : [];
   const namespaceObject: DesiredObject[] = own ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, [roleLabel]: 'namespace' } } }] : [];
   const objects = [...namespaceObject, lease, ...access, ...order(content)];
   const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, notes };

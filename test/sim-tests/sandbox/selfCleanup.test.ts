@@ -9,6 +9,7 @@ import type { DesiredObject } from '../../../src/sandbox/desired';
 import { LeaseHeartbeat } from '../../../src/sandbox/heartbeat';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { listSandboxes } from '../../../src/sandbox/lifecycle';
+import { janitorBuilder } from '../../../src/sandbox/janitor';
 import type { RelayRequest } from '../../../src/sandbox/plan';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { createPodRuntime } from '../../sim/runtime/index';
@@ -17,17 +18,10 @@ import { clientOf, shopSimulator, specFixture, until } from './simFixture';
 
 const repo = join(__dirname, '../../..');
 
-/** The cleanup as the agent bundle runs it: one file, no dependencies, started from the environment. */
+/** The janitor bundle: one file, no dependencies, started from the environment. */
 async function cleanupBundle(): Promise<string> {
   const result = await build({
-    stdin: {
-      contents: `import { selfCleanupFromEnvironment } from './src/tunnel/agent/cleanup';
-const cleanup = selfCleanupFromEnvironment();
-if (!cleanup) { console.log('no sandbox'); process.exit(2); }
-cleanup.done.then((deleted) => console.log('cleaned up: ' + deleted.join(', ')));`,
-      resolveDir: repo,
-      loader: 'ts',
-    },
+    entryPoints: [join(repo, 'src/sandbox/janitorMain.ts')],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -105,16 +99,18 @@ async function relayRunning(client: ReturnType<typeof clientOf>, namespace: stri
   return pods.items.some((p) => p.status?.phase === 'Running');
 }
 
-test('shared namespace: after the Lease lapses past the TTL the relay deletes the sandbox, itself last', async (t) => {
+test('shared namespace: after the Lease lapses past the TTL the janitor deletes the sandbox, itself last', async (t) => {
   const sim = await relaySimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }]);
   const client = clientOf(t, sim, sim.contextOf('jane'));
-  const agent = await cleanupBundle();
-  const { plan } = await createSandbox(client, { spec: shortLived(), developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop', relay: relayWith(agent, 100), leaseDurationSeconds: 1 });
+  const script = await cleanupBundle();
+  const spec: SandboxSpec = { ...specFixture('image-env.tether.yaml'), ttlSeconds: 2 };
+  const { plan } = await createSandbox(client, { spec, developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop', janitor: janitorBuilder({ script, pollMs: 100 }), leaseDurationSeconds: 1 });
   assert.equal(plan.namespace, 'shop');
-  assert.ok((await sandboxObjects(client, 'shop')).includes('RoleBinding/jane-main-tether-relay'));
-  await until(() => relayRunning(client, 'shop'), 'the relay pod to run');
-  // Nobody renews the Lease: 2 s later the relay removes everything of the sandbox, and the garbage
-  // collector takes the relay and its permissions with the Lease.
+  const before = await sandboxObjects(client, 'shop');
+  assert.ok(before.includes('RoleBinding/jane-main-tether-relay') && before.includes('Deployment/jane-main-tether-janitor') && before.includes('Deployment/jane-main-api'));
+  await until(() => relayRunning(client, 'shop'), 'the janitor pod to run');
+  // Nobody renews the Lease: 2 s later the janitor removes everything of the sandbox, and the garbage
+  // collector takes the janitor and its permissions with the Lease.
   await until(async () => ((await sandboxObjects(client, 'shop')).length === 0 ? true : undefined), 'the sandbox to be gone', 20_000);
   const baseline = (await client.listAll(kinds.Deployment, 'shop')).items.map((o) => o.metadata.name).sort();
   assert.deepEqual(baseline, ['api', 'web']);

@@ -8,6 +8,7 @@ import type { DesiredObject } from '../../../src/sandbox/desired';
 import { isTetherOwned, ownerLabel, sandboxLabel } from '../../../src/sandbox/labels';
 import { planSandbox, type PlanInput, type RelayRequest } from '../../../src/sandbox/plan';
 import { sandboxRelayBuilder } from '../../../src/sandbox/relayBuilder';
+import { janitorBuilder } from '../../../src/sandbox/janitor';
 import { parseSpec } from '../../../src/sandbox/spec';
 
 const fixtures = join(__dirname, '../../fixtures/sandbox');
@@ -146,7 +147,21 @@ test('what a fork reads from the baseline namespace is named in the notes', () =
   } as KubeObject;
   const spec = { ...specOf('image-env.tether.yaml'), forks: [specOf('image-env.tether.yaml').forks[0]] };
   const plan = planSandbox({ spec, baseline: [reads], renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' });
-  assert.deepEqual(plan.notes, ['The fork of "api" reads ConfigMap "settings", Secret "registry", Secret "tls", ServiceAccount "api-sa", which stay in "shop"; copy them into "j-b" (Tether does not copy secrets) or its pods will not start.']);
+  assert.deepEqual(plan.notes.slice(0, 1), ['The fork of "api" reads ConfigMap "settings", Secret "registry", Secret "tls", ServiceAccount "api-sa", which stay in "shop"; copy them into "j-b" (Tether does not copy secrets) or its pods will not start.']);
   const shared = planSandbox({ spec, baseline: [reads], renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'j', branch: 'b' });
   assert.ok(!shared.notes.some((n) => n.includes('reads')), 'in the baseline namespace they are at hand');
+});
+
+test('a sandbox without local forks gets the janitor, its permissions and the cleanup environment', () => {
+  const plan = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', janitor: janitorBuilder({ script: '1', pollMs: 500 }) });
+  assert.ok(!plan.notes.some((n) => n.includes('No relay or janitor')));
+  const janitor = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'jane-main-tether-janitor') as DesiredObject & { spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[] }[] } } } };
+  assert.ok(janitor);
+  assert.equal(janitor.metadata.labels['tether.dev/role'], 'relay');
+  assert.equal(janitor.spec.template.spec.serviceAccountName, 'jane-main-tether-relay');
+  assert.deepEqual(janitor.spec.template.spec.containers[0].env.map((e) => e.name), ['TETHER_SANDBOX', 'TETHER_NAMESPACE', 'TETHER_LEASE', 'TETHER_OWNS_NAMESPACE', 'TETHER_CLEANUP_POLL_MS']);
+  assert.ok(plan.objects.some((o) => o.kind === 'RoleBinding'));
+  const without = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'jane', branch: 'main' });
+  assert.ok(!without.objects.some((o) => o.kind === 'Role'));
+  assert.match(without.notes.at(-1) ?? '', /removed only by Tether: Delete Sandbox/);
 });
