@@ -14,7 +14,7 @@ import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/previewLo
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import type { ObjectInput } from '../../sim/defaults';
 import { createPodRuntime, type ApiServerAccess } from '../../sim/runtime/index';
-import { startSimulator, type Simulator } from '../../sim/server';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
 import { agentScript } from '../tunnel/sessionCluster';
 
 export const sampleDir = join(__dirname, '../../../sample');
@@ -42,12 +42,13 @@ export function localSpec(localPort: number): SandboxSpec {
   };
 }
 
-export async function previewCluster(t: { after(fn: () => unknown): void }, options: { timings?: Record<string, number> } = {}): Promise<PreviewCluster> {
+/** `timings` default to short ones for tests; `{}` gives the simulator's own (as the demo runs). */
+export async function previewCluster(t: { after(fn: () => unknown): void }, options: { timings?: SimulatorOptions['timings'] } = {}): Promise<PreviewCluster> {
   const access: { apiServer?: ApiServerAccess } = {};
   const sim = await startSimulator({
     controllers: true,
     runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } }),
-    timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20, ...options.timings },
+    timings: options.timings ?? { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
   });
   access.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
   sim.seed([
