@@ -23,6 +23,12 @@ export const cleanupKinds: readonly CleanupKind[] = [
   { kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
 ];
 
+/**
+ * Kinds the in-cluster cleanup does not list: listing Secrets would let the relay read every
+ * Secret of a shared namespace. They go with the Lease (their owner) instead.
+ */
+export const unlistedInCluster: ReadonlySet<string> = new Set(['Secret']);
+
 /** Collection path of a namespaced kind. */
 export function collectionPath(kind: CleanupKind, namespace: string): string {
   const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;

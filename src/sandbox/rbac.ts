@@ -5,7 +5,7 @@
  */
 import type { PolicyRule } from '../kube/role';
 import type { DesiredObject } from './desired';
-import { cleanupKinds } from './cleanupKinds';
+import { cleanupKinds, unlistedInCluster } from './cleanupKinds';
 import { roleLabel } from './labels';
 
 export interface RelayAccessInput {
@@ -28,7 +28,7 @@ export function relayAccessObjects(input: RelayAccessInput): DesiredObject[] {
   for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) add(kind, input.name);
   const rules: PolicyRule[] = [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [input.leaseName], verbs: ['get'] }];
   const byGroup = new Map<string, string[]>();
-  for (const k of cleanupKinds) byGroup.set(k.group, [...(byGroup.get(k.group) ?? []), k.plural]);
+  for (const k of cleanupKinds) if (!unlistedInCluster.has(k.kind)) byGroup.set(k.group, [...(byGroup.get(k.group) ?? []), k.plural]);
   for (const [group, resources] of byGroup) rules.push({ apiGroups: [group], resources: [...resources].sort(), verbs: ['list'] });
   for (const k of cleanupKinds) {
     const planned = [...new Set(names.get(k.kind) ?? [])].sort();

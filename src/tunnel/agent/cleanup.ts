@@ -3,14 +3,15 @@
  * service account; once the Lease's renewTime + TTL is in the past (the editor stopped renewing it
  * long ago: a closed laptop), it deletes the sandbox's labelled objects: workloads first, then what
  * they use, then — in own-namespace mode — the namespace, and finally the Lease. The Lease owns the
- * sandbox's remaining objects (the relay's own Deployment, Role, RoleBinding, ServiceAccount), so
- * the garbage collector removes the relay itself last, after its permissions were last needed.
+ * sandbox's remaining objects (the relay's own Deployment, Role, RoleBinding, ServiceAccount, and
+ * Secrets, which the relay may not list), so the garbage collector removes the relay itself last,
+ * after its permissions were last needed.
  *
  * Pure Node: no dependencies, bundled into the agent, run by a stock node image.
  */
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { cleanupEnv, cleanupKinds, collectionPath, type CleanupKind } from '../../sandbox/cleanupKinds';
+import { cleanupEnv, cleanupKinds, collectionPath, unlistedInCluster, type CleanupKind } from '../../sandbox/cleanupKinds';
 import { managedByLabel, managedByValue, roleLabel, sandboxLabel } from '../../sandbox/labels';
 import { hasLapsed, leaseTiming, type LeaseLike } from '../../sandbox/lease';
 
@@ -159,7 +160,7 @@ export async function cleanupSandbox(api: ApiCall, target: CleanupTarget, log: (
   const selector = encodeURIComponent(`${managedByLabel}=${managedByValue},${sandboxLabel}=${target.sandbox}`);
   const found = new Map<string, ListedObject[]>();
   for (const kind of cleanupKinds) {
-    if (keptForLast.has(kind.kind)) continue;
+    if (keptForLast.has(kind.kind) || unlistedInCluster.has(kind.kind)) continue;
     const answer = await api('GET', `${collectionPath(kind, target.namespace)}?labelSelector=${selector}`);
     if (answer.status !== 200) throw failure(`list ${kind.plural} of sandbox ${target.sandbox}`, answer);
     found.set(kind.kind, (answer.body as { items?: ListedObject[] }).items ?? []);

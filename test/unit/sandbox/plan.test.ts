@@ -85,6 +85,7 @@ test('local fork: relay objects from the builder, Services selecting the relay, 
   assert.deepEqual(deletes.find((r) => r.resources[0] === 'deployments')?.resourceNames, ['api-relay']);
   assert.deepEqual(deletes.find((r) => r.resources[0] === 'namespaces')?.resourceNames, ['jane-main']);
   assert.ok(!deletes.some((r) => !r.resourceNames), 'every delete is limited by name');
+  assert.ok(!role.rules.some((r) => r.verbs.includes('list') && r.resources.includes('secrets')), 'the relay may not read the namespace\'s Secrets');
   const svc = plan.objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api') as DesiredObject & { spec: { selector: Record<string, string> } };
   const relayDeployment = plan.objects.find((o) => o.metadata.name === 'api-relay') as DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
   for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(relayDeployment.spec.template.metadata.labels[k], v);
