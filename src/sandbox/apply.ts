@@ -41,8 +41,13 @@ export interface ApplyResult {
   lease: KubeObject;
 }
 
+/** The REST facts of a kind Tether knows, or undefined. */
+export function knownKind(kind: string): KindInfo | undefined {
+  return (kinds as Record<string, KindInfo | undefined>)[kind as KindName];
+}
+
 export function kindOf(kind: string): KindInfo {
-  const info = (kinds as Record<string, KindInfo | undefined>)[kind as KindName];
+  const info = knownKind(kind);
   if (!info) throw new ExplainedError({ reason: 'Invalid', what: `Apply a ${kind}`, why: `Tether does not know the kind ${kind}`, remedy: 'Remove it from the relay objects' });
   return info;
 }

@@ -4,6 +4,7 @@
  * the port the local process listens on. Pure over its inputs; the caller gathers them.
  */
 import { stringify } from 'yaml';
+import { selects } from './fork';
 import { boundedName, slug } from './names';
 import { specFileName, type SandboxSpec } from './spec';
 
@@ -62,10 +63,6 @@ function score(workload: Workload, folder: string): { points: number; why: strin
   if (image) return { points: 2, why: `its image "${image}" is named like the workspace folder` };
   if (name && folder && (name.includes(folder) || folder.includes(name))) return { points: 1, why: `its name "${name}" resembles the workspace folder "${folder}"` };
   return { points: 0, why: '' };
-}
-
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return Boolean(selector) && Object.keys(selector ?? {}).length > 0 && Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 }
 
 /** The best proposal, or undefined (with the reason) when the workspace has no Deployment. */

@@ -95,7 +95,8 @@ export function forkDeployment(fork: ForkSpec, baseline: KubeObject, naming: Obj
   };
 }
 
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+/** A Service selector picks pods with these labels (an empty selector picks none Tether manages). */
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }

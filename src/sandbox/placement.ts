@@ -7,8 +7,9 @@
 import { checkAccess, describeCheck, minimalRole, type AccessCheck } from '../kube/access';
 import type { KubeClient } from '../kube/api';
 import { ExplainedError } from '../kube/errors';
-import { kinds, type KindInfo, type KindName } from '../kube/kinds';
+import { kinds, type KindInfo } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
+import { knownKind } from './apply';
 import { isTetherOwned } from './labels';
 import type { Placement, SandboxPlan } from './plan';
 
@@ -45,7 +46,7 @@ const verbs = ['get', 'list', 'create', 'patch', 'delete'] as const;
 export function planChecks(plan: SandboxPlan): AccessCheck[] {
   const seen = new Map<string, KindInfo>();
   for (const o of plan.objects) {
-    const info = (kinds as Record<string, KindInfo | undefined>)[o.kind as KindName];
+    const info = knownKind(o.kind);
     if (info) seen.set(o.kind, info);
   }
   const checks: AccessCheck[] = [];

@@ -21,7 +21,7 @@ export interface RelayAccessInput {
 
 export function relayAccessObjects(input: RelayAccessInput): DesiredObject[] {
   const labels = { ...input.labels, [roleLabel]: 'rbac' };
-  const meta = (kind: string) => ({ name: input.name, namespace: input.namespace, labels: { ...labels }, kind });
+  const meta = () => ({ name: input.name, namespace: input.namespace, labels: { ...labels } });
   const names = new Map<string, string[]>();
   const add = (kind: string, name: string) => names.set(kind, [...(names.get(kind) ?? []), name]);
   for (const object of input.objects) add(object.kind ?? '', object.metadata.name);
@@ -35,16 +35,13 @@ export function relayAccessObjects(input: RelayAccessInput): DesiredObject[] {
     if (planned.length > 0) rules.push({ apiGroups: [k.group], resources: [k.plural], resourceNames: planned, verbs: ['delete'] });
   }
   if (input.ownsNamespace) rules.push({ apiGroups: [''], resources: ['namespaces'], resourceNames: [input.namespace], verbs: ['delete'] });
-  const { kind: _sa, ...saMeta } = meta('ServiceAccount');
-  const { kind: _role, ...roleMeta } = meta('Role');
-  const { kind: _binding, ...bindingMeta } = meta('RoleBinding');
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: saMeta, automountServiceAccountToken: true },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: roleMeta, rules },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(), automountServiceAccountToken: true },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(), rules },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
-      metadata: bindingMeta,
+      metadata: meta(),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: input.name },
       subjects: [{ kind: 'ServiceAccount', name: input.name, namespace: input.namespace }],
     },
