@@ -22,6 +22,7 @@ import { LeaseHeartbeat, type HeartbeatOptions } from './heartbeat';
 import { deleteSandbox, type SandboxLocation } from './lifecycle';
 import { sandboxName } from './names';
 import type { RelayBuilder, RelayRequest } from './plan';
+import type { HealthResult } from './health';
 import { PreviewListener } from './preview';
 import { RunningSandbox, type RunningSummary } from './previewRunning';
 import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
@@ -153,7 +154,10 @@ export class PreviewLoop implements Disposable {
     if (existing && existing.isHealthy && existing.specHash === specHash && existing.listener) {
       progress({ step: 'health', message: 'Checking the preview…' });
       const health = await existing.listener.check({ timeoutMs: 2_000, signal: request.signal });
-      if (health.ok) return this.answer(existing, request, health.status, true, started, []);
+      if (health.ok) {
+        existing.localProblem = undefined;
+        return this.answer(existing, request, health.status, true, started, []);
+      }
       this.logger.info(`[preview] ${existing.plan.sandbox}: the running preview does not answer (${existing.listener.explain(health).message}); bringing it up again`);
     }
     if (existing && (!existing.isHealthy || existing.heartbeatState === 'lost')) {
@@ -277,8 +281,11 @@ export class PreviewLoop implements Disposable {
     progress({ step: 'health', message: `Waiting for ${listener.url} to answer…` });
     for (let attempt = 0; ; attempt++) {
       const health = await listener.check({ timeoutMs: Math.min(10_000, Math.max(1_000, deadline - Date.now())), signal: request.signal });
-      if (health.ok) return health.status;
-      const error = listener.explain(health);
+      if (health.ok) {
+        running.localProblem = undefined;
+        return health.status;
+      }
+      const error = this.explainFailure(running, health);
       if (Date.now() >= deadline) {
         running.note(error.message);
         throw error;
@@ -286,6 +293,23 @@ export class PreviewLoop implements Disposable {
       if (attempt % 8 === 7) progress({ step: 'health', message: `Waiting for the preview: ${error.why}` });
       await sleep(attempt < 20 ? 100 : 500, request.signal);
     }
+  }
+
+  /** A failed check explained; a reset while the local process refuses connections names that instead. */
+  private explainFailure(running: RunningSandbox, health: Extract<HealthResult, { ok: false }>): ExplainedError {
+    const local = running.localProblem;
+    const listener = running.listener!;
+    const failure = health.failure;
+    const transport = failure.kind === 'reset' || failure.kind === 'timeout' || (failure.kind === 'entry' && failure.error.what.startsWith('Port-forward'));
+    if (local && transport) {
+      return new ExplainedError({
+        reason: 'Unreachable',
+        what: `Preview ${listener.url}`,
+        why: `the request reached the sandbox's relay, but the relay could not reach your local ${local.workload} at ${local.target} (${local.message})`,
+        remedy: `Start ${local.workload} on this computer so it listens on ${local.target}, then run Tether: Preview Changes again`,
+      });
+    }
+    return listener.explain(health);
   }
 
   private async answer(running: RunningSandbox, request: PreviewRequest, status: number, warm: boolean, started: number, notes: string[], placementReason?: string): Promise<PreviewResult> {

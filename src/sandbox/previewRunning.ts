@@ -38,6 +38,8 @@ export class RunningSandbox implements Disposable {
   listener: PreviewListener | undefined;
   heartbeat: LeaseHeartbeat | undefined;
   heartbeatState: RunningSummary['heartbeat'] = 'renewing';
+  /** The last time in-cluster traffic could not reach the local process; cleared when a tunnel serves again. */
+  localProblem: { workload: string; target: string; message: string } | undefined;
   /** Problems seen while running (local process not listening, heartbeat failures), newest last. */
   private readonly problems: string[] = [];
   private readonly changes = new Emitter<void>();
@@ -80,7 +82,10 @@ export class RunningSandbox implements Disposable {
     this.tunnels.set(tunnel.name, tunnel);
     this.subscriptions.push(
       tunnel.session.onDidChangeState(() => this.changes.fire()),
-      tunnel.session.onLocalProblem((p) => this.note(`Cluster traffic for ${tunnel.workload} (port ${p.dataPort}) could not reach ${p.target}: ${p.message}`)),
+      tunnel.session.onLocalProblem((p) => {
+        this.localProblem = { workload: tunnel.workload, target: p.target, message: p.message };
+        this.note(`Cluster traffic for ${tunnel.workload} (port ${p.dataPort}) could not reach ${p.target}: ${p.message}`);
+      }),
     );
   }
 

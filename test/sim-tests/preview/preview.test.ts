@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
@@ -71,6 +72,21 @@ test('the local process answers 503: the preview fails with the status and body,
   assert.equal(error.reason, 'ServerError');
   assert.match(error.why, /HTTP 503.*database is down/);
   assert.equal(c.loop.summaries().length, 0, 'a preview that never answered leaves nothing running locally');
+});
+
+test('nothing listens locally: the preview says the relay could not reach the local process', async (t) => {
+  const c = await previewCluster(t);
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((r) => closed.close(r));
+  const error = await c.loop.ensure(c.request(localSpec(port), { healthTimeoutMs: 2500 })).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  assert.ok(error instanceof ExplainedError, String(error));
+  assert.match(error.why, new RegExp(`could not reach your local api at 127\\.0\\.0\\.1:${port}`));
+  assert.match(error.remedy, /Start api on this computer/);
 });
 
 test('an entry whose pods crash-loop: the preview says which pod and why', async (t) => {
