@@ -1,11 +1,19 @@
 /**
  * Creating or updating a sandbox end to end: choose where it goes, read the baseline, plan, check
- * permissions, apply. A spec is only accepted already parsed (parseSpec), so one with errors
- * cannot get here.
+ * permissions, apply. `ensureSandbox` is the fast path for an editor that asks again and again:
+ * when the Lease says the same plan is already applied and alive, it only renews the Lease. A spec
+ * is only accepted already parsed (parseSpec), so one with errors cannot get here.
  */
 import type { KubeClient } from '../kube/api';
+import { ExplainedError } from '../kube/errors';
+import { kinds } from '../kube/kinds';
+import type { KubeObject } from '../kube/types';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
+import type { DesiredObject } from './desired';
+import { LeaseHeartbeat } from './heartbeat';
 import type { JanitorBuilder } from './janitor';
+import { belongsTo, planHashAnnotation } from './labels';
+import { hasLapsed, leaseTiming } from './lease';
 import { planSandbox, type RelayBuilder, type SandboxPlan } from './plan';
 import { assertPlanAllowed, choosePlacement, readBaseline } from './placement';
 import type { SandboxSpec } from './spec';
@@ -29,10 +37,11 @@ export interface CreatedSandbox {
   result: ApplyResult;
   /** Why the sandbox went where it went, in plain words. */
   placementReason: string;
+  /** ensureSandbox found the same plan applied and only renewed the Lease. */
+  upToDate?: boolean;
 }
 
-export async function createSandbox(client: KubeClient, input: CreateSandboxInput, options: ApplyOptions = {}): Promise<CreatedSandbox> {
-  const { signal } = options;
+async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: AbortSignal): Promise<{ plan: SandboxPlan; placementReason: string }> {
   const [choice, baseline] = await Promise.all([
     choosePlacement(client, { baselineNamespace: input.spec.baseline.namespace, sharedNamespace: input.sharedNamespace }, signal),
     readBaseline(client, input.spec.baseline.namespace, signal),
@@ -49,7 +58,39 @@ export async function createSandbox(client: KubeClient, input: CreateSandboxInpu
     relay: input.relay,
     janitor: input.janitor,
   });
-  await assertPlanAllowed(client, plan, signal);
-  const result = await applyPlan(client, plan, options);
-  return { plan, result, placementReason: choice.reason };
+  return { plan, placementReason: choice.reason };
+}
+
+async function applyPrepared(client: KubeClient, prepared: { plan: SandboxPlan; placementReason: string }, options: ApplyOptions): Promise<CreatedSandbox> {
+  await assertPlanAllowed(client, prepared.plan, options.signal);
+  const result = await applyPlan(client, prepared.plan, options);
+  return { ...prepared, result };
+}
+
+export async function createSandbox(client: KubeClient, input: CreateSandboxInput, options: ApplyOptions = {}): Promise<CreatedSandbox> {
+  return applyPrepared(client, await prepare(client, input, options.signal), options);
+}
+
+/** Like createSandbox, but a sandbox whose Lease carries the same plan and has not lapsed is only renewed. */
+export async function ensureSandbox(client: KubeClient, input: CreateSandboxInput, options: ApplyOptions = {}): Promise<CreatedSandbox> {
+  const prepared = await prepare(client, input, options.signal);
+  const { plan } = prepared;
+  const planned = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
+  let current: KubeObject | undefined;
+  try {
+    current = await client.get<KubeObject>(kinds.Lease, plan.namespace, plan.leaseName, options.signal);
+  } catch (err) {
+    if (!(err instanceof ExplainedError && err.reason === 'NotFound')) throw err;
+  }
+  const now = (input.now ?? (() => new Date()))().getTime();
+  const same = current && belongsTo(current, plan.sandbox) && !current.metadata.deletionTimestamp && current.metadata.annotations?.[planHashAnnotation] === plan.hash && !hasLapsed(leaseTiming(current, input.spec.ttlSeconds), now);
+  if (!current || !same) return applyPrepared(client, prepared, options);
+  const heartbeat = new LeaseHeartbeat(client, planned);
+  try {
+    if (!(await heartbeat.renew(options.signal))) return applyPrepared(client, prepared, options);
+  } finally {
+    heartbeat.dispose();
+  }
+  options.onProgress?.({ phase: 'done', created: 0, updated: 0, pruned: 0 });
+  return { ...prepared, result: { created: [], updated: [], pruned: [], lease: current }, upToDate: true };
 }

@@ -20,6 +20,8 @@ export const placementAnnotation = 'tether.dev/placement';
 export const baselineAnnotation = 'tether.dev/baseline';
 /** On forked workloads: "<namespace>/<name>" of the baseline they copy. */
 export const forkedFromAnnotation = 'tether.dev/forked-from';
+/** On the Lease: a hash of everything the plan applies, so an unchanged sandbox is not applied again. */
+export const planHashAnnotation = 'tether.dev/plan-sha256';
 /** On the Lease: the developer's name as typed (labels hold a slug of it). */
 export const developerAnnotation = 'tether.dev/developer';
 

@@ -2,13 +2,14 @@
  * Pure planning: (spec, baseline objects, placement, who and which branch) -> the objects a
  * sandbox consists of, in the order they are applied. No cluster calls; golden-file tested.
  */
+import { createHash } from 'node:crypto';
 import { ExplainedError } from '../kube/errors';
 import type { KubeObject } from '../kube/types';
 import { cleanupEnv } from './cleanupKinds';
 import type { DesiredObject } from './desired';
 import { aliasService, configReferences, forkDeployment, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
 import type { JanitorBuilder } from './janitor';
-import { ownershipLabels, roleLabel } from './labels';
+import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
 import { relayAccessObjects } from './rbac';
@@ -65,6 +66,8 @@ export interface SandboxPlan {
   objects: DesiredObject[];
   /** Where the preview enters: a Service in the sandbox. */
   entry?: { service: string; port?: number; path: string };
+  /** Hash of what the plan applies (renewal times left out); also on the Lease. */
+  hash: string;
   /** Things the user should know about this plan, in plain words. */
   notes: string[];
 }
@@ -163,13 +166,21 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const access = selfCleaning ? relayAccessObjects({ name: nameOf(relayAccessName), namespace, labels, leaseName, objects: [lease, ...content], ownsNamespace: own }) : [];
   const namespaceObject: DesiredObject[] = own ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, [roleLabel]: 'namespace' } } }] : [];
   const objects = [...namespaceObject, lease, ...access, ...order(content)];
-  const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, notes };
+  const hash = planHash(objects);
+  lease.metadata.annotations[planHashAnnotation] = hash;
+  const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, hash, notes };
   if (spec.preview) {
     const service = forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service;
     plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
     if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
   }
   return plan;
+}
+
+/** SHA-256 (16 hex) of the objects, without the Lease's renewal times. */
+function planHash(objects: readonly DesiredObject[]): string {
+  const stable = objects.map((o) => (o.kind === 'Lease' ? { ...o, spec: { ...(o.spec as Record<string, unknown>), renewTime: undefined, acquireTime: undefined } } : o));
+  return createHash('sha256').update(JSON.stringify(stable)).digest('hex').slice(0, 16);
 }
 
 function declaredPorts(deployment: KubeObject): ForkPort[] {

@@ -4,7 +4,7 @@ import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { applyPlan, type ApplyProgress } from '../../../src/sandbox/apply';
-import { createSandbox } from '../../../src/sandbox/create';
+import { createSandbox, ensureSandbox } from '../../../src/sandbox/create';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle';
 import { planSandbox } from '../../../src/sandbox/plan';
@@ -177,4 +177,25 @@ test('a namespace of the sandbox name that Tether did not create is a conflict',
   // Deleting "the sandbox" leaves the foreign namespace alone.
   assert.deepEqual(await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'jane-main' }), []);
   assert.equal((await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main')).metadata.deletionTimestamp, undefined);
+});
+
+test('ensureSandbox applies once, then only renews the Lease while the plan is unchanged', async (t) => {
+  const sim = await shopSimulator(t);
+  const client = clientOf(t, sim);
+  const spec = specFixture('image-env.tether.yaml');
+  const first = await ensureSandbox(client, { spec, ...who });
+  assert.equal(first.upToDate, undefined);
+  assert.equal(first.result.created.length, first.plan.objects.length);
+  const before = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, 'jane-main', 'tether-sandbox');
+  await new Promise((r) => setTimeout(r, 20));
+  const started = performance.now();
+  const again = await ensureSandbox(client, { spec, ...who });
+  const warmMs = performance.now() - started;
+  assert.equal(again.upToDate, true);
+  assert.ok(warmMs < 1000, `warm ensure took ${warmMs} ms`);
+  const after = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, 'jane-main', 'tether-sandbox');
+  assert.ok(Date.parse(after.spec.renewTime) > Date.parse(before.spec.renewTime), 'renewed');
+  const changed = await ensureSandbox(client, { spec: { ...spec, forks: [{ ...spec.forks[0], env: { LOG_LEVEL: 'trace' } }, spec.forks[1]] }, ...who });
+  assert.equal(changed.upToDate, undefined);
+  assert.ok(changed.result.updated.some((r) => r.kind === 'Deployment' && r.name === 'api'));
 });
