@@ -25,14 +25,14 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
   // Pods that run `node` on a ConfigMap script (the relay agent, the sample app) run as real
   // processes; they reach this API server as in-cluster clients once its address is known.
-  let apiServer: ApiServerAccess | undefined;
+  const inCluster: { apiServer?: ApiServerAccess } = {};
   const sim = await startSimulator({
     port,
     kubeconfigPath: values.kubeconfig,
-    runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => apiServer }),
+    runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => inCluster.apiServer }),
     log: values.verbose ? (m) => process.stderr.write(`[tether-sim] ${m}\n`) : undefined,
   });
-  apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
+  inCluster.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
   if (values.seed === 'demo') sim.seed(demoCluster());
   process.stdout.write(`${JSON.stringify({ url: sim.url, kubeconfig: sim.kubeconfigPath, context: sim.context })}\n`);
   let stopping = false;
