@@ -22,6 +22,7 @@ import { registerTunnelFeature } from './ui/tunnel/index';
 import { registerPreflight } from './ui/gpu/preflightLens';
 import { registerManifestDiagnostics } from './ui/manifests/index';
 import { registerPodDetails } from './ui/webviews/registerPodDetails';
+import { registerSandboxFeature } from './ui/sandbox/index';
 import type { TetherApi } from './ui/api';
 
 export function activate(context: vscode.ExtensionContext): TetherApi {
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(new ClusterStatusBar(explorer));
   own(registerGpuView(explorer));
   own(registerTunnelFeature(context, { explorer, reporter, logger }));
+  own(registerSandboxFeature(context, { explorer, reporter, logger }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));

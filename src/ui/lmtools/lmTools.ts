@@ -1,0 +1,69 @@
+/**
+ * Language-model tools, so an agent can check its own edit: `tether_preview` ensures the preview
+ * and returns its URL, the sandbox's pods and the last error lines of their logs;
+ * `tether_sandbox_status` reports state without changing anything. Registered only where the
+ * editor has `vscode.lm.registerTool` (older code-server builds lack it).
+ */
+import * as vscode from 'vscode';
+import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle';
+import { ownerLabelValue } from '../../sandbox/names';
+import { sandboxPods, type SandboxPod } from '../../sandbox/previewStatus';
+import { previewChangesCommand, type SandboxCommandDeps } from '../sandbox/sandboxCommands';
+import { developer } from '../sandbox/workspace';
+import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from './toolText';
+
+function text(value: string): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+}
+
+class PreviewTool implements vscode.LanguageModelTool<PreviewToolInput> {
+  constructor(private readonly deps: SandboxCommandDeps) {}
+
+  prepareInvocation(): vscode.PreparedToolInvocation {
+    return { invocationMessage: 'Bringing up the Tether preview…' };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<PreviewToolInput>): Promise<vscode.LanguageModelToolResult> {
+    try {
+      const result = await previewChangesCommand(this.deps, { quiet: true, includeLogs: options.input?.includeLogs !== false });
+      return text(result ? previewText(result) : 'The preview was not started.');
+    } catch (err) {
+      return text(previewFailureText(err));
+    }
+  }
+}
+
+class StatusTool implements vscode.LanguageModelTool<StatusToolInput> {
+  constructor(private readonly deps: SandboxCommandDeps) {}
+
+  prepareInvocation(): vscode.PreparedToolInvocation {
+    return { invocationMessage: 'Reading the state of Tether sandboxes…' };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<StatusToolInput>): Promise<vscode.LanguageModelToolResult> {
+    const context = this.deps.explorer.selectedContext;
+    const running = this.deps.loop.summaries().filter((r) => r.context === context);
+    let listing: SandboxListing | undefined;
+    const pods = new Map<string, SandboxPod[]>();
+    const problems: string[] = [];
+    if (context) {
+      try {
+        const client = (await this.deps.explorer.kube()).client(context);
+        listing = await listSandboxes(client, { owner: ownerLabelValue(developer()), namespaces: [client.defaultNamespace] });
+        for (const r of running) pods.set(`${r.namespace}/${r.sandbox}`, (await sandboxPods(client, r.namespace, r.sandbox)).pods);
+      } catch (err) {
+        problems.push(`Could not read the cluster: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return text([statusText(context, listing, running, pods, options.input?.sandbox), ...problems].join('\n'));
+  }
+}
+
+export function registerLanguageModelTools(deps: SandboxCommandDeps): vscode.Disposable {
+  const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
+  if (!lm?.registerTool) {
+    deps.logger.info('[tools] this editor has no language-model tool API; tether_preview and tether_sandbox_status are not registered');
+    return new vscode.Disposable(() => undefined);
+  }
+  return vscode.Disposable.from(lm.registerTool('tether_preview', new PreviewTool(deps)), lm.registerTool('tether_sandbox_status', new StatusTool(deps)));
+}

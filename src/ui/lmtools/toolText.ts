@@ -1,0 +1,63 @@
+/**
+ * What the language-model tools answer, as plain text a model reads well: the preview URL, the
+ * sandbox's pods and the last error lines, or the state of every sandbox. Pure; the tools in
+ * lmTools.ts only gather the data.
+ */
+import type { SandboxListing } from '../../sandbox/lifecycle';
+import type { PreviewResult } from '../../sandbox/previewLoop';
+import type { RunningSummary } from '../../sandbox/previewRunning';
+import type { SandboxPod } from '../../sandbox/previewStatus';
+
+/** Input of tether_preview. */
+export interface PreviewToolInput {
+  /** Also read the last error lines of the sandbox's pod logs (default true). */
+  includeLogs?: boolean;
+}
+
+/** Input of tether_sandbox_status. */
+export interface StatusToolInput {
+  /** Only this sandbox (default: every sandbox of the current developer). */
+  sandbox?: string;
+}
+
+function podLines(pods: readonly SandboxPod[]): string[] {
+  if (pods.length === 0) return ['  (no pods)'];
+  return pods.map((p) => `  - ${p.name} [${p.role}] ${p.ready ? 'ready' : p.phase}${p.restarts ? `, ${p.restarts} restarts` : ''}${p.problem ? `: ${p.problem}` : ''}`);
+}
+
+export function previewText(result: PreviewResult): string {
+  return [
+    `Preview URL: ${result.url}`,
+    `Sandbox: ${result.sandbox} (namespace ${result.namespace}, context ${result.context}); ${result.warm ? 'already running' : 'just brought up'}; health check answered HTTP ${result.status} in ${result.elapsedMs} ms.`,
+    'Pods:',
+    ...podLines(result.pods),
+    result.lastErrors.length > 0 ? 'Last errors:' : 'Last errors: none',
+    ...result.lastErrors.map((e) => `  ${e}`),
+    ...result.notes.map((n) => `Note: ${n}`),
+  ].join('\n');
+}
+
+export function previewFailureText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `The preview is not available: ${message}`;
+}
+
+export function statusText(context: string | undefined, listing: SandboxListing | undefined, running: readonly RunningSummary[], pods: ReadonlyMap<string, SandboxPod[]>, filter?: string): string {
+  if (!context) return 'No Kubernetes context is selected in Tether; nothing to report.';
+  const lines = [`Context: ${context}`];
+  const pick = <T extends { sandbox: string }>(items: readonly T[]) => (filter ? items.filter((i) => i.sandbox === filter) : items);
+  for (const r of pick(running)) {
+    lines.push(`Running in this window: ${r.sandbox} (namespace ${r.namespace}) preview ${r.url ?? 'closed'}; Lease ${r.heartbeat}`);
+    for (const t of r.tunnels) lines.push(`  tunnel ${t.workload}: ${t.state} (${t.ports})`);
+    lines.push(...podLines(pods.get(`${r.namespace}/${r.sandbox}`) ?? []));
+    if (r.lastErrors.length) lines.push('  last problems:', ...r.lastErrors.slice(-5).map((e) => `    ${e}`));
+  }
+  if (listing) {
+    const describe = (s: SandboxListing['mine'][number]) => `  - ${s.sandbox} in ${s.namespace}: ${s.state}, ${s.remainingMs > 0 ? `expires in ${Math.round(s.remainingMs / 60_000)} min` : 'lease lapsed'}${s.readOnly ? ' (read-only)' : ''}`;
+    lines.push(`Mine: ${pick(listing.mine).length}`, ...pick(listing.mine).map(describe));
+    lines.push(`Others': ${pick(listing.others).length}`, ...pick(listing.others).map(describe));
+    lines.push(`Orphans: ${pick(listing.orphans).length}`, ...pick(listing.orphans).map(describe));
+    if (listing.partial) lines.push(`(partial: ${listing.partial})`);
+  }
+  return lines.join('\n');
+}

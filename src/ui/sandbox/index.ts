@@ -1,0 +1,71 @@
+/**
+ * The sandbox feature: Create Sandbox, Preview Changes, Delete Sandbox, the Sandboxes view, the
+ * preview status bar item, tether.yaml diagnostics, the preview URI handler and the
+ * language-model tools, behind one registration. It owns the PreviewLoop, which owns every running
+ * sandbox (tunnels, heartbeat, preview listener); disposing it stops them all locally.
+ */
+import * as vscode from 'vscode';
+import { KubeClient } from '../../kube/api';
+import type { Logger } from '../../kube/logger';
+import { PreviewLoop } from '../../sandbox/previewLoop';
+import type { ErrorReporter } from '../errorReporter';
+import { registerLanguageModelTools } from '../lmtools/lmTools';
+import type { ClusterExplorer } from '../session/explorer';
+import { PreviewStatusBar } from './previewStatusBar';
+import { PreviewUriHandler } from './previewUriHandler';
+import { createSandboxCommand, deleteSandboxCommand, previewChangesCommand, type SandboxCommandDeps } from './sandboxCommands';
+import { openUrlCommand, SandboxTreeProvider } from './sandboxTree';
+import { registerSpecDiagnostics } from './specDiagnostics';
+
+export interface SandboxFeature extends vscode.Disposable {
+  readonly loop: PreviewLoop;
+}
+
+export function registerSandboxFeature(context: vscode.ExtensionContext, deps: { explorer: ClusterExplorer; reporter: ErrorReporter; logger: Logger }): SandboxFeature {
+  const { explorer, reporter, logger } = deps;
+  const loop = new PreviewLoop({
+    logger,
+    // Each running sandbox owns its own client, so a kubeconfig reload does not cut its tunnels.
+    openClient: (ctx) => {
+      const state = explorer.state;
+      if (state.phase !== 'loaded') throw new Error('The kubeconfig is not loaded');
+      return KubeClient.forContext(state.config, ctx, logger);
+    },
+  });
+  const commandDeps: SandboxCommandDeps = { explorer, logger, extensionUri: context.extensionUri, loop };
+  const guarded =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R | undefined> => {
+      try {
+        return await run(...args);
+      } catch (err) {
+        reporter.report(err);
+        return undefined;
+      }
+    };
+  const tree = new SandboxTreeProvider(explorer, loop, (err) => reporter.reportBackground(err));
+  const view = vscode.window.createTreeView('tether.sandboxes', { treeDataProvider: tree });
+  tree.attach(view);
+  const disposables = vscode.Disposable.from(
+    vscode.commands.registerCommand('tether.createSandbox', guarded(() => createSandboxCommand(commandDeps))),
+    vscode.commands.registerCommand('tether.previewChanges', guarded(() => previewChangesCommand(commandDeps))),
+    vscode.commands.registerCommand('tether.deleteSandbox', guarded((arg?: unknown) => deleteSandboxCommand(commandDeps, sandboxArg(arg)))),
+    vscode.commands.registerCommand('tether.refreshSandboxes', () => tree.refresh()),
+    vscode.commands.registerCommand(openUrlCommand, guarded(async (url: string) => vscode.commands.executeCommand('simpleBrowser.show', url))),
+    vscode.window.registerUriHandler(new PreviewUriHandler(commandDeps, reporter)),
+    registerSpecDiagnostics(),
+    registerLanguageModelTools(commandDeps),
+    new PreviewStatusBar(loop),
+    view,
+    tree,
+    loop,
+  );
+  return { loop, dispose: () => disposables.dispose() };
+}
+
+/** A Sandboxes view row becomes the sandbox's location; anything else passes through. */
+function sandboxArg(arg: unknown): unknown {
+  const node = arg as { type?: string; context?: string; summary?: { sandbox: string; namespace: string } } | undefined;
+  if (node?.type === 'sandbox' && node.summary) return { context: node.context, sandbox: node.summary.sandbox, namespace: node.summary.namespace };
+  return arg;
+}

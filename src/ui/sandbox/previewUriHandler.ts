@@ -1,0 +1,32 @@
+/**
+ * `vscode://tether-dev.tether/preview`: the same preview link for tools outside the editor. It
+ * ensures the preview like Preview Changes; `?copy=1` also puts the URL on the clipboard and
+ * `?external=1` opens it in the system browser instead of the Simple Browser.
+ */
+import * as vscode from 'vscode';
+import type { ErrorReporter } from '../errorReporter';
+import { previewChangesCommand, type SandboxCommandDeps } from './sandboxCommands';
+
+export class PreviewUriHandler implements vscode.UriHandler {
+  constructor(
+    private readonly deps: SandboxCommandDeps,
+    private readonly reporter: ErrorReporter,
+  ) {}
+
+  async handleUri(uri: vscode.Uri): Promise<void> {
+    if (uri.path.replace(/\/+$/, '') !== '/preview') {
+      void vscode.window.showWarningMessage(`Tether does not handle ${uri.path}; the link it answers is ${uri.scheme}://${uri.authority}/preview.`);
+      return;
+    }
+    const query = new URLSearchParams(uri.query);
+    const external = query.get('external') === '1';
+    try {
+      const result = await previewChangesCommand(this.deps, { quiet: external });
+      if (!result) return;
+      if (query.get('copy') === '1') await vscode.env.clipboard.writeText(result.url);
+      if (external) await vscode.env.openExternal(vscode.Uri.parse(result.url));
+    } catch (err) {
+      this.reporter.report(err);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * "Tether: Create Sandbox" (writes tether.yaml guided by what the workspace holds and opens it),
+ * "Tether: Preview Changes" (ensures sandbox, tunnel and preview under a progress notification,
+ * opens the Simple Browser, offers Copy Link / Open in Browser) and "Tether: Delete Sandbox"
+ * (after a modal confirmation, removes everything of the sandbox at once).
+ */
+import * as vscode from 'vscode';
+import { KubeClient } from '../../kube/api';
+import { proposeSpec } from '../../sandbox/detect';
+import { ownerLabelValue } from '../../sandbox/names';
+import type { PreviewLoop, PreviewResult } from '../../sandbox/previewLoop';
+import { readWorkspaceFacts } from '../../sandbox/previewWorkspace';
+import { listSandboxes } from '../../sandbox/lifecycle';
+import { specFileName } from '../../sandbox/spec';
+import { developer, previewRequest, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
+
+export interface SandboxCommandDeps extends SandboxFeatureDeps {
+  loop: PreviewLoop;
+}
+
+/** Writes a proposed tether.yaml when there is none; resolves to false when there is nothing to propose from. */
+async function writeProposal(deps: SandboxCommandDeps): Promise<{ written: boolean; reasons: string[] }> {
+  const folder = workspaceFolder();
+  const uri = specUri(folder);
+  if ((await readSpecText(uri)) !== undefined) return { written: false, reasons: [] };
+  const context = deps.explorer.selectedContext;
+  const defaultNamespace = context ? (await deps.explorer.kube()).config.contexts.find((c) => c.name === context)?.namespace : undefined;
+  const proposal = proposeSpec(await readWorkspaceFacts(folder.uri.fsPath, { defaultNamespace }));
+  if (!('spec' in proposal)) throw new Error(`Tether could not propose a ${specFileName}: ${proposal.reason}.`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(proposal.text));
+  deps.logger.info(`[sandbox] wrote ${uri.fsPath}: ${proposal.reasons.join(' ')}`);
+  return { written: true, reasons: proposal.reasons };
+}
+
+export async function createSandboxCommand(deps: SandboxCommandDeps): Promise<void> {
+  const uri = specUri();
+  const { written, reasons } = await writeProposal(deps);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  if (written) {
+    void vscode.window.showInformationMessage(`Wrote ${specFileName}. ${reasons.join(' ')} Check it, then run Preview Changes.`, 'Preview Changes').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('tether.previewChanges');
+    });
+  } else {
+    void vscode.window.showInformationMessage(`${specFileName} already exists; it is open for editing.`);
+  }
+}
+
+/** Opens `url` in VS Code's Simple Browser (the API command where it exists). */
+async function openInSimpleBrowser(url: string): Promise<void> {
+  try {
+    await vscode.commands.executeCommand('simpleBrowser.api.open', vscode.Uri.parse(url), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  } catch {
+    await vscode.commands.executeCommand('simpleBrowser.show', url);
+  }
+}
+
+export interface PreviewCommandOptions {
+  /** Do not open the Simple Browser or show the link notification (URI handler, tools). */
+  quiet?: boolean;
+  includeLogs?: boolean;
+}
+
+/** Ensures the preview; returns the result so callers (tests, tools, the URI handler) can use the URL. */
+export async function previewChangesCommand(deps: SandboxCommandDeps, options: PreviewCommandOptions = {}): Promise<PreviewResult | undefined> {
+  if ((await readSpecText()) === undefined) {
+    const { reasons } = await writeProposal(deps);
+    void vscode.window.showInformationMessage(`Wrote ${specFileName} for this workspace. ${reasons.join(' ')}`);
+  }
+  const request = await previewRequest(deps);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Preview of sandbox "${request.sandbox}"`, cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return deps.loop.ensure({ ...request, includeLogs: options.includeLogs, signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) });
+    },
+  );
+  deps.logger.info(`[sandbox] preview of ${result.sandbox} at ${result.url} (${result.warm ? 'warm' : 'created'} in ${result.elapsedMs} ms)`);
+  for (const note of result.notes) deps.logger.info(`[sandbox] ${note}`);
+  if (options.quiet) return result;
+  await openInSimpleBrowser(result.url);
+  void vscode.window.showInformationMessage(`Preview of "${result.sandbox}": ${result.url}`, 'Copy Link', 'Open in Browser').then(async (choice) => {
+    if (choice === 'Copy Link') await vscode.env.clipboard.writeText(result.url);
+    else if (choice === 'Open in Browser') await vscode.env.openExternal(vscode.Uri.parse(result.url));
+  });
+  return result;
+}
+
+/** What Delete Sandbox acts on: a Sandboxes view item, or an explicit location. */
+export interface DeleteTarget {
+  context?: string;
+  sandbox: string;
+  namespace: string;
+  /** Skip the modal confirmation (for callers that already asked). */
+  confirmed?: boolean;
+}
+
+function isDeleteTarget(arg: unknown): arg is DeleteTarget {
+  return Boolean(arg && typeof arg === 'object' && typeof (arg as DeleteTarget).sandbox === 'string' && typeof (arg as DeleteTarget).namespace === 'string');
+}
+
+export async function deleteSandboxCommand(deps: SandboxCommandDeps, arg?: unknown): Promise<string[] | undefined> {
+  const access = await deps.explorer.kube();
+  const context = (isDeleteTarget(arg) && arg.context) || selectedContext(deps.explorer);
+  const client = KubeClient.forContext(access.config, context, deps.logger);
+  try {
+    let target = isDeleteTarget(arg) ? arg : undefined;
+    if (!target) {
+      const listing = await listSandboxes(client, { owner: ownerLabelValue(developer()) });
+      const choices = [...listing.mine, ...listing.orphans.filter((o) => o.mine)];
+      if (choices.length === 0) {
+        void vscode.window.showInformationMessage(`You have no sandbox in context "${context}".`);
+        return undefined;
+      }
+      const pick = await vscode.window.showQuickPick(
+        choices.map((s) => ({ label: s.sandbox, description: `namespace ${s.namespace}${s.state === 'orphan' ? ' · lease lapsed' : ''}`, target: { sandbox: s.sandbox, namespace: s.namespace } })),
+        { title: 'Delete which sandbox?' },
+      );
+      if (!pick) return undefined;
+      target = pick.target;
+    }
+    if (!target.confirmed) {
+      const answer = await vscode.window.showWarningMessage(
+        `Delete sandbox "${target.sandbox}"?`,
+        { modal: true, detail: `Everything Tether created for it in namespace "${target.namespace}" is removed now (its forks, relays, Services and Lease${target.namespace === target.sandbox ? ', and the namespace itself' : ''}). The baseline is not touched.` },
+        'Delete',
+      );
+      if (answer !== 'Delete') return undefined;
+    }
+    const where = { sandbox: target.sandbox, namespace: target.namespace };
+    const deleted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting sandbox "${target.sandbox}"` }, () =>
+      deps.loop.delete(client, context, where),
+    );
+    deps.logger.info(`[sandbox] deleted ${target.sandbox}: ${deleted.join(', ') || 'nothing was left'}`);
+    void vscode.window.showInformationMessage(`Sandbox "${target.sandbox}" deleted (${deleted.length} object${deleted.length === 1 ? '' : 's'}).`);
+    return deleted;
+  } finally {
+    client.dispose();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The Sandboxes view: a thin TreeDataProvider over sandboxTreeModel.ts. The listing is read from
+ * the selected context's Leases when the view asks and every 30 s while it is visible (the TTL
+ * countdowns move with it); a sandbox's forks and pods are read when it is expanded.
+ */
+import * as vscode from 'vscode';
+import { forkLabel, roleLabel, sandboxSelector } from '../../sandbox/labels';
+import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle';
+import { ownerLabelValue } from '../../sandbox/names';
+import type { PreviewLoop } from '../../sandbox/previewLoop';
+import { sandboxPods } from '../../sandbox/previewStatus';
+import { kinds } from '../../kube/kinds';
+import type { KubeObject } from '../../kube/types';
+import type { ClusterExplorer } from '../session/explorer';
+import { detailNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
+import { developer } from './workspace';
+
+export const openUrlCommand = 'tether.openPreviewUrl';
+
+export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SandboxNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private listing: { context: string; value: SandboxListing } | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly explorer: ClusterExplorer,
+    private readonly loop: PreviewLoop,
+    private readonly onFailure: (err: unknown) => void,
+  ) {
+    this.subscriptions.push(
+      this.changed,
+      explorer.onDidChange((c) => (c.scope === 'all' ? this.refresh() : undefined)),
+      loop.onDidChange(() => this.refresh()),
+    );
+  }
+
+  attach(view: vscode.TreeView<SandboxNode>): void {
+    this.timer = setInterval(() => {
+      if (view.visible) this.refresh();
+    }, 30_000);
+  }
+
+  refresh(): void {
+    this.listing = undefined;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: SandboxNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, node.count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = String(node.count);
+        item.contextValue = `tether.sandboxGroup.${node.group}`;
+        return item;
+      }
+      case 'sandbox': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.contextValue = node.contextValue;
+        item.iconPath = new vscode.ThemeIcon(node.summary.state === 'orphan' ? 'warning' : node.running ? 'vm-running' : 'vm');
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        if (node.contextValue) item.contextValue = node.contextValue;
+        if (node.url) item.command = { title: 'Open Preview', command: openUrlCommand, arguments: [node.url] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        return item;
+      }
+    }
+  }
+
+  private async readListing(context: string): Promise<SandboxListing> {
+    if (this.listing?.context === context) return this.listing.value;
+    const client = (await this.explorer.kube()).client(context);
+    const value = await listSandboxes(client, { owner: ownerLabelValue(developer()), namespaces: [client.defaultNamespace] });
+    this.listing = { context, value };
+    return value;
+  }
+
+  async getChildren(node?: SandboxNode): Promise<SandboxNode[]> {
+    const context = this.explorer.selectedContext;
+    if (!node) {
+      try {
+        await this.explorer.load();
+        const selected = this.explorer.selectedContext;
+        if (!selected) return [{ type: 'message', id: 'message/no-context', label: 'Select a Kubernetes context to see sandboxes', error: false }];
+        const listing = await this.readListing(selected);
+        const nodes = groupNodes(listing);
+        if (listing.partial) nodes.push({ type: 'message', id: 'message/partial', label: `Partial: ${listing.partial}`, error: false });
+        return nodes;
+      } catch (err) {
+        this.onFailure(err);
+        return [{ type: 'message', id: 'message/error', label: err instanceof Error ? err.message : String(err), error: true }];
+      }
+    }
+    if (!context) return [];
+    if (node.type === 'group') return sandboxNodes(context, node.group, await this.readListing(context), this.loop.summaries(), Date.now());
+    if (node.type !== 'sandbox') return [];
+    try {
+      const client = (await this.explorer.kube()).client(node.context);
+      const { namespace, sandbox } = node.summary;
+      const [deployments, pods] = await Promise.all([client.list<KubeObject>(kinds.Deployment, namespace, { labelSelector: sandboxSelector(sandbox) }), sandboxPods(client, namespace, sandbox)]);
+      const forks = deployments.items.map((d) => {
+        const labels = d.metadata.labels ?? {};
+        return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : `${labels[forkLabel] ?? d.metadata.name}`;
+      });
+      return detailNodes({ node, forks, pods: pods.pods });
+    } catch (err) {
+      return [{ type: 'message', id: `${node.id}/error`, label: err instanceof Error ? err.message : String(err), error: true }];
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
