@@ -2,6 +2,7 @@
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
 //   dist/tether-lint.js    the manifest linter CLI (node, cjs)
 //   dist/relay-agent.js    the in-cluster relay agent (standalone, no dependencies)
+//   dist/sandbox-janitor.js the in-cluster self-cleanup for sandboxes without a relay (standalone)
 //   dist/webview/*.js      webview scripts (browser, iife)
 //   out/test/host/index.js the extension-host test suite (node, cjs, `vscode` external)
 import * as esbuild from 'esbuild';
@@ -46,6 +47,18 @@ if (existsSync('src/tunnel/agent/main.ts')) {
     ...common,
     entryPoints: ['src/tunnel/agent/main.ts'],
     outfile: 'dist/relay-agent.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    minify: true,
+    sourcemap: false,
+  });
+}
+if (existsSync('src/sandbox/janitorMain.ts')) {
+  targets.push({
+    ...common,
+    entryPoints: ['src/sandbox/janitorMain.ts'],
+    outfile: 'dist/sandbox-janitor.js',
     platform: 'node',
     format: 'cjs',
     target: 'node18',

@@ -1,9 +1,11 @@
 /**
  * Entry point of the relay agent (bundled to dist/relay-agent.js, run by a stock node image):
- * reads its configuration from the environment, starts the agent, and stops it on SIGTERM/SIGINT.
+ * reads its configuration from the environment, starts the agent (and, in a sandbox, its
+ * self-cleanup), and stops it on SIGTERM/SIGINT.
  * Only node's standard library is used, so the bundle runs anywhere node does.
  */
 import { startAgent } from './agent';
+import { selfCleanupFromEnvironment } from './cleanup';
 import { ConfigError, readConfig } from './config';
 import { createLog } from './log';
 
@@ -18,11 +20,14 @@ async function main(): Promise<void> {
     return;
   }
   const agent = await startAgent(config, log);
+  // In a sandbox the relay also removes the sandbox once its Lease has lapsed past the TTL.
+  const cleanup = selfCleanupFromEnvironment(process.env, (line) => log('self-cleanup', { message: line }));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log('stopping', { signal });
+    cleanup?.stop();
     const force = setTimeout(() => process.exit(0), 10_000);
     force.unref();
     void agent.close().then(() => process.exit(0));
