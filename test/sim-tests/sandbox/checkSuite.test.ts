@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kinds } from '../../../src/kube/kinds';
+import type { KubeObject } from '../../../src/kube/types';
+import { runCheckSuite, type CheckProgress } from '../../../src/sandbox/checkSuite';
+import { createSandbox } from '../../../src/sandbox/create';
+import { clientOf, shopSimulator, specFixture } from './simFixture';
+
+test('a suite of two checks runs both Jobs in the sandbox at once: one passes, one fails with its reason and log', async (t) => {
+  const sim = await shopSimulator(t, [], { timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20, jobRunMs: 100 } });
+  sim.seed([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, spec: {}, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } }]);
+  const client = clientOf(t, sim);
+  const { plan, result } = await createSandbox(client, { spec: specFixture('image-env.tether.yaml'), developer: 'jane', branch: 'main', holderIdentity: 'x' });
+
+  const updates: CheckProgress[] = [];
+  const suite = await runCheckSuite(
+    client,
+    plan,
+    [
+      { name: 'smoke', image: 'curlimages/curl', command: ['sh', '-c', 'curl -f "$TETHER_PREVIEW_URL"'], env: {}, timeoutSeconds: 60 },
+      { name: 'contract', image: 'pact/verifier', command: ['verify'], env: { SIM_CRASH: '1' }, timeoutSeconds: 60 },
+    ],
+    { lease: result.lease, runId: 's1', pollMs: 20, concurrency: 2, onUpdate: (p) => updates.push(p) },
+  );
+
+  assert.equal(suite.passed, 1);
+  assert.equal(suite.failed, 1);
+  assert.equal(suite.cancelled, false);
+  const [smoke, contract] = suite.checks;
+  assert.equal(smoke.state, 'passed');
+  assert.equal(smoke.job, 'check-smoke-s1');
+  assert.ok((smoke.durationMs ?? 0) > 0);
+  assert.match(smoke.log ?? '', /done/);
+  assert.equal(contract.state, 'failed');
+  assert.match(contract.reason ?? '', /exited with code 3/);
+  assert.match(contract.log ?? '', /fatal: config missing/);
+  // Both were running before either finished.
+  const firstDone = updates.findIndex((u) => u.state === 'passed' || u.state === 'failed');
+  assert.deepEqual(updates.slice(0, firstDone).map((u) => `${u.name}:${u.state}`).sort(), ['contract:running', 'smoke:running']);
+
+  const jobs = (await client.listAll<KubeObject>(kinds.Job, 'jane-main')).items.map((j) => j.metadata.name).sort();
+  assert.deepEqual(jobs, ['check-contract-s1', 'check-smoke-s1']);
+});
