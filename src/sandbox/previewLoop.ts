@@ -205,6 +205,7 @@ export class PreviewLoop implements Disposable {
           remedy: 'Add `preview: { service: <the Service of your app> }` to tether.yaml',
         });
       }
+      if (this.disposed) throw abortError();
       if (!running) {
         running = new RunningSandbox(key, request.context, client, plan, token, specHash);
         this.running.set(key, running);

@@ -45,12 +45,16 @@ export async function createSandboxCommand(deps: SandboxCommandDeps): Promise<vo
   }
 }
 
-/** Opens `url` in VS Code's Simple Browser (the API command where it exists). */
-async function openInSimpleBrowser(url: string): Promise<void> {
+/** Opens `url` in VS Code's Simple Browser (the API command where it exists); false when neither command exists. */
+async function openInSimpleBrowser(url: string): Promise<boolean> {
   try {
     await vscode.commands.executeCommand('simpleBrowser.api.open', vscode.Uri.parse(url), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    return true;
   } catch {
-    await vscode.commands.executeCommand('simpleBrowser.show', url);
+    return vscode.commands.executeCommand('simpleBrowser.show', url).then(
+      () => true,
+      () => false,
+    );
   }
 }
 
@@ -78,7 +82,8 @@ export async function previewChangesCommand(deps: SandboxCommandDeps, options: P
   deps.logger.info(`[sandbox] preview of ${result.sandbox} at ${result.url} (${result.warm ? 'warm' : 'created'} in ${result.elapsedMs} ms)`);
   for (const note of result.notes) deps.logger.info(`[sandbox] ${note}`);
   if (options.quiet) return result;
-  await openInSimpleBrowser(result.url);
+  const shown = await openInSimpleBrowser(result.url);
+  if (!shown) deps.logger.info('[sandbox] the Simple Browser is not available in this editor; the notification offers the link');
   void vscode.window.showInformationMessage(`Preview of "${result.sandbox}": ${result.url}`, 'Copy Link', 'Open in Browser').then(async (choice) => {
     if (choice === 'Copy Link') await vscode.env.clipboard.writeText(result.url);
     else if (choice === 'Open in Browser') await vscode.env.openExternal(vscode.Uri.parse(result.url));

@@ -32,10 +32,10 @@ export function specUri(folder = workspaceFolder()): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, specFileName);
 }
 
-/** The text of tether.yaml (open editors first, so unsaved edits count), or undefined when there is none. */
+/** The text of tether.yaml (an editor's unsaved edits first), or undefined when there is none. */
 export async function readSpecText(uri = specUri()): Promise<string | undefined> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
+  if (open?.isDirty) return open.getText();
   try {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch {
