@@ -17,7 +17,10 @@ import { clusterCommands } from './ui/commands/clusterCommands';
 import { resourceCommands } from './ui/commands/resourceCommands';
 import { DescribeDocuments, describeScheme } from './ui/documents/describeDocuments';
 import { PodLogDocuments, logsScheme } from './ui/documents/podLogDocuments';
-import { registerGpuView } from './ui/gpu/registerGpuView';
+import { extraResources, registerGpuView } from './ui/gpu/registerGpuView';
+import { ContextGpuFeed } from './ui/gpu/contextGpuFeed';
+import { GpuTreeProvider } from './ui/gpu/gpuTreeProvider';
+import { GpuStatusBar } from './ui/gpu/gpuStatusBar';
 import { registerTunnelFeature } from './ui/tunnel/index';
 import { registerPreflight } from './ui/gpu/preflightLens';
 import { registerManifestDiagnostics } from './ui/manifests/index';
@@ -46,11 +49,14 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
   own(new KubeconfigWatcher(explorer, env, (err) => reporter.reportBackground(err)));
 
-  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs })));
+  const gpu = own(new ContextGpuFeed(explorer, { extraResources }));
+  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu));
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
-  own(registerGpuView(explorer));
+  const gpuTree = own(new GpuTreeProvider());
+  own(registerGpuView(gpu, gpuTree));
+  own(new GpuStatusBar(gpu));
   own(registerTunnelFeature(context, { explorer, reporter, logger }));
   own(registerSandboxFeature(context, { explorer, reporter, logger }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
@@ -65,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
 
   return {
     clusterTree: tree,
+    gpuTree,
     whenIdle: (timeoutMs) => explorer.whenIdle(timeoutMs),
     selection: () => ({ context: explorer.selectedContext, namespaces: explorer.session?.namespaceFilter }),
   };

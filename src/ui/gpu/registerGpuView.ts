@@ -1,28 +1,21 @@
 /**
- * The GPU view (`tether.gpus`): while it is visible, feeds a GPU index from the selected
- * context's shared watches and renders it, at most a few times a second. Hidden, it watches
- * nothing (the shared watches linger briefly, so showing it again is quick).
+ * The GPU view (`tether.gpus`): while it is visible, holds the selected context's GPU feed and
+ * renders it (the feed coalesces to a few renders a second). Hidden, it holds nothing, so the
+ * feed stops unless something else holds it (the shared watches linger briefly, so showing the
+ * view again is quick).
  */
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../../lifecycle';
-import { Coalescer } from '../../kube/coalesce';
-import { GpuFeed, type GpuWatchSource } from '../../gpu/gpuFeed';
 import { gpuSummary } from '../../gpu/gpuSummary';
+import type { ContextGpuFeed } from './contextGpuFeed';
 import { buildGpuTree, type GpuTreeNode } from './gpuTreeModel';
 import { GpuTreeProvider } from './gpuTreeProvider';
 
 export const gpuViewId = 'tether.gpus';
 export const extraResourcesSetting = 'tether.gpu.extraResources';
 
-/** What the view needs from the cluster explorer (ClusterExplorer satisfies it). */
-export interface GpuViewSource {
-  readonly selectedContext: string | undefined;
-  /** Scope "all" means cluster access may have been replaced (kubeconfig reloaded): start over. */
-  readonly onDidChange: (listener: (change: { readonly scope: string }) => void) => Disposable;
-  kube(): Promise<{ readonly hub: GpuWatchSource }>;
-}
-
-function extraResources(): string[] {
+/** The extended resources the user counts as GPUs besides the known ones. */
+export function extraResources(): string[] {
   const value = vscode.workspace.getConfiguration().get<unknown>(extraResourcesSetting);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -31,75 +24,54 @@ function message(id: string, severity: 'info' | 'error' | 'loading', label: stri
   return { type: 'message', id, severity, label, tooltip };
 }
 
-export function registerGpuView(source: GpuViewSource): vscode.Disposable {
+/** Registers the view; `provider` is the one it renders into (the extension's API hands it to tests). */
+export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider): vscode.Disposable {
   const store = new DisposableStore();
-  const provider = store.add(new GpuTreeProvider());
   const view = store.add(vscode.window.createTreeView(gpuViewId, { treeDataProvider: provider, showCollapseAll: true }));
-  let feed: GpuFeed | undefined;
-  let starting = 0;
 
   const render = () => {
-    if (!feed) return;
-    const table = feed.table();
-    provider.show(buildGpuTree(table, feed.status, Date.now()));
-    const waiting = table.waiting.length;
-    view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} pod${waiting === 1 ? '' : 's'} waiting for GPUs` } : undefined;
-    view.description = gpuSummary(table).text || undefined;
-  };
-  const coalescer = store.add(new Coalescer(render, 4));
-
-  const stop = () => {
-    feed?.dispose();
-    feed = undefined;
-    view.badge = undefined;
-    view.description = undefined;
-  };
-
-  const start = async () => {
-    const attempt = ++starting;
-    stop();
-    provider.show([message('connecting', 'loading', 'Connecting…')]);
-    try {
-      const access = await source.kube();
-      if (attempt !== starting || !view.visible) return;
-      const context = source.selectedContext;
-      if (!context) {
+    const state = gpu.state;
+    let waiting = 0;
+    let description: string | undefined;
+    switch (state.phase) {
+      case 'stopped':
+        break;
+      case 'connecting':
+        provider.show([message('connecting', 'loading', 'Connecting…')]);
+        break;
+      case 'noContext':
         provider.show([message('no-context', 'info', 'Select a context to see its GPUs (Tether: Select Context)')]);
-        return;
+        break;
+      case 'failed':
+        provider.show([message('error', 'error', state.message, state.message)]);
+        break;
+      case 'running': {
+        const table = state.feed.table();
+        provider.show(buildGpuTree(table, state.feed.status, Date.now()));
+        waiting = table.waiting.length;
+        description = gpuSummary(table).text || undefined;
       }
-      feed = new GpuFeed(access.hub, { context, extraResources: extraResources(), onChange: () => coalescer.signal() });
-      render();
-    } catch (err) {
-      if (attempt !== starting) return;
-      const text = err instanceof Error ? err.message : String(err);
-      provider.show([message('error', 'error', text, text)]);
     }
+    view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} pod${waiting === 1 ? '' : 's'} waiting for GPUs` } : undefined;
+    view.description = description;
   };
 
-  /** The context the running (or starting) feed is for; null when none is running. */
-  let shown: string | undefined | null = null;
-  const sync = (change?: { readonly scope: string }) => {
-    if (!view.visible) {
-      starting++;
-      stop();
-      shown = null;
-      return;
-    }
-    const context = source.selectedContext;
-    if (shown === null || context !== shown || change?.scope === 'all') {
-      shown = context;
-      void start();
+  let held: Disposable | undefined;
+  const sync = () => {
+    if (view.visible && !held) held = gpu.hold();
+    if (!view.visible && held) {
+      held.dispose();
+      held = undefined;
     }
   };
-
-  store.add(view.onDidChangeVisibility(() => sync()));
-  store.add(source.onDidChange(sync));
+  store.add(gpu.onDidChange(render));
+  store.add(view.onDidChangeVisibility(sync));
   store.add(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(extraResourcesSetting) && view.visible) void start();
+      if (e.affectsConfiguration(extraResourcesSetting)) gpu.restart();
     }),
   );
-  store.add({ dispose: stop });
+  store.add({ dispose: () => held?.dispose() });
   sync();
   return store;
 }

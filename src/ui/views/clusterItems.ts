@@ -3,6 +3,7 @@
  * contextValues (which drive the context menus in package.json).
  */
 import * as vscode from 'vscode';
+import type { GpuSummary } from '../../gpu/gpuSummary';
 import { describePodRow, type Health } from './podSummary';
 import type { ClusterNode, ContainerNode, ContextNode, MessageNode, PodNode, WorkloadNode } from './clusterModel';
 import type { WorkloadKind } from './workloads';
@@ -44,7 +45,13 @@ const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
 const Expanded = vscode.TreeItemCollapsibleState.Expanded;
 const None = vscode.TreeItemCollapsibleState.None;
 
-function contextItem(n: ContextNode): vscode.TreeItem {
+/** The context's GPU summary as tooltip paragraphs: the one-liner, then one per resource or waiting pod. */
+function gpuLines(gpu: GpuSummary): string[] {
+  const details = gpu.tooltip.split('\n').filter((line) => line.length > 0).map(esc);
+  return [`$(chip) **GPUs**: ${gpu.text ? esc(gpu.text) : 'none in this cluster'}`, ...details];
+}
+
+function contextItem(n: ContextNode, gpu?: GpuSummary): vscode.TreeItem {
   const item = new vscode.TreeItem(n.context.name, n.selected ? Expanded : Collapsed);
   item.iconPath = n.selected ? icon('cloud', 'ok') : icon('cloud');
   item.description = n.selected ? `selected · ${n.context.server}` : n.context.server;
@@ -55,6 +62,7 @@ function contextItem(n: ContextNode): vscode.TreeItem {
     `User: ${esc(n.context.user)} · namespace: ${esc(n.context.namespace ?? 'default')}`,
   ];
   if (n.context.problem) lines.push(`$(warning) ${esc(n.context.problem)}`);
+  if (gpu) lines.push(...gpuLines(gpu));
   item.tooltip = markdown(lines);
   return item;
 }
@@ -127,17 +135,23 @@ function messageItem(n: MessageNode): vscode.TreeItem {
   return item;
 }
 
-/** The TreeItem for a node; `namespaceDescription` is the summary of its watched contents, if any. */
-export function toTreeItem(n: ClusterNode, namespaceDescription?: string): vscode.TreeItem {
+/** What a row shows beyond its node: a watched namespace's summary, a context's GPU summary. */
+export interface ItemExtras {
+  readonly namespaceDescription?: string;
+  readonly gpu?: GpuSummary;
+}
+
+/** The TreeItem for a node, with the extras that apply to its type. */
+export function toTreeItem(n: ClusterNode, extras: ItemExtras = {}): vscode.TreeItem {
   let item: vscode.TreeItem;
   switch (n.type) {
     case 'context':
-      item = contextItem(n);
+      item = contextItem(n, extras.gpu);
       break;
     case 'namespace':
       item = new vscode.TreeItem(n.name, Collapsed);
       item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-      item.description = namespaceDescription;
+      item.description = extras.namespaceDescription;
       item.contextValue = 'tether.namespace';
       break;
     case 'workload':

@@ -4,7 +4,8 @@
  * Namespace and context nodes are kept per id so VS Code can be told exactly which one changed.
  */
 import * as vscode from 'vscode';
-import { DisposableStore, toDisposable } from '../../lifecycle';
+import { DisposableStore, toDisposable, type Disposable } from '../../lifecycle';
+import type { GpuSummary } from '../../gpu/gpuSummary';
 import type { ClusterExplorer, ExplorerChange } from '../session/explorer';
 import type { WatchFailure } from '../session/clusterSession';
 import {
@@ -24,6 +25,14 @@ import {
 } from './clusterModel';
 import { toTreeItem } from './clusterItems';
 
+/** GPU summaries for context tooltips (ContextGpuFeed satisfies it); only read, never started. */
+export interface GpuSummaries {
+  summary(context: string): GpuSummary | undefined;
+  readonly onDidChange: (listener: () => void) => Disposable;
+}
+
+const summaryKey = (s: GpuSummary | undefined): string => (s ? `${s.text}\n${s.tooltip}` : '');
+
 export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly changed = this.store.add(new vscode.EventEmitter<ClusterNode | undefined>());
@@ -35,13 +44,17 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private built = new Map<string, Array<WorkloadNode | PodNode>>();
   /** Pod rows of unchanged pod objects are reused across rebuilds. */
   private readonly podNodes = new PodNodeCache();
+  /** The GPU summary each context row was last rendered with, so only real changes re-render it. */
+  private readonly gpuShown = new Map<string, string>();
 
   /** `onFailure` hears about every failure shown as a row (for notifications and the log). */
   constructor(
     private readonly explorer: ClusterExplorer,
     private readonly onFailure: (failure: WatchFailure) => void,
+    private readonly gpus?: GpuSummaries,
   ) {
     this.store.add(explorer.onDidChange((c) => this.refresh(c)));
+    if (gpus) this.store.add(gpus.onDidChange(() => this.refreshGpuSummaries()));
   }
 
   /**
@@ -87,9 +100,22 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
+    if (node.type === 'context') {
+      const gpu = this.gpus?.summary(node.context.name);
+      this.gpuShown.set(node.context.name, summaryKey(gpu));
+      return toTreeItem(node, { gpu });
+    }
     if (node.type !== 'namespace') return toTreeItem(node);
     const watched = this.explorer.sessionFor(node.context)?.watchedNamespaces().includes(node.name);
-    return toTreeItem(node, watched ? namespaceSummary(this.namespaceChildren(node)) : undefined);
+    return toTreeItem(node, { namespaceDescription: watched ? namespaceSummary(this.namespaceChildren(node)) : undefined });
+  }
+
+  /** Re-renders the context rows whose GPU summary changed since they were last rendered. */
+  private refreshGpuSummaries(): void {
+    for (const [name, node] of this.contexts) {
+      const shown = this.gpuShown.get(name);
+      if (shown !== undefined && shown !== summaryKey(this.gpus?.summary(name))) this.changed.fire(node);
+    }
   }
 
   async getChildren(node?: ClusterNode): Promise<ClusterNode[]> {

@@ -5,12 +5,12 @@ import { GpuIndex } from '../../../src/gpu/gpuIndex';
 import { ExplainedError } from '../../../src/kube/errors';
 import type { EventShape, NodeShape, PodShape } from '../../../src/gpu/shapes';
 import type { ClusterExplorer } from '../../../src/ui/session/explorer';
-import type { GpuViewSource } from '../../../src/ui/gpu/registerGpuView';
+import type { GpuFeedSource } from '../../../src/ui/gpu/contextGpuFeed';
 import type { PreflightSource } from '../../../src/ui/gpu/preflightLens';
 import { recorded } from './fixtures/recorded';
 
-// The composition root hands the Cluster view's explorer to the GPU view: keep them compatible.
-export const explorerIsAGpuViewSource: (e: ClusterExplorer) => GpuViewSource = (e) => e;
+// The composition root hands the Cluster view's explorer to the GPU feed: keep them compatible.
+export const explorerIsAGpuFeedSource: (e: ClusterExplorer) => GpuFeedSource = (e) => e;
 export const explorerIsAPreflightSource: (e: ClusterExplorer) => PreflightSource = (e) => e;
 
 const now = Date.parse('2026-11-22T02:57:44Z');
