@@ -4,6 +4,7 @@
  * opens the Simple Browser, offers Copy Link / Open in Browser) and "Tether: Delete Sandbox"
  * (after a modal confirmation, removes everything of the sandbox at once).
  */
+import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { KubeClient } from '../../kube/api';
 import { proposeSpec } from '../../sandbox/detect';
@@ -75,6 +76,8 @@ export async function previewChangesCommand(deps: SandboxCommandDeps, options: P
     { location: vscode.ProgressLocation.Notification, title: `Preview of sandbox "${request.sandbox}"`, cancellable: true },
     (progress, token) => {
       const abort = new AbortController();
+      // Applying looks up every planned object at once, each request listening for the abort.
+      setMaxListeners(100, abort.signal);
       token.onCancellationRequested(() => abort.abort());
       return deps.loop.ensure({ ...request, includeLogs: options.includeLogs, signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) });
     },

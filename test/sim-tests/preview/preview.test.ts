@@ -60,6 +60,26 @@ test('local fork: cold preview answers from the local process, the second call i
   assert.ok((await c.client.get<KubeObject>(kinds.Deployment, 'shop', 'api')).metadata.name);
 });
 
+test('the relay pod is replaced: the same preview URL answers again from the new pod', async (t) => {
+  const c = await previewCluster(t);
+  const result = await c.loop.ensure(c.request(localSpec(c.localPort)));
+  const selector = `${sandboxSelector(result.sandbox)},app.kubernetes.io/component=relay`;
+  const [old] = (await c.client.list<KubeObject>(kinds.Pod, result.namespace, { labelSelector: selector })).items;
+  await c.client.delete(kinds.Pod, result.namespace, old.metadata.name);
+  const deadline = Date.now() + 20_000;
+  let body = '';
+  for (;;) {
+    body = await fetchText(result.url).then((r) => r.body, () => '');
+    const pods = (await c.client.list<KubeObject>(kinds.Pod, result.namespace, { labelSelector: selector })).items;
+    if (body === 'local v1 /products' && !pods.some((p) => p.metadata.name === old.metadata.name)) break;
+    if (Date.now() > deadline) throw new Error(`the preview did not come back (last answer: ${body || 'none'})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const again = await c.loop.ensure(c.request(localSpec(c.localPort)));
+  assert.equal(again.url, result.url);
+  assert.equal(again.warm, true);
+});
+
 test('the local process answers 503: the preview fails with the status and body, and nothing keeps running', async (t) => {
   const c = await previewCluster(t);
   c.reply.status = 503;
