@@ -1,0 +1,47 @@
+/** The in-process simulator the cluster-facing tests use when no real cluster is named. */
+import type { Denial } from '../sim/auth';
+import type { ControllerTimings } from '../sim/controllers/index';
+import type { ObjectInput } from '../sim/defaults';
+import { createPodRuntime, type ProcessPodRuntime } from '../sim/runtime/index';
+import { startSimulator, type Simulator } from '../sim/server';
+
+export interface SimulatorChoices {
+  /** Simulator users besides admin, with their denials (simulator-only tests). */
+  users?: { name: string; denials?: Denial[] }[];
+  /** Controller delays; tests default to tens of milliseconds. */
+  timings?: Partial<ControllerTimings>;
+  /** Nodes to start with; default one schedulable node without GPUs. */
+  nodes?: ObjectInput[];
+}
+
+export const testTimings: Partial<ControllerTimings> = { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 };
+
+export function plainNode(name = 'node-1'): ObjectInput {
+  const resources = { cpu: '8', memory: '16Gi', pods: '110' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    spec: {},
+    status: { allocatable: resources, capacity: resources, addresses: [{ type: 'InternalIP', address: '10.0.0.1' }], conditions: [{ type: 'Ready', status: 'True' }] },
+  };
+}
+
+/** The simulator with the process runtime: pods running `node` on a ConfigMap script run for real. */
+export async function startTestSimulator(choices: SimulatorChoices): Promise<{ sim: Simulator; runtime: ProcessPodRuntime }> {
+  const holder: { sim?: Simulator; runtime?: ProcessPodRuntime } = {};
+  const sim = await startSimulator({
+    controllers: true,
+    timings: { ...testTimings, ...choices.timings },
+    users: choices.users,
+    runtime: (cluster) =>
+      (holder.runtime = createPodRuntime(cluster, {
+        backoff: { baseMs: 100, maxMs: 200 },
+        apiServer: () => (holder.sim ? { host: '127.0.0.1', port: holder.sim.port, caPem: holder.sim.caPem, token: holder.sim.token } : undefined),
+      })),
+  });
+  holder.sim = sim;
+  sim.seed(choices.nodes ?? [plainNode()]);
+  if (!holder.runtime) throw new Error('the simulator started without its pod runtime');
+  return { sim, runtime: holder.runtime };
+}
