@@ -87,7 +87,8 @@ export async function previewChangesCommand(deps: SandboxCommandDeps, options: P
   if (options.quiet) return result;
   const shown = await openInSimpleBrowser(result.url);
   if (!shown) deps.logger.info('[sandbox] the Simple Browser is not available in this editor; the notification offers the link');
-  void vscode.window.showInformationMessage(`Preview of "${result.sandbox}": ${result.url}`, 'Copy Link', 'Open in Browser').then(async (choice) => {
+  const shared = !result.warm && result.placementReason && result.namespace !== result.sandbox ? ` ${result.placementReason}` : '';
+  void vscode.window.showInformationMessage(`Preview of "${result.sandbox}": ${result.url}${shared}`, 'Copy Link', 'Open in Browser').then(async (choice) => {
     if (choice === 'Copy Link') await vscode.env.clipboard.writeText(result.url);
     else if (choice === 'Open in Browser') await vscode.env.openExternal(vscode.Uri.parse(result.url));
   });

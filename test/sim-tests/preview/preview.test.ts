@@ -80,6 +80,20 @@ test('the relay pod is replaced: the same preview URL answers again from the new
   assert.equal(again.warm, true);
 });
 
+test('no permission to create namespaces: the sandbox shares the baseline namespace, said plainly, and previews the same', async (t) => {
+  const c = await previewCluster(t, { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const result = await c.loop.ensure(c.request(localSpec(c.localPort), { context: c.sim.contextOf('jane') }));
+  assert.equal(result.namespace, 'shop');
+  assert.match(result.placementReason ?? '', /You may not create namespaces/);
+  assert.ok(result.notes.some((n) => /shares namespace "shop"/.test(n)), result.notes.join(' | '));
+  assert.equal((await fetchText(result.url)).body, 'local v1 /products');
+  // The baseline Service still selects the baseline's pods; the sandbox entered through its own.
+  const baseline = await c.client.get<KubeObject>(kinds.Service, 'shop', 'api');
+  assert.deepEqual((baseline.spec as { selector: Record<string, string> }).selector, { app: 'api' });
+  await c.loop.delete(c.client, c.sim.contextOf('jane'), { sandbox: result.sandbox, namespace: 'shop' });
+  assert.ok(await c.client.get<KubeObject>(kinds.Deployment, 'shop', 'api'));
+});
+
 test('the local process answers 503: the preview fails with the status and body, and nothing keeps running', async (t) => {
   const c = await previewCluster(t);
   c.reply.status = 503;

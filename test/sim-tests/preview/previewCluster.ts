@@ -43,10 +43,11 @@ export function localSpec(localPort: number): SandboxSpec {
 }
 
 /** `timings` default to short ones for tests; `{}` gives the simulator's own (as the demo runs). */
-export async function previewCluster(t: { after(fn: () => unknown): void }, options: { timings?: SimulatorOptions['timings'] } = {}): Promise<PreviewCluster> {
+export async function previewCluster(t: { after(fn: () => unknown): void }, options: { timings?: SimulatorOptions['timings']; users?: SimulatorOptions['users'] } = {}): Promise<PreviewCluster> {
   const access: { apiServer?: ApiServerAccess } = {};
   const sim = await startSimulator({
     controllers: true,
+    users: options.users,
     runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } }),
     timings: options.timings ?? { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
   });
