@@ -1,6 +1,7 @@
 /**
  * Bringing a tunnel up for a workload: read its pod template and Services for the ports, deploy
- * the relay objects with a fresh token, start a TunnelSession and wait until it is connected.
+ * the relay objects with a fresh token, start a TunnelSession and wait until it is connected. When
+ * it does not come up, the objects it deployed are removed again.
  * Also the permissions all of that needs, for the access preflight.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,7 @@ import { kinds } from '../kube/kinds';
 import type { AccessCheck } from '../kube/role';
 import type { KubeObject } from '../kube/types';
 import { defaultControlPort, relayObjects, type RelayPort } from './relay';
-import { deployRelay } from './relayDeploy';
+import { deployRelay, stopTunnel } from './relayDeploy';
 import { relayName, relaySelector, selectorText } from './relayLabels';
 import { relayPortsFor, type PodTemplate, type ServiceLike } from './relayPorts';
 import { describeState } from './sessionState';
@@ -96,6 +97,8 @@ export async function startTunnel(request: StartTunnelRequest, progress: (messag
   } catch (err) {
     const last = session.state;
     session.dispose();
+    // A tunnel that never came up leaves nothing behind (best effort: the cluster may be unreachable).
+    await stopTunnel(client, namespace, name, AbortSignal.timeout(15_000)).catch(() => undefined);
     if (last.phase === 'reconnecting') {
       throw new ExplainedError(
         { reason: 'Timeout', what: `Tunnel ${workload.kind} "${workload.name}"`, why: last.reason.message, remedy: last.reason.remedy ?? 'Try again; the Tether log has the details' },

@@ -13,6 +13,7 @@ import type { Logger } from '../../kube/logger';
 import type { KubeObject } from '../../kube/types';
 import { fetchWorkloadEnvironment } from '../../tunnel/environmentFetch';
 import { stopTunnel } from '../../tunnel/relayDeploy';
+import { componentLabel, managedByLabel, managedByValue, ownerLabel, tunnelLabel } from '../../tunnel/relayLabels';
 import { relayPortsFor, type PodTemplate } from '../../tunnel/relayPorts';
 import { forwardEnvironment } from '../../tunnel/sessionEnvironment';
 import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
@@ -165,12 +166,31 @@ async function pickTunnel(tunnels: ActiveTunnels, key?: unknown): Promise<Active
   return choice ? tunnels.get(choice.key) : undefined;
 }
 
+/** Relays left in the cluster by an earlier window (reloaded, crashed): pick one and remove it. */
+async function stopLeftoverRelay(deps: TunnelCommandDeps): Promise<void> {
+  const context = deps.explorer.selectedContext;
+  if (!context) return void vscode.window.showInformationMessage('No tunnel is running in this window.');
+  const client = KubeClient.forContext((await deps.explorer.kube()).config, context, deps.logger);
+  try {
+    const namespace = await pickNamespace(client.defaultNamespace, deps.explorer.session?.namespaceFilter);
+    if (!namespace) return;
+    const { items } = await client.list<KubeObject>(kinds.Deployment, namespace, { labelSelector: `${managedByLabel}=${managedByValue},${componentLabel}=relay` });
+    if (items.length === 0) return void vscode.window.showInformationMessage(`No tunnel is running in this window, and namespace "${namespace}" has no Tether relay.`);
+    const choice = await vscode.window.showQuickPick(
+      items.map((d) => ({ label: d.metadata.name, description: `owner ${d.metadata.labels?.[ownerLabel] ?? '?'}`, name: d.metadata.labels?.[tunnelLabel] ?? d.metadata.name })),
+      { title: 'No tunnel runs in this window. Remove a relay left in the cluster?' },
+    );
+    if (!choice) return;
+    const { deleted } = await stopTunnel(client, namespace, choice.name);
+    void vscode.window.showInformationMessage(`Removed ${deleted.join(', ') || 'nothing (already gone)'}.`);
+  } finally {
+    client.dispose();
+  }
+}
+
 export async function stopTunnelCommand(deps: TunnelCommandDeps, arg?: unknown): Promise<void> {
   const tunnel = await pickTunnel(deps.tunnels, arg);
-  if (!tunnel) {
-    void vscode.window.showInformationMessage('No tunnel is running in this window.');
-    return;
-  }
+  if (!tunnel) return stopLeftoverRelay(deps);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping the tunnel for ${tunnel.workload.name}` }, async () => {
     tunnel.started.session.dispose();
     deps.environment.clear(tunnel.workload.name);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import { AGENT_VERSION } from '../../../src/tunnel/agent/config';
 import type { KubeObject } from '../../../src/kube/types';
@@ -164,4 +165,36 @@ test('startTunnel takes the ports from the workload, redeploys the relay with a 
   assert.ok(state.phase === 'connected' && state.pod !== before.metadata.name, 'the new token rolled a new relay pod');
   const answer = await callRelay(cluster, '/started');
   assert.equal(answer.body, 'local says hi to /started');
+});
+
+test('a tunnel that never comes up says why and leaves nothing in the cluster', async (t) => {
+  const cluster = await tunnelCluster(t);
+  await stopTunnel(cluster.client, namespace, relay);
+  await cluster.client.request({
+    what: 'create web',
+    method: 'POST',
+    path: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    body: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }] } } },
+    },
+  });
+  const err = await startTunnel({
+    client: cluster.client,
+    namespace,
+    workload: { kind: 'Deployment', name: 'web' },
+    localPort: cluster.localPort,
+    agentScript: "console.error('agent: cannot start'); process.exit(3);",
+    owner: 'jane',
+    connectTimeoutMs: 3000,
+    session: { backoff: { initialMs: 100, maxMs: 300 } },
+  }).catch((e: unknown) => e);
+  assert.ok(err instanceof ExplainedError, String(err));
+  assert.match(err.why, /relay pod "tether-relay-web-[a-z0-9-]+" (is waiting: CrashLoopBackOff|'s agent exited|is not ready yet|is starting)/);
+  for (const kind of [kinds.Deployment, kinds.ConfigMap, kinds.Secret, kinds.Service]) {
+    const left = await cluster.client.list<KubeObject>(kind, namespace, { labelSelector: `tether.dev/tunnel=${relay}` });
+    assert.deepEqual(left.items.map((i) => i.metadata.name), [], kind.kind);
+  }
 });
