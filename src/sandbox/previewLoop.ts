@@ -115,6 +115,9 @@ export class PreviewLoop implements Disposable {
   private readonly changes = new Emitter<void>();
   /** A sandbox started, stopped or changed state. */
   readonly onDidChange = this.changes.event;
+  private readonly lost = new Emitter<{ context: string; sandbox: string; why: string }>();
+  /** A running sandbox's Lease was deleted or taken over (deleted elsewhere, or cleaned up after its TTL): it was stopped here. */
+  readonly onDidLose = this.lost.event;
   private readonly logger: Logger;
   private disposed = false;
 
@@ -209,7 +212,16 @@ export class PreviewLoop implements Disposable {
       if (!running) {
         running = new RunningSandbox(key, request.context, client, plan, token, specHash);
         this.running.set(key, running);
-        running.onDidChange(() => this.changes.fire());
+        const owned = running;
+        owned.onDidChange(() => {
+          if (owned.heartbeatState === 'lost' && this.running.get(key) === owned && !this.inflight.has(key)) {
+            // Nothing left to renew: the tunnels and the listener would only fail from now on.
+            this.drop(key);
+            this.lost.fire({ context: owned.context, sandbox: owned.plan.sandbox, why: owned.recentProblems.at(-1) ?? 'its Lease is gone' });
+            return;
+          }
+          this.changes.fire();
+        });
       } else {
         running.plan = plan;
         running.specHash = specHash;
@@ -361,6 +373,7 @@ export class PreviewLoop implements Disposable {
     this.disposed = true;
     for (const key of [...this.running.keys()]) this.drop(key);
     this.changes.dispose();
+    this.lost.dispose();
   }
 }
 

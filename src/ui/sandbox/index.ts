@@ -55,6 +55,7 @@ export function registerSandboxFeature(context: vscode.ExtensionContext, deps: {
     vscode.window.registerUriHandler(new PreviewUriHandler(commandDeps, reporter)),
     registerSpecDiagnostics(),
     registerLanguageModelTools(commandDeps),
+    loop.onDidLose((e) => void vscode.window.showWarningMessage(`Sandbox "${e.sandbox}" stopped here: ${e.why}. Preview Changes creates it again.`, 'Preview Changes').then((choice) => (choice ? vscode.commands.executeCommand('tether.previewChanges') : undefined))),
     new PreviewStatusBar(loop),
     view,
     tree,

@@ -94,6 +94,21 @@ test('no permission to create namespaces: the sandbox shares the baseline namesp
   assert.ok(await c.client.get<KubeObject>(kinds.Deployment, 'shop', 'api'));
 });
 
+test('the Lease is deleted elsewhere: the running sandbox stops here and says why; the next preview brings it back', async (t) => {
+  const c = await previewCluster(t);
+  const first = await c.loop.ensure(c.request(localSpec(c.localPort)));
+  const lost = new Promise<{ sandbox: string; why: string }>((resolve) => c.loop.onDidLose(resolve));
+  await c.client.delete(kinds.Lease, first.namespace, 'tether-sandbox');
+  const event = await lost;
+  assert.equal(event.sandbox, 'jane-main');
+  assert.match(event.why, /Lease "tether-sandbox" of sandbox "jane-main" was deleted/);
+  assert.equal(c.loop.summaries().length, 0);
+  await assert.rejects(fetchText(first.url), /ECONNREFUSED/);
+  const again = await c.loop.ensure(c.request(localSpec(c.localPort)));
+  assert.equal(again.warm, false);
+  assert.equal((await fetchText(again.url)).body, 'local v1 /products');
+});
+
 test('the local process answers 503: the preview fails with the status and body, and nothing keeps running', async (t) => {
   const c = await previewCluster(t);
   c.reply.status = 503;

@@ -77,6 +77,7 @@ export async function previewCluster(t: { after(fn: () => unknown): void }, opti
   const loop = new PreviewLoop({
     openClient: (context) => KubeClient.forContext(kubeconfig, context),
     tunnel: { backoff: { initialMs: 100, maxMs: 500 } },
+    heartbeat: { intervalMs: 300 },
   });
   t.after(async () => {
     loop.dispose();
