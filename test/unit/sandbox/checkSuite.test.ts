@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../src/kube/api';
 import { ExplainedError } from '../../../src/kube/errors';
+import type { KubeObject } from '../../../src/kube/types';
 import type { CheckResult } from '../../../src/sandbox/checkRun';
 import { runCheckSuite, type CheckProgress, type RunOne } from '../../../src/sandbox/checkSuite';
 import type { SandboxPlan } from '../../../src/sandbox/plan';
@@ -9,7 +10,7 @@ import type { CheckSpec } from '../../../src/sandbox/spec';
 
 const client = {} as KubeClient;
 const plan = { sandbox: 'jane-main', namespace: 'jane-main' } as SandboxPlan;
-const lease = { metadata: { name: 'tether-sandbox', uid: 'u1' } };
+const lease: KubeObject = { metadata: { name: 'tether-sandbox', uid: 'u1', resourceVersion: '1' } };
 const check = (name: string): CheckSpec => ({ name, image: 'busybox', command: ['true'], env: {}, timeoutSeconds: 60 });
 
 /** A runner whose checks finish when the test says so, recording how many run at once. */
