@@ -66,7 +66,7 @@ if (existsSync('src/sandbox/janitorMain.ts')) {
     sourcemap: false,
   });
 }
-const webviews = ['media/podDetails.ts'].filter((f) => existsSync(f));
+const webviews = ['media/podDetails.ts', 'media/sandboxDashboard.ts'].filter((f) => existsSync(f));
 if (webviews.length) {
   targets.push({ ...common, entryPoints: webviews, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
 }

@@ -26,6 +26,7 @@ import { registerPreflight } from './ui/gpu/preflightLens';
 import { registerManifestDiagnostics } from './ui/manifests/index';
 import { registerPodDetails } from './ui/webviews/registerPodDetails';
 import { registerSandboxFeature } from './ui/sandbox/index';
+import { registerSandboxDashboard } from './ui/webviews/registerSandboxDashboard';
 import type { TetherApi } from './ui/api';
 
 export function activate(context: vscode.ExtensionContext): TetherApi {
@@ -58,10 +59,11 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
   own(registerTunnelFeature(context, { explorer, reporter, logger }));
-  own(registerSandboxFeature(context, { explorer, reporter, logger }));
+  const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
+  own(registerSandboxDashboard({ extensionUri: context.extensionUri, explorer, loop: sandboxes.loop, reporter, logger }));
 
   own(vscode.workspace.registerTextDocumentContentProvider(describeScheme, new DescribeDocuments(explorer, reporter)));
   const logs = own(new PodLogDocuments(explorer, reporter));
