@@ -72,3 +72,29 @@ export async function lastLogErrors(client: KubeClient, namespace: string, pods:
   );
   return perPod.flat().slice(-max);
 }
+
+interface EventObject extends KubeObject {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  lastTimestamp?: string;
+  eventTime?: string;
+  involvedObject?: { kind?: string; name?: string };
+}
+
+/** The newest events about `names` (the sandbox's pods and workloads), as "Warning BackOff pod/x: message (3×)". */
+export function eventLines(events: readonly KubeObject[], names: ReadonlySet<string>, max = 5): string[] {
+  const when = (e: EventObject) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
+  return (events as EventObject[])
+    .filter((e) => e.involvedObject?.name && names.has(e.involvedObject.name))
+    .sort((a, b) => when(a).localeCompare(when(b)))
+    .slice(-max)
+    .map((e) => `${e.type ?? 'Normal'} ${e.reason ?? ''} ${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (${e.count}×)` : ''}`);
+}
+
+/** Recent events of the sandbox's objects in `namespace`. */
+export async function recentEvents(client: KubeClient, namespace: string, names: ReadonlySet<string>, signal?: AbortSignal): Promise<string[]> {
+  const { items } = await client.list<KubeObject>(kinds.Event, namespace, { limit: 500, signal });
+  return eventLines(items, names);
+}

@@ -1,14 +1,14 @@
 /**
  * The Sandboxes view: a thin TreeDataProvider over sandboxTreeModel.ts. The listing is read from
  * the selected context's Leases when the view asks and every 30 s while it is visible (the TTL
- * countdowns move with it); a sandbox's forks and pods are read when it is expanded.
+ * countdowns move with it); a sandbox's forks, pods and recent events are read when it is expanded.
  */
 import * as vscode from 'vscode';
 import { forkLabel, roleLabel, sandboxSelector } from '../../sandbox/labels';
 import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle';
 import { ownerLabelValue } from '../../sandbox/names';
 import type { PreviewLoop } from '../../sandbox/previewLoop';
-import { sandboxPods } from '../../sandbox/previewStatus';
+import { recentEvents, sandboxPods } from '../../sandbox/previewStatus';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
@@ -119,7 +119,9 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
         const labels = d.metadata.labels ?? {};
         return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : `${labels[forkLabel] ?? d.metadata.name}`;
       });
-      return detailNodes({ node, forks, pods: pods.pods });
+      const names = new Set([...deployments.items.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
+      const events = await recentEvents(client, namespace, names).catch(() => []);
+      return detailNodes({ node, forks, pods: pods.pods, events });
     } catch (err) {
       return [{ type: 'message', id: `${node.id}/error`, label: err instanceof Error ? err.message : String(err), error: true }];
     }

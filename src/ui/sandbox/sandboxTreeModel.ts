@@ -1,6 +1,7 @@
 /**
  * The Sandboxes view as pure data: groups (mine, others' read-only, orphans whose Lease lapsed),
- * one row per sandbox with its TTL countdown, and its details (preview URL, tunnels, forks, pods).
+ * one row per sandbox with its TTL countdown, and its details (preview URL, tunnels, forks, pods,
+ * recent events).
  * No VS Code import; sandboxTree.ts maps these nodes to TreeItems.
  */
 import type { SandboxListing, SandboxSummary } from '../../sandbox/lifecycle';
@@ -56,6 +57,8 @@ export interface SandboxDetailsInput {
   /** Fork names of the sandbox's Deployments (relays shown as "api (local)"). */
   forks: string[];
   pods: SandboxPod[];
+  /** Newest last, e.g. "Warning BackOff pod/x: …". */
+  events: string[];
 }
 
 export function detailNodes(input: SandboxDetailsInput): SandboxNode[] {
@@ -73,6 +76,7 @@ export function detailNodes(input: SandboxDetailsInput): SandboxNode[] {
     const description = `${p.role} · ${p.ready ? 'ready' : p.phase}${p.restarts ? ` · ${p.restarts} restart${p.restarts === 1 ? '' : 's'}` : ''}`;
     out.push({ type: 'detail', id: `${base}/pod/${p.name}`, label: p.name, description, tooltip: p.problem ?? `${p.name} is ready`, icon: p.ready ? 'pass' : 'error' });
   }
+  for (const [i, e] of input.events.entries()) out.push({ type: 'detail', id: `${base}/event/${i}`, label: 'Event', description: e, tooltip: e, icon: e.startsWith('Warning') ? 'warning' : 'history' });
   for (const [i, e] of (live?.lastErrors ?? []).slice(-3).entries()) out.push({ type: 'detail', id: `${base}/error/${i}`, label: 'Problem', description: e, tooltip: e, icon: 'warning' });
   return out;
 }

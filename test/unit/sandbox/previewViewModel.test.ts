@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxListing, SandboxSummary } from '../../../src/sandbox/lifecycle';
 import type { RunningSummary } from '../../../src/sandbox/previewRunning';
+import { eventLines } from '../../../src/sandbox/previewStatus';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
 import { detailNodes, groupNodes, sandboxNodes, ttlText } from '../../../src/ui/sandbox/sandboxTreeModel';
 
@@ -72,7 +73,7 @@ test('sandbox rows: running here, read-only, lapsed; only deletable ones carry t
   assert.match(orphan.type === 'sandbox' ? orphan.description : '', /lease lapsed · TTL lapsed 3m 0s ago/);
 });
 
-test('details: preview URL that opens, tunnel, lease, forks, pods with their problem, recent problems', () => {
+test('details: preview URL that opens, tunnel, lease, forks, pods with their problem, their events, recent problems', () => {
   const [mine] = sandboxNodes('sim', 'mine', listing, [running], now);
   assert.equal(mine.type, 'sandbox');
   if (mine.type !== 'sandbox') return;
@@ -83,6 +84,14 @@ test('details: preview URL that opens, tunnel, lease, forks, pods with their pro
       { name: 'api-relay-1', role: 'relay', phase: 'Running', ready: true, restarts: 0 },
       { name: 'web-2', role: 'fork', phase: 'Running', ready: false, restarts: 3, problem: 'pod "web-2" is waiting: container "web" CrashLoopBackOff' },
     ],
+    events: eventLines(
+      [
+        { metadata: { name: 'e1', uid: '1', resourceVersion: '1' }, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', count: 4, lastTimestamp: '2026-11-22T02:59:00Z', involvedObject: { kind: 'Pod', name: 'web-2' } },
+        { metadata: { name: 'e0', uid: '0', resourceVersion: '1' }, type: 'Normal', reason: 'Started', message: 'Started container', lastTimestamp: '2026-11-22T02:58:00Z', involvedObject: { kind: 'Pod', name: 'web-2' } },
+        { metadata: { name: 'e2', uid: '2', resourceVersion: '1' }, type: 'Warning', reason: 'BackOff', message: 'not ours', lastTimestamp: '2026-11-22T02:59:30Z', involvedObject: { kind: 'Pod', name: 'baseline-1' } },
+      ],
+      new Set(['web-2', 'api-relay-1']),
+    ),
   });
   const rows = details.map((d) => (d.type === 'detail' ? `${d.label}: ${d.description}` : ''));
   assert.deepEqual(rows, [
@@ -92,6 +101,8 @@ test('details: preview URL that opens, tunnel, lease, forks, pods with their pro
     'Forks: api-relay (local)',
     'api-relay-1: relay · ready',
     'web-2: fork · Running · 3 restarts',
+    'Event: Normal Started pod/web-2: Started container',
+    'Event: Warning BackOff pod/web-2: Back-off restarting failed container (4×)',
     'Problem: Cluster traffic for api (port 3000) could not reach 127.0.0.1:3000: connection refused',
   ]);
   assert.equal(details[0].type === 'detail' && details[0].url, running.url);
