@@ -8,7 +8,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import { stopTunnel } from '../../../src/tunnel/relayDeploy';
 import { forwardEnvironment } from '../../../src/tunnel/sessionEnvironment';
 import { startTunnel } from '../../../src/tunnel/sessionStart';
-import { agentScript, callRelay, httpGet, namespace, relay, stateWhere, tunnelCluster } from './sessionCluster';
+import { agentScript, callRelay, deployBackend, httpGet, namespace, relay, stateWhere, tunnelCluster } from './sessionCluster';
 
 const connected = (s: { phase: string }) => s.phase === 'connected';
 
@@ -43,36 +43,7 @@ test('nothing listening locally: the caller sees a closed connection, the user o
 
 test('outbound: a local listener reaches a cluster service from inside the relay pod', async (t) => {
   const cluster = await tunnelCluster(t);
-  await cluster.client.request({
-    what: 'create backend script',
-    method: 'POST',
-    path: `/api/v1/namespaces/${namespace}/configmaps`,
-    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'backend' }, data: { 'main.js': "require('node:http').createServer((q, s) => s.end('backend ' + q.url)).listen(9000);" } },
-  });
-  for (const [path, body] of [
-    [
-      `/apis/apps/v1/namespaces/${namespace}/deployments`,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'backend' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'backend' } },
-          template: {
-            metadata: { labels: { app: 'backend' } },
-            spec: {
-              containers: [{ name: 'app', image: 'node:22-alpine', command: ['node', '/opt/app/main.js'], ports: [{ containerPort: 9000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
-              volumes: [{ name: 'app', configMap: { name: 'backend' } }],
-            },
-          },
-        },
-      },
-    ],
-    [`/api/v1/namespaces/${namespace}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend' }, spec: { selector: { app: 'backend' }, ports: [{ port: 80, targetPort: 9000 }] } }],
-  ] as const) {
-    await cluster.client.request({ what: 'create backend', method: 'POST', path, body });
-  }
+  await deployBackend(cluster);
   const session = cluster.session();
   await stateWhere(session, connected);
   const forward = await session.open('backend', 80);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { DropReason } from '../../../src/tunnel/reconnectReason';
 import type { TunnelState } from '../../../src/tunnel/session';
-import { callRelay, httpGet, namespace, stateWhere, tunnelCluster } from './sessionCluster';
+import { callRelay, deployBackend, httpGet, namespace, stateWhere, tunnelCluster } from './sessionCluster';
 
 const connected = (s: TunnelState) => s.phase === 'connected';
 const reconnectingFor = (cause: DropReason['cause']) => (s: TunnelState) => s.phase === 'reconnecting' && s.reason.cause === cause;
@@ -22,9 +22,11 @@ async function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<
 
 test('a cut port-forward: the drop has a reason, in-flight streams fail, forwards survive, the tunnel comes back', async (t) => {
   const cluster = await tunnelCluster(t);
+  await deployBackend(cluster);
   const session = cluster.session();
   await stateWhere(session, connected);
-  const forward = await session.open('kubernetes', 443);
+  const forward = await session.open('backend', 80);
+  assert.equal((await eventually(() => httpGet('127.0.0.1', forward.localPort, '/before'))).body, 'backend /before');
   const drops: DropReason[] = [];
   session.onDrop((d) => drops.push(d));
   cluster.sim.faults.cutPortForwards();
@@ -36,7 +38,7 @@ test('a cut port-forward: the drop has a reason, in-flight streams fail, forward
   const answer = await eventually(() => callRelay(cluster, '/after-cut'));
   assert.equal(answer.body, 'local says hi to /after-cut');
   assert.equal(session.stats.forwards, 1, 'the forward still listens');
-  assert.ok(forward.localPort > 0);
+  assert.equal((await eventually(() => httpGet('127.0.0.1', forward.localPort, '/after'))).body, 'backend /after', 'the same local port works after the reconnect');
 });
 
 test('API server away for 7 s: reconnecting says it is unreachable, then recovers by itself', async (t) => {

@@ -161,3 +161,37 @@ export async function callRelay(cluster: TunnelCluster, urlPath: string): Promis
   if (!target) throw new Error('the relay pod does not listen on 8080');
   return httpGet(target.host, target.port, urlPath);
 }
+
+/** A process Deployment "backend" answering HTTP on 9000 behind Service "backend" port 80. */
+export async function deployBackend(cluster: TunnelCluster): Promise<void> {
+  await cluster.client.request({
+    what: 'create backend script',
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'backend' }, data: { 'main.js': "require('node:http').createServer((q, s) => s.end('backend ' + q.url)).listen(9000);" } },
+  });
+  for (const [path, body] of [
+    [
+      `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'backend' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'backend' } },
+          template: {
+            metadata: { labels: { app: 'backend' } },
+            spec: {
+              containers: [{ name: 'app', image: 'node:22-alpine', command: ['node', '/opt/app/main.js'], ports: [{ containerPort: 9000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
+              volumes: [{ name: 'app', configMap: { name: 'backend' } }],
+            },
+          },
+        },
+      },
+    ],
+    [`/api/v1/namespaces/${namespace}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend' }, spec: { selector: { app: 'backend' }, ports: [{ port: 80, targetPort: 9000 }] } }],
+  ] as const) {
+    await cluster.client.request({ what: 'create backend', method: 'POST', path, body });
+  }
+}
