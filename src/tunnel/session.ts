@@ -248,7 +248,7 @@ export class TunnelSession implements Disposable {
   private async explainDrop(close: MuxCloseReason, pod: RelayPodRef): Promise<DropReason> {
     const slept = this.sleep.recentSleep();
     if (slept) return computerSlept(slept.sleptForMs);
-    const check = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(5_000)]);
+    const check = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(3_000)]);
     try {
       const change = await relayPodChange(this.options.client, this.options.namespace, pod, check);
       if (change) return relayRestarted(change);
