@@ -15,7 +15,7 @@ import type { ClusterExplorer } from '../session/explorer';
 import type { SandboxDashboardPanel } from './sandboxDashboardPanel';
 import { refKey, sandboxRefFrom, suiteSummary } from './sandboxDashboardModel';
 import { isSandboxDashboardState, sandboxDashboardViewType, type SandboxRef } from './sandboxDashboardProtocol';
-import { loadDashboard, prepareCheckRun, workspaceSandboxRef } from './sandboxDashboardSource';
+import { loadDashboard, prepareCheckRun, runningPreviewUrl, workspaceSandboxRef } from './sandboxDashboardSource';
 import { webviewOptions } from './webviewPanel';
 
 export const showSandboxDashboardCommand = 'tether.showSandboxDashboard';
@@ -36,6 +36,8 @@ export function registerSandboxDashboard({ extensionUri, explorer, loop, reporte
   const panelDeps = {
     load: (ref: SandboxRef) => loadDashboard(source, ref),
     prepareRun: (ref: SandboxRef, signal: AbortSignal) => prepareCheckRun(source, ref, signal),
+    previewUrl: (ref: SandboxRef) => runningPreviewUrl(source, ref),
+    onPreviewChange: (listener: () => void) => loop.onDidChange(listener),
     logger,
   };
 

@@ -9,6 +9,7 @@ import type * as vscode from 'vscode';
 import type { KubeClient } from '../../kube/api';
 import { Coalescer } from '../../kube/coalesce';
 import type { Logger } from '../../kube/logger';
+import type { Disposable } from '../../lifecycle';
 import type { KubeObject } from '../../kube/types';
 import { pendingChecks, runCheckSuite, type CheckProgress, type SuiteResult } from '../../sandbox/checkSuite';
 import type { SandboxSummary } from '../../sandbox/lifecycle';
@@ -23,7 +24,6 @@ import { WebviewPanelBase } from './webviewPanel';
 export interface DashboardSource {
   summary?: SandboxSummary;
   forks: string[];
-  previewUrl?: string;
   /** The checks of the workspace's tether.yaml. */
   checks: CheckSpec[];
   /** Why something could not be read (no tether.yaml, not allowed to list…). */
@@ -42,6 +42,10 @@ export interface SandboxDashboardDeps {
   load(ref: SandboxRef): Promise<DashboardSource>;
   /** Resolves what a run needs, or throws an explained error saying why checks cannot run. */
   prepareRun(ref: SandboxRef, signal: AbortSignal): Promise<CheckRunTarget>;
+  /** The preview URL while the sandbox's preview runs in this window (cheap: no cluster call). */
+  previewUrl(ref: SandboxRef): string | undefined;
+  /** Fires when previews in this window start, stop or change. */
+  onPreviewChange(listener: () => void): Disposable;
   logger: Logger;
   concurrency?: number;
   /** Log lines read from each finished check; default 200. */
@@ -78,6 +82,7 @@ export class SandboxDashboardPanel extends WebviewPanelBase<HostMessage, Webview
       if (this.isListening && (this.run || ticks % ttlRefreshTicks === 0)) this.view.signal();
     }, tickMs);
     this.store.add({ dispose: () => clearInterval(timer) });
+    this.store.add(deps.onPreviewChange(() => this.view.signal()));
     this.store.add({ dispose: () => this.run?.abort.abort() });
     this.store.add({ dispose: () => this.clearBatchers() });
     this.render({
@@ -157,9 +162,6 @@ export class SandboxDashboardPanel extends WebviewPanelBase<HostMessage, Webview
 
   private async startRun(signal: AbortSignal): Promise<SuiteResult> {
     this.runNotice = undefined;
-    this.runDurationMs = undefined;
-    this.logs.clear();
-    this.clearBatchers();
     let target: CheckRunTarget;
     try {
       target = await this.deps.prepareRun(this.ref, signal);
@@ -167,6 +169,9 @@ export class SandboxDashboardPanel extends WebviewPanelBase<HostMessage, Webview
       this.runNotice = err instanceof Error ? err.message : String(err);
       throw err;
     }
+    this.runDurationMs = undefined;
+    this.logs.clear();
+    this.clearBatchers();
     const runId = Date.now().toString(36);
     this.runId = runId;
     this.source = { ...this.source, checks: target.checks };
@@ -225,7 +230,7 @@ export class SandboxDashboardPanel extends WebviewPanelBase<HostMessage, Webview
         ref: this.ref,
         summary: this.source.summary,
         forks: this.source.forks,
-        previewUrl: this.source.previewUrl,
+        previewUrl: this.deps.previewUrl(this.ref),
         checks: this.source.checks,
         progress: this.progress,
         runId: this.runId,

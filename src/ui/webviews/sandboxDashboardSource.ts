@@ -42,8 +42,6 @@ export async function loadDashboard(deps: DashboardSourceDeps, ref: SandboxRef):
   const lease = leases.items.find((l) => belongsTo(l, ref.sandbox));
   const source: DashboardSource = { forks: forkNames(deployments.items), checks: [] };
   if (lease) source.summary = summarize(lease, ownerLabelValue(developer()), Date.now());
-  const running = deps.loop.summaries().find((s) => s.context === ref.context && s.sandbox === ref.sandbox && s.namespace === ref.namespace);
-  if (running?.url) source.previewUrl = running.url;
   try {
     source.checks = await workspaceChecks();
     if (source.checks.length === 0) source.notice = `${specFileName} has no checks: add a checks: section (name, image, command) to run some against the preview`;
@@ -51,6 +49,11 @@ export async function loadDashboard(deps: DashboardSourceDeps, ref: SandboxRef):
     source.notice = err instanceof Error ? err.message : String(err);
   }
   return source;
+}
+
+/** The preview URL while the sandbox's preview runs in this window. */
+export function runningPreviewUrl(deps: DashboardSourceDeps, ref: SandboxRef): string | undefined {
+  return deps.loop.summaries().find((s) => s.context === ref.context && s.sandbox === ref.sandbox && s.namespace === ref.namespace)?.url;
 }
 
 /** The running preview's plan and client, the Lease as it is now, and the checks of tether.yaml. */
