@@ -17,6 +17,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
     () => import('./describe.test'),
     () => import('./podDetails.test'),
     () => import('./podLogs.test'),
+    () => import('./gpu.test'),
     () => import('./sandbox.test'),
   ],
   'bad-kubeconfig': [
