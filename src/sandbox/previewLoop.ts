@@ -22,7 +22,7 @@ import { LeaseHeartbeat, type HeartbeatOptions } from './heartbeat';
 import { deleteSandbox, type SandboxLocation } from './lifecycle';
 import { sandboxName } from './names';
 import type { RelayBuilder, RelayRequest } from './plan';
-import type { HealthResult } from './health';
+import { waitForHealth } from './healthWait';
 import { PreviewListener } from './preview';
 import { RunningSandbox, type RunningSummary } from './previewRunning';
 import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
@@ -84,25 +84,6 @@ export interface PreviewLoopOptions {
 
 function hashSpec(spec: SandboxSpec): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex');
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function previewKey(context: string, sandbox: string): string {
@@ -208,7 +189,7 @@ export class PreviewLoop implements Disposable {
           remedy: 'Add `preview: { service: <the Service of your app> }` to tether.yaml',
         });
       }
-      if (this.disposed) throw abortError();
+      if (this.disposed) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
       if (!running) {
         running = new RunningSandbox(key, request.context, client, plan, token, specHash);
         this.running.set(key, running);
@@ -248,7 +229,12 @@ export class PreviewLoop implements Disposable {
         progress({ step: 'tunnel', message: `Connecting the tunnel for ${tunnel.workload}…` });
         await tunnel.session.whenConnected(request.healthTimeoutMs ?? 90_000, signal);
       }
-      const status = await this.waitForHealth(running, request);
+      progress({ step: 'health', message: `Waiting for ${running.listener!.url} to answer…` });
+      const status = await waitForHealth(running, {
+        timeoutMs: request.healthTimeoutMs ?? 90_000,
+        signal: request.signal,
+        onWaiting: (error) => progress({ step: 'health', message: `Waiting for the preview: ${error.why}` }),
+      });
       this.changes.fire();
       return await this.answer(running, request, status, false, started, plan.notes, created.placementReason);
     } catch (err) {
@@ -285,44 +271,6 @@ export class PreviewLoop implements Disposable {
       running.addTunnel({ name: r.name, workload, ports, session });
       session.start();
     }
-  }
-
-  private async waitForHealth(running: RunningSandbox, request: PreviewRequest): Promise<number> {
-    const progress = request.onProgress ?? (() => undefined);
-    const listener = running.listener!;
-    const deadline = Date.now() + (request.healthTimeoutMs ?? 90_000);
-    progress({ step: 'health', message: `Waiting for ${listener.url} to answer…` });
-    for (let attempt = 0; ; attempt++) {
-      const health = await listener.check({ timeoutMs: Math.min(10_000, Math.max(1_000, deadline - Date.now())), signal: request.signal });
-      if (health.ok) {
-        running.localProblem = undefined;
-        return health.status;
-      }
-      const error = this.explainFailure(running, health);
-      if (Date.now() >= deadline) {
-        running.note(error.message);
-        throw error;
-      }
-      if (attempt % 8 === 7) progress({ step: 'health', message: `Waiting for the preview: ${error.why}` });
-      await sleep(attempt < 20 ? 100 : 500, request.signal);
-    }
-  }
-
-  /** A failed check explained; a reset while the local process refuses connections names that instead. */
-  private explainFailure(running: RunningSandbox, health: Extract<HealthResult, { ok: false }>): ExplainedError {
-    const local = running.localProblem;
-    const listener = running.listener!;
-    const failure = health.failure;
-    const transport = failure.kind === 'reset' || failure.kind === 'timeout' || (failure.kind === 'entry' && failure.error.what.startsWith('Port-forward'));
-    if (local && transport) {
-      return new ExplainedError({
-        reason: 'Unreachable',
-        what: `Preview ${listener.url}`,
-        why: `the request reached the sandbox's relay, but the relay could not reach your local ${local.workload} at ${local.target} (${local.message})`,
-        remedy: `Start ${local.workload} on this computer so it listens on ${local.target}, then run Tether: Preview Changes again`,
-      });
-    }
-    return listener.explain(health);
   }
 
   private async answer(running: RunningSandbox, request: PreviewRequest, status: number, warm: boolean, started: number, notes: string[], placementReason?: string): Promise<PreviewResult> {
