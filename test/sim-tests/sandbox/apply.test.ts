@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KubeClient } from '../../../src/kube/api';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
@@ -9,13 +10,18 @@ import { sandboxSelector } from '../../../src/sandbox/labels';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle';
 import { planSandbox } from '../../../src/sandbox/plan';
 import { readBaseline } from '../../../src/sandbox/placement';
-import { clientOf, shopSimulator, specFixture, until } from './simFixture';
+import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { shopCluster, type ShopCluster } from './shopCluster';
 
-const who = { developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop' };
+/** Who creates the sandbox: a developer name unique to the run, so the sandbox is `<developer>-main`. */
+function whoIn(shop: ShopCluster) {
+  const developer = shop.cluster.developer('jane');
+  return { who: { developer, branch: 'main', holderIdentity: 'jane@laptop' }, sandbox: `${developer}-main` };
+}
 
 /** What the baseline is as written: spec, labels and who manages it (controllers write status, which is left out). */
-async function baselineVersions(client: ReturnType<typeof clientOf>): Promise<string[]> {
-  return (await readBaseline(client, 'shop'))
+async function baselineVersions(client: KubeClient, namespace: string): Promise<string[]> {
+  return (await readBaseline(client, namespace))
     .map((o) => {
       const managers = ((o.metadata as { managedFields?: { manager: string }[] }).managedFields ?? []).map((m) => m.manager);
       return `${o.kind}/${o.metadata.name} ${JSON.stringify(o.spec)} ${JSON.stringify(o.metadata.labels ?? {})} ${managers.join(',')}`;
@@ -23,25 +29,31 @@ async function baselineVersions(client: ReturnType<typeof clientOf>): Promise<st
     .sort();
 }
 
+async function namespaceGone(client: KubeClient, name: string): Promise<boolean> {
+  const ns = await client.get<KubeObject>(kinds.Namespace, undefined, name).catch(() => undefined);
+  return ns === undefined || Boolean(ns.metadata.deletionTimestamp);
+}
+
 test('create, update, prune and delete a sandbox in its own namespace; the baseline is never touched', async (t) => {
-  const sim = await shopSimulator(t);
-  const client = clientOf(t, sim);
-  const before = await baselineVersions(client);
-  const spec = specFixture('image-env.tether.yaml');
+  const shopped = await shopCluster(t, 'sandbox-apply');
+  const { cluster, client, shop } = shopped;
+  const { who, sandbox } = whoIn(shopped);
+  const before = await baselineVersions(client, shop);
+  const spec = shopped.spec('image-env.tether.yaml');
   const progress: ApplyProgress[] = [];
   const created = await createSandbox(client, { spec, ...who }, { onProgress: (p) => progress.push(p) });
-  assert.equal(created.plan.namespace, 'jane-main');
+  assert.equal(created.plan.namespace, sandbox);
   assert.match(created.placementReason, /namespace of its own/);
   assert.equal(created.result.created.length, created.plan.objects.length);
   assert.deepEqual(progress.at(-1), { phase: 'done', created: created.plan.objects.length, updated: 0, pruned: 0 });
 
-  const api = await client.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(kinds.Deployment, 'jane-main', 'api');
+  const api = await client.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(kinds.Deployment, sandbox, 'api');
   assert.equal(api.spec.template.spec.containers[0].image, 'ghcr.io/example/api:pr-42');
   assert.equal(api.metadata.ownerReferences?.[0].kind, 'Lease', 'owned by the Lease, so it goes with it');
   const managers = (api.metadata as { managedFields?: { manager: string; operation: string }[] }).managedFields ?? [];
   assert.ok(managers.some((m) => m.manager === 'tether' && m.operation === 'Apply'));
-  const alias = await client.get<KubeObject & { spec: { externalName: string } }>(kinds.Service, 'jane-main', 'postgres');
-  assert.equal(alias.spec.externalName, 'postgres.shop.svc.cluster.local');
+  const alias = await client.get<KubeObject & { spec: { externalName: string } }>(kinds.Service, sandbox, 'postgres');
+  assert.equal(alias.spec.externalName, `postgres.${shop}.svc.cluster.local`);
 
   // Update: the web fork is dropped, api's env changes.
   const updatedSpec = { ...spec, forks: [{ ...spec.forks[0], env: { LOG_LEVEL: 'trace' } }] };
@@ -49,86 +61,100 @@ test('create, update, prune and delete a sandbox in its own namespace; the basel
   assert.deepEqual(second.result.created, [], 'the web fork Service becomes the web alias: an update');
   assert.ok(second.result.updated.some((r) => r.kind === 'Service' && r.name === 'web'));
   assert.deepEqual(second.result.pruned.map((r) => `${r.kind}/${r.name}`).sort(), ['Deployment/web']);
-  const webService = await client.get<KubeObject & { spec: { type: string } }>(kinds.Service, 'jane-main', 'web');
+  const webService = await client.get<KubeObject & { spec: { type: string } }>(kinds.Service, sandbox, 'web');
   assert.equal(webService.spec.type, 'ExternalName');
 
-  const deleted = await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'jane-main' });
+  const deleted = await deleteSandbox(client, { sandbox, namespace: sandbox });
   assert.equal(deleted.at(-1)?.kind, 'Namespace');
   assert.equal(deleted.at(-2)?.kind, 'Lease');
-  await until(async () => (await client.listAll(kinds.Namespace, undefined)).items.every((n) => n.metadata.name !== 'jane-main'), 'the namespace to go');
-  assert.deepEqual(await baselineVersions(client), before);
+  await cluster.until(() => namespaceGone(client, sandbox), 'the namespace to go');
+  assert.deepEqual(await baselineVersions(client, shop), before);
 });
 
 test('without permission to create namespaces the sandbox shares one, prefixed, and says so', async (t) => {
-  const sim = await shopSimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces', reason: 'namespaces are created by the platform team' }] }]);
-  const client = clientOf(t, sim, sim.contextOf('jane'));
-  const before = await baselineVersions(client);
-  const { plan, placementReason, result } = await createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who });
+  if (simulatorOnly(t, 'needs a simulator user who may not create namespaces')) return;
+  const shopped = await shopCluster(t, 'sandbox-shared', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces', reason: 'namespaces are created by the platform team' }] }] });
+  const { shop } = shopped;
+  const { who, sandbox } = whoIn(shopped);
+  const client = shopped.cluster.client('jane');
+  const before = await baselineVersions(client, shop);
+  const { plan, placementReason, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who });
   assert.equal(plan.placement, 'shared');
-  assert.equal(plan.namespace, 'shop');
+  assert.equal(plan.namespace, shop);
   assert.match(placementReason, /may not create namespaces \(namespaces are created by the platform team\)/);
-  assert.ok(result.created.every((r) => r.namespace === 'shop' && r.name.startsWith('jane-main-')));
-  assert.deepEqual(await baselineVersions(client), before);
+  assert.ok(result.created.every((r) => r.namespace === shop && r.name.startsWith(`${sandbox}-`)));
+  assert.deepEqual(await baselineVersions(client, shop), before);
   // The fork's pods are not selected by the baseline Service.
-  const web = await client.get<KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } }>(kinds.Deployment, 'shop', 'jane-main-web');
+  const web = await client.get<KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } }>(kinds.Deployment, shop, `${sandbox}-web`);
   assert.equal(web.spec.template.metadata.labels.app, undefined);
 
-  const deleted = await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'shop' });
+  const deleted = await deleteSandbox(client, { sandbox, namespace: shop });
   assert.equal(deleted.length, result.created.length);
-  assert.deepEqual(await baselineVersions(client), before);
+  assert.deepEqual(await baselineVersions(client, shop), before);
 });
 
 test('a missing permission is reported with the Role that grants it, before anything is written', async (t) => {
-  const sim = await shopSimulator(t, [{ name: 'joe', denials: [{ verb: 'create', resource: 'namespaces' }, { verb: 'create', resource: 'leases', namespace: 'shop' }] }]);
-  const client = clientOf(t, sim, sim.contextOf('joe'));
-  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who }), (err: unknown) => {
+  if (simulatorOnly(t, 'needs a simulator user who may not create namespaces or Leases')) return;
+  const shopped = await shopCluster(t, 'sandbox-forbidden', { users: [{ name: 'joe', denials: [{ verb: 'create', resource: 'namespaces' }, { verb: 'create', resource: 'leases' }] }] });
+  const { shop } = shopped;
+  const client = shopped.cluster.client('joe');
+  await assert.rejects(createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...whoIn(shopped).who }), (err: unknown) => {
     assert.ok(err instanceof ExplainedError);
     assert.equal(err.reason, 'Forbidden');
-    assert.match(err.why, /create leases\.coordination\.k8s\.io in namespace "shop"/);
+    assert.match(err.why, new RegExp(`create leases\\.coordination\\.k8s\\.io in namespace "${shop}"`));
     assert.match(err.remedy, /kind: Role[\s\S]*leases/);
     return true;
   });
-  assert.equal((await client.listAll(kinds.Service, 'shop', { labelSelector: sandboxSelector() })).items.length, 0);
+  assert.equal((await client.listAll(kinds.Service, shop, { labelSelector: sandboxSelector() })).items.length, 0);
 });
 
 test('an object of the same name without Tether labels is a conflict, and nothing is written', async (t) => {
-  const sim = await shopSimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }]);
-  sim.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'jane-main-web', namespace: 'shop' }, spec: { selector: { app: 'other' }, ports: [{ port: 1 }] } });
-  const client = clientOf(t, sim, sim.contextOf('jane'));
-  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who }), (err: unknown) => {
+  if (simulatorOnly(t, 'needs a simulator user who may not create namespaces, so the sandbox shares the baseline namespace')) return;
+  const shopped = await shopCluster(t, 'sandbox-foreign-object', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const { cluster, shop } = shopped;
+  const { who, sandbox } = whoIn(shopped);
+  await cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: `${sandbox}-web`, namespace: shop }, spec: { selector: { app: 'other' }, ports: [{ port: 1 }] } });
+  const client = cluster.client('jane');
+  await assert.rejects(createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who }), (err: unknown) => {
     assert.ok(err instanceof ExplainedError);
     assert.equal(err.reason, 'Conflict');
-    assert.match(err.message, /Service "jane-main-web" in namespace "shop".*was not created by Tether/);
+    assert.match(err.message, new RegExp(`Service "${sandbox}-web" in namespace "${shop}".*was not created by Tether`));
     return true;
   });
-  assert.equal((await client.listAll(kinds.Lease, 'shop', { labelSelector: sandboxSelector() })).items.length, 0);
-  const untouched = await client.get<KubeObject & { spec: { selector: Record<string, string> } }>(kinds.Service, 'shop', 'jane-main-web');
+  assert.equal((await client.listAll(kinds.Lease, shop, { labelSelector: sandboxSelector() })).items.length, 0);
+  const untouched = await client.get<KubeObject & { spec: { selector: Record<string, string> } }>(kinds.Service, shop, `${sandbox}-web`);
   assert.deepEqual(untouched.spec.selector, { app: 'other' });
 });
 
 test('two developers whose names make the same sandbox name get a clear conflict', async (t) => {
-  const sim = await shopSimulator(t);
-  const client = clientOf(t, sim);
-  await createSandbox(client, { spec: specFixture('image-env.tether.yaml'), developer: 'jane.doe', branch: 'main', holderIdentity: 'a' });
-  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), developer: 'Jane Doe', branch: 'main', holderIdentity: 'b' }), /belongs to jane\.doe/);
+  const shopped = await shopCluster(t, 'sandbox-same-name');
+  const { client, cluster } = shopped;
+  const spec = shopped.spec('image-env.tether.yaml');
+  const first = cluster.developer('jane.doe');
+  await createSandbox(client, { spec, developer: first, branch: 'main', holderIdentity: 'a' });
+  await assert.rejects(createSandbox(client, { spec, developer: cluster.developer('Jane Doe'), branch: 'main', holderIdentity: 'b' }), new RegExp(`belongs to ${first.replace(/\./g, '\\.')}`));
 });
 
 test('a failed apply rolls back what this attempt created and keeps what existed before', async (t) => {
-  const sim = await shopSimulator(t, [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }]);
-  const client = clientOf(t, sim, sim.contextOf('jane'));
-  const spec = specFixture('image-env.tether.yaml');
+  if (simulatorOnly(t, 'fails one write by fault injection, as a simulator user who may not create namespaces')) return;
+  const shopped = await shopCluster(t, 'sandbox-rollback', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const { cluster, shop } = shopped;
+  const { who, sandbox } = whoIn(shopped);
+  const client = cluster.client('jane');
+  const sim = cluster.sim();
+  const spec = shopped.spec('image-env.tether.yaml');
   // A first sandbox with only the api fork exists.
   await createSandbox(client, { spec: { ...spec, forks: [spec.forks[0]] }, ...who });
-  const existing = (await client.listAll(kinds.Deployment, 'shop', { labelSelector: sandboxSelector('jane-main') })).items.map((o) => o.metadata.name);
-  assert.deepEqual(existing, ['jane-main-api']);
+  const existing = (await client.listAll(kinds.Deployment, shop, { labelSelector: sandboxSelector(sandbox) })).items.map((o) => o.metadata.name);
+  assert.deepEqual(existing, [`${sandbox}-api`]);
   // Now add web; the API server fails when the second Deployment is applied.
-  const plan = planSandbox({ spec, baseline: await readBaseline(client, 'shop'), placement: { mode: 'shared', namespace: 'shop' }, ...who, renewTime: new Date() });
+  const plan = planSandbox({ spec, baseline: await readBaseline(client, shop), placement: { mode: 'shared', namespace: shop }, ...who, renewTime: new Date() });
   let armed = false;
   const attempt = applyPlan(client, plan, {
     onProgress: (p) => {
-      if (p.phase === 'applying' && p.object.kind === 'Deployment' && p.object.name === 'jane-main-web' && !armed) {
+      if (p.phase === 'applying' && p.object.kind === 'Deployment' && p.object.name === `${sandbox}-web` && !armed) {
         armed = true;
-        sim.faults.serverErrors(1, '/deployments/jane-main-web');
+        sim.faults.serverErrors(1, `/deployments/${sandbox}-web`);
       }
     },
   });
@@ -137,63 +163,65 @@ test('a failed apply rolls back what this attempt created and keeps what existed
     assert.match(err.why, /object\(s\) this attempt had created were removed again/);
     return true;
   });
-  const services = (await client.listAll(kinds.Service, 'shop', { labelSelector: sandboxSelector('jane-main') })).items.map((o) => o.metadata.name).sort();
-  assert.deepEqual(services, ['jane-main-api'], 'the web Service created by this attempt is gone, api stays');
-  const deployments = (await client.listAll(kinds.Deployment, 'shop', { labelSelector: sandboxSelector('jane-main') })).items.map((o) => o.metadata.name);
-  assert.deepEqual(deployments, ['jane-main-api']);
+  const services = (await client.listAll(kinds.Service, shop, { labelSelector: sandboxSelector(sandbox) })).items.map((o) => o.metadata.name).sort();
+  assert.deepEqual(services, [`${sandbox}-api`], 'the web Service created by this attempt is gone, api stays');
+  const deployments = (await client.listAll(kinds.Deployment, shop, { labelSelector: sandboxSelector(sandbox) })).items.map((o) => o.metadata.name);
+  assert.deepEqual(deployments, [`${sandbox}-api`]);
 });
 
 test('cancelling an apply rolls back quietly', async (t) => {
-  const sim = await shopSimulator(t);
-  const client = clientOf(t, sim);
+  const shopped = await shopCluster(t, 'sandbox-cancel');
+  const { cluster, client } = shopped;
+  const { who, sandbox } = whoIn(shopped);
   const controller = new AbortController();
-  const spec = specFixture('image-env.tether.yaml');
-  const attempt = createSandbox(client, { spec, ...who }, {
+  const attempt = createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who }, {
     signal: controller.signal,
     onProgress: (p) => {
       if (p.phase === 'applying' && p.object.kind === 'Service') controller.abort();
     },
   });
   await assert.rejects(attempt, (err: unknown) => (err as Error).name === 'AbortError' || (err as ExplainedError).reason === 'Cancelled');
-  await until(async () => {
-    const ns = await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main').catch(() => undefined);
-    return ns === undefined || Boolean(ns.metadata.deletionTimestamp);
-  }, 'the created namespace to be removed');
+  await cluster.until(() => namespaceGone(client, sandbox), 'the created namespace to be removed');
 });
 
 test('a namespace of the sandbox name that Tether did not create is a conflict', async (t) => {
-  const sim = await shopSimulator(t);
-  sim.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jane-main', labels: { team: 'payments' } } }]);
-  const client = clientOf(t, sim);
-  await assert.rejects(createSandbox(client, { spec: specFixture('image-env.tether.yaml'), ...who }), (err: unknown) => {
+  if (simulatorOnly(t, 'needs a namespace without Tether labels, which the tests may not create or remove on a real cluster')) return;
+  const shopped = await shopCluster(t, 'sandbox-foreign-namespace');
+  const { cluster, client } = shopped;
+  const { who, sandbox } = whoIn(shopped);
+  cluster.sim().seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: sandbox, labels: { team: 'payments' } } }]);
+  await assert.rejects(createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who }), (err: unknown) => {
     assert.ok(err instanceof ExplainedError);
     assert.equal(err.reason, 'Conflict');
-    assert.match(err.what, /Namespace "jane-main"/);
+    assert.match(err.what, new RegExp(`Namespace "${sandbox}"`));
     return true;
   });
-  const ns = await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main');
+  const ns = await client.get<KubeObject>(kinds.Namespace, undefined, sandbox);
   assert.deepEqual(ns.metadata.labels?.team, 'payments');
   assert.equal(ns.metadata.labels?.['app.kubernetes.io/managed-by'], undefined);
   // Deleting "the sandbox" leaves the foreign namespace alone.
-  assert.deepEqual(await deleteSandbox(client, { sandbox: 'jane-main', namespace: 'jane-main' }), []);
-  assert.equal((await client.get<KubeObject>(kinds.Namespace, undefined, 'jane-main')).metadata.deletionTimestamp, undefined);
+  assert.deepEqual(await deleteSandbox(client, { sandbox, namespace: sandbox }), []);
+  assert.equal((await client.get<KubeObject>(kinds.Namespace, undefined, sandbox)).metadata.deletionTimestamp, undefined);
 });
 
 test('ensureSandbox applies once, then only renews the Lease while the plan is unchanged', async (t) => {
-  const sim = await shopSimulator(t);
-  const client = clientOf(t, sim);
-  const spec = specFixture('image-env.tether.yaml');
+  const shopped = await shopCluster(t, 'sandbox-ensure');
+  const { cluster, client } = shopped;
+  const { who, sandbox } = whoIn(shopped);
+  const spec = shopped.spec('image-env.tether.yaml');
   const first = await ensureSandbox(client, { spec, ...who });
   assert.equal(first.upToDate, undefined);
   assert.equal(first.result.created.length, first.plan.objects.length);
-  const before = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, 'jane-main', 'tether-sandbox');
+  const before = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, sandbox, 'tether-sandbox');
   await new Promise((r) => setTimeout(r, 20));
   const started = performance.now();
   const again = await ensureSandbox(client, { spec, ...who });
   const warmMs = performance.now() - started;
   assert.equal(again.upToDate, true);
-  assert.ok(warmMs < 1000, `warm ensure took ${warmMs} ms`);
-  const after = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, 'jane-main', 'tether-sandbox');
+  // A warm ensure is a few requests: under a second here, a few round trips to a remote API server there.
+  const warmBudgetMs = cluster.kind === 'simulator' ? 1000 : 5000;
+  assert.ok(warmMs < warmBudgetMs, `warm ensure took ${warmMs} ms`);
+  const after = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, sandbox, 'tether-sandbox');
   assert.ok(Date.parse(after.spec.renewTime) > Date.parse(before.spec.renewTime), 'renewed');
   const changed = await ensureSandbox(client, { spec: { ...spec, forks: [{ ...spec.forks[0], env: { LOG_LEVEL: 'trace' } }, spec.forks[1]] }, ...who });
   assert.equal(changed.upToDate, undefined);

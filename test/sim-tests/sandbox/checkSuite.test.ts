@@ -4,13 +4,14 @@ import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { runCheckSuite, type CheckProgress } from '../../../src/sandbox/checkSuite';
 import { createSandbox } from '../../../src/sandbox/create';
-import { clientOf, shopSimulator, specFixture } from './simFixture';
+import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { shopCluster } from './shopCluster';
 
 test('a suite of two checks runs both Jobs in the sandbox at once: one passes, one fails with its reason and log', async (t) => {
-  const sim = await shopSimulator(t, [], { timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20, jobRunMs: 100 } });
-  sim.seed([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, spec: {}, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } }]);
-  const client = clientOf(t, sim);
-  const { plan, result } = await createSandbox(client, { spec: specFixture('image-env.tether.yaml'), developer: 'jane', branch: 'main', holderIdentity: 'x' });
+  if (simulatorOnly(t, 'the check images stand in for curl and a verifier through the simulated kubelet (SIM_CRASH, synthetic logs)')) return;
+  const shopped = await shopCluster(t, 'sandbox-check-suite', { timings: { jobRunMs: 100 } });
+  const { client } = shopped;
+  const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), developer: shopped.cluster.developer('jane'), branch: 'main', holderIdentity: 'x' });
 
   const updates: CheckProgress[] = [];
   const suite = await runCheckSuite(
@@ -38,6 +39,6 @@ test('a suite of two checks runs both Jobs in the sandbox at once: one passes, o
   const firstDone = updates.findIndex((u) => u.state === 'passed' || u.state === 'failed');
   assert.deepEqual(updates.slice(0, firstDone).map((u) => `${u.name}:${u.state}`).sort(), ['contract:running', 'smoke:running']);
 
-  const jobs = (await client.listAll<KubeObject>(kinds.Job, 'jane-main')).items.map((j) => j.metadata.name).sort();
+  const jobs = (await client.listAll<KubeObject>(kinds.Job, plan.namespace)).items.map((j) => j.metadata.name).sort();
   assert.deepEqual(jobs, ['check-contract-s1', 'check-smoke-s1']);
 });
