@@ -12,8 +12,18 @@ export interface LocalTarget {
 
 export type LocalDialResult = { ok: true; socket: Socket } | { ok: false; code: string; message: string };
 
-/** Connects to `target` within `timeoutMs`. Never throws. */
-export function dialLocal(target: LocalTarget, timeoutMs = 5_000): Promise<LocalDialResult> {
+/**
+ * Connects to `target` within `timeoutMs`. Never throws. A refused 127.0.0.1 is retried on ::1:
+ * dev servers that listen on "localhost" often bind only the IPv6 loopback.
+ */
+export async function dialLocal(target: LocalTarget, timeoutMs = 5_000): Promise<LocalDialResult> {
+  const first = await dialOnce(target, timeoutMs);
+  if (first.ok || first.code !== 'ECONNREFUSED' || target.host !== '127.0.0.1') return first;
+  const v6 = await dialOnce({ host: '::1', port: target.port }, timeoutMs);
+  return v6.ok ? v6 : first;
+}
+
+function dialOnce(target: LocalTarget, timeoutMs: number): Promise<LocalDialResult> {
   return new Promise((resolve) => {
     const socket = connect({ host: target.host, port: target.port });
     socket.setNoDelay(true);

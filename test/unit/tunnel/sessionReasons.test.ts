@@ -76,3 +76,26 @@ test('listening ports come from /proc/net/tcp rows in LISTEN state', async () =>
   assert.deepEqual(ports, [3000, 5000]);
   assert.deepEqual(await listeningPorts(async () => Promise.reject(new Error('no /proc'))), []);
 });
+
+test('dialling the local process: 127.0.0.1, then ::1 for servers that bind only the IPv6 loopback', async (t) => {
+  const { dialLocal } = await import('../../../src/tunnel/localTarget');
+  const { createServer } = await import('node:net');
+  const v6 = createServer((s) => {
+    s.on('error', () => undefined);
+    s.end('v6');
+  });
+  const listening = await new Promise<boolean>((resolve) => {
+    v6.once('error', () => resolve(false));
+    v6.listen(0, '::1', () => resolve(true));
+  });
+  t.after(() => v6.close());
+  if (!listening) return t.skip('no IPv6 loopback on this machine');
+  const port = (v6.address() as { port: number }).port;
+  const result = await dialLocal({ host: '127.0.0.1', port });
+  assert.ok(result.ok, 'reached the IPv6-only server');
+  result.socket.destroy();
+  v6.close();
+  const refused = await dialLocal({ host: '127.0.0.1', port });
+  assert.equal(refused.ok, false);
+  assert.equal(!refused.ok && refused.message, `nothing listens on 127.0.0.1:${port} on this computer`);
+});
