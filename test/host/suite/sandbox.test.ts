@@ -85,6 +85,17 @@ describe('sandboxes and the preview', () => {
     assert.ok(warm.elapsedMs < 1000, `warm preview took ${warm.elapsedMs} ms`);
   });
 
+  it('the preview tool returns the URL, the pods and the last errors', async function () {
+    const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
+    if (!lm?.invokeTool) return this.skip();
+    const result = await lm.invokeTool('tether_preview', { input: { includeLogs: true }, toolInvocationToken: undefined });
+    const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+    assert.match(text, new RegExp(`^Preview URL: ${preview!.url.replace(/[.]/g, '\\.')}\n`));
+    assert.match(text, /already running; health check answered HTTP 200/);
+    assert.match(text, /\[relay\] ready/);
+    assert.match(text, /Last errors: none/);
+  });
+
   it('the status tool reports the running sandbox without changing it', async function () {
     const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
     if (!lm?.invokeTool) return this.skip();
