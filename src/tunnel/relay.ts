@@ -80,6 +80,11 @@ function checkSpec(spec: RelaySpec): void {
   if (spec.ports.length > 1 && spec.ports.some((p) => !p.name)) throw new RangeError('every port needs a name when the Service has several');
 }
 
+/** Exits 0 when something accepts a connection on the control port inside the pod. */
+export function controlProbeScript(port: number): string {
+  return `require('net').connect(${port},'127.0.0.1').on('connect',function(){this.destroy();process.exit(0)}).on('error',function(){process.exit(1)})`;
+}
+
 function relayContainer(spec: RelaySpec, secretName: string): Record<string, unknown> {
   const ports = dataPorts(spec.ports);
   return {
@@ -94,7 +99,15 @@ function relayContainer(spec: RelaySpec, secretName: string): Record<string, unk
       { name: 'NODE_OPTIONS', value: '--max-old-space-size=64' },
     ],
     ports: ports.map((port, i) => ({ name: `data-${i}`, containerPort: port, protocol: 'TCP' })),
-    readinessProbe: { tcpSocket: { port: ports[0] }, initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    // Ready once the agent's control port answers. A TCP probe on a data port would be carried to
+    // the developer's process as a connection every period, so the probe stays inside the pod.
+    readinessProbe: {
+      exec: { command: ['node', '-e', controlProbeScript(spec.controlPort ?? defaultControlPort)] },
+      initialDelaySeconds: 1,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
     resources: {
       requests: { cpu: '10m', memory: '48Mi' },
       limits: { cpu: '500m', memory: '128Mi' },

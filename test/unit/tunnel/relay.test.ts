@@ -81,7 +81,7 @@ test('the relay pod meets Pod Security "restricted", has a read-only root, limit
   assert.equal(typeof relay.securityContext?.runAsUser, 'number');
   assert.ok(relay.resources?.requests?.cpu && relay.resources.requests.memory);
   assert.ok(relay.resources?.limits?.cpu && relay.resources.limits.memory);
-  assert.ok(relay.readinessProbe);
+  assert.deepEqual(Object.keys(relay.readinessProbe as object).includes('exec'), true, 'probed inside the pod, not through a data port');
 });
 
 test('the PSS check itself catches a root, privileged pod', () => {
@@ -137,4 +137,22 @@ test('names and label values stay within Kubernetes limits', () => {
   assert.equal(labelValue(''), 'unknown');
   assert.ok(labelValue('a'.repeat(100)).length <= 63);
   assert.equal(isTetherManaged({ metadata: { labels: { 'app.kubernetes.io/managed-by': 'helm' } } }), false);
+});
+
+test('the readiness probe script succeeds only when the control port accepts connections', async (t) => {
+  const { controlProbeScript } = await import('../../../src/tunnel/relay');
+  const { execFile } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const run = (port: number) =>
+    new Promise<number>((resolve) => {
+      execFile(process.execPath, ['-e', controlProbeScript(port)], { timeout: 5000 }, (err) => resolve(err ? ((err as { code?: number }).code ?? 1) : 0));
+    });
+  const server = createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  assert.equal(await run(port), 0);
+  server.close();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await run(port), 1);
 });
