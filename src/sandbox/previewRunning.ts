@@ -100,8 +100,11 @@ export class RunningSandbox implements Disposable {
     this.heartbeatState = 'renewing';
     this.subscriptions.push(
       heartbeat.onEvent((e) => {
-        if (e.type === 'renewed') this.heartbeatState = 'renewing';
-        else if (e.type === 'failed') {
+        if (e.type === 'renewed') {
+          // A renewal that changes nothing is not news (it happens every few seconds).
+          if (this.heartbeatState === 'renewing') return;
+          this.heartbeatState = 'renewing';
+        } else if (e.type === 'failed') {
           this.heartbeatState = 'failing';
           this.note(`Renewing the sandbox's Lease failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
         } else {

@@ -20,7 +20,17 @@ class PreviewTool implements vscode.LanguageModelTool<PreviewToolInput> {
   constructor(private readonly deps: SandboxCommandDeps) {}
 
   prepareInvocation(): vscode.PreparedToolInvocation {
-    return { invocationMessage: 'Bringing up the Tether preview…' };
+    const context = this.deps.explorer.selectedContext;
+    const running = this.deps.loop.summaries().some((r) => r.context === context);
+    if (running) return { invocationMessage: 'Checking the Tether preview…' };
+    // Nothing runs yet: the tool is about to create objects in the cluster, so the user confirms.
+    return {
+      invocationMessage: 'Bringing up the Tether preview…',
+      confirmationMessages: {
+        title: 'Create or update your Tether sandbox?',
+        message: new vscode.MarkdownString(`Applies the sandbox described by \`tether.yaml\` in context \`${context ?? '(none selected)'}\`, tunnels its local forks to this computer and opens a preview URL. The shared baseline is not changed.`),
+      },
+    };
   }
 
   async invoke(options: vscode.LanguageModelToolInvocationOptions<PreviewToolInput>): Promise<vscode.LanguageModelToolResult> {

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { KubeClient } from '../../kube/api';
+import { ExplainedError } from '../../kube/errors';
 import { proposeSpec } from '../../sandbox/detect';
 import { ownerLabelValue } from '../../sandbox/names';
 import type { PreviewLoop, PreviewResult } from '../../sandbox/previewLoop';
@@ -27,7 +28,9 @@ async function writeProposal(deps: SandboxCommandDeps): Promise<{ written: boole
   const context = deps.explorer.selectedContext;
   const defaultNamespace = context ? (await deps.explorer.kube()).config.contexts.find((c) => c.name === context)?.namespace : undefined;
   const proposal = proposeSpec(await readWorkspaceFacts(folder.uri.fsPath, { defaultNamespace }));
-  if (!('spec' in proposal)) throw new Error(`Tether could not propose a ${specFileName}: ${proposal.reason}.`);
+  if (!('spec' in proposal)) {
+    throw new ExplainedError({ reason: 'NotFound', what: `Propose a ${specFileName}`, why: proposal.reason.split(';')[0], remedy: proposal.reason.split(';').slice(1).join(';').trim() || `Write ${specFileName} by hand (schemas/tether.schema.json documents it)` });
+  }
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(proposal.text));
   deps.logger.info(`[sandbox] wrote ${uri.fsPath}: ${proposal.reasons.join(' ')}`);
   return { written: true, reasons: proposal.reasons };
