@@ -15,7 +15,8 @@ import { specFromText } from '../../sandbox/previewWorkspace';
 import { specFileName, type CheckSpec } from '../../sandbox/spec';
 import { currentBranch, developer, readSpecText, selectedContext } from '../sandbox/workspace';
 import type { ClusterExplorer } from '../session/explorer';
-import type { CheckRunTarget, DashboardSource } from './sandboxDashboardPanel';
+import type { DashboardSource } from './sandboxDashboardPanel';
+import type { CheckRunTarget } from './sandboxDashboardRun';
 import { forkNames } from './sandboxDashboardModel';
 import type { SandboxRef } from './sandboxDashboardProtocol';
 
