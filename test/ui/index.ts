@@ -10,8 +10,9 @@ import type { Scenario, UiContext } from './scenario';
 import { clusterViewScenarios } from './clusterView.ui';
 import { paletteScenarios } from './palette.ui';
 import { podDetailsScenarios } from './podDetails.ui';
+import { gpuViewScenarios } from './gpuView.ui';
 
-const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios];
+const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios];
 
 export interface UiRunOptions {
   page: Page;
