@@ -109,6 +109,43 @@ test('the Lease is deleted elsewhere: the running sandbox stops here and says wh
   assert.equal((await fetchText(again.url)).body, 'local v1 /products');
 });
 
+test('env fork of a process workload: the preview answers from the forked pod with the changed environment', async (t) => {
+  const c = await previewCluster(t, { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const script = "require('http').createServer((req, res) => res.end('hello from ' + process.env.GREETING + ' ' + req.url)).listen(8080);";
+  c.sim.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hello-script', namespace: 'shop' }, data: { 'server.js': script } });
+  c.sim.apply({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'hello', namespace: 'shop', labels: { app: 'hello' } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'hello' } },
+      template: {
+        metadata: { labels: { app: 'hello' } },
+        spec: {
+          containers: [{ name: 'hello', image: 'node:22-alpine', command: ['node', '/opt/app/server.js'], env: [{ name: 'GREETING', value: 'the baseline' }], ports: [{ name: 'http', containerPort: 8080 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
+          volumes: [{ name: 'app', configMap: { name: 'hello-script' } }],
+        },
+      },
+    },
+  });
+  c.sim.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'hello', namespace: 'shop' }, spec: { selector: { app: 'hello' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+  const spec = {
+    name: 'hello',
+    baseline: { namespace: 'shop' },
+    ttlSeconds: 7200,
+    forks: [{ workload: { kind: 'Deployment' as const, name: 'hello' }, mode: 'env' as const, env: { GREETING: 'the sandbox' }, ports: [] }],
+    preview: { service: 'hello', path: '/hi' },
+    checks: [],
+  };
+  const result = await c.loop.ensure(c.request(spec, { context: c.sim.contextOf('jane') }));
+  assert.equal(result.namespace, 'shop');
+  assert.deepEqual(await fetchText(result.url), { status: 200, body: 'hello from the sandbox /hi' });
+  assert.ok(result.pods.some((p) => p.role === 'fork' && p.ready), JSON.stringify(result.pods));
+  const warm = await c.loop.ensure(c.request(spec, { context: c.sim.contextOf('jane') }));
+  assert.equal(warm.warm, true);
+});
+
 test('the local process answers 503: the preview fails with the status and body, and nothing keeps running', async (t) => {
   const c = await previewCluster(t);
   c.reply.status = 503;
