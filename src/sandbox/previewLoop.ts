@@ -251,9 +251,12 @@ export class PreviewLoop implements Disposable {
     const wanted = new Set(relays.map((r) => r.name));
     for (const name of [...running.tunnels.keys()]) if (!wanted.has(name)) running.removeTunnel(name);
     for (const r of relays) {
-      if (running.tunnels.has(r.name)) continue;
-      const workload = (r.baseline.metadata.name as string | undefined) ?? r.name;
       const ports = r.ports.map((p) => ({ port: p.port, localPort: p.localPort ?? p.port }));
+      const current = running.tunnels.get(r.name);
+      if (current && JSON.stringify(current.ports) === JSON.stringify(ports)) continue;
+      // New, or its ports changed in tether.yaml: a session delivers to the ports it was made with.
+      if (current) running.removeTunnel(r.name);
+      const workload = (r.baseline.metadata.name as string | undefined) ?? r.name;
       progress({ step: 'tunnel', message: `Starting the tunnel for ${workload}…` });
       const session = new TunnelSession({
         client: running.client,

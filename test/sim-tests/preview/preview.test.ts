@@ -2,7 +2,7 @@
 // relay, out of the local preview URL; warm answers; a crash-looping entry explained; delete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
+import { createServer as createHttpServer, get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
@@ -44,6 +44,18 @@ test('local fork: cold preview answers from the local process, the second call i
 
   c.reply.text = 'local v2';
   assert.equal((await fetchText(cold.url)).body, 'local v2 /products');
+
+  // tether.yaml changes the local port: the sandbox is applied again and the tunnel delivers there.
+  const other = createHttpServer((req, res) => res.end(`other process ${req.url}`));
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    other.closeAllConnections();
+    other.close();
+  });
+  const moved = await c.loop.ensure(c.request(localSpec((other.address() as AddressInfo).port)));
+  assert.equal(moved.warm, false);
+  assert.equal(moved.url, cold.url);
+  assert.equal((await fetchText(cold.url)).body, 'other process /products');
 
   const running = c.loop.summaries();
   assert.equal(running.length, 1);
