@@ -42,3 +42,37 @@ test('a suite of two checks runs both Jobs in the sandbox at once: one passes, o
   const jobs = (await client.listAll<KubeObject>(kinds.Job, plan.namespace)).items.map((j) => j.metadata.name).sort();
   assert.deepEqual(jobs, ['check-contract-s1', 'check-smoke-s1']);
 });
+
+test('cancelling a suite stops waiting for its running Job at once and never creates the pending ones', async (t) => {
+  if (simulatorOnly(t, 'the slow check stands in through the simulated kubelet (SIM_RUN_SECONDS)')) return;
+  const shopped = await shopCluster(t, 'sandbox-check-suite-cancel', { timings: { jobRunMs: 100 } });
+  const { client } = shopped;
+  const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), developer: shopped.cluster.developer('jane'), branch: 'main', holderIdentity: 'x' });
+
+  const abort = new AbortController();
+  const started = Date.now();
+  const suite = await runCheckSuite(
+    client,
+    plan,
+    [
+      { name: 'load', image: 'grafana/k6', command: ['k6', 'run', 'load.js'], env: { SIM_RUN_SECONDS: '60' }, timeoutSeconds: 120 },
+      { name: 'smoke', image: 'curlimages/curl', command: ['curl', '-f', '$(TETHER_PREVIEW_URL)'], env: {}, timeoutSeconds: 60 },
+    ],
+    {
+      lease: result.lease,
+      runId: 'c1',
+      pollMs: 20,
+      concurrency: 1,
+      signal: abort.signal,
+      onUpdate: (p) => {
+        if (p.name === 'load' && p.state === 'running') setTimeout(() => abort.abort(), 300);
+      },
+    },
+  );
+
+  assert.ok(Date.now() - started < 10_000, 'the suite returned long before the slow check would finish');
+  assert.equal(suite.cancelled, true);
+  assert.deepEqual(suite.checks.map((c) => `${c.name}:${c.state}`), ['load:cancelled', 'smoke:cancelled']);
+  const jobs = (await client.listAll<KubeObject>(kinds.Job, plan.namespace)).items.map((j) => j.metadata.name);
+  assert.deepEqual(jobs, ['check-load-c1']);
+});
