@@ -106,7 +106,9 @@ export async function previewRequest(deps: SandboxFeatureDeps, spec?: SandboxSpe
     resolved = specFromText(text);
   }
   const branch = await currentBranch();
-  const relayImage = vscode.workspace.getConfiguration('tether').get<string>('relay.image', '') || undefined;
+  const settings = vscode.workspace.getConfiguration('tether');
+  const relayImage = settings.get<string>('relay.image', '').trim() || undefined;
+  const sharedNamespace = settings.get<string>('sandbox.sharedNamespace', '').trim() || undefined;
   return {
     context,
     spec: resolved,
@@ -115,6 +117,7 @@ export async function previewRequest(deps: SandboxFeatureDeps, spec?: SandboxSpe
     holderIdentity: holderIdentity(),
     agentScript: () => readAgentScript(deps.extensionUri),
     relayImage,
+    sharedNamespace,
     sandbox: sandboxName(developer(), branch),
   };
 }
