@@ -34,6 +34,16 @@ async function workspaceChecks(): Promise<CheckSpec[]> {
   return specFromText(text).checks;
 }
 
+/** The sandbox this window previews, or the one named for this workspace's developer and branch. */
+async function isWorkspaceSandbox(deps: DashboardSourceDeps, ref: SandboxRef): Promise<boolean> {
+  if (deps.loop.get(ref.context, ref.sandbox)) return true;
+  try {
+    return ref.sandbox === sandboxName(developer(), await currentBranch());
+  } catch {
+    return false; // no folder open: no tether.yaml either
+  }
+}
+
 export async function loadDashboard(deps: DashboardSourceDeps, ref: SandboxRef): Promise<DashboardSource> {
   const client = (await deps.explorer.kube()).client(ref.context);
   const [leases, deployments] = await Promise.all([
@@ -43,6 +53,10 @@ export async function loadDashboard(deps: DashboardSourceDeps, ref: SandboxRef):
   const lease = leases.items.find((l) => belongsTo(l, ref.sandbox));
   const source: DashboardSource = { forks: forkNames(deployments.items), checks: [] };
   if (lease) source.summary = summarize(lease, ownerLabelValue(developer()), Date.now());
+  if (!(await isWorkspaceSandbox(deps, ref))) {
+    source.notice = `Checks come from this workspace's ${specFileName} and run against its own sandbox; "${ref.sandbox}" is not it`;
+    return source;
+  }
   try {
     source.checks = await workspaceChecks();
     if (source.checks.length === 0) source.notice = `${specFileName} has no checks: add a checks: section (name, image, command) to run some against the preview`;
