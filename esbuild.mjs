@@ -31,17 +31,18 @@ const targets = [
     alias: { tr46: './src/shims/tr46.ts' },
     metafile: true,
   },
-  {
+];
+if (existsSync('src/cli/lint.ts')) {
+  targets.push({
     ...common,
     entryPoints: ['src/cli/lint.ts'],
     outfile: 'dist/tether-lint.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    alias: { tr46: './src/shims/tr46.ts' },
     banner: { js: '#!/usr/bin/env node' },
-  },
-];
+  });
+}
 if (existsSync('src/tunnel/agent/main.ts')) {
   targets.push({
     ...common,

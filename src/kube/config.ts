@@ -12,7 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { newKubeConfig } from './kubeConfigModule';
 import {
   newClusters,
   newContexts,
@@ -174,7 +175,7 @@ export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env): LoadedKube
       remedy: getKubeconfigRemedy,
     });
   }
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = newKubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [...clusters.values()],
     users: [...users.values()],
@@ -235,7 +236,7 @@ export function kubeConfigForContext(config: LoadedKubeconfig, name: string): Re
   // Exec plugins are run by exec-credential.ts (caching, deadline, KUBERNETES_EXEC_INFO), so the
   // isolated KubeConfig carries every other kind of auth but not the exec section.
   const authUser: User = user.exec ? { ...user, exec: undefined } : user;
-  const isolated = new KubeConfig();
+  const isolated = newKubeConfig();
   isolated.loadFromOptions({ clusters: [cluster], users: [authUser], contexts: [context], currentContext: name });
   return { context, cluster, user, kubeConfig: isolated };
 }
