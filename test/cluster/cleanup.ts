@@ -1,13 +1,13 @@
 /**
- * Removes what the cluster-facing tests created, found by label: the fixture's namespaces and the
- * namespaces of sandboxes whose baseline was one of them. Only objects carrying Tether's ownership
- * labels are deleted; everything else is left alone.
+ * Removes what the cluster-facing tests created, found by label: the fixture's namespaces (owner
+ * `tether-test`) and the namespaces of sandboxes the tests made (owner `<name>-test<run>`). Only
+ * namespaces carrying Tether's ownership labels are deleted; everything else is left alone.
  */
 import type { KubeClient } from '../../src/kube/api';
 import { kinds } from '../../src/kube/kinds';
 import type { KubeObject } from '../../src/kube/types';
-import { baselineAnnotation, isTetherOwned, placementAnnotation, sandboxSelector } from '../../src/sandbox/labels';
-import { testNamespacePrefix, testNamespaceSelector } from './testLabels';
+import { isTetherOwned, managedByLabel, managedByValue, ownerLabel, roleLabel } from '../../src/sandbox/labels';
+import { runOfOwner, testNamespaceSelector } from './testLabels';
 
 export interface CleanupScope {
   /** Only this run's namespaces; without it, every run's. */
@@ -16,7 +16,7 @@ export interface CleanupScope {
 
 export interface CleanupReport {
   removed: string[];
-  /** What could not be looked at or removed, and why. */
+  /** What could not be removed, and why. */
   problems: string[];
 }
 
@@ -24,33 +24,23 @@ function isNotFound(err: unknown): boolean {
   return (err as { reason?: string }).reason === 'NotFound';
 }
 
-/** Sandbox namespaces whose Lease names one of `baselines` (or any test namespace) as baseline. */
-async function sandboxNamespaces(client: KubeClient, baselines: Set<string> | undefined, problems: string[]): Promise<string[]> {
-  try {
-    const leases = await client.listAll<KubeObject>(kinds.Lease, undefined, { labelSelector: sandboxSelector() });
-    return leases.items
-      .filter((lease) => {
-        const annotations = lease.metadata.annotations ?? {};
-        const baseline = annotations[baselineAnnotation] ?? '';
-        const fromTest = baselines ? baselines.has(baseline) : baseline.startsWith(testNamespacePrefix);
-        return fromTest && annotations[placementAnnotation] === 'namespace' && isTetherOwned(lease);
-      })
-      .map((lease) => lease.metadata.namespace ?? '')
-      .filter((ns) => ns !== '' && !baselines?.has(ns));
-  } catch (err) {
-    problems.push(`could not list sandbox Leases in all namespaces: ${(err as Error).message}`);
-    return [];
-  }
+/** Namespaces Tether created for sandboxes of the tests' developers. */
+async function sandboxNamespaces(client: KubeClient, run: string | undefined): Promise<KubeObject[]> {
+  const listed = await client.listAll<KubeObject>(kinds.Namespace, undefined, { labelSelector: `${managedByLabel}=${managedByValue},${roleLabel}=namespace` });
+  return listed.items.filter((ns) => {
+    const owner = runOfOwner(ns.metadata.labels?.[ownerLabel]);
+    return owner !== undefined && (run === undefined || owner === run);
+  });
 }
 
-async function deleteOwnedNamespace(client: KubeClient, name: string, report: CleanupReport): Promise<void> {
+async function deleteOwnedNamespace(client: KubeClient, ns: KubeObject, report: CleanupReport): Promise<void> {
+  const name = ns.metadata.name;
+  if (!isTetherOwned(ns)) {
+    report.problems.push(`namespace ${name} lacks Tether's labels: left alone`);
+    return;
+  }
+  if (ns.metadata.deletionTimestamp) return;
   try {
-    const ns = await client.get<KubeObject>(kinds.Namespace, undefined, name);
-    if (!isTetherOwned(ns)) {
-      report.problems.push(`namespace ${name} lacks Tether's labels: left alone`);
-      return;
-    }
-    if (ns.metadata.deletionTimestamp) return;
     await client.delete(kinds.Namespace, undefined, name, { propagationPolicy: 'Background' });
     report.removed.push(`Namespace/${name}`);
   } catch (err) {
@@ -58,14 +48,11 @@ async function deleteOwnedNamespace(client: KubeClient, name: string, report: Cl
   }
 }
 
-/** Deletes the test namespaces of `scope` and the sandbox namespaces made from them. */
+/** Deletes the sandbox namespaces and the test namespaces of `scope`. */
 export async function removeTestObjects(client: KubeClient, scope: CleanupScope = {}): Promise<CleanupReport> {
   const report: CleanupReport = { removed: [], problems: [] };
-  const listed = await client.listAll<KubeObject>(kinds.Namespace, undefined, { labelSelector: testNamespaceSelector(scope.run) });
-  const testNamespaces = listed.items.filter((ns) => !ns.metadata.deletionTimestamp).map((ns) => ns.metadata.name);
-  const baselines = scope.run ? new Set(listed.items.map((ns) => ns.metadata.name)) : undefined;
-  const sandboxes = await sandboxNamespaces(client, baselines, report.problems);
-  for (const name of [...new Set(sandboxes)]) await deleteOwnedNamespace(client, name, report);
-  for (const name of testNamespaces) await deleteOwnedNamespace(client, name, report);
+  for (const ns of await sandboxNamespaces(client, scope.run)) await deleteOwnedNamespace(client, ns, report);
+  const tests = await client.listAll<KubeObject>(kinds.Namespace, undefined, { labelSelector: testNamespaceSelector(scope.run) });
+  for (const ns of tests.items) await deleteOwnedNamespace(client, ns, report);
   return report;
 }

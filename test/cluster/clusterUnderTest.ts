@@ -18,7 +18,7 @@ import { removeTestObjects, type CleanupReport } from './cleanup';
 import { listGpuNodes } from './gpu';
 import { clusterSettings, type TestImages } from './settings';
 import { startTestSimulator, type SimulatorChoices } from './simulatorCluster';
-import { newRunId, testNamespaceLabels, testNamespaceName } from './testLabels';
+import { newRunId, testDeveloper, testNamespaceLabels, testNamespaceName } from './testLabels';
 import { realClusterTimeouts, simulatorTimeouts, until, waitForPodReady, type Timeouts } from './waiting';
 
 /** What node:test's TestContext offers that the fixture uses. */
@@ -49,7 +49,7 @@ export interface ClusterUnderTest {
   sim(): Simulator;
   /** The simulator's process runtime; throws on a real cluster. */
   podRuntime(): ProcessPodRuntime;
-  /** A developer name unique to this fixture, so sandboxes of parallel runs never meet: `jane-<run>`. */
+  /** A developer name unique to this fixture, so sandboxes of parallel runs never meet: `jane-test<run>`; cleanup finds its sandboxes by it. */
   developer(name: string): string;
   /** Another labelled throwaway namespace, removed by `dispose()`. */
   createNamespace(purpose: string): Promise<string>;
@@ -154,7 +154,7 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
   const dispose = (): Promise<CleanupReport> => {
     disposing ??= (async () => {
       try {
-        return created.length > 0 ? await removeTestObjects(client(), { run }) : { removed: [], problems: [] };
+        return await removeTestObjects(client(), { run });
       } finally {
         for (const c of clients.values()) c.dispose();
         clients.clear();
@@ -185,7 +185,7 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
     client,
     sim: () => requireSimulator().sim,
     podRuntime: () => requireSimulator().runtime,
-    developer: (name) => `${name}-${run}`,
+    developer: (name) => testDeveloper(name, run),
     createNamespace,
     apply: (object) => {
       const namespace = object.metadata.namespace;

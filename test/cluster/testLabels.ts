@@ -17,6 +17,19 @@ export function testNamespaceSelector(run?: string): string {
   return `${managedByLabel}=${managedByValue},${ownerLabel}=${testOwner}${run ? `,${testRunLabel}=${run}` : ''}`;
 }
 
+/**
+ * A developer name for sandboxes a test makes: `<name>-test<run>`. Tether puts it (as a slug) in the
+ * owner label of the sandbox's objects, which is how cleanup finds them.
+ */
+export function testDeveloper(name: string, run: string): string {
+  return `${name}-test${run}`;
+}
+
+/** The run of a test developer's owner label, or undefined for everybody else's. */
+export function runOfOwner(owner: string | undefined): string | undefined {
+  return /-test([0-9a-f]{6})$/.exec(owner ?? '')?.[1];
+}
+
 export function newRunId(): string {
   return randomBytes(3).toString('hex');
 }
