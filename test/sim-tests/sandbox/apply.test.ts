@@ -19,11 +19,15 @@ function whoIn(shop: ShopCluster) {
   return { who: { developer, branch: 'main', holderIdentity: 'jane@laptop' }, sandbox: `${developer}-main` };
 }
 
-/** What the baseline is as written: spec, labels and who manages it (controllers write status, which is left out). */
+/**
+ * What the baseline is as written: spec, labels and who applied it. Controllers write status and
+ * annotations with updates of their own, whenever they get to it, so only appliers are compared.
+ */
 async function baselineVersions(client: KubeClient, namespace: string): Promise<string[]> {
   return (await readBaseline(client, namespace))
     .map((o) => {
-      const managers = ((o.metadata as { managedFields?: { manager: string }[] }).managedFields ?? []).map((m) => m.manager);
+      const fields = (o.metadata as { managedFields?: { manager: string; operation: string }[] }).managedFields ?? [];
+      const managers = fields.filter((m) => m.operation === 'Apply').map((m) => m.manager);
       return `${o.kind}/${o.metadata.name} ${JSON.stringify(o.spec)} ${JSON.stringify(o.metadata.labels ?? {})} ${managers.join(',')}`;
     })
     .sort();
