@@ -27,6 +27,18 @@ export function plainNode(name = 'node-1'): ObjectInput {
   };
 }
 
+/** A node with `count` nvidia.com/gpu, tainted as GPU nodes usually are. */
+export function gpuNode(name: string, count: number): ObjectInput {
+  const resources = { cpu: '32', memory: '128Gi', pods: '110', 'nvidia.com/gpu': String(count) };
+  const node = plainNode(name);
+  return {
+    ...node,
+    metadata: { ...node.metadata, labels: { ...node.metadata.labels, 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
+    spec: { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] },
+    status: { ...(node.status as object), allocatable: resources, capacity: resources },
+  };
+}
+
 /** The simulator with the process runtime: pods running `node` on a ConfigMap script run for real. */
 export async function startTestSimulator(choices: SimulatorChoices): Promise<{ sim: Simulator; runtime: ProcessPodRuntime }> {
   const holder: { sim?: Simulator; runtime?: ProcessPodRuntime } = {};
