@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import * as vscode from 'vscode';
+import { readRelayAgentScript } from '../relayAgentScript';
 import { ExplainedError } from '../../kube/errors';
 import type { Logger } from '../../kube/logger';
 import { sandboxName } from '../../sandbox/names';
@@ -76,15 +77,6 @@ export async function currentBranch(folder = workspaceFolder()): Promise<string>
   });
 }
 
-export async function readAgentScript(extensionUri: vscode.Uri): Promise<string> {
-  const uri = vscode.Uri.joinPath(extensionUri, 'dist', 'relay-agent.js');
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch (err) {
-    throw new Error(`The relay agent bundle is missing at ${uri.fsPath}; this build of Tether is incomplete. Reinstall the extension (or run the build).`, { cause: err });
-  }
-}
-
 export function selectedContext(explorer: ClusterExplorer): string {
   const context = explorer.selectedContext;
   if (!context) {
@@ -115,7 +107,7 @@ export async function previewRequest(deps: SandboxFeatureDeps, spec?: SandboxSpe
     developer: developer(),
     branch,
     holderIdentity: holderIdentity(),
-    agentScript: () => readAgentScript(deps.extensionUri),
+    agentScript: () => readRelayAgentScript(deps.extensionUri),
     relayImage,
     sharedNamespace,
     sandbox: sandboxName(developer(), branch),

@@ -4,6 +4,7 @@
  * tunnels still running then stay until "Tether: Stop Tunnel" (or the relay's own cleanup).
  */
 import * as vscode from 'vscode';
+import { readRelayAgentScript } from '../relayAgentScript';
 import type { Logger } from '../../kube/logger';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
@@ -17,19 +18,10 @@ export interface TunnelFeatureDeps {
   logger: Logger;
 }
 
-async function readAgent(extensionUri: vscode.Uri): Promise<string> {
-  const uri = vscode.Uri.joinPath(extensionUri, 'dist', 'relay-agent.js');
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch (err) {
-    throw new Error(`The relay agent bundle is missing at ${uri.fsPath}; this build of Tether is incomplete. Reinstall the extension (or run the build).`, { cause: err });
-  }
-}
-
 export function registerTunnelFeature(context: vscode.ExtensionContext, deps: TunnelFeatureDeps): vscode.Disposable {
   const tunnels = new ActiveTunnels();
   const environment = new TunnelEnvironment(context.environmentVariableCollection);
-  const commandDeps: TunnelCommandDeps = { ...deps, tunnels, environment, agentScript: () => readAgent(context.extensionUri) };
+  const commandDeps: TunnelCommandDeps = { ...deps, tunnels, environment, agentScript: () => readRelayAgentScript(context.extensionUri) };
   const guarded =
     (run: (arg?: unknown) => Promise<void>) =>
     async (arg?: unknown): Promise<void> => {
