@@ -1,6 +1,7 @@
 // `npm run demo`: Tether against the local simulated cluster (demo seed) with the sample workspace.
 // Opens VS Code (`code` on PATH) with Tether as the extension under development, or else serves
-// code-server on http://127.0.0.1:PORT (TETHER_DEMO_PORT, default a free port). Ctrl+C stops all.
+// code-server on http://127.0.0.1:PORT (TETHER_DEMO_PORT, default a free port). The sample's
+// service runs locally on port 3000 for Preview Changes. Ctrl+C stops all.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -38,6 +39,14 @@ runScript(async (teardown) => {
   console.log(`simulated cluster: ${sim.url}`);
   if (onPath('kubectl')) console.log(`  try: kubectl --kubeconfig ${kubeconfig} get pods -A`);
   const env = { KUBECONFIG: kubeconfig };
+
+  // The service under development: sample/tether.yaml forks shop/api to it. `node --watch`
+  // restarts it on every save, so an edit shows up at the preview URL at once.
+  const service = startProcess(teardown, 'shop-api', process.execPath, ['--watch', join(SAMPLE, 'src', 'server.js')],
+    { cwd: SAMPLE, env: { ...process.env, PORT: '3000' }, onLine: (_s, line) => console.log(`[shop-api] ${line}`) });
+  void service.exited.then(({ code, signal }) => {
+    if (!teardown.running) console.error(`shop-api stopped (${signal ?? `exit ${code}`}); is port 3000 in use?`);
+  });
 
   if (useCode) {
     console.log('opening VS Code with Tether (close the window or press Ctrl+C to stop)');
