@@ -1,17 +1,22 @@
 /**
  * tether-lint: the manifest diagnostics engine on the command line, for CI.
  *
- *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--disable id,id] [--openapi file] <files or folders>
+ *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--disable id,id] [--openapi file]
+ *               [--context name [--kubeconfig path]] <files or folders>
  *
- * Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+ * Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreachable cluster.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { KubeClient } from '../kube/api';
+import { ClusterSchemaCache } from '../kube/clusterSchema';
+import { loadKubeconfig } from '../kube/config';
+import { ExplainedError } from '../kube/errors';
 import { ManifestLinter, type LintFile } from '../manifests/validate';
 import { format, type OutputFormat } from '../manifests/output';
 import { ALL_RULES } from '../manifests/rules/index';
-import { bundledSchema, type SchemaIndex } from '../manifests/schema/index';
+import { bundledSchema, SchemaIndex } from '../manifests/schema/index';
 import { schemaFromOpenApi, type OpenApiDocument } from '../manifests/schema/openapi';
 import type { LintOptions } from '../manifests/types';
 
@@ -27,10 +32,14 @@ Options:
   --kubernetes-version X.Y     target Kubernetes version for API-version rules (default: the bundled schema's)
   --disable id[,id...]         turn rules off
   --openapi FILE               add schemas (CRDs) from a saved /openapi/v3 document (.json or .json.gz); repeatable
+  --context NAME               validate against a live cluster: its /openapi/v3 schema (version and CRDs)
+                               and its nodes (cluster-aware GPU rules); a kubeconfig context name
+  --kubeconfig PATH            the kubeconfig to read (default: KUBECONFIG, then ~/.kube/config);
+                               without --context, its current context is used
   --list-rules                 print the rules and exit
   -h, --help                   show this help
 
-Exit codes: 0 no errors, 1 errors found, 2 usage error.
+Exit codes: 0 no errors, 1 errors found, 2 usage error or the cluster could not be read.
 `;
 
 export interface CliIo {
@@ -43,6 +52,8 @@ class UsageError extends Error {}
 interface Args {
   format: OutputFormat;
   openapi: string[];
+  context?: string;
+  kubeconfig?: string;
   options: LintOptions;
   paths: string[];
   listRules: boolean;
@@ -81,7 +92,11 @@ function parseArgs(argv: readonly string[]): Args {
         args.openapi.push(value());
         break;
       case '--context':
-        throw new UsageError('--context (validating against a live cluster) is not available yet; use --kubernetes-version');
+        args.context = value();
+        break;
+      case '--kubeconfig':
+        args.kubeconfig = value();
+        break;
       case '--list-rules':
         args.listRules = true;
         break;
@@ -119,9 +134,8 @@ function collect(paths: readonly string[]): LintFile[] {
   return files;
 }
 
-/** The bundled schema, extended with the schemas of saved /openapi/v3 documents. */
-function loadSchema(files: readonly string[]): SchemaIndex {
-  const base = bundledSchema();
+/** The base schema (bundled, or a cluster's), extended with the schemas of saved /openapi/v3 documents. */
+function loadSchema(files: readonly string[], base: SchemaIndex = bundledSchema()): SchemaIndex {
   if (files.length === 0) return base;
   const docs = files.map((f) => {
     try {
@@ -136,8 +150,24 @@ function loadSchema(files: readonly string[]): SchemaIndex {
   return base.with(set);
 }
 
+/** What validating against a live cluster adds: its schema and, when nodes may be listed, its node facts. */
+async function clusterTarget(args: Args, io: CliIo): Promise<{ schema: SchemaIndex; options: LintOptions }> {
+  const env = args.kubeconfig ? { ...process.env, KUBECONFIG: path.resolve(args.kubeconfig) } : process.env;
+  const config = loadKubeconfig(env);
+  const context = args.context ?? config.currentContext;
+  if (!context) throw new UsageError(`${config.files.join(', ')} name${config.files.length === 1 ? 's' : ''} no current context; pass --context`);
+  const client = KubeClient.forContext(config, context);
+  try {
+    const data = await new ClusterSchemaCache().get(client);
+    if (!data.facts) io.err(`tether-lint: may not list the nodes of context "${context}": the cluster-aware GPU rules are off\n`);
+    return { schema: new SchemaIndex(data.schema), options: data.facts ? { ...args.options, cluster: data.facts } : args.options };
+  } finally {
+    client.dispose();
+  }
+}
+
 /** Runs the CLI and returns its exit code; output goes through io. */
-export function runLint(argv: readonly string[], io: CliIo): number {
+export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -151,12 +181,18 @@ export function runLint(argv: readonly string[], io: CliIo): number {
     }
     if (args.paths.length === 0) throw new UsageError('no files or folders given');
     const files = collect(args.paths);
-    const reports = new ManifestLinter(args.options, loadSchema(args.openapi)).lint(files);
+    const live = args.context !== undefined || args.kubeconfig !== undefined ? await clusterTarget(args, io) : undefined;
+    const linter = new ManifestLinter(live?.options ?? args.options, loadSchema(args.openapi, live?.schema));
+    const reports = linter.lint(files);
     io.out(format(reports, args.format, VERSION));
     return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError || (err instanceof Error && /Kubernetes version/.test(err.message))) {
       io.err(`tether-lint: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ExplainedError) {
+      io.err(`tether-lint: ${err.message}\n`);
       return 2;
     }
     throw err;
@@ -165,8 +201,10 @@ export function runLint(argv: readonly string[], io: CliIo): number {
 
 const invokedDirectly = /(?:^|[\\/])(?:lint\.[cm]?[jt]s|tether-lint(?:\.[cm]?js)?)$/.test(process.argv[1] ?? '');
 if (invokedDirectly) {
-  process.exitCode = runLint(process.argv.slice(2), {
+  void runLint(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -9,31 +9,31 @@ const fixtures = path.join(root, 'test/fixtures/manifests');
 const good = path.join(fixtures, 'good.yaml');
 const mixed = path.join(fixtures, 'mixed.yaml');
 
-function run(args: string[]) {
+async function run(args: string[]) {
   let out = '';
   let err = '';
-  const code = runLint(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await runLint(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
-test('text format: file:line:col, severity, message, rule; exit 1 on errors, 0 on a clean file', () => {
-  const bad = run([mixed]);
+test('text format: file:line:col, severity, message, rule; exit 1 on errors, 0 on a clean file', async () => {
+  const bad = await run([mixed]);
   assert.equal(bad.code, 1);
   assert.match(bad.out, /mixed\.yaml:21:11: error unknown field "imagePullPolicyy" in Container; did you mean "imagePullPolicy"\? \[schema-unknown-field\]/);
   assert.match(bad.out, /1 file\(s\), 2 resource\(s\): 9 error\(s\)/);
-  const clean = run([good]);
+  const clean = await run([good]);
   assert.equal(clean.code, 0, clean.out);
   assert.match(clean.out, /0 error\(s\), 0 warning\(s\)/);
 });
 
-test('warnings alone exit 0; --disable turns rules off', () => {
-  const r = run(['--disable', 'api-version-removed,schema-name,schema-type,selector-template-mismatch,schema-enum,schema-unknown-field,schema-quantity,gpu-request-equals-limit,probe-port-unknown', mixed]);
+test('warnings alone exit 0; --disable turns rules off', async () => {
+  const r = await run(['--disable', 'api-version-removed,schema-name,schema-type,selector-template-mismatch,schema-enum,schema-unknown-field,schema-quantity,gpu-request-equals-limit,probe-port-unknown', mixed]);
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /warning/);
 });
 
-test('json format lists diagnostics with 1-based positions and fixes', () => {
-  const r = run(['--format', 'json', mixed]);
+test('json format lists diagnostics with 1-based positions and fixes', async () => {
+  const r = await run(['--format', 'json', mixed]);
   const parsed = JSON.parse(r.out);
   assert.equal(parsed.length, 1);
   const d = parsed[0].diagnostics.find((x: { ruleId: string }) => x.ruleId === 'schema-enum');
@@ -41,8 +41,8 @@ test('json format lists diagnostics with 1-based positions and fixes', () => {
   assert.equal(d.fixes[0].edits[0].newText, 'Always');
 });
 
-test('sarif format is SARIF 2.1.0 with rules and regions', () => {
-  const r = run(['--format=sarif', mixed]);
+test('sarif format is SARIF 2.1.0 with rules and regions', async () => {
+  const r = await run(['--format=sarif', mixed]);
   const sarif = JSON.parse(r.out);
   assert.equal(sarif.version, '2.1.0');
   const run0 = sarif.runs[0];
@@ -56,22 +56,22 @@ test('sarif format is SARIF 2.1.0 with rules and regions', () => {
   assert.ok(notes.length > 0);
 });
 
-test('--kubernetes-version changes API-version findings', () => {
-  const r = run(['--format', 'json', '--kubernetes-version', '1.18', mixed]);
+test('--kubernetes-version changes API-version findings', async () => {
+  const r = await run(['--format', 'json', '--kubernetes-version', '1.18', mixed]);
   const ids = JSON.parse(r.out)[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
   assert.ok(ids.includes('api-version-deprecated'));
   assert.ok(!ids.includes('api-version-removed'));
 });
 
-test('usage errors exit 2 with an explanation', () => {
-  for (const args of [[], ['--format', 'xml', good], ['--bogus', good], ['/no/such/file.yaml'], ['--kubernetes-version', 'latest', good], ['--disable', 'no-such-rule', good], ['--context', 'prod', good]]) {
-    const r = run(args);
+test('usage errors exit 2 with an explanation', async () => {
+  for (const args of [[], ['--format', 'xml', good], ['--bogus', good], ['/no/such/file.yaml'], ['--kubernetes-version', 'latest', good], ['--disable', 'no-such-rule', good]]) {
+    const r = await run(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.err, /^tether-lint: .+\n\nUsage:/);
   }
 });
 
-test('folders are walked for .yaml and .yml; the real process sets the exit code', () => {
+test('folders are walked for .yaml and .yml; the real process sets the exit code', async () => {
   const p = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), fixtures], { cwd: root, encoding: 'utf8' });
   assert.equal(p.status, 1, p.stderr);
   assert.match(p.stdout, /4 file\(s\)/);
@@ -85,11 +85,11 @@ test('--openapi adds CRD schemas from a saved /openapi/v3 document', async () =>
   const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-'));
   const widget = path.join(dir, 'widget.yaml');
   writeFileSync(widget, 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 2\n  colour: red\n');
-  assert.equal(run([widget]).code, 0, 'without the schema a custom resource gets only generic checks');
-  const r = run(['--openapi', path.join(fixtures, 'openapi-widget-crd.json'), widget]);
+  assert.equal((await run([widget])).code, 0, 'without the schema a custom resource gets only generic checks');
+  const r = await run(['--openapi', path.join(fixtures, 'openapi-widget-crd.json'), widget]);
   assert.equal(r.code, 1);
   assert.match(r.out, /widget\.yaml:7:3: error unknown field "colour"/);
-  const bad = run(['--openapi', path.join(fixtures, 'good.yaml'), widget]);
+  const bad = await run(['--openapi', path.join(fixtures, 'good.yaml'), widget]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /cannot read it as an OpenAPI v3 JSON document/);
 });

@@ -1,0 +1,113 @@
+/**
+ * tether-lint --context: the CLI reads the kubeconfig, fetches the cluster's /openapi/v3 schema and
+ * its nodes, and validates against them; a cluster it cannot read is exit 2 with the reason.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runLint } from '../../../src/cli/lint';
+import { clusterFor, simulatorOnly } from '../../cluster/clusterUnderTest';
+import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
+
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runLint(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+function manifest(text: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-'));
+  const file = path.join(dir, 'workload.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+const gpuJob = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: train
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: train
+          image: ghcr.io/example/train:1.0
+          resources:
+            limits: { nvidia.com/gpu: 8 }
+            requests: { nvidia.com/gpu: 8 }
+`;
+
+const badDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: two
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          resourcez: {}
+`;
+
+test("--context validates against the cluster's schema and its nodes", async (t) => {
+  if (simulatorOnly(t, 'needs a cluster whose largest GPU node has 4 GPUs')) return;
+  const cluster = await clusterFor(t, 'lint-context', { nodes: [plainNode('cpu-1'), gpuNode('gpu-1', 4)] });
+  const deployment = manifest(badDeployment);
+  const r = await run(['--format', 'json', '--kubeconfig', cluster.kubeconfigPath, '--context', cluster.context, deployment]);
+  assert.equal(r.code, 1, r.err);
+  const ids = JSON.parse(r.out)[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
+  assert.ok(ids.includes('schema-type') && ids.includes('schema-unknown-field'), ids.join(', '));
+
+  const job = manifest(gpuJob);
+  const offline = await run(['--format', 'json', job]);
+  assert.ok(!offline.out.includes('gpu-request-exceeds-node'), 'without a cluster the rule cannot know the nodes');
+  const live = await run(['--format', 'json', '--kubeconfig', cluster.kubeconfigPath, '--context', cluster.context, job]);
+  const finding = JSON.parse(live.out)[0].diagnostics.find((d: { ruleId: string }) => d.ruleId === 'gpu-request-exceeds-node');
+  assert.match(finding?.message ?? '', /asks for 8 nvidia\.com\/gpu but the largest node offers 4 \(gpu-1\)/);
+
+  // --kubeconfig alone uses its current context.
+  assert.equal((await run(['--kubeconfig', cluster.kubeconfigPath, deployment])).code, 1);
+});
+
+test('a user who may not list nodes still gets the schema, and is told the GPU rules are off', async (t) => {
+  if (simulatorOnly(t, 'needs a user denied nodes, which the simulator configures')) return;
+  const cluster = await clusterFor(t, 'lint-context-denied', { users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'nodes' }] }] });
+  const r = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', cluster.sim().contextOf('jane'), manifest(badDeployment)]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /may not list the nodes of context ".+": the cluster-aware GPU rules are off/);
+  assert.match(r.out, /schema-unknown-field/);
+});
+
+test('an unknown context, a missing kubeconfig and an unreachable cluster exit 2 and say why', async (t) => {
+  const cluster = await clusterFor(t, 'lint-context-errors');
+  const file = manifest(badDeployment);
+  const unknown = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', 'no-such-context', file]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /^tether-lint: Use context "no-such-context" failed: no kubeconfig file defines a context named "no-such-context" \(known: .+\)/);
+
+  const missing = await run(['--kubeconfig', '/no/such/kubeconfig', '--context', 'prod', file]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /none of the files in KUBECONFIG exist \(\/no\/such\/kubeconfig\)/);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-kubeconfig-'));
+  const kubeconfig = path.join(dir, 'config');
+  writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+clusters: [{ name: gone, cluster: { server: "https://127.0.0.1:1" } }]
+users: [{ name: gone, user: { token: t } }]
+contexts: [{ name: gone, context: { cluster: gone, user: gone } }]
+current-context: gone
+`);
+  const unreachable = await run(['--kubeconfig', kubeconfig, file]);
+  assert.equal(unreachable.code, 2);
+  assert.match(unreachable.err, /^tether-lint: Read the version of https:\/\/127\.0\.0\.1:1 failed: .+/);
+  assert.equal(unreachable.out, '', 'no report without the cluster');
+});
