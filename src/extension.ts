@@ -58,10 +58,10 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const gpuTree = own(new GpuTreeProvider());
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
-  own(registerTunnelFeature(context, { explorer, reporter, logger }));
+  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
   const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
-  own(registerManifestDiagnostics(context, { logger }));
+  own(registerManifestDiagnostics(context, { logger, cluster: explorer }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
   own(registerSandboxDashboard({ extensionUri: context.extensionUri, explorer, loop: sandboxes.loop, reporter, logger }));
 
@@ -75,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
     clusterTree: tree,
     gpuTree,
     whenIdle: (timeoutMs) => explorer.whenIdle(timeoutMs),
+    tunnels: () => tunnels.snapshots(),
     selection: () => ({ context: explorer.selectedContext, namespaces: explorer.session?.namespaceFilter }),
   };
 }

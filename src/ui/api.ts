@@ -8,6 +8,7 @@
 import type * as vscode from 'vscode';
 import type { ClusterNode } from './views/clusterModel';
 import type { GpuTreeNode } from './gpu/gpuTreeModel';
+import type { TunnelSnapshot } from './tunnel/activeTunnels';
 
 export interface TetherApi {
   /** The Cluster view's data provider; walk it with getChildren / getTreeItem. */
@@ -18,4 +19,6 @@ export interface TetherApi {
   whenIdle(timeoutMs?: number): Promise<void>;
   /** The selected context and namespace filter (undefined before the kubeconfig is read). */
   selection(): { context?: string; namespaces?: readonly string[] };
+  /** The tunnels running in this window: state, statistics and the status bar text as shown. */
+  tunnels(): TunnelSnapshot[];
 }

@@ -8,6 +8,7 @@ import type * as vscode from 'vscode';
 import type { KubeClient } from '../../kube/api';
 import type { Disposable } from '../../lifecycle';
 import type { StartedTunnel } from '../../tunnel/sessionStart';
+import type { TunnelState, TunnelStats } from '../../tunnel/sessionState';
 import type { TunnelStatusBar } from './tunnelStatusBar';
 
 export interface ActiveTunnel {
@@ -19,6 +20,38 @@ export interface ActiveTunnel {
   client: KubeClient;
   statusBar: TunnelStatusBar;
   subscriptions: Disposable[];
+}
+
+/** What a running tunnel shows, as plain data (the command's result and the test API). */
+export interface TunnelSnapshot {
+  key: string;
+  context: string;
+  namespace: string;
+  workload: { kind: string; name: string };
+  localPort: number;
+  /** The relay's Service, which in-cluster callers reach the local port through. */
+  service: string;
+  servicePorts: number[];
+  state: TunnelState;
+  stats: TunnelStats;
+  /** The status bar item's text as shown. */
+  statusText: string;
+}
+
+export function snapshotOf(tunnel: ActiveTunnel): TunnelSnapshot {
+  const { started } = tunnel;
+  return {
+    key: tunnel.key,
+    context: tunnel.context,
+    namespace: started.namespace,
+    workload: { ...tunnel.workload },
+    localPort: tunnel.localPort,
+    service: started.name,
+    servicePorts: started.ports.map((p) => p.port),
+    state: started.session.state,
+    stats: { ...started.session.stats },
+    statusText: tunnel.statusBar.text,
+  };
 }
 
 export function tunnelKey(context: string, namespace: string, workload: string): string {

@@ -8,7 +8,7 @@ import { readRelayAgentScript } from '../relayAgentScript';
 import type { Logger } from '../../kube/logger';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
-import { ActiveTunnels } from './activeTunnels';
+import { ActiveTunnels, snapshotOf, type TunnelSnapshot } from './activeTunnels';
 import { startTunnelCommand, stopTunnelCommand, tunnelActions, tunnelActionsCommand, type TunnelCommandDeps } from './tunnelCommands';
 import { TunnelEnvironment } from './tunnelEnvironment';
 
@@ -18,20 +18,26 @@ export interface TunnelFeatureDeps {
   logger: Logger;
 }
 
-export function registerTunnelFeature(context: vscode.ExtensionContext, deps: TunnelFeatureDeps): vscode.Disposable {
+export interface TunnelFeature extends vscode.Disposable {
+  /** The tunnels running in this window. */
+  snapshots(): TunnelSnapshot[];
+}
+
+export function registerTunnelFeature(context: vscode.ExtensionContext, deps: TunnelFeatureDeps): TunnelFeature {
   const tunnels = new ActiveTunnels();
   const environment = new TunnelEnvironment(context.environmentVariableCollection);
   const commandDeps: TunnelCommandDeps = { ...deps, tunnels, environment, agentScript: () => readRelayAgentScript(context.extensionUri) };
   const guarded =
-    (run: (arg?: unknown) => Promise<void>) =>
-    async (arg?: unknown): Promise<void> => {
+    <R>(run: (arg?: unknown) => Promise<R>) =>
+    async (arg?: unknown): Promise<R | undefined> => {
       try {
-        await run(arg);
+        return await run(arg);
       } catch (err) {
         deps.reporter.report(err);
+        return undefined;
       }
     };
-  return vscode.Disposable.from(
+  const disposables = vscode.Disposable.from(
     vscode.commands.registerCommand(
       'tether.startTunnel',
       guarded((arg) => startTunnelCommand(commandDeps, arg)),
@@ -47,4 +53,5 @@ export function registerTunnelFeature(context: vscode.ExtensionContext, deps: Tu
     tunnels,
     environment,
   );
+  return { snapshots: () => tunnels.all.map(snapshotOf), dispose: () => disposables.dispose() };
 }

@@ -20,7 +20,8 @@ import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
 import type { WorkloadNode } from '../views/clusterModel';
-import { ActiveTunnels, tunnelKey, type ActiveTunnel } from './activeTunnels';
+import { ActiveTunnels, snapshotOf, tunnelKey, type ActiveTunnel, type TunnelSnapshot } from './activeTunnels';
+import { startTunnelArgs } from './tunnelArgs';
 import type { TunnelEnvironment } from './tunnelEnvironment';
 import { pickLocalPort, pickNamespace, pickWorkload, type WorkloadChoice } from './tunnelPicks';
 import { TunnelStatusBar } from './tunnelStatusBar';
@@ -76,32 +77,39 @@ async function preflight(client: KubeClient, namespace: string): Promise<boolean
   return false;
 }
 
-export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown): Promise<void> {
+/**
+ * Starts a tunnel. `arg`: nothing (the palette: every question is asked), a Cluster view row (the
+ * workload is known) or StartTunnelArgs (nothing is asked). Resolves with the running tunnel, or
+ * undefined when the user cancelled or it could not start.
+ */
+export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown): Promise<TunnelSnapshot | undefined> {
+  const args = startTunnelArgs(arg);
   const access = await deps.explorer.kube();
-  const context = isWorkloadNode(arg) ? arg.context : deps.explorer.selectedContext;
+  const context = args?.context ?? (isWorkloadNode(arg) ? arg.context : deps.explorer.selectedContext);
   if (!context) {
     void vscode.window.showInformationMessage('Select a Kubernetes context first (Tether: Select Context).');
-    return;
+    return undefined;
   }
   const client = KubeClient.forContext(access.config, context, deps.logger);
   let handedOver = false;
   try {
     let workload: WorkloadChoice | undefined;
-    if (isWorkloadNode(arg) && (arg.kind === 'Deployment' || arg.kind === 'StatefulSet')) workload = { kind: arg.kind, namespace: arg.namespace, name: arg.name };
+    if (args) workload = { kind: args.workload.kind, namespace: args.namespace, name: args.workload.name };
+    else if (isWorkloadNode(arg) && (arg.kind === 'Deployment' || arg.kind === 'StatefulSet')) workload = { kind: arg.kind, namespace: arg.namespace, name: arg.name };
     else {
       const namespace = await pickNamespace(client.defaultNamespace, deps.explorer.session?.namespaceFilter);
-      if (!namespace) return;
+      if (!namespace) return undefined;
       workload = await pickWorkload(client, namespace);
     }
-    if (!workload) return;
+    if (!workload) return undefined;
     const key = tunnelKey(context, workload.namespace, workload.name);
     if (deps.tunnels.get(key)) {
       void vscode.window.showInformationMessage(`A tunnel for ${workload.name} is already running. Stop it first to change its local port.`);
-      return;
+      return undefined;
     }
-    if (!(await preflight(client, workload.namespace))) return;
-    const localPort = await pickLocalPort(await workloadPort(client, workload));
-    if (!localPort) return;
+    if (!(await preflight(client, workload.namespace))) return undefined;
+    const localPort = args?.localPort ?? (await pickLocalPort(await workloadPort(client, workload)));
+    if (!localPort) return undefined;
     const image = vscode.workspace.getConfiguration('tether').get<string>('relay.image', '') || undefined;
     const agentScript = await deps.agentScript();
     const chosen = workload;
@@ -131,6 +139,7 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
     void vscode.window.showInformationMessage(
       `Tunnel up: in-cluster callers of Service "${started.name}" (ports ${started.ports.map((p) => p.port).join(', ')}) now reach 127.0.0.1:${localPort}. New terminals and debug sessions get ${chosen.name}'s environment.`,
     );
+    return snapshotOf(tunnel);
   } finally {
     if (!handedOver) client.dispose();
   }

@@ -15,6 +15,8 @@ interface Kubeconfig {
 
 export interface ClusterRest {
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** GET of a plain-text answer (pods/log). */
+  text(path: string): Promise<{ status: number; text: string }>;
 }
 
 export function clusterRest(kubeconfigPath = process.env.TETHER_TEST_SIM_KUBECONFIG): ClusterRest {
@@ -25,33 +27,31 @@ export function clusterRest(kubeconfigPath = process.env.TETHER_TEST_SIM_KUBECON
   const token = config.users.find((u) => u.name === context?.user)?.user.token;
   if (!cluster || !token) throw new Error(`${kubeconfigPath}: no server or token for the current context`);
   const ca = cluster['certificate-authority-data'] ? Buffer.from(cluster['certificate-authority-data'], 'base64') : undefined;
-  return {
-    call<T>(method: string, path: string, body?: unknown) {
-      return new Promise<{ status: number; body: T }>((resolve, reject) => {
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        const req = request(new URL(path, cluster.server), {
-          method,
-          ca,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json' } : {}),
-          },
-        }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => { text += chunk; });
-          res.on('end', () => {
-            try {
-              resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T });
-            } catch (err) {
-              reject(err);
-            }
-          });
-        });
-        req.on('error', reject);
-        req.end(payload);
+  const send = (method: string, path: string, body: unknown, accept: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(new URL(path, cluster.server), {
+        method,
+        ca,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept,
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+        },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => { text += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return {
+    async call<T>(method: string, path: string, body?: unknown) {
+      const { status, text } = await send(method, path, body, 'application/json');
+      return { status, body: (text ? JSON.parse(text) : undefined) as T };
     },
+    text: (path: string) => send('GET', path, undefined, '*/*'),
   };
 }

@@ -19,6 +19,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
     () => import('./podLogs.test'),
     () => import('./gpu.test'),
     () => import('./sandbox.test'),
+    () => import('./tunnel.test'),
   ],
   'bad-kubeconfig': [
     () => import('./activation.test'),

@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import type { TunnelSnapshot } from '../../../src/ui/tunnel/activeTunnels';
+import type { StartTunnelArgs } from '../../../src/ui/tunnel/tunnelArgs';
+import { clusterRest } from './clusterRest';
+import { eventually } from './clusterRows';
+import { tetherApi } from './extension';
+import { simContext } from './simContext';
+
+const namespace = 'shop';
+const relay = 'tether-relay-web';
+const relaySelector = encodeURIComponent(`app.kubernetes.io/managed-by=tether,tether.dev/tunnel=${relay}`);
+
+/** The status bar text of the connected tunnel with no connection open: bytes and round trip. */
+function connectedIdle(localPort: number): RegExp {
+  return new RegExp(`^\\$\\(plug\\) web → :${localPort} · 0 conn · \\d+(\\.\\d)? (B|KB)( · [\\d.]+ ms)?$`);
+}
+
+interface Listed {
+  items: Array<{ metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown; status?: { phase?: string } }>;
+}
+
+/** What the tunnel must never change: the baseline Deployment's and Service's spec and metadata. */
+async function baseline(): Promise<string> {
+  const rest = clusterRest();
+  const parts: unknown[] = [];
+  for (const path of [`/apis/apps/v1/namespaces/${namespace}/deployments/web`, `/api/v1/namespaces/${namespace}/services/web`]) {
+    const { status, body } = await rest.call<Listed['items'][number]>('GET', path);
+    assert.equal(status, 200, `GET ${path}`);
+    parts.push({ labels: body.metadata.labels, annotations: body.metadata.annotations, spec: body.spec });
+  }
+  return JSON.stringify(parts);
+}
+
+/**
+ * A one-shot process pod `caller` (and its ConfigMap) in the cluster that calls `http://<service>:<port><path>` and logs the
+ * answer; it succeeds only on HTTP 200.
+ */
+async function runCaller(caller: string, service: string, port: number, path: string): Promise<{ phase: string; log: string }> {
+  const rest = clusterRest();
+  const script = [
+    "const http = require('node:http');",
+    `http.get({ host: ${JSON.stringify(service)}, port: ${port}, path: ${JSON.stringify(path)}, agent: false }, (res) => {`,
+    "  let body = ''; res.setEncoding('utf8'); res.on('data', (c) => (body += c));",
+    "  res.on('end', () => { console.log('HTTP ' + res.statusCode + ': ' + body); process.exit(res.statusCode === 200 ? 0 : 1); });",
+    "}).on('error', (err) => { console.log('request failed: ' + err.message); process.exit(1); });",
+  ].join('\n');
+  const cm = await rest.call('POST', `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: caller }, data: { 'main.js': script } });
+  assert.equal(cm.status, 201, `creating ConfigMap ${caller}: ${JSON.stringify(cm.body)}`);
+  const pod = await rest.call('POST', `/api/v1/namespaces/${namespace}/pods`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: caller, labels: { 'app.kubernetes.io/name': 'host-test' } },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [{ name: 'main', image: 'node:22-alpine', command: ['node', '/opt/caller/main.js'], volumeMounts: [{ name: 'script', mountPath: '/opt/caller' }] }],
+      volumes: [{ name: 'script', configMap: { name: caller } }],
+    },
+  });
+  assert.equal(pod.status, 201, `creating pod ${caller}: ${JSON.stringify(pod.body)}`);
+  const phase = await eventually(await tetherApi(), `pod ${caller} to finish`, async () => {
+    const { body } = await rest.call<Listed['items'][number]>('GET', `/api/v1/namespaces/${namespace}/pods/${caller}`);
+    const p = body.status?.phase;
+    return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+  }, 30_000);
+  const { text } = await rest.text(`/api/v1/namespaces/${namespace}/pods/${caller}/log`);
+  return { phase, log: text.trim() };
+}
+
+async function removeCallers(callers: string[]): Promise<void> {
+  const rest = clusterRest();
+  for (const caller of callers) {
+    await rest.call('DELETE', `/api/v1/namespaces/${namespace}/pods/${caller}?gracePeriodSeconds=0`);
+    await rest.call('DELETE', `/api/v1/namespaces/${namespace}/configmaps/${caller}`);
+  }
+}
+
+describe('the tunnel', () => {
+  let local: Server;
+  let localPort = 0;
+  const hits: string[] = [];
+  const callers = ['tunnel-caller-1', 'tunnel-caller-2'];
+  let started: TunnelSnapshot | undefined;
+  let baselineBefore = '';
+
+  before(async () => {
+    local = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end(`from this computer ${req.url}`);
+    });
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+    localPort = (local.address() as AddressInfo).port;
+    await tetherApi();
+    await vscode.commands.executeCommand('tether.selectContext', simContext());
+    baselineBefore = await baseline();
+  });
+
+  after(async () => {
+    if (started) await vscode.commands.executeCommand('tether.stopTunnel', started.key);
+    await removeCallers(callers);
+    local.closeAllConnections();
+    local.close();
+  });
+
+  it('Tunnel Workload to Local Port with its arguments connects without asking and shows the tunnel in the status bar', async () => {
+    const args: StartTunnelArgs = { context: simContext(), namespace, workload: { kind: 'Deployment', name: 'web' }, localPort };
+    started = await vscode.commands.executeCommand<TunnelSnapshot | undefined>('tether.startTunnel', args);
+    assert.ok(started, 'Tunnel Workload to Local Port returned no tunnel (see the error notification in the log)');
+    assert.equal(started.state.phase, 'connected');
+    assert.equal(started.service, relay);
+    assert.deepEqual(started.servicePorts, [80], 'the relay Service mirrors Service "web" (port 80 -> 8080)');
+    assert.match(started.statusText, connectedIdle(localPort));
+    const listed = (await tetherApi()).tunnels();
+    assert.deepEqual(listed.map((t) => [t.key, t.state.phase]), [[started.key, 'connected']]);
+  });
+
+  it('an in-cluster caller of the relay Service lands on the local server; the status bar counts it', async () => {
+    const answer = await runCaller(callers[0], relay, 80, '/from-cluster?caller=pod');
+    assert.equal(answer.log, 'HTTP 200: from this computer /from-cluster?caller=pod');
+    assert.equal(answer.phase, 'Succeeded');
+    assert.deepEqual(hits, ['/from-cluster?caller=pod']);
+    const api = await tetherApi();
+    const counted = await eventually(api, 'the tunnel to count the served connection', async () => {
+      const [tunnel] = api.tunnels();
+      return tunnel?.stats.inboundServed === 1 && tunnel.stats.liveConnections === 0 ? tunnel : undefined;
+    });
+    assert.equal(counted.state.phase, 'connected');
+    assert.equal(counted.stats.inboundRefused, 0);
+    assert.ok(counted.stats.bytesIn > 0 && counted.stats.bytesOut > 0, JSON.stringify(counted.stats));
+    assert.match(counted.statusText, connectedIdle(localPort));
+  });
+
+  it('Stop Tunnel removes every relay object from the cluster and leaves the baseline as it was', async () => {
+    await vscode.commands.executeCommand('tether.stopTunnel', started!.key);
+    started = undefined;
+    const api = await tetherApi();
+    assert.deepEqual(api.tunnels(), []);
+    const rest = clusterRest();
+    for (const kind of ['api/v1/services', 'apis/apps/v1/deployments', 'api/v1/secrets', 'api/v1/configmaps']) {
+      const { body } = await rest.call<Listed>('GET', `/${kind.replace(/\/(\w+)$/, `/namespaces/${namespace}/$1`)}?labelSelector=${relaySelector}`);
+      assert.deepEqual(body.items.map((i) => i.metadata.name), [], `${kind} labelled for ${relay}`);
+    }
+    for (const kind of ['apis/apps/v1/replicasets', 'api/v1/pods']) {
+      await eventually(api, `${kind} of ${relay} to be gone`, async () => {
+        const { body } = await rest.call<Listed>('GET', `/${kind.replace(/\/(\w+)$/, `/namespaces/${namespace}/$1`)}?labelSelector=${relaySelector}`);
+        return body.items.length === 0 ? true : undefined;
+      });
+    }
+    assert.equal(await baseline(), baselineBefore, 'Deployment and Service "web" are unchanged');
+    const after = await runCaller(callers[1], relay, 80, '/after-stop');
+    assert.equal(after.phase, 'Failed', `the relay Service is gone, yet the caller got: ${after.log}`);
+    assert.deepEqual(hits, ['/from-cluster?caller=pod']);
+  });
+});
