@@ -1,4 +1,5 @@
 import { ManifestLinter, type FileAnalysis, type FileReport } from './validate';
+import type { SchemaIndex } from './schema/index';
 import type { LintOptions } from './types';
 
 export interface VersionedReport extends FileReport {
@@ -14,17 +15,17 @@ export class ManifestWorkspace {
   private readonly files = new Map<string, { analysis: FileAnalysis; version: number }>();
   private linter: ManifestLinter;
 
-  constructor(options: LintOptions = {}) {
-    this.linter = new ManifestLinter(options);
+  constructor(options: LintOptions = {}, schema?: SchemaIndex) {
+    this.linter = new ManifestLinter(options, schema);
   }
 
   get engine(): ManifestLinter {
     return this.linter;
   }
 
-  /** New settings: re-analyse everything with them. */
-  configure(options: LintOptions): void {
-    this.linter = new ManifestLinter(options);
+  /** New settings or another schema (undefined: the bundled one): re-analyse everything with them. */
+  configure(options: LintOptions, schema?: SchemaIndex): void {
+    this.linter = new ManifestLinter(options, schema);
     for (const [path, f] of this.files) this.files.set(path, { analysis: this.linter.analyze({ path, text: f.analysis.text }), version: f.version });
   }
 

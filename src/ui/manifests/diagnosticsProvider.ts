@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../kube/logger';
 import { looksLikeKubernetes } from '../../manifests/detect';
 import type { ClusterFactsSource } from '../../manifests/cluster';
+import type { SchemaIndex } from '../../manifests/schema/index';
 import type { Diagnostic, LintOptions } from '../../manifests/types';
 import { ManifestWorkspace } from '../../manifests/workspace';
+import type { ClusterSchemaSource, ClusterLintTarget } from './clusterSchemaSource';
 import { toVscodeDiagnostic } from './convert';
 import { readLintSettings, type LintSettings } from './settings';
 
@@ -37,10 +39,12 @@ export class ManifestDiagnostics implements vscode.Disposable {
   constructor(
     private readonly logger: Logger,
     private readonly cluster?: ClusterFactsSource,
+    private readonly clusterSchema?: ClusterSchemaSource,
   ) {
     this.settings = readLintSettings();
-    this.workspace = new ManifestWorkspace(this.options());
+    this.workspace = new ManifestWorkspace(this.options(), this.target()?.schema);
     if (cluster) this.subscriptions.push(cluster.onDidChange(() => this.clusterChanged()));
+    if (clusterSchema) this.subscriptions.push(clusterSchema.onDidChange(() => this.clusterSchemaChanged()));
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
@@ -54,15 +58,28 @@ export class ManifestDiagnostics implements vscode.Disposable {
     return this.published.get(uri.toString());
   }
 
+  /** The selected context's schema and facts, when the settings want them and they have been read. */
+  private target(): ClusterLintTarget | undefined {
+    return this.settings.schemaSource === 'cluster' ? this.clusterSchema?.current() : undefined;
+  }
+
+  private schema(): SchemaIndex | undefined {
+    return this.target()?.schema;
+  }
+
   /** Settings plus, when a cluster is connected, its facts for the cluster-aware rules. */
   private options(): LintOptions {
-    const facts = this.cluster?.current();
+    const facts = this.cluster?.current() ?? this.target()?.facts;
     this.clusterKey = facts ? JSON.stringify(facts) : '';
     return facts ? { ...this.settings.options, cluster: facts } : this.settings.options;
   }
 
+  private clusterSchemaChanged(): void {
+    if (this.settings.schemaSource === 'cluster') this.reconfigure();
+  }
+
   private clusterChanged(): void {
-    const facts = this.cluster?.current();
+    const facts = this.cluster?.current() ?? this.target()?.facts;
     // Node status updates arrive often; only a change in the facts themselves re-validates.
     if ((facts ? JSON.stringify(facts) : '') === this.clusterKey) return;
     this.reconfigure();
@@ -75,7 +92,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
       this.published.clear();
       return;
     }
-    this.workspace.configure(this.options());
+    this.workspace.configure(this.options(), this.schema());
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     this.publish();
   }
@@ -102,6 +119,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
       if (this.workspace.delete(key)) this.publish();
       return;
     }
+    if (this.settings.schemaSource === 'cluster') this.clusterSchema?.want();
     const started = performance.now();
     this.workspace.set(key, text, doc.version);
     this.publish();

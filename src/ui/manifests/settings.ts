@@ -7,6 +7,8 @@ export interface LintSettings {
   options: LintOptions;
   /** Look for Kubernetes YAML in the whole workspace (for cross-file rules and the Problems panel). */
   scanWorkspace: boolean;
+  /** "cluster": the selected context's own schema when it can be read; "bundled": always the bundled one. */
+  schemaSource: 'cluster' | 'bundled';
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -21,6 +23,7 @@ export function readLintSettings(): LintSettings {
   return {
     enable: c.get<boolean>('enable', true),
     scanWorkspace: c.get<boolean>('scanWorkspace', true),
+    schemaSource: c.get<string>('schemaSource', 'cluster') === 'bundled' ? 'bundled' : 'cluster',
     options: {
       rules,
       kubernetesVersion: /^v?\d+\.\d+/.test(version) ? version : undefined,
