@@ -93,6 +93,7 @@ function containerView(spec: ContainerSpec, role: ContainerView['role'], status:
     state: summary.text,
     health: summary.health,
     ready: status?.ready === true,
+    started: Boolean(status?.state?.running || status?.state?.terminated),
     restarts: status?.restartCount ?? 0,
     hasPreviousRun: (status?.restartCount ?? 0) > 0,
     resources: resourceRows(spec),

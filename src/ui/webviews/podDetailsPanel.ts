@@ -45,8 +45,8 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
   private wanted?: LogSelection;
   private readyCount = 0;
   private linesPosted = 0;
-  /** The followed container's run (its restart count) when its log stream began. */
-  private followedRun?: number;
+  /** The followed container's run (its restart count, and whether it had started) when its log stream began. */
+  private followedRun?: { restarts: number; started: boolean };
   private lastLogStatus?: { state: LogState; text: string };
 
   constructor(
@@ -61,7 +61,8 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
     this.log = this.store.add(
       new PodLogFeed(ref, async () => (await deps.access()).client(ref.context), {
         start: (selection) => {
-          this.followedRun = this.viewValue?.containers.find((c) => c.name === selection.container)?.restarts;
+          const container = this.viewValue?.containers.find((c) => c.name === selection.container);
+          this.followedRun = container && { restarts: container.restarts, started: container.started };
           this.post({ type: 'logStart', selection });
         },
         lines: (lines, dropped) => {
@@ -168,14 +169,19 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
     else this.followNewRun(view);
   }
 
-  /** The followed container started a new run after its stream ended (a crash loop): follow it. */
+  /**
+   * The followed container started a run after its stream ended — its first (the stream was asked
+   * for while it was still being created) or a new one (a crash loop): follow it.
+   */
   private followNewRun(view: PodDetailsView): void {
     const selection = this.log.selection;
     const ended = this.lastLogStatus?.state === 'ended' || this.lastLogStatus?.state === 'failed';
     if (!selection || selection.previous || !ended || !this.isListening || !view.exists) return;
     const container = view.containers.find((c) => c.name === selection.container);
-    if (!container || this.followedRun === undefined || container.restarts <= this.followedRun) return;
-    this.followedRun = container.restarts;
+    const run = this.followedRun;
+    if (!container || !run || !container.started) return;
+    if (container.restarts <= run.restarts && run.started) return;
+    this.followedRun = { restarts: container.restarts, started: true };
     void this.log.select(selection);
   }
 

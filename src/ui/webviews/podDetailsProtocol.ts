@@ -41,6 +41,8 @@ export interface ContainerView {
   state: string;
   health: HealthTag;
   ready: boolean;
+  /** The current run has started (running or finished): it has a log to stream. */
+  started: boolean;
   restarts: number;
   message?: string;
   /** How the last run ended, e.g. "OOMKilled, exit code 137 · 2m ago". */

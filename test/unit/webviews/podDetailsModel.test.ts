@@ -32,6 +32,7 @@ test('a crash-looping pod: CrashLoopBackOff, restarts and how the last run ended
   assert.match(c.state, /^CrashLoopBackOff · 3 restarts$/);
   assert.equal(c.lastTermination, 'Error, exit code 3 · 92s ago');
   assert.equal(c.hasPreviousRun, true);
+  assert.equal(c.started, false, 'waiting in back-off: the current run has no log yet');
   assert.deepEqual(c.resources, []);
   assert.equal(view.gpus, '');
   // Crash-looping: the previous run's log is the one that says why.
@@ -152,4 +153,14 @@ test('events in the same second: the one that arrived last comes first', () => {
   });
   const views = eventViews([ev('Scheduled'), ev('Pulling'), ev('Pulled'), ev('Created'), ev('Started')], undefined, { context: 'c', namespace: 'n', name: 'p' }, now);
   assert.deepEqual(views.map((v) => v.reason), ['Started', 'Created', 'Pulled', 'Pulling', 'Scheduled']);
+});
+
+test('a container has started once it runs or has run; one still being created has not', () => {
+  const pod = sample('pod-gpu-fits');
+  assert.equal(podDetailsView(refOf(pod), pod, [], now).containers[0].started, true);
+  const creating = structuredClone(pod);
+  const statuses = (creating.status as { containerStatuses: { state: unknown; ready: boolean }[] }).containerStatuses;
+  statuses[0].state = { waiting: { reason: 'ContainerCreating' } };
+  statuses[0].ready = false;
+  assert.equal(podDetailsView(refOf(creating), creating, [], now).containers[0].started, false);
 });
