@@ -20,6 +20,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
     () => import('./gpu.test'),
     () => import('./sandbox.test'),
     () => import('./tunnel.test'),
+    () => import('./manifests.test'),
   ],
   'bad-kubeconfig': [
     () => import('./activation.test'),
