@@ -11,8 +11,9 @@ import { clusterViewScenarios } from './clusterView.ui';
 import { paletteScenarios } from './palette.ui';
 import { podDetailsScenarios } from './podDetails.ui';
 import { gpuViewScenarios } from './gpuView.ui';
+import { previewScenarios } from './preview.ui';
 
-const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios];
+const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...previewScenarios];
 
 export interface UiRunOptions {
   page: Page;
