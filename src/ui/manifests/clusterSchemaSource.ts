@@ -2,7 +2,9 @@
  * The selected context's schema and node facts for the editor's manifest diagnostics, without
  * VS Code. Nothing is fetched until a YAML file is validated (`want()`), and only for the context
  * selected in the Cluster view: at activation no cluster is called. Per cluster, the schema is
- * kept by a ClusterSchemaCache (fetched again only when the server version changes); a cluster
+ * kept by a ClusterSchemaCache (fetched again only when the server version changes, which is
+ * asked on the first validation after the context is selected, selected again, or the kubeconfig
+ * reloaded; node facts are read again then too); a cluster
  * that cannot be read leaves the bundled schema in place, logged once per context and failure.
  */
 import { Emitter, type Disposable } from '../../lifecycle';
@@ -16,7 +18,8 @@ import type { ClusterFacts } from '../../manifests/types';
 /** What the source needs of the Cluster view: the ClusterExplorer satisfies it. */
 export interface SelectedCluster {
   readonly selectedContext: string | undefined;
-  readonly onDidChange: (listener: () => void) => Disposable;
+  /** `scope: 'all'`: the kubeconfig was (re)loaded or a context (re)selected. */
+  readonly onDidChange: (listener: (change: { scope: string }) => void) => Disposable;
   kube(): Promise<{ client(context: string): KubeClient }>;
 }
 
@@ -47,7 +50,7 @@ export class ClusterSchemaSource implements Disposable {
     private readonly logger: Logger,
   ) {
     this.context = cluster.selectedContext;
-    this.subscription = cluster.onDidChange(() => this.selectionChanged());
+    this.subscription = cluster.onDidChange((change) => this.selectionChanged(change.scope === 'all'));
   }
 
   /** The selected context's schema and facts once fetched; undefined means the bundled schema. */
@@ -93,9 +96,13 @@ export class ClusterSchemaSource implements Disposable {
     if (this.context === context) this.changes.fire(undefined);
   }
 
-  private selectionChanged(): void {
+  private selectionChanged(reloaded: boolean): void {
     const context = this.cluster.selectedContext;
-    if (context === this.context) return;
+    if (context === this.context) {
+      // Reloaded or selected again: the next validation asks the server for its version again.
+      if (reloaded && !this.inflight) this.fetchedFor = undefined;
+      return;
+    }
     this.context = context;
     // Selected again later: ask the server for its version again (and the schema if it changed).
     this.fetchedFor = undefined;

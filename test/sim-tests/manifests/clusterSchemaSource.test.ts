@@ -20,15 +20,21 @@ import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
 class Selection implements SelectedCluster {
   selectedContext: string | undefined;
   readonly requests: string[] = [];
-  private readonly changes = new Emitter<void>();
+  private readonly changes = new Emitter<{ scope: string }>();
   readonly onDidChange = this.changes.event;
   private readonly clients = new Map<string, KubeClient>();
 
   constructor(private readonly kubeconfig: string) {}
 
+  /** What the Cluster view does on Select Context (the same one included) and on a kubeconfig reload. */
   select(context: string | undefined): void {
     this.selectedContext = context;
-    this.changes.fire(undefined);
+    this.changes.fire({ scope: 'all' });
+  }
+
+  /** A watch update in the selected context: no reason to read anything again. */
+  watchUpdate(): void {
+    this.changes.fire({ scope: 'context' });
   }
 
   async kube() {
@@ -105,6 +111,18 @@ contexts: [{ name: gone, context: { cluster: gone, user: gone } }]
   const documents = selection.requests.filter((r) => r.includes('/openapi/v3/'));
   assert.ok(documents.length >= 2, selection.requests.join(', '));
   assert.equal(selection.requests.filter((r) => r.endsWith(' /openapi/v3')).length, 1, 'one fetch for two validations');
+  selection.requests.length = 0;
+  selection.watchUpdate();
+  source.want();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(selection.requests.length, 0, `a watch update reads nothing: ${selection.requests.join(', ')}`);
+  // Selecting the same context again (or a kubeconfig reload): its version and nodes are asked again, the schema is kept.
+  selection.select(cluster.context);
+  source.want();
+  await until(() => selection.requests.some((r) => r.endsWith('/nodes')));
+  assert.ok(selection.requests.includes(`${cluster.context} /version`), selection.requests.join(', '));
+  assert.ok(!selection.requests.some((r) => r.includes('/openapi/v3')), selection.requests.join(', '));
+  assert.equal(source.current(), target, 'the same schema and facts: nothing to re-validate');
 
   selection.select('gone');
   assert.equal(source.current(), undefined, 'another context: the bundled schema until its own is read');
