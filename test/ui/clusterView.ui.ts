@@ -6,6 +6,8 @@ export const clusterViewScenarios: Scenario[] = [
     name: 'the Tether container shows the Cluster view with the current context',
     async run({ workbench, cluster, screenshot }) {
       await workbench.openContainer('Tether');
+      // The Cluster view gets the side bar: rows further down stay on screen as namespaces open.
+      await workbench.focusPane('Cluster', ['GPUs', 'Sandboxes']);
       const view = workbench.viewPane('Cluster');
       await view.waitFor({ timeout: 20_000 });
       await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });

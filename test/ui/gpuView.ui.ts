@@ -1,18 +1,5 @@
 /** The GPU view against the demo cluster: GPU nodes, the waiting 8-GPU pod and its reason, the status bar summary. */
-import type { Page } from 'playwright-core';
 import type { Scenario } from './scenario';
-
-/** Expands or collapses the side-bar pane `title` by its header. */
-async function setPaneExpanded(page: Page, title: string, expanded: boolean): Promise<void> {
-  const header = page.locator(`.part.sidebar .pane-header[aria-label^="${title}"]`);
-  await header.waitFor({ timeout: 20_000 });
-  if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
-  const deadline = Date.now() + 5_000;
-  while ((await header.getAttribute('aria-expanded')) !== String(expanded)) {
-    if (Date.now() > deadline) throw new Error(`the ${title} pane did not ${expanded ? 'expand' : 'collapse'}`);
-    await page.waitForTimeout(100);
-  }
-}
 
 export const gpuViewScenarios: Scenario[] = [
   {
@@ -21,10 +8,8 @@ export const gpuViewScenarios: Scenario[] = [
       await workbench.runCommand('View: Close All Editors');
       // Through the palette: the GPU view's badge on the activity-bar entry takes clicks meant for it.
       if (!(await workbench.viewPane('Cluster').isVisible())) await workbench.runCommand('View: Show Tether');
-      await setPaneExpanded(page, 'Cluster', false);
-      await setPaneExpanded(page, 'Sandboxes', false);
       try {
-        await setPaneExpanded(page, 'GPUs', true);
+        await workbench.focusPane('GPUs', ['Cluster', 'Sandboxes']);
         const view = workbench.viewPane('GPUs');
         await workbench.waitForDescription(workbench.treeRow(view, 'gpu-a'), /^█████░░░░░ 2\/4 · NVIDIA-A100-SXM4-80GB$/);
         await workbench.waitForDescription(workbench.treeRow(view, 'gpu-b'), /1\/7/);
@@ -43,7 +28,7 @@ export const gpuViewScenarios: Scenario[] = [
         await screenshot('gpu-view');
         await docsImage('gpu-view');
       } finally {
-        await setPaneExpanded(page, 'Cluster', true);
+        await workbench.focusPane('Cluster', ['GPUs', 'Sandboxes']);
       }
     },
   },

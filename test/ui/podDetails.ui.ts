@@ -24,6 +24,7 @@ async function openPodDetails({ workbench, cluster }: UiContext, path: string[],
   const view = workbench.viewPane('Cluster');
   // Through the palette: the GPU view's badge on the activity-bar entry takes clicks meant for it.
   if (!(await view.isVisible())) await workbench.runCommand('View: Show Tether');
+  await workbench.focusPane('Cluster', ['GPUs', 'Sandboxes']);
   await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });
   for (const label of path) await workbench.expand(workbench.treeRow(view, label));
   const row = workbench.treeRow(view, pod).first();

@@ -38,6 +38,20 @@ export class Workbench {
     await this.page.locator(`.part.sidebar .composite.title h2[title^="${title}" i], .part.sidebar .title-label h2`).first().waitFor();
   }
 
+  /** Expands or collapses the side-bar pane `title` by its header. */
+  async setPaneExpanded(title: string, expanded: boolean): Promise<void> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label^="${title}"]`);
+    await header.waitFor({ timeout: 20_000 });
+    if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
+    await waitForAttribute(header, 'aria-expanded', String(expanded), 5_000);
+  }
+
+  /** Gives the side bar to pane `title`: it is expanded, `others` are collapsed (rows stay on screen). */
+  async focusPane(title: string, others: string[]): Promise<void> {
+    for (const other of others) await this.setPaneExpanded(other, false);
+    await this.setPaneExpanded(title, true);
+  }
+
   /** The side-bar pane of view `title` (its body). */
   viewPane(title: string): Locator {
     return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${title}"]`) });
