@@ -41,6 +41,20 @@ export interface RelaySpec extends TunnelIdentity {
   serviceName?: string;
   /** Runs the pod as this service account with its token mounted (default: none mounted). */
   serviceAccountName?: string;
+  /**
+   * Makes the relay pod one more endpoint of the workload's own Service, which stays untouched:
+   * the pod carries that Service's selector labels, and its data ports are named like the
+   * workload's container ports so target ports given by name resolve to it as well.
+   */
+  join?: RelayJoin;
+}
+
+export interface RelayJoin {
+  /** The workload Service's name (for messages) and selector. */
+  service: string;
+  selector: Record<string, string>;
+  /** Container port names of the workload by port number. */
+  portNames: Record<number, string>;
 }
 
 /** The manifests this module produces: plain JSON objects ready for the API server. */
@@ -78,6 +92,12 @@ function checkSpec(spec: RelaySpec): void {
     throw new RangeError(`the control port ${spec.controlPort ?? defaultControlPort} cannot also carry in-cluster traffic`);
   }
   if (spec.ports.length > 1 && spec.ports.some((p) => !p.name)) throw new RangeError('every port needs a name when the Service has several');
+  if (spec.join) {
+    const own = Object.keys(tunnelLabels(spec));
+    const clash = Object.keys(spec.join.selector).filter((k) => own.includes(k));
+    if (clash.length) throw new RangeError(`the relay cannot join Service "${spec.join.service}": its selector uses ${clash.join(', ')}, which the relay's pod sets to its own values`);
+    if (Object.keys(spec.join.selector).length === 0) throw new RangeError(`the relay cannot join Service "${spec.join.service}": it has no selector`);
+  }
 }
 
 /** Exits 0 when something accepts a connection on the control port inside the pod. */
@@ -98,7 +118,7 @@ function relayContainer(spec: RelaySpec, secretName: string): Record<string, unk
       { name: 'TETHER_TOKEN', valueFrom: { secretKeyRef: { name: secretName, key: tokenSecretKey } } },
       { name: 'NODE_OPTIONS', value: '--max-old-space-size=64' },
     ],
-    ports: ports.map((port, i) => ({ name: `data-${i}`, containerPort: port, protocol: 'TCP' })),
+    ports: ports.map((port, i) => ({ name: spec.join?.portNames[port] ?? `data-${i}`, containerPort: port, protocol: 'TCP' })),
     // Ready once the agent's control port answers. A TCP probe on a data port would be carried to
     // the developer's process as a connection every period, so the probe stays inside the pod.
     readinessProbe: {
@@ -173,7 +193,7 @@ export function relayObjects(spec: RelaySpec): RelayObjects {
       strategy: { type: 'Recreate' },
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: tunnelLabels(spec), annotations: { 'tether.dev/agent-sha256': agentHash, 'tether.dev/token-sha256': tokenHash } },
+        metadata: { labels: { ...spec.join?.selector, ...tunnelLabels(spec) }, annotations: { 'tether.dev/agent-sha256': agentHash, 'tether.dev/token-sha256': tokenHash } },
         spec: podSpec,
       },
     },

@@ -10,7 +10,7 @@ import { ExplainedError } from '../kube/errors';
 import { kinds } from '../kube/kinds';
 import type { AccessCheck } from '../kube/role';
 import type { KubeObject } from '../kube/types';
-import { defaultControlPort, relayObjects, type RelayPort } from './relay';
+import { defaultControlPort, relayObjects, type RelayJoin, type RelayPort } from './relay';
 import { deployRelay, stopTunnel } from './relayDeploy';
 import { relayName, relaySelector, selectorText } from './relayLabels';
 import { relayPortsFor, type PodTemplate, type ServiceLike } from './relayPorts';
@@ -30,6 +30,11 @@ export interface StartTunnelRequest {
   /** Who starts it, for the owner label. */
   owner: string;
   image?: string;
+  /**
+   * Also make the relay pod one more endpoint of the workload's own Service (which is not
+   * changed): a share of that Service's connections then reach the local port too.
+   */
+  joinWorkloadService?: boolean;
   /** How long to wait for the first connection (default 120 s). */
   connectTimeoutMs?: number;
   session?: Partial<TunnelSessionOptions>;
@@ -43,6 +48,24 @@ export interface StartedTunnel {
   ports: RelayPort[];
   /** The Service of the workload the ports were taken from, if any. */
   workloadService?: string;
+  /** Set when the relay pod is one more endpoint of the workload's Service. */
+  joined?: RelayJoin;
+}
+
+/** What joining the workload's Service takes: its selector and the workload's port names. */
+function joinOf(workload: StartTunnelRequest['workload'], template: PodTemplate, service: ServiceLike | undefined): RelayJoin {
+  const selector = service?.spec?.selector;
+  if (!service || !selector) {
+    throw new ExplainedError({
+      reason: 'Invalid',
+      what: `Tunnel ${workload.kind} "${workload.name}" through its Service`,
+      why: 'no Service selects its pods, so there is no Service the relay could join',
+      remedy: 'Turn off tether.tunnel.joinWorkloadService; callers then reach this computer through the relay\'s own Service',
+    });
+  }
+  const portNames: Record<number, string> = {};
+  for (const c of template.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name) portNames[p.containerPort] ??= p.name;
+  return { service: service.metadata.name, selector, portNames };
 }
 
 /** Every permission starting, running and stopping a tunnel needs in `namespace`. */
@@ -76,10 +99,11 @@ export async function startTunnel(request: StartTunnelRequest, progress: (messag
       remedy: 'Add a containerPort to the workload or a Service for it, then try again',
     });
   }
+  const join = request.joinWorkloadService ? joinOf(workload, template, services.items.find((s) => s.metadata.name === service) as ServiceLike | undefined) : undefined;
   const name = relayName(workload.name);
   const token = randomBytes(24).toString('base64url');
   progress(`Deploying the relay "${name}"…`);
-  const objects = relayObjects({ name, namespace, sandbox: name, owner: request.owner, image: request.image, agentScript: request.agentScript, token, ports });
+  const objects = relayObjects({ name, namespace, sandbox: name, owner: request.owner, image: request.image, agentScript: request.agentScript, token, ports, ...(join ? { join } : {}) });
   await deployRelay(client, objects, signal);
   const session = new TunnelSession({
     client,
@@ -109,5 +133,5 @@ export async function startTunnel(request: StartTunnelRequest, progress: (messag
   } finally {
     watch.dispose();
   }
-  return { session, name, namespace, ports, ...(service ? { workloadService: service } : {}) };
+  return { session, name, namespace, ports, ...(service ? { workloadService: service } : {}), ...(join ? { joined: join } : {}) };
 }

@@ -32,6 +32,8 @@ export interface TunnelSnapshot {
   /** The relay's Service, which in-cluster callers reach the local port through. */
   service: string;
   servicePorts: number[];
+  /** The workload's own Service when the relay pod is one more of its endpoints. */
+  joinedService?: string;
   state: TunnelState;
   stats: TunnelStats;
   /** The status bar item's text as shown. */
@@ -48,6 +50,7 @@ export function snapshotOf(tunnel: ActiveTunnel): TunnelSnapshot {
     localPort: tunnel.localPort,
     service: started.name,
     servicePorts: started.ports.map((p) => p.port),
+    ...(started.joined ? { joinedService: started.joined.service } : {}),
     state: started.session.state,
     stats: { ...started.session.stats },
     statusText: tunnel.statusBar.text,

@@ -12,6 +12,8 @@ export interface StartTunnelArgs {
   workload: { kind: Extract<TunnelWorkloadKind, 'Deployment' | 'StatefulSet'>; name: string };
   /** Where in-cluster traffic is delivered: 127.0.0.1:<localPort>. */
   localPort: number;
+  /** Overrides the setting tether.tunnel.joinWorkloadService for this tunnel. */
+  joinWorkloadService?: boolean;
 }
 
 const workloadKinds: readonly string[] = ['Deployment', 'StatefulSet'];
@@ -29,6 +31,7 @@ export function startTunnelArgs(arg: unknown): StartTunnelArgs | undefined {
   if (!a.workload || typeof a.workload.name !== 'string' || !a.workload.name || !workloadKinds.includes(a.workload.kind as string)) {
     problems.push(`workload must be {kind: ${workloadKinds.join(' | ')}, name}`);
   }
+  if (a.joinWorkloadService !== undefined && typeof a.joinWorkloadService !== 'boolean') problems.push('joinWorkloadService must be true or false');
   if (typeof a.localPort !== 'number' || !Number.isInteger(a.localPort) || a.localPort < 1 || a.localPort > 65535) problems.push('localPort must be a port between 1 and 65535');
   if (problems.length) throw new TypeError(`tether.startTunnel got an argument it cannot use: ${problems.join('; ')} (got ${JSON.stringify(arg)})`);
   return a as StartTunnelArgs;

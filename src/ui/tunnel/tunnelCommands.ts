@@ -110,7 +110,9 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
     if (!(await preflight(client, workload.namespace))) return undefined;
     const localPort = args?.localPort ?? (await pickLocalPort(await workloadPort(client, workload)));
     if (!localPort) return undefined;
-    const image = vscode.workspace.getConfiguration('tether').get<string>('relay.image', '') || undefined;
+    const settings = vscode.workspace.getConfiguration('tether');
+    const image = settings.get<string>('relay.image', '') || undefined;
+    const joinWorkloadService = args?.joinWorkloadService ?? settings.get<boolean>('tunnel.joinWorkloadService', false);
     const agentScript = await deps.agentScript();
     const chosen = workload;
     const started = await vscode.window.withProgress(
@@ -119,7 +121,7 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return startTunnel(
-          { client, namespace: chosen.namespace, workload: { kind: chosen.kind, name: chosen.name }, localPort, agentScript, owner: owner(), image, session: { logger: deps.logger } },
+          { client, namespace: chosen.namespace, workload: { kind: chosen.kind, name: chosen.name }, localPort, agentScript, owner: owner(), image, joinWorkloadService, session: { logger: deps.logger } },
           (message) => progress.report({ message }),
           abort.signal,
         );
@@ -136,8 +138,9 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
     deps.tunnels.add(tunnel);
     handedOver = true;
     void applyEnvironment(deps, tunnel, chosen);
+    const joined = started.joined ? ` The relay is also one more endpoint of Service "${started.joined.service}", so a share of its callers' connections reach you as well.` : '';
     void vscode.window.showInformationMessage(
-      `Tunnel up: in-cluster callers of Service "${started.name}" (ports ${started.ports.map((p) => p.port).join(', ')}) now reach 127.0.0.1:${localPort}. New terminals and debug sessions get ${chosen.name}'s environment.`,
+      `Tunnel up: in-cluster callers of Service "${started.name}" (ports ${started.ports.map((p) => p.port).join(', ')}) now reach 127.0.0.1:${localPort}.${joined} New terminals and debug sessions get ${chosen.name}'s environment.`,
     );
     return snapshotOf(tunnel);
   } finally {

@@ -10,8 +10,6 @@ import { tetherApi } from './extension';
 import { simContext } from './simContext';
 
 const namespace = 'shop';
-const relay = 'tether-relay-web';
-const relaySelector = encodeURIComponent(`app.kubernetes.io/managed-by=tether,tether.dev/tunnel=${relay}`);
 
 /** The status bar text of the connected tunnel with no connection open: bytes and round trip. */
 function connectedIdle(localPort: number): RegExp {
@@ -22,11 +20,11 @@ interface Listed {
   items: Array<{ metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown; status?: { phase?: string } }>;
 }
 
-/** What the tunnel must never change: the baseline Deployment's and Service's spec and metadata. */
-async function baseline(): Promise<string> {
+/** What a tunnel must never change: the baseline Deployment's and Service's spec and metadata. */
+async function baseline(workload: string): Promise<string> {
   const rest = clusterRest();
   const parts: unknown[] = [];
-  for (const path of [`/apis/apps/v1/namespaces/${namespace}/deployments/web`, `/api/v1/namespaces/${namespace}/services/web`]) {
+  for (const path of [`/apis/apps/v1/namespaces/${namespace}/deployments/${workload}`, `/api/v1/namespaces/${namespace}/services/${workload}`]) {
     const { status, body } = await rest.call<Listed['items'][number]>('GET', path);
     assert.equal(status, 200, `GET ${path}`);
     parts.push({ labels: body.metadata.labels, annotations: body.metadata.annotations, spec: body.spec });
@@ -36,7 +34,7 @@ async function baseline(): Promise<string> {
 
 /**
  * A one-shot process pod `caller` (and its ConfigMap) in the cluster that calls `http://<service>:<port><path>` and logs the
- * answer; it succeeds only on HTTP 200.
+ * answer; it succeeds only on HTTP 200 within 10 s.
  */
 async function runCaller(caller: string, service: string, port: number, path: string): Promise<{ phase: string; log: string }> {
   const rest = clusterRest();
@@ -45,7 +43,8 @@ async function runCaller(caller: string, service: string, port: number, path: st
     `http.get({ host: ${JSON.stringify(service)}, port: ${port}, path: ${JSON.stringify(path)}, agent: false }, (res) => {`,
     "  let body = ''; res.setEncoding('utf8'); res.on('data', (c) => (body += c));",
     "  res.on('end', () => { console.log('HTTP ' + res.statusCode + ': ' + body); process.exit(res.statusCode === 200 ? 0 : 1); });",
-    "}).on('error', (err) => { console.log('request failed: ' + err.message); process.exit(1); });",
+    "}).on('error', (err) => { console.log('request failed: ' + err.message); process.exit(1); })",
+    "  .setTimeout(10000, function () { this.destroy(new Error('no answer within 10 s')); });",
   ].join('\n');
   const cm = await rest.call('POST', `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: caller }, data: { 'main.js': script } });
   assert.equal(cm.status, 201, `creating ConfigMap ${caller}: ${JSON.stringify(cm.body)}`);
@@ -77,40 +76,71 @@ async function removeCallers(callers: string[]): Promise<void> {
   }
 }
 
+/** Through the REST API: nothing labelled for the tunnel `relay` remains in the namespace. */
+async function assertNoRelayObjects(relay: string): Promise<void> {
+  const rest = clusterRest();
+  const api = await tetherApi();
+  const selector = encodeURIComponent(`app.kubernetes.io/managed-by=tether,tether.dev/tunnel=${relay}`);
+  const list = async (group: string, plural: string) => (await rest.call<Listed>('GET', `/${group}/namespaces/${namespace}/${plural}?labelSelector=${selector}`)).body.items.map((i) => i.metadata.name);
+  for (const [group, plural] of [['api/v1', 'services'], ['apis/apps/v1', 'deployments'], ['api/v1', 'secrets'], ['api/v1', 'configmaps']]) {
+    assert.deepEqual(await list(group, plural), [], `${plural} labelled for ${relay}`);
+  }
+  // Deleted by the garbage collector after their Deployment.
+  for (const [group, plural] of [['apis/apps/v1', 'replicasets'], ['api/v1', 'pods']]) {
+    await eventually(api, `${plural} of ${relay} to be gone`, async () => ((await list(group, plural)).length === 0 ? true : undefined));
+  }
+}
+
+/** A local HTTP server standing in for the developer's process; `hits` are the paths it served. */
+async function localServer(): Promise<{ server: Server; port: number; hits: string[] }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.end(`from this computer ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port, hits };
+}
+
+function closeServer(server: Server): void {
+  server.closeAllConnections();
+  server.close();
+}
+
+async function startTunnel(args: Omit<StartTunnelArgs, 'context' | 'namespace'>): Promise<TunnelSnapshot> {
+  const started = await vscode.commands.executeCommand<TunnelSnapshot | undefined>('tether.startTunnel', { context: simContext(), namespace, ...args } satisfies StartTunnelArgs);
+  assert.ok(started, 'Tunnel Workload to Local Port returned no tunnel (see the error notification in the log)');
+  return started;
+}
+
 describe('the tunnel', () => {
+  const relay = 'tether-relay-web';
   let local: Server;
   let localPort = 0;
-  const hits: string[] = [];
+  let hits: string[] = [];
   const callers = ['tunnel-caller-1', 'tunnel-caller-2'];
   let started: TunnelSnapshot | undefined;
   let baselineBefore = '';
 
   before(async () => {
-    local = createServer((req, res) => {
-      hits.push(req.url ?? '');
-      res.end(`from this computer ${req.url}`);
-    });
-    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
-    localPort = (local.address() as AddressInfo).port;
+    ({ server: local, port: localPort, hits } = await localServer());
     await tetherApi();
     await vscode.commands.executeCommand('tether.selectContext', simContext());
-    baselineBefore = await baseline();
+    baselineBefore = await baseline('web');
   });
 
   after(async () => {
     if (started) await vscode.commands.executeCommand('tether.stopTunnel', started.key);
     await removeCallers(callers);
-    local.closeAllConnections();
-    local.close();
+    closeServer(local);
   });
 
   it('Tunnel Workload to Local Port with its arguments connects without asking and shows the tunnel in the status bar', async () => {
-    const args: StartTunnelArgs = { context: simContext(), namespace, workload: { kind: 'Deployment', name: 'web' }, localPort };
-    started = await vscode.commands.executeCommand<TunnelSnapshot | undefined>('tether.startTunnel', args);
-    assert.ok(started, 'Tunnel Workload to Local Port returned no tunnel (see the error notification in the log)');
+    started = await startTunnel({ workload: { kind: 'Deployment', name: 'web' }, localPort });
     assert.equal(started.state.phase, 'connected');
     assert.equal(started.service, relay);
     assert.deepEqual(started.servicePorts, [80], 'the relay Service mirrors Service "web" (port 80 -> 8080)');
+    assert.equal(started.joinedService, undefined, 'Service "web" is joined only on request');
     assert.match(started.statusText, connectedIdle(localPort));
     const listed = (await tetherApi()).tunnels();
     assert.deepEqual(listed.map((t) => [t.key, t.state.phase]), [[started.key, 'connected']]);
@@ -137,20 +167,54 @@ describe('the tunnel', () => {
     started = undefined;
     const api = await tetherApi();
     assert.deepEqual(api.tunnels(), []);
-    const rest = clusterRest();
-    for (const kind of ['api/v1/services', 'apis/apps/v1/deployments', 'api/v1/secrets', 'api/v1/configmaps']) {
-      const { body } = await rest.call<Listed>('GET', `/${kind.replace(/\/(\w+)$/, `/namespaces/${namespace}/$1`)}?labelSelector=${relaySelector}`);
-      assert.deepEqual(body.items.map((i) => i.metadata.name), [], `${kind} labelled for ${relay}`);
-    }
-    for (const kind of ['apis/apps/v1/replicasets', 'api/v1/pods']) {
-      await eventually(api, `${kind} of ${relay} to be gone`, async () => {
-        const { body } = await rest.call<Listed>('GET', `/${kind.replace(/\/(\w+)$/, `/namespaces/${namespace}/$1`)}?labelSelector=${relaySelector}`);
-        return body.items.length === 0 ? true : undefined;
-      });
-    }
-    assert.equal(await baseline(), baselineBefore, 'Deployment and Service "web" are unchanged');
+    await assertNoRelayObjects(relay);
+    assert.equal(await baseline('web'), baselineBefore, 'Deployment and Service "web" are unchanged');
     const after = await runCaller(callers[1], relay, 80, '/after-stop');
     assert.equal(after.phase, 'Failed', `the relay Service is gone, yet the caller got: ${after.log}`);
     assert.deepEqual(hits, ['/from-cluster?caller=pod']);
+  });
+});
+
+describe('the tunnel joining the workload\'s own Service', () => {
+  // Service "api" selects the demo's api pods, which the simulator does not run as processes: in
+  // a cluster they would take their share of the connections; here the relay is the one endpoint
+  // that answers, so every connection to "api" must land on this computer.
+  const relay = 'tether-relay-api';
+  const callers = ['tunnel-join-caller-1', 'tunnel-join-caller-2'];
+  let local: Server;
+  let localPort = 0;
+  let hits: string[] = [];
+  let started: TunnelSnapshot | undefined;
+  let baselineBefore = '';
+
+  before(async () => {
+    ({ server: local, port: localPort, hits } = await localServer());
+    await vscode.commands.executeCommand('tether.selectContext', simContext());
+    baselineBefore = await baseline('api');
+  });
+
+  after(async () => {
+    if (started) await vscode.commands.executeCommand('tether.stopTunnel', started.key);
+    await removeCallers(callers);
+    closeServer(local);
+  });
+
+  it('a caller of the workload\'s unchanged Service reaches the local server through the relay endpoint', async () => {
+    started = await startTunnel({ workload: { kind: 'Deployment', name: 'api' }, localPort, joinWorkloadService: true });
+    assert.equal(started.joinedService, 'api');
+    assert.equal(started.service, relay);
+    const answer = await runCaller(callers[0], 'api', 80, '/products');
+    assert.equal(answer.log, 'HTTP 200: from this computer /products');
+    assert.deepEqual(hits, ['/products']);
+    assert.equal(await baseline('api'), baselineBefore, 'Deployment and Service "api" are unchanged');
+  });
+
+  it('after Stop Tunnel the Service has its own endpoints only and no relay object remains', async () => {
+    await vscode.commands.executeCommand('tether.stopTunnel', started!.key);
+    started = undefined;
+    await assertNoRelayObjects(relay);
+    const after = await runCaller(callers[1], 'api', 80, '/after-stop');
+    assert.equal(after.phase, 'Failed', `no relay endpoint is left, yet the caller got: ${after.log}`);
+    assert.deepEqual(hits, ['/products']);
   });
 });

@@ -123,6 +123,25 @@ test('the Service maps caller ports to the agent data ports; the token is only i
   assert.equal(Buffer.from((objects.secret.data as { token: string }).token, 'base64').toString(), 's3cret-token');
 });
 
+test('joining the workload Service: its selector on the relay pod only, data ports named like the workload', () => {
+  const joined = relayObjects({ ...spec, join: { service: 'checkout', selector: { app: 'checkout', tier: 'web' }, portNames: { 8080: 'http' } } });
+  const deployment = joined.deployment.spec as { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: { containers: { ports: { name: string; containerPort: number }[] }[] } } };
+  assert.equal(deployment.template.metadata.labels.app, 'checkout');
+  assert.equal(deployment.template.metadata.labels.tier, 'web');
+  assert.equal(deployment.template.metadata.labels['app.kubernetes.io/managed-by'], 'tether');
+  assert.deepEqual(deployment.selector.matchLabels, relaySelector(spec.name), 'the relay Deployment selects only its own pods');
+  for (const object of Object.values(joined)) assert.equal(object.metadata.labels.app, undefined, `${object.kind} itself does not carry the joined labels`);
+  assert.deepEqual(
+    deployment.template.spec.containers[0].ports.map((p) => [p.name, p.containerPort]),
+    [
+      ['http', 8080],
+      ['data-1', 9090],
+    ],
+  );
+  assert.throws(() => relayObjects({ ...spec, join: { service: 'checkout', selector: { 'app.kubernetes.io/managed-by': 'Helm' }, portNames: {} } }), /cannot join Service "checkout": its selector uses app\.kubernetes\.io\/managed-by/);
+  assert.throws(() => relayObjects({ ...spec, join: { service: 'checkout', selector: {}, portNames: {} } }), /no selector/);
+});
+
 test('bad specs are refused', () => {
   assert.throws(() => relayObjects({ ...spec, ports: [] }), /at least one port/);
   assert.throws(() => relayObjects({ ...spec, ports: [{ port: 70000 }] }), /not a TCP port/);
