@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { TetherApi } from '../../../src/ui/api';
 import type { ClusterNode } from '../../../src/ui/views/clusterModel';
+import { until } from './until';
 
 export interface Row {
   node: ClusterNode;
@@ -40,23 +41,10 @@ export async function rows(api: TetherApi, parent?: ClusterNode): Promise<Row[]>
 }
 
 /** Polls `probe` (after letting the extension go idle) until it returns a value, or fails with `what`. */
-export async function eventually<T>(api: TetherApi, what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    await api.whenIdle(timeoutMs).catch((err: unknown) => { last = err; });
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last: ${last instanceof Error ? last.message : String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+export function eventually<T>(api: TetherApi, what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  return until(what, probe, timeoutMs, () => api.whenIdle(timeoutMs));
 }
 
-/** Waits for a child row of `parent` whose label is `label` (or matches it). */
 export function childRow(api: TetherApi, parent: ClusterNode | undefined, label: string | RegExp, timeoutMs?: number): Promise<Row> {
   const matches = (r: Row) => (typeof label === 'string' ? r.label === label : label.test(r.label));
   return eventually(api, `row ${String(label)}`, async () => (await rows(api, parent)).find(matches), timeoutMs);

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import type { TunnelSnapshot } from '../../../src/ui/tunnel/activeTunnels';
 import type { StartTunnelArgs } from '../../../src/ui/tunnel/tunnelArgs';
 import { clusterRest } from './clusterRest';
-import { eventually } from './clusterRows';
 import { tetherApi } from './extension';
 import { simContext } from './simContext';
+import { until } from './until';
 
 const namespace = 'shop';
 
@@ -59,7 +59,7 @@ async function runCaller(caller: string, service: string, port: number, path: st
     },
   });
   assert.equal(pod.status, 201, `creating pod ${caller}: ${JSON.stringify(pod.body)}`);
-  const phase = await eventually(await tetherApi(), `pod ${caller} to finish`, async () => {
+  const phase = await until(`pod ${caller} to finish`, async () => {
     const { body } = await rest.call<Listed['items'][number]>('GET', `/api/v1/namespaces/${namespace}/pods/${caller}`);
     const p = body.status?.phase;
     return p === 'Succeeded' || p === 'Failed' ? p : undefined;
@@ -79,7 +79,6 @@ async function removeCallers(callers: string[]): Promise<void> {
 /** Through the REST API: nothing labelled for the tunnel `relay` remains in the namespace. */
 async function assertNoRelayObjects(relay: string): Promise<void> {
   const rest = clusterRest();
-  const api = await tetherApi();
   const selector = encodeURIComponent(`app.kubernetes.io/managed-by=tether,tether.dev/tunnel=${relay}`);
   const list = async (group: string, plural: string) => (await rest.call<Listed>('GET', `/${group}/namespaces/${namespace}/${plural}?labelSelector=${selector}`)).body.items.map((i) => i.metadata.name);
   for (const [group, plural] of [['api/v1', 'services'], ['apis/apps/v1', 'deployments'], ['api/v1', 'secrets'], ['api/v1', 'configmaps']]) {
@@ -87,7 +86,7 @@ async function assertNoRelayObjects(relay: string): Promise<void> {
   }
   // Deleted by the garbage collector after their Deployment.
   for (const [group, plural] of [['apis/apps/v1', 'replicasets'], ['api/v1', 'pods']]) {
-    await eventually(api, `${plural} of ${relay} to be gone`, async () => ((await list(group, plural)).length === 0 ? true : undefined));
+    await until(`${plural} of ${relay} to be gone`, async () => ((await list(group, plural)).length === 0 ? true : undefined));
   }
 }
 
@@ -152,7 +151,7 @@ describe('the tunnel', () => {
     assert.equal(answer.phase, 'Succeeded');
     assert.deepEqual(hits, ['/from-cluster?caller=pod']);
     const api = await tetherApi();
-    const counted = await eventually(api, 'the tunnel to count the served connection', async () => {
+    const counted = await until('the tunnel to count the served connection', async () => {
       const [tunnel] = api.tunnels();
       return tunnel?.stats.inboundServed === 1 && tunnel.stats.liveConnections === 0 ? tunnel : undefined;
     });
