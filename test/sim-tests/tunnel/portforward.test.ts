@@ -1,58 +1,38 @@
+/**
+ * Port-forwarding into a pod of the cluster under test: bytes echoed unchanged by a server on the
+ * pod's loopback, a port nothing listens on explained, and (on the simulator) a user denied
+ * create on pods/portforward told what to ask for.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { KubeClient } from '../../../src/kube/api';
-import { loadKubeconfig } from '../../../src/kube/config';
 import { ExplainedError } from '../../../src/kube/errors';
 import { openPortForward } from '../../../src/kube/portforward';
-import { createPodRuntime } from '../../sim/runtime/index';
-import { startSimulator } from '../../sim/server';
+import { clusterFor, simulatorOnly, type TestHandle } from '../../cluster/clusterUnderTest';
 
 const echo = "require('node:net').createServer((s) => s.pipe(s)).listen(7000, '127.0.0.1');";
 
-async function setup(t: { after(fn: () => unknown): void }) {
-  const sim = await startSimulator({
-    runtime: (cluster) => createPodRuntime(cluster),
-    timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
-    users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'pods', subresource: 'portforward' }] }],
-  });
-  const config = loadKubeconfig({ KUBECONFIG: sim.kubeconfigPath });
-  const admin = KubeClient.forContext(config, sim.context);
-  const jane = KubeClient.forContext(config, sim.contextOf('jane'));
-  t.after(async () => {
-    admin.dispose();
-    jane.dispose();
-    await sim.stop();
-  });
-  await admin.request({ what: 'script', method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'echo' }, data: { 'echo.js': echo } } });
-  await admin.request({
-    what: 'pod',
-    method: 'POST',
-    path: '/api/v1/namespaces/default/pods',
-    body: {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'echo' },
-      spec: {
-        nodeName: 'node-1',
-        containers: [{ name: 'app', image: 'node:22-alpine', command: ['node', '/opt/app/echo.js'], ports: [{ containerPort: 7000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
-        volumes: [{ name: 'app', configMap: { name: 'echo' } }],
-      },
+/** An echo server on 127.0.0.1:7000 in pod `echo`, run by the relay image (it has node). */
+async function setup(t: TestHandle, suite: string) {
+  const cluster = await clusterFor(t, suite, { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'pods', subresource: 'portforward' }] }] });
+  const ns = cluster.namespace;
+  await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'echo', namespace: ns }, data: { 'echo.js': echo } });
+  await cluster.apply({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'echo', namespace: ns, labels: { app: 'echo' } },
+    spec: {
+      containers: [{ name: 'app', image: cluster.images.relay, command: ['node', '/opt/app/echo.js'], ports: [{ containerPort: 7000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
+      volumes: [{ name: 'app', configMap: { name: 'echo' } }],
     },
   });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const pod = await admin.request<{ status?: { conditions?: { type: string; status: string }[] } }>({ what: 'pod', path: '/api/v1/namespaces/default/pods/echo' });
-    if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) break;
-    if (Date.now() > deadline) throw new Error('echo pod never became ready');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { sim, admin, jane };
+  await cluster.waitForPodReady('app=echo');
+  return { cluster, ns, admin: cluster.client() };
 }
 
-test('through the simulator: 8 MB echoed byte for byte over a pod-local port', async (t) => {
-  const { admin } = await setup(t);
-  const stream = await openPortForward(admin, 'default', 'echo', 7000);
+test('8 MB echoed byte for byte over a pod-local port', async (t) => {
+  const { admin, ns } = await setup(t, 'portforward-echo');
+  const stream = await openPortForward(admin, ns, 'echo', 7000);
   t.after(() => stream.destroy());
   const payload = randomBytes(8 * 1024 * 1024);
   const hash = createHash('sha256');
@@ -71,15 +51,19 @@ test('through the simulator: 8 MB echoed byte for byte over a pod-local port', a
   assert.equal(hash.digest('hex'), createHash('sha256').update(payload).digest('hex'));
 });
 
-test('through the simulator: a port nothing listens on, and a user without create on pods/portforward', async (t) => {
-  const { admin, jane } = await setup(t);
-  const stream = await openPortForward(admin, 'default', 'echo', 7999);
+test('a port nothing listens on inside the pod is explained', async (t) => {
+  const { admin, ns } = await setup(t, 'portforward-unreachable');
+  const stream = await openPortForward(admin, ns, 'echo', 7999);
   const err = await new Promise<Error>((resolve) => stream.once('error', resolve));
   assert.ok(err instanceof ExplainedError);
   assert.equal(err.reason, 'Unreachable');
   assert.match(err.why, /nothing listens on port 7999 inside pod "echo"/);
+});
 
-  const refused = await openPortForward(jane, 'default', 'echo', 7000).catch((e: unknown) => e);
+test('a user without create on pods/portforward is told what to ask for', async (t) => {
+  if (simulatorOnly(t, 'it needs a simulator user denied create on pods/portforward')) return;
+  const { cluster, ns } = await setup(t, 'portforward-denied');
+  const refused = await openPortForward(cluster.client('jane'), ns, 'echo', 7000).catch((e: unknown) => e);
   assert.ok(refused instanceof ExplainedError);
   assert.equal(refused.reason, 'Forbidden');
   assert.match(refused.remedy, /get and create on pods\/portforward/);
