@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { DropReason } from '../../../src/tunnel/reconnectReason';
 import type { TunnelState } from '../../../src/tunnel/session';
-import { callRelay, deployBackend, httpGet, namespace, stateWhere, tunnelCluster } from './sessionCluster';
+import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { callRelay, deployBackend, httpGet, stateWhere, tunnelCluster } from './sessionCluster';
 
 const connected = (s: TunnelState) => s.phase === 'connected';
 const reconnectingFor = (cause: DropReason['cause']) => (s: TunnelState) => s.phase === 'reconnecting' && s.reason.cause === cause;
@@ -21,7 +22,8 @@ async function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<
 }
 
 test('a cut port-forward: the drop has a reason, in-flight streams fail, forwards survive, the tunnel comes back', async (t) => {
-  const cluster = await tunnelCluster(t);
+  if (simulatorOnly(t, "it cuts the API server's port-forwards (fault injection)")) return;
+  const cluster = await tunnelCluster(t, 'tunnel-chaos');
   await deployBackend(cluster);
   const session = cluster.session();
   await stateWhere(session, connected);
@@ -29,7 +31,7 @@ test('a cut port-forward: the drop has a reason, in-flight streams fail, forward
   assert.equal((await eventually(() => httpGet('127.0.0.1', forward.localPort, '/before'))).body, 'backend /before');
   const drops: DropReason[] = [];
   session.onDrop((d) => drops.push(d));
-  cluster.sim.faults.cutPortForwards();
+  cluster.cluster.sim().faults.cutPortForwards();
   await stateWhere(session, (s) => s.phase === 'reconnecting');
   assert.equal(drops.length, 1);
   assert.equal(drops[0].cause, 'proxy-closed');
@@ -42,12 +44,13 @@ test('a cut port-forward: the drop has a reason, in-flight streams fail, forward
 });
 
 test('API server away for 7 s: reconnecting says it is unreachable, then recovers by itself', async (t) => {
-  const cluster = await tunnelCluster(t);
+  if (simulatorOnly(t, "it takes the API server away for 7 s (fault injection)")) return;
+  const cluster = await tunnelCluster(t, 'tunnel-chaos');
   const session = cluster.session({ mux: { pingIntervalMs: 200, deadAfterMs: 1500 } });
   await stateWhere(session, connected);
   const seen: TunnelState[] = [];
   session.onDidChangeState((s) => seen.push(s));
-  const outage = cluster.sim.faults.outage(7000);
+  const outage = cluster.cluster.sim().faults.outage(7000);
   const away = await stateWhere(session, reconnectingFor('api-server'), 10_000);
   assert.equal(away.phase === 'reconnecting' && away.reason.needsUser, false);
   await outage;
@@ -59,13 +62,13 @@ test('API server away for 7 s: reconnecting says it is unreachable, then recover
 });
 
 test('relay pod deleted: the Deployment makes a new one, the session says so and reconnects to it', async (t) => {
-  const cluster = await tunnelCluster(t);
+  const cluster = await tunnelCluster(t, 'tunnel-chaos');
   const session = cluster.session();
   await stateWhere(session, connected);
   const first = await cluster.relayPod();
   const drops: DropReason[] = [];
   session.onDrop((d) => drops.push(d));
-  await cluster.client.delete(kinds.Pod, namespace, first.metadata.name);
+  await cluster.client.delete(kinds.Pod, cluster.namespace, first.metadata.name);
   const back = await stateWhere(session, (s) => s.phase === 'connected' && s.pod !== first.metadata.name, 20_000);
   assert.equal(back.phase, 'connected');
   assert.equal(drops[0]?.cause, 'relay-restarted', JSON.stringify(drops));
@@ -75,13 +78,14 @@ test('relay pod deleted: the Deployment makes a new one, the session says so and
 });
 
 test('credentials that stop working: a clear reason that needs the user, and recovery once they work again', async (t) => {
-  const cluster = await tunnelCluster(t);
+  if (simulatorOnly(t, "it revokes and restores a simulator user's credentials")) return;
+  const cluster = await tunnelCluster(t, 'tunnel-chaos');
   const session = cluster.session();
   await stateWhere(session, connected);
-  const jane = cluster.sim.access.user('jane');
+  const jane = cluster.cluster.sim().access.user('jane');
   const good = jane.token;
   jane.token = 'revoked-token';
-  cluster.sim.faults.cutPortForwards();
+  cluster.cluster.sim().faults.cutPortForwards();
   const refused = await stateWhere(session, reconnectingFor('credentials'));
   assert.ok(refused.phase === 'reconnecting' && refused.reason.needsUser);
   assert.match(refused.phase === 'reconnecting' ? refused.reason.message : '', /credentials were not accepted/);
@@ -92,11 +96,12 @@ test('credentials that stop working: a clear reason that needs the user, and rec
 });
 
 test('the agent goes silent: dead within the deadline, then back', async (t) => {
-  const cluster = await tunnelCluster(t);
+  if (simulatorOnly(t, "it pauses the relay agent's process through the simulator's pod runtime")) return;
+  const cluster = await tunnelCluster(t, 'tunnel-chaos');
   const session = cluster.session({ mux: { pingIntervalMs: 100, deadAfterMs: 800 } });
   await stateWhere(session, connected);
   const pod = await cluster.relayPod();
-  const pids = cluster.runtime.podPids(namespace, pod.metadata.name);
+  const pids = cluster.cluster.podRuntime().podPids(cluster.namespace, pod.metadata.name);
   assert.ok(pids.length > 0);
   const started = Date.now();
   for (const pid of pids) process.kill(pid, 'SIGSTOP');
@@ -108,7 +113,7 @@ test('the agent goes silent: dead within the deadline, then back', async (t) => 
     for (const pid of pids) process.kill(pid, 'SIGCONT');
   }
   await stateWhere(session, connected, 15_000);
-  const target = cluster.runtime.resolvePodPort(namespace, pod.metadata.name, 8080);
+  const target = cluster.cluster.podRuntime().resolvePodPort(cluster.namespace, pod.metadata.name, 8080);
   assert.ok(target);
   const answer = await eventually(() => httpGet(target.host, target.port, '/after-silence'));
   assert.equal(answer.status, 200);

@@ -1,24 +1,23 @@
 /**
- * A simulated cluster with a deployed relay for session tests: the simulator with the process
- * runtime, the relay objects applied through the API as user "jane", a local HTTP server standing
- * in for the developer's process, and helpers to wait for session states.
+ * The cluster under test with a deployed relay for session tests: the relay objects applied
+ * through the API (on the simulator as user "jane"), a local HTTP server standing in for the
+ * developer's process, and helpers to wait for session states.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { KubeClient } from '../../../src/kube/api';
-import { loadKubeconfig } from '../../../src/kube/config';
+import type { KubeClient } from '../../../src/kube/api';
 import { kinds } from '../../../src/kube/kinds';
+import { openPortForward } from '../../../src/kube/portforward';
 import type { KubeObject } from '../../../src/kube/types';
 import { defaultControlPort, relayObjects } from '../../../src/tunnel/relay';
 import { deployRelay } from '../../../src/tunnel/relayDeploy';
 import { relayName, relaySelector, selectorText } from '../../../src/tunnel/relayLabels';
 import { TunnelSession, type TunnelSessionOptions, type TunnelState } from '../../../src/tunnel/session';
-import { createPodRuntime, type ProcessPodRuntime } from '../../sim/runtime/index';
-import { startSimulator, type Simulator } from '../../sim/server';
+import { clusterFor, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
 
-export const namespace = 'default';
 export const relay = relayName('web');
 export const token = 'session-token-0123456789';
 
@@ -40,33 +39,21 @@ export function agentScript(): Promise<string> {
 }
 
 export interface TunnelCluster {
-  sim: Simulator;
-  runtime: ProcessPodRuntime;
+  cluster: ClusterUnderTest;
+  /** The fixture's namespace, where the relay runs. */
+  namespace: string;
+  /** The client the tunnel uses: user "jane" on the simulator, the kubeconfig's on a real cluster. */
   client: KubeClient;
   local: Server;
   localPort: number;
   /** Requests the local server saw. */
   hits: string[];
   session(overrides?: Partial<TunnelSessionOptions>): TunnelSession;
-  /** The relay's current pod, waiting up to `timeoutMs` for one to exist. */
+  /** The relay's current pod, waiting for one to exist. */
   relayPod(timeoutMs?: number): Promise<KubeObject>;
 }
 
-export async function tunnelCluster(t: { after(fn: () => unknown): void }): Promise<TunnelCluster> {
-  let runtime: ProcessPodRuntime | undefined;
-  const sim = await startSimulator({
-    runtime: (cluster) => (runtime = createPodRuntime(cluster, { backoff: { baseMs: 100, maxMs: 200 } })),
-    timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
-    users: [{ name: 'jane' }],
-  });
-  sim.seed([
-    {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } },
-      status: { allocatable: { cpu: '4', memory: '8Gi', pods: '20' }, capacity: { cpu: '4', memory: '8Gi', pods: '20' }, conditions: [{ type: 'Ready', status: 'True' }] },
-    },
-  ]);
+export async function tunnelCluster(t: TestHandle, suite: string): Promise<TunnelCluster> {
   const hits: string[] = [];
   const local = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -74,20 +61,22 @@ export async function tunnelCluster(t: { after(fn: () => unknown): void }): Prom
   });
   await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
   const localPort = (local.address() as AddressInfo).port;
-  const client = KubeClient.forContext(loadKubeconfig({ KUBECONFIG: sim.kubeconfigPath }), sim.contextOf('jane'));
   const sessions: TunnelSession[] = [];
+  // Registered before the fixture's, so sessions end before the namespace goes.
   t.after(async () => {
     for (const s of sessions) s.dispose();
-    client.dispose();
     local.closeAllConnections();
     await new Promise((resolve) => local.close(resolve));
-    await sim.stop();
   });
-  const objects = relayObjects({ name: relay, namespace, sandbox: 'jane-web', owner: 'jane', agentScript: await agentScript(), token, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+  const cluster = await clusterFor(t, suite, { users: [{ name: 'jane' }] });
+  const namespace = cluster.namespace;
+  const client = cluster.kind === 'simulator' ? cluster.client('jane') : cluster.client();
+  const objects = relayObjects({ name: relay, namespace, sandbox: 'jane-web', owner: 'jane', image: cluster.images.relay, agentScript: await agentScript(), token, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
   await deployRelay(client, objects);
+  await cluster.waitForPodReady(selectorText(relaySelector(relay)));
   return {
-    sim,
-    runtime: runtime!,
+    cluster,
+    namespace,
     client,
     local,
     localPort,
@@ -108,15 +97,11 @@ export async function tunnelCluster(t: { after(fn: () => unknown): void }): Prom
       sessions.push(session);
       return session.start();
     },
-    async relayPod(timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
+    relayPod(timeoutMs = cluster.timeouts.podReadyMs) {
+      return cluster.until(async () => {
         const { items } = await client.list<KubeObject>(kinds.Pod, namespace, { labelSelector: selectorText(relaySelector(relay)) });
-        const pod = items.find((p) => !p.metadata.deletionTimestamp);
-        if (pod) return pod;
-        if (Date.now() > deadline) throw new Error('no relay pod');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return items.find((p) => !p.metadata.deletionTimestamp);
+      }, 'a relay pod', timeoutMs);
     },
   };
 }
@@ -139,9 +124,9 @@ export function stateWhere(session: TunnelSession, test: (s: TunnelState) => boo
 }
 
 /** GET through a raw host:port (an in-cluster caller reaching the relay pod's data port). */
-export function httpGet(host: string, port: number, urlPath: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+export function httpGet(host: string, port: number, urlPath: string, timeoutMs = 5000, connection?: () => Duplex): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: urlPath, agent: false, timeout: timeoutMs }, (res) => {
+    const req = request({ host, port, path: urlPath, agent: false, timeout: timeoutMs, ...(connection ? { createConnection: connection } : {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -154,44 +139,45 @@ export function httpGet(host: string, port: number, urlPath: string, timeoutMs =
   });
 }
 
-/** An in-cluster caller: GET on the relay pod's data port, where the runtime really listens. */
-export async function callRelay(cluster: TunnelCluster, urlPath: string): Promise<{ status: number; body: string }> {
-  const pod = await cluster.relayPod();
-  const target = cluster.runtime.resolvePodPort(namespace, pod.metadata.name, 8080);
-  if (!target) throw new Error('the relay pod does not listen on 8080');
-  return httpGet(target.host, target.port, urlPath);
+/**
+ * A caller of the relay pod's data port: on the simulator an in-cluster caller, where the runtime
+ * really listens; on a real cluster a port-forward to the pod's port 8080.
+ */
+export async function callRelay(tunnel: TunnelCluster, urlPath: string): Promise<{ status: number; body: string }> {
+  const pod = await tunnel.relayPod();
+  if (tunnel.cluster.kind === 'simulator') {
+    const target = tunnel.cluster.podRuntime().resolvePodPort(tunnel.namespace, pod.metadata.name, 8080);
+    if (!target) throw new Error('the relay pod does not listen on 8080');
+    return httpGet(target.host, target.port, urlPath);
+  }
+  const stream = await openPortForward(tunnel.cluster.client(), tunnel.namespace, pod.metadata.name, 8080);
+  try {
+    return await httpGet('relay', 8080, urlPath, 15_000, () => stream);
+  } finally {
+    stream.destroy();
+  }
 }
 
-/** A process Deployment "backend" answering HTTP on 9000 behind Service "backend" port 80. */
-export async function deployBackend(cluster: TunnelCluster): Promise<void> {
-  await cluster.client.request({
-    what: 'create backend script',
-    method: 'POST',
-    path: `/api/v1/namespaces/${namespace}/configmaps`,
-    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'backend' }, data: { 'main.js': "require('node:http').createServer((q, s) => s.end('backend ' + q.url)).listen(9000);" } },
-  });
-  for (const [path, body] of [
-    [
-      `/apis/apps/v1/namespaces/${namespace}/deployments`,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'backend' },
+/** A Deployment "backend" answering HTTP on 9000 behind Service "backend" port 80 (node in the relay image). */
+export async function deployBackend(tunnel: TunnelCluster): Promise<void> {
+  const { cluster, namespace } = tunnel;
+  await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'backend', namespace }, data: { 'main.js': "require('node:http').createServer((q, s) => s.end('backend ' + q.url)).listen(9000);" } });
+  await cluster.apply({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'backend', namespace },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'backend' } },
+      template: {
+        metadata: { labels: { app: 'backend' } },
         spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'backend' } },
-          template: {
-            metadata: { labels: { app: 'backend' } },
-            spec: {
-              containers: [{ name: 'app', image: 'node:22-alpine', command: ['node', '/opt/app/main.js'], ports: [{ containerPort: 9000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
-              volumes: [{ name: 'app', configMap: { name: 'backend' } }],
-            },
-          },
+          containers: [{ name: 'app', image: cluster.images.relay, command: ['node', '/opt/app/main.js'], ports: [{ containerPort: 9000 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
+          volumes: [{ name: 'app', configMap: { name: 'backend' } }],
         },
       },
-    ],
-    [`/api/v1/namespaces/${namespace}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend' }, spec: { selector: { app: 'backend' }, ports: [{ port: 80, targetPort: 9000 }] } }],
-  ] as const) {
-    await cluster.client.request({ what: 'create backend', method: 'POST', path, body });
-  }
+    },
+  });
+  await cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend', namespace }, spec: { selector: { app: 'backend' }, ports: [{ port: 80, targetPort: 9000 }] } });
+  await cluster.waitForPodReady('app=backend', namespace);
 }
