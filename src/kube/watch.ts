@@ -45,6 +45,16 @@ interface WatchEvent {
 
 class GoneError extends Error {}
 
+/** The server's 410 Gone as the GoneError the run loop answers with a fresh list. */
+async function goneAsRelist<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    if (err instanceof ExplainedError && err.reason === 'Gone') throw new GoneError(err.message);
+    throw err;
+  }
+}
+
 export class Informer<T extends KubeObject> implements Disposable {
   private readonly emitter = new Emitter<InformerEvent<T>>();
   readonly onEvent = this.emitter.event;
@@ -156,20 +166,16 @@ export class Informer<T extends KubeObject> implements Disposable {
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
-      let page;
-      try {
-        page = await this.client.list<KubeObject>(this.kind, this.namespace || undefined, {
+      // An expired continue token is Gone: the list starts over.
+      const page = await goneAsRelist(
+        this.client.list<KubeObject>(this.kind, this.namespace || undefined, {
           limit: this.options.pageSize ?? 500,
           continue: continueToken,
           labelSelector: this.options.labelSelector,
           fieldSelector: this.options.fieldSelector,
           signal,
-        });
-      } catch (err) {
-        // An expired continue token: start the list over.
-        if (err instanceof ExplainedError && err.reason === 'Gone') throw new GoneError(err.message);
-        throw err;
-      }
+        }),
+      );
       for (const raw of page.items) {
         const object = this.project(raw);
         fresh.set(objectKey(object.metadata), object);
@@ -190,10 +196,10 @@ export class Informer<T extends KubeObject> implements Disposable {
   }
 
   private async watch(signal: AbortSignal): Promise<void> {
-    let response: IncomingMessage;
     const timeoutSeconds = this.watchTimeoutSeconds();
-    try {
-      response = await this.client.stream({
+    // A resourceVersion too old to watch from is Gone: relist.
+    const response: IncomingMessage = await goneAsRelist(
+      this.client.stream({
         what: `Watch ${this.what}`,
         path: resourcePath(this.kind, this.namespace || undefined),
         query: {
@@ -205,11 +211,8 @@ export class Informer<T extends KubeObject> implements Disposable {
           fieldSelector: this.options.fieldSelector,
         },
         signal,
-      });
-    } catch (err) {
-      if (err instanceof ExplainedError && err.reason === 'Gone') throw new GoneError(err.message);
-      throw err;
-    }
+      }),
+    );
     if (this.current.phase !== 'synced') this.setState({ phase: 'synced' });
     // The server ends the watch after timeoutSeconds; one that stays silent well past that has
     // lost its connection without noticing (a network partition), so give it up.
