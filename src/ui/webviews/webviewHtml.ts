@@ -1,7 +1,7 @@
 /**
  * Every Tether webview's HTML, in one place: a strict Content-Security-Policy (`default-src
  * 'none'`; scripts only by nonce, styles, fonts and images only from the webview's own resource
- * roots), one external script, one stylesheet, and the initial state in escaped `data-`
+ * roots), one external script, the stylesheets in order, and the initial state in escaped `data-`
  * attributes on <body> — never inline script. Pure: the caller supplies the URIs and the nonce.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,8 @@ export interface WebviewHtmlParts {
   cspSource: string;
   nonce: string;
   scriptUri: string;
-  styleUri: string;
+  /** The shared base first, then the page's own. */
+  styleUris: readonly string[];
   /** Written as `data-<key>` attributes on <body>; keys are lower-case words and dashes. */
   data?: Record<string, string>;
 }
@@ -55,8 +56,7 @@ export function webviewHtml(parts: WebviewHtmlParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(parts.styleUri)}">
-<title>${escapeHtml(parts.title)}</title>
+${parts.styleUris.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">\n`).join('')}<title>${escapeHtml(parts.title)}</title>
 </head>
 <body${data}>
 <script nonce="${escapeHtml(parts.nonce)}" src="${escapeHtml(parts.scriptUri)}"></script>

@@ -25,7 +25,7 @@ export interface WebviewPage {
   title: string;
   /** Bundle name under dist/webview, e.g. "podDetails" for dist/webview/podDetails.js. */
   script: string;
-  /** Stylesheet under media/, e.g. "podDetails.css". */
+  /** The page's stylesheet under media/, e.g. "podDetails.css", loaded after media/webview.css. */
   style: string;
   data: Record<string, string>;
 }
@@ -87,7 +87,7 @@ export abstract class WebviewPanelBase<Out, In extends { type: string }> impleme
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: uri('dist', 'webview', `${page.script}.js`),
-      styleUri: uri('media', page.style),
+      styleUris: [uri('media', 'webview.css'), uri('media', page.style)],
       data: page.data,
     });
   }

@@ -7,7 +7,7 @@ const parts = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
   nonce: createNonce(),
   scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/podDetails.js',
-  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/podDetails.css',
+  styleUris: ['https://file+.vscode-resource.vscode-cdn.net/ext/media/webview.css', 'https://file+.vscode-resource.vscode-cdn.net/ext/media/podDetails.css'],
   data: { context: 'prod"><script>alert(1)</script>', namespace: 'shop', name: "o'brien&co" },
 };
 
@@ -37,6 +37,8 @@ test('one external script with the nonce, no inline script, state in escaped dat
   assert.ok(html.includes('data-name="o&#39;brien&amp;co"'));
   assert.ok(html.includes('<title>Pod &lt;cart&gt;</title>'));
   assert.ok(html.includes(`http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;`));
+  const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+  assert.deepEqual(sheets, parts.styleUris, 'the shared base, then the page\'s own');
 });
 
 test('bad attribute names and weak nonces are refused', () => {
