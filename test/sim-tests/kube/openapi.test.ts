@@ -9,6 +9,7 @@ import { ClusterSchemaCache, documentsToFetch, fetchClusterFacts, fetchClusterSc
 import { SchemaIndex } from '../../../src/manifests/schema/index';
 import { ManifestLinter } from '../../../src/manifests/validate';
 import { clusterFor, simulatorOnly } from '../../cluster/clusterUnderTest';
+import { schemaMistakesDeployment } from '../../fixtures/manifests/schemaMistakes';
 
 /** The client with every request path recorded. */
 function recording(client: KubeClient): { client: KubeClient; paths: string[] } {
@@ -50,23 +51,7 @@ test("the cluster's /openapi/v3 documents validate a Deployment: wrong types, en
   assert.ok(set.kinds['batch/v1/Job'], 'batch/v1 Job from the cluster or the bundled schema');
 
   const linter = new ManifestLinter({}, new SchemaIndex(set));
-  const text = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: two
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          imagePullPolicy: Sometimes
-          resourcez: {}
-          resources: { limits: { memory: 1gb } }
-`;
+  const text = schemaMistakesDeployment;
   const diagnostics = linter.lint([{ path: 'd.yaml', text }])[0].diagnostics;
   const rules = new Set(diagnostics.map((d) => d.ruleId));
   for (const rule of ['schema-type', 'schema-enum', 'schema-unknown-field', 'schema-quantity']) assert.ok(rules.has(rule), `${rule} in ${[...rules].join(', ')}`);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { runLint } from '../../../src/cli/lint';
 import { clusterFor, simulatorOnly } from '../../cluster/clusterUnderTest';
 import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
+import { schemaMistakesDeployment } from '../../fixtures/manifests/schemaMistakes';
 
 async function run(args: string[]) {
   let out = '';
@@ -41,26 +42,11 @@ spec:
             requests: { nvidia.com/gpu: 8 }
 `;
 
-const badDeployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: two
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          resourcez: {}
-`;
 
 test("--context validates against the cluster's schema and its nodes", async (t) => {
   if (simulatorOnly(t, 'needs a cluster whose largest GPU node has 4 GPUs')) return;
   const cluster = await clusterFor(t, 'lint-context', { nodes: [plainNode('cpu-1'), gpuNode('gpu-1', 4)] });
-  const deployment = manifest(badDeployment);
+  const deployment = manifest(schemaMistakesDeployment);
   const r = await run(['--format', 'json', '--kubeconfig', cluster.kubeconfigPath, '--context', cluster.context, deployment]);
   assert.equal(r.code, 1, r.err);
   const ids = JSON.parse(r.out)[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
@@ -80,7 +66,7 @@ test("--context validates against the cluster's schema and its nodes", async (t)
 test('a user who may not list nodes still gets the schema, and is told the GPU rules are off', async (t) => {
   if (simulatorOnly(t, 'needs a user denied nodes, which the simulator configures')) return;
   const cluster = await clusterFor(t, 'lint-context-denied', { users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'nodes' }] }] });
-  const r = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', cluster.sim().contextOf('jane'), manifest(badDeployment)]);
+  const r = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', cluster.sim().contextOf('jane'), manifest(schemaMistakesDeployment)]);
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /may not list the nodes of context ".+": the cluster-aware GPU rules are off/);
   assert.match(r.out, /schema-unknown-field/);
@@ -88,7 +74,7 @@ test('a user who may not list nodes still gets the schema, and is told the GPU r
 
 test('an unknown context, a missing kubeconfig and an unreachable cluster exit 2 and say why', async (t) => {
   const cluster = await clusterFor(t, 'lint-context-errors');
-  const file = manifest(badDeployment);
+  const file = manifest(schemaMistakesDeployment);
   const unknown = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', 'no-such-context', file]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /^tether-lint: Use context "no-such-context" failed: no kubeconfig file defines a context named "no-such-context" \(known: .+\)/);

@@ -7,6 +7,7 @@ import { schemaFromOpenApi, type OpenApiDocument } from '../../../src/manifests/
 import { SchemaIndex, bundledSchema } from '../../../src/manifests/schema/index';
 import { ManifestLinter } from '../../../src/manifests/validate';
 import { rangeOf } from './diagnose';
+import { schemaMistakesDeployment } from '../../fixtures/manifests/schemaMistakes';
 
 const samples = path.resolve(import.meta.dirname, '../../../../shared/kube-api-samples');
 const recorded = ['openapi-v3-api-v1.json.gz', 'openapi-v3-apps-v1.json.gz'].map((f) => path.join(samples, f));
@@ -25,23 +26,7 @@ test('the recorded /openapi/v3 documents of a 1.25 cluster validate Deployments 
   assert.equal(set.types['io.k8s.api.core.v1.ServicePort'].p.targetPort.t, 'int-or-string');
 
   const linter = new ManifestLinter({}, new SchemaIndex(set));
-  const text = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: two
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          imagePullPolicy: Sometimes
-          resourcez: {}
-          resources: { limits: { memory: 1gb } }
-`;
+  const text = schemaMistakesDeployment;
   const diags = linter.lint([{ path: 'd.yaml', text }])[0].diagnostics;
   const byRule = (id: string) => diags.filter((d) => d.ruleId === id);
   assert.deepEqual(byRule('schema-type')[0].range, rangeOf(text, 'two'));
