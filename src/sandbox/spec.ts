@@ -15,8 +15,16 @@ export const defaultTtlSeconds = 2 * 60 * 60;
 export type ForkMode = 'local' | 'image' | 'env';
 export const forkModes: readonly ForkMode[] = ['local', 'image', 'env'];
 /** Workload kinds a fork can copy. */
-export const forkableKinds = ['Deployment'] as const;
+export const forkableKinds = ['Deployment', 'StatefulSet'] as const;
 export type ForkableKind = (typeof forkableKinds)[number];
+/** Why the other workload kinds cannot be forked, said when tether.yaml names one. */
+export const unforkableKinds: Readonly<Record<string, string>> = {
+  DaemonSet: 'a DaemonSet runs one pod per node, so a copy would run on every node next to the baseline\'s',
+  Job: 'a Job runs to completion; a sandbox forks long-running workloads that serve traffic',
+  CronJob: 'a CronJob starts Jobs on a schedule; a sandbox forks long-running workloads that serve traffic',
+  Pod: 'a bare Pod has no template to copy; fork the Deployment or StatefulSet that owns it',
+  ReplicaSet: 'a ReplicaSet is managed by its Deployment; fork the Deployment',
+};
 
 export interface WorkloadRef {
   kind: ForkableKind;
@@ -42,12 +50,22 @@ export interface ForkSpec {
   ports: ForkPort[];
 }
 
+/**
+ * How the preview reaches the forks: `namespace` enters the sandbox's own copy of the entry Service;
+ * `header` enters the baseline's entry Service through a local proxy that adds
+ * `baggage: tether-sandbox=<sandbox>`, for baselines whose mesh or services route by that header.
+ */
+export type PreviewRouting = 'namespace' | 'header';
+export const previewRoutings: readonly PreviewRouting[] = ['namespace', 'header'];
+
 export interface PreviewSpec {
   /** The Service the preview enters through (a baseline service name; forks take its place). */
   service: string;
   port?: number;
   /** Path the preview opens and health-checks, default "/". */
   path: string;
+  /** Present only when set in tether.yaml; absent means `namespace`. */
+  routing?: PreviewRouting;
 }
 
 export interface CheckSpec {
@@ -168,7 +186,7 @@ function readFork(r: SpecReader, node: Node, path: string): ForkSpec | undefined
   if (workloadNode !== undefined) {
     const w = r.map(workloadNode, join(path, 'workload'), ['kind', 'name'], 'workload');
     if (w) {
-      const kind = w.has('kind') ? r.oneOf(w.get('kind')?.value, join(path, 'workload.kind'), 'workload.kind', forkableKinds) : 'Deployment';
+      const kind = w.has('kind') ? readKind(r, w.get('kind')?.value as Node, join(path, 'workload.kind')) : 'Deployment';
       const name = r.string(r.required(w, workloadNode, join(path, 'workload'), 'name', 'workload'), join(path, 'workload.name'), 'workload.name', dns1123Label);
       if (kind && name) workload = { kind, name };
     }
@@ -196,6 +214,17 @@ function readFork(r: SpecReader, node: Node, path: string): ForkSpec | undefined
   return fork;
 }
 
+/** The workload kind, with the reason when it is a kind a sandbox cannot fork. */
+function readKind(r: SpecReader, node: Node, path: string): ForkableKind | undefined {
+  const value = node && 'value' in node ? (node as { value: unknown }).value : undefined;
+  const why = typeof value === 'string' ? unforkableKinds[value] : undefined;
+  if (why) {
+    r.report(node, path, 'spec-enum', `${value} cannot be forked: ${why}. Forkable kinds: ${forkableKinds.join(', ')}`);
+    return undefined;
+  }
+  return r.oneOf(node, path, 'workload.kind', forkableKinds);
+}
+
 function readPort(r: SpecReader, node: Node, path: string, mode: ForkMode | undefined): ForkPort | undefined {
   if (node && 'value' in node && typeof (node as { value: unknown }).value === 'number') {
     const port = r.integer(node, path, 'a port', 1, 65535);
@@ -211,13 +240,17 @@ function readPort(r: SpecReader, node: Node, path: string, mode: ForkMode | unde
 }
 
 function readPreview(r: SpecReader, node: Node | null | undefined): PreviewSpec | undefined {
-  const m = r.map(node, 'preview', ['service', 'port', 'path'], 'preview');
+  const m = r.map(node, 'preview', ['service', 'port', 'path', 'routing'], 'preview');
   if (!m) return undefined;
   const service = r.string(r.required(m, node, 'preview', 'service', 'preview'), 'preview.service', 'preview.service', dns1123Label);
   const port = m.has('port') ? r.integer(m.get('port')?.value, 'preview.port', 'preview.port', 1, 65535) : undefined;
   const path = m.has('path') ? r.string(m.get('path')?.value, 'preview.path', 'preview.path', { re: /^\//, hint: 'must start with "/"' }) : '/';
-  if (!service || !path) return undefined;
-  return port === undefined ? { service, path } : { service, port, path };
+  const routing = m.has('routing') ? r.oneOf(m.get('routing')?.value, 'preview.routing', 'preview.routing', previewRoutings) : undefined;
+  if (!service || !path || (m.has('routing') && !routing)) return undefined;
+  const preview: PreviewSpec = port === undefined ? { service, path } : { service, port, path };
+  // Only a written `routing` is kept, so specs (and their hashes) without it stay as they were.
+  if (routing) preview.routing = routing;
+  return preview;
 }
 
 function readCheck(r: SpecReader, node: Node, path: string): CheckSpec | undefined {
