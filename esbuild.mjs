@@ -28,7 +28,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    alias: { tr46: './src/shims/tr46.ts' },
+    alias: { tr46: './src/shims/tr46.ts', bufferutil: './src/kube/wsMask.ts' },
     metafile: true,
   },
 ];
