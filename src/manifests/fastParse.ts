@@ -1,5 +1,5 @@
 import { FlowParser } from './flowParse';
-import { JSON_ESCAPES, resolvePlain, TooDeep, Unsupported } from './scalars';
+import { quoteEnd, resolvePlain, TooDeep, unquote, Unsupported } from './scalars';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
 
 /**
@@ -134,7 +134,7 @@ class FastParser {
     const end = this.line!.end;
     const ch = t.charCodeAt(p);
     if (ch === 34 || ch === 39) {
-      const close = this.quoteEnd(p, end);
+      const close = quoteEnd(this.text, p, end);
       if (close === -1) return -1;
       let q = close;
       while (q < end && t.charCodeAt(q) === 32) q++;
@@ -183,8 +183,8 @@ class FastParser {
   private keyScalar(p: number, colon: number): YScalar {
     const ch = this.text.charCodeAt(p);
     if (ch === 34 || ch === 39) {
-      const close = this.quoteEnd(p, colon);
-      return { kind: 'scalar', start: p, end: close, value: this.unquote(p, close), quoted: true };
+      const close = quoteEnd(this.text, p, colon);
+      return { kind: 'scalar', start: p, end: close, value: unquote(this.text, p, close), quoted: true };
     }
     let e = colon;
     while (e > p && this.text.charCodeAt(e - 1) === 32) e--;
@@ -198,10 +198,10 @@ class FastParser {
     const t = this.text;
     const ch = t.charCodeAt(v);
     if (ch === 34 || ch === 39) {
-      const close = this.quoteEnd(v, end);
+      const close = quoteEnd(this.text, v, end);
       if (close === -1) throw new Unsupported('multi-line quoted scalar');
       this.expectLineEnd(close, end);
-      return { kind: 'scalar', start: v, end: close, value: this.unquote(v, close), quoted: true };
+      return { kind: 'scalar', start: v, end: close, value: unquote(this.text, v, close), quoted: true };
     }
     if (ch === 91 || ch === 123) {
       const flow = new FlowParser(t, v, end, this.maxDepth - this.depth);
@@ -231,34 +231,6 @@ class FastParser {
     let q = p;
     while (q < end && this.text.charCodeAt(q) === 32) q++;
     if (q < end && !(this.text.charCodeAt(q) === 35 && q > p)) throw new Unsupported('content after a value');
-  }
-
-  private quoteEnd(p: number, end: number): number {
-    const t = this.text;
-    const q = t.charCodeAt(p);
-    for (let i = p + 1; i < end; i++) {
-      const c = t.charCodeAt(i);
-      if (q === 34 && c === 92) {
-        i++;
-        continue;
-      }
-      if (c === q) {
-        if (q === 39 && t.charCodeAt(i + 1) === 39) {
-          i++;
-          continue;
-        }
-        return i + 1;
-      }
-    }
-    return -1;
-  }
-
-  private unquote(p: number, close: number): string {
-    const body = this.text.slice(p + 1, close - 1);
-    if (this.text.charCodeAt(p) === 39) return body.includes("''") ? body.replace(/''/g, "'") : body;
-    if (!body.includes('\\')) return body;
-    if (JSON_ESCAPES.test(body)) throw new Unsupported('YAML-only escape');
-    return JSON.parse(`"${body}"`) as string;
   }
 
   private blockScalar(v: number, end: number, parentIndent: number): YScalar {

@@ -1,4 +1,4 @@
-import { JSON_ESCAPES, resolvePlain, TooDeep, Unsupported } from './scalars';
+import { quoteEnd, resolvePlain, TooDeep, unquote, Unsupported } from './scalars';
 import type { YMap, YNode, YPair, YScalar, YSeq } from './tree';
 
 /** One-line flow collections: [a, b], {k: v}, nested, with plain or quoted scalars. */
@@ -83,32 +83,11 @@ export class FlowParser {
   }
 
   private quoted(): YScalar {
-    const t = this.text;
-    const q = t.charCodeAt(this.pos);
     const start = this.pos;
-    for (let i = start + 1; i < this.end; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 92 && q === 34) {
-        i++;
-        continue;
-      }
-      if (c === q) {
-        if (q === 39 && t.charCodeAt(i + 1) === 39) {
-          i++;
-          continue;
-        }
-        const body = t.slice(start + 1, i);
-        this.pos = i + 1;
-        let value = body;
-        if (q === 39) value = body.replace(/''/g, "'");
-        else if (body.includes('\\')) {
-          if (JSON_ESCAPES.test(body)) throw new Unsupported('YAML-only escape');
-          value = JSON.parse(`"${body}"`) as string;
-        }
-        return { kind: 'scalar', start, end: this.pos, value, quoted: true };
-      }
-    }
-    throw new Unsupported('unterminated quoted scalar');
+    const close = quoteEnd(this.text, start, this.end);
+    if (close < 0) throw new Unsupported('unterminated quoted scalar');
+    this.pos = close;
+    return { kind: 'scalar', start, end: close, value: unquote(this.text, start, close), quoted: true };
   }
 
   private plain(): YScalar {

@@ -1,4 +1,4 @@
-/** Plain-scalar resolution (YAML 1.1, as kubectl reads it) and the fast parser's bail-out signals. */
+/** Scalars as both fast parsers read them (plain ones resolved as YAML 1.1, as kubectl reads them; quoted ones) and the bail-out signals. */
 
 /** Input outside the fast parser's subset: the document goes to the full YAML parser. */
 export class Unsupported extends Error {}
@@ -12,7 +12,39 @@ const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'o
 const DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)$/;
 const FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$/;
 const MAYBE_NUMERIC = /^[-+.0-9][-+.0-9a-fA-FxXoO_:]*$/;
-export const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
+const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
+
+/**
+ * The index just past the closing quote of the quoted scalar opening at `p` (`"` with backslash
+ * escapes, `'` with `''` for a quote), or -1 when it does not close before `end`.
+ */
+export function quoteEnd(text: string, p: number, end: number): number {
+  const q = text.charCodeAt(p);
+  for (let i = p + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (q === 34 && c === 92) {
+      i++;
+      continue;
+    }
+    if (c === q) {
+      if (q === 39 && text.charCodeAt(i + 1) === 39) {
+        i++;
+        continue;
+      }
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** The value of the quoted scalar from `p` to `close` (as quoteEnd found it). */
+export function unquote(text: string, p: number, close: number): string {
+  const body = text.slice(p + 1, close - 1);
+  if (text.charCodeAt(p) === 39) return body.includes("''") ? body.replace(/''/g, "'") : body;
+  if (!body.includes('\\')) return body;
+  if (JSON_ESCAPES.test(body)) throw new Unsupported('YAML-only escape');
+  return JSON.parse(`"${body}"`) as string;
+}
 
 export function resolvePlain(s: string): string | number | boolean | null {
   const c = s.charCodeAt(0);
