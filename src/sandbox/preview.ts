@@ -1,18 +1,19 @@
 /**
  * The always-available preview URL: a listener on 127.0.0.1:<free port> whose every connection is
- * forwarded through `pods/portforward` to a ready pod behind the sandbox's entry Service. The
- * target is resolved once and reused; when a forward cannot be opened it is resolved again (the
- * pod was replaced) and tried once more. What went wrong last is kept, so a failed health check
- * can say why in plain words. The listener owns its sockets and forwards; dispose closes all.
+ * forwarded through `pods/portforward` to a ready pod behind the sandbox's entry Service (see
+ * entryDialer.ts for how the pod is found and re-found). What went wrong last is kept, so a failed
+ * health check can say why in plain words. The listener owns its sockets and forwards; dispose
+ * closes all.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { KubeClient } from '../kube/api';
 import { ExplainedError, isCancellation } from '../kube/errors';
-import { openPortForward, type PortForwardOptions, type PortForwardStream } from '../kube/portforward';
+import type { PortForwardOptions, PortForwardStream } from '../kube/portforward';
 import type { Disposable } from '../lifecycle';
+import { EntryDialer } from './entryDialer';
 import { checkHealth, explainHealth, type HealthOptions, type HealthResult } from './health';
-import { resolvePreviewTarget, type PreviewEntry, type PreviewTarget } from './previewTarget';
+import type { PreviewEntry, PreviewTarget } from './previewTarget';
 
 export interface PreviewListenerOptions {
   client: KubeClient;
@@ -26,8 +27,7 @@ export interface PreviewListenerOptions {
 
 export class PreviewListener implements Disposable {
   private readonly sockets = new Set<Socket | PortForwardStream>();
-  private target: PreviewTarget | undefined;
-  private resolving: Promise<PreviewTarget> | undefined;
+  private readonly dialer: EntryDialer;
   private problem: ExplainedError | undefined;
   private disposed = false;
   private connections = 0;
@@ -35,7 +35,9 @@ export class PreviewListener implements Disposable {
   private constructor(
     private readonly server: Server,
     private readonly options: PreviewListenerOptions,
-  ) {}
+  ) {
+    this.dialer = new EntryDialer(options.client, options.entry, options.portForward);
+  }
 
   /** Listens and resolves once the port is open. */
   static async open(options: PreviewListenerOptions): Promise<PreviewListener> {
@@ -76,7 +78,7 @@ export class PreviewListener implements Disposable {
 
   /** The pod connections currently go to, once one was resolved. */
   get currentTarget(): PreviewTarget | undefined {
-    return this.target;
+    return this.dialer.currentTarget;
   }
 
   /** Why the last connection could not be forwarded; cleared by the next one that was. */
@@ -90,25 +92,8 @@ export class PreviewListener implements Disposable {
   }
 
   /** Resolves the entry now (without waiting for a connection); throws the explanation. */
-  async resolve(signal?: AbortSignal): Promise<PreviewTarget> {
-    this.target = undefined;
-    return this.currentOrResolve(signal);
-  }
-
-  private currentOrResolve(signal?: AbortSignal): Promise<PreviewTarget> {
-    if (this.target) return Promise.resolve(this.target);
-    this.resolving ??= resolvePreviewTarget(this.options.client, this.options.entry, signal).then(
-      (target) => {
-        this.resolving = undefined;
-        this.target = target;
-        return target;
-      },
-      (err: unknown) => {
-        this.resolving = undefined;
-        throw err;
-      },
-    );
-    return this.resolving;
+  resolve(signal?: AbortSignal): Promise<PreviewTarget> {
+    return this.dialer.resolve(signal);
   }
 
   /** One GET of the URL; a failure carries the listener's own explanation when it has one. */
@@ -133,29 +118,15 @@ export class PreviewListener implements Disposable {
     void this.forward(socket);
   }
 
-  private async open(signal: AbortSignal): Promise<PortForwardStream> {
-    const { client, entry } = this.options;
-    const first = await this.currentOrResolve(signal);
-    try {
-      return await openPortForward(client, entry.namespace, first.pod, first.port, signal, this.options.portForward);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      // The pod may have been replaced: resolve again and try the new one once.
-      if (this.target === first) this.target = undefined;
-      const next = await this.currentOrResolve(signal);
-      return openPortForward(client, entry.namespace, next.pod, next.port, signal, this.options.portForward);
-    }
-  }
-
   private async forward(socket: Socket): Promise<void> {
     const abort = new AbortController();
     const onClose = () => abort.abort();
     socket.once('close', onClose);
     let stream: PortForwardStream;
     try {
-      stream = await this.open(abort.signal);
+      stream = await this.dialer.open(abort.signal);
     } catch (err) {
-      if (!isCancellation(err)) this.problem = err instanceof ExplainedError ? err : new ExplainedError({ reason: 'Unknown', what: `Forward a preview connection to Service "${this.options.entry.service}"`, why: String(err), remedy: 'Try again; the Tether log has details' });
+      if (!isCancellation(err)) this.problem = this.dialer.explain(err);
       socket.destroy();
       return;
     } finally {
@@ -168,7 +139,7 @@ export class PreviewListener implements Disposable {
     stream.on('error', (err) => {
       // A failure after the start (the kubelet's "connection refused" inside the pod) explains a reset.
       if (err instanceof ExplainedError) this.problem = err;
-      if (this.target) this.target = undefined;
+      this.dialer.forget();
       socket.destroy();
     });
     socket.once('close', () => stream.destroy());
