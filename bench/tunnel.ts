@@ -4,23 +4,20 @@
  * process), the agent opens an inbound stream over its Mux, the Mux rides a WebSocket with
  * pods/portforward's v4.channel.k8s.io framing (bench/tunnelWsForward.ts in its own process stands
  * in for the API server and kubelet) to the extension side (PortForwardStream + Mux), which joins
- * the stream to the local service. Prints one JSON object on its last line.
+ * the stream to the local service. The agent, the forwarder and the extension side run as bundles
+ * built like the shipped ones (bench/tunnelBundle.ts). Prints one JSON object on its last line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
-import WebSocket from 'ws';
-import { PortForwardStream } from '../src/kube/portforward';
 import type { Mux } from '../src/tunnel/mux';
-import { connectExtension } from '../src/tunnel/muxHandshake';
-import { joinStreams } from '../src/tunnel/muxSocket';
+import { bundle } from './tunnelBundle';
+import type * as ExtensionSide from './tunnelExtensionSide';
 
 const MiB = 1024 * 1024;
 const TOKEN = 'bench-token-7d1f';
-const root = path.join(__dirname, '..');
 const block = Buffer.alloc(64 * 1024, 0x5a);
 
 type Connector = () => Socket;
@@ -195,28 +192,22 @@ async function main(): Promise<void> {
   const localPort = (local.address() as AddressInfo).port;
   let disposeMux = () => undefined as void;
   try {
-    const bundle = path.join(dir, 'relay-agent.js');
-    await build({ entryPoints: [path.join(root, 'src/tunnel/agent/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, outfile: bundle, logLevel: 'silent' });
-    const agent = await startChild([bundle], { TETHER_TOKEN: TOKEN, TETHER_CONTROL_PORT: '0', TETHER_DATA_PORTS: '0' }, /control=127\.0\.0\.1:(\d+) data=(\d+)/);
+    const [agentBundle, forwardBundle, sideBundle] = await Promise.all([
+      bundle('src/tunnel/agent/main.ts', path.join(dir, 'relay-agent.js')),
+      bundle('bench/tunnelWsForward.ts', path.join(dir, 'ws-forward.js')),
+      bundle('bench/tunnelExtensionSide.ts', path.join(dir, 'extension-side.js')),
+    ]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built above
+    const side = require(sideBundle) as typeof ExtensionSide;
+    const agent = await startChild([agentBundle], { TETHER_TOKEN: TOKEN, TETHER_CONTROL_PORT: '0', TETHER_DATA_PORTS: '0' }, /control=127\.0\.0\.1:(\d+) data=(\d+)/);
     children.push(agent.child);
-    const forward = await startChild(['--import', 'tsx', path.join(root, 'bench/tunnelWsForward.ts')], { TETHER_BENCH_TARGET_PORT: agent.match[1] }, /listening (\d+)/);
+    const forward = await startChild([forwardBundle], { TETHER_BENCH_TARGET_PORT: agent.match[1] }, /listening (\d+)/);
     children.push(forward.child);
     const dataPort = Number(agent.match[2]);
 
-    const ws = new WebSocket(`ws://127.0.0.1:${forward.match[1]}/api/v1/namespaces/bench/pods/relay/portforward?ports=7070`, ['v4.channel.k8s.io'], {
-      perMessageDeflate: false,
-      // TETHER_BENCH_ZERO_MASK=1 measures the client without payload masking (a zero masking key).
-      ...(process.env.TETHER_BENCH_ZERO_MASK === '1' ? { generateMask: (mask: Buffer) => void mask.fill(0) } : {}),
-    });
-    // Attach the stream in the 'open' event itself: the channel prefixes may arrive with the upgrade.
-    const transport = await new Promise<PortForwardStream>((resolve, reject) => {
-      ws.once('open', () => resolve(new PortForwardStream(ws, { namespace: 'bench', pod: 'relay', port: 7070 })));
-      ws.once('error', reject);
-    });
-    const connectedMux = (await connectExtension(transport, TOKEN)).mux;
+    const connectedMux = await side.connectOverPortForward(Number(forward.match[1]), TOKEN, localPort);
     let mux: Mux = connectedMux;
     disposeMux = () => mux.dispose();
-    connectedMux.onStream((stream) => void joinStreams(stream, connect({ host: '127.0.0.1', port: localPort, noDelay: true, allowHalfOpen: true })));
 
     const direct: Connector = () => connect({ host: '127.0.0.1', port: localPort, noDelay: true });
     const tunnel: Connector = () => connect({ host: '127.0.0.1', port: dataPort, noDelay: true });
@@ -265,9 +256,7 @@ async function main(): Promise<void> {
     // The relay alone: the extension's Mux straight over TCP to the agent's control port, no
     // WebSocket hop. The agent hands inbound streams to this newer connection (the reconnect case).
     const replaced = new Promise<void>((resolve) => connectedMux.onClose(() => resolve()));
-    const rawMux = (await connectExtension(await connected(connect({ host: '127.0.0.1', port: Number(agent.match[1]), noDelay: true })), TOKEN)).mux;
-    mux = rawMux;
-    rawMux.onStream((stream) => void joinStreams(stream, connect({ host: '127.0.0.1', port: localPort, noDelay: true, allowHalfOpen: true })));
+    mux = await side.connectOverTcp(Number(agent.match[1]), TOKEN, localPort);
     await replaced;
     const rawDown = await bestPair(2, (c) => throughput(c, 'down', one, 1), direct, tunnel);
     const rawUp = await bestPair(2, (c) => throughput(c, 'up', one, 1), direct, tunnel);

@@ -2,7 +2,7 @@
  * Stands in for the API server and kubelet in bench/tunnel.ts: a WebSocket server speaking
  * pods/portforward's v4.channel.k8s.io framing (channel byte, the port announced little-endian on
  * each channel's first message) that forwards channel 0 to a TCP port, with backpressure both ways.
- * Runs as its own process: `TETHER_BENCH_TARGET_PORT=7070 node --import tsx bench/tunnelWsForward.ts`
+ * Runs as its own process, bundled by bench/tunnelBundle.ts: `TETHER_BENCH_TARGET_PORT=7070 node ws-forward.js`
  * prints `listening <port>`.
  */
 import { connect, type AddressInfo } from 'node:net';
