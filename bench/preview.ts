@@ -11,7 +11,7 @@ import { openPortForward } from '../src/kube/portforward';
 import type { KubeObject } from '../src/kube/types';
 import { sandboxSelector } from '../src/sandbox/labels';
 import { checkHealth } from '../src/sandbox/health';
-import { localSpec, previewCluster } from '../test/sim-tests/preview/previewCluster';
+import { previewCluster, type PreviewCluster } from '../test/sim-tests/preview/previewCluster';
 
 const goals = { createToPreviewMs: 5000, warmPreviewMs: 1000 };
 
@@ -23,9 +23,9 @@ function median(values: number[]): number {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** One HTTP GET written straight onto a fresh port-forward stream: the cost of the bare transport. */
-async function bareForwardGet(c: Awaited<ReturnType<typeof previewCluster>>, namespace: string, pod: string): Promise<number> {
+async function bareForwardGet(c: PreviewCluster, namespace: string, pod: string): Promise<number> {
   const started = performance.now();
-  const stream = await openPortForward(c.client, namespace, pod, 3000);
+  const stream = await openPortForward(c.client, namespace, pod, c.apiPort);
   await new Promise<void>((resolve, reject) => {
     let text = '';
     stream.on('data', (chunk: Buffer) => {
@@ -42,9 +42,9 @@ async function bareForwardGet(c: Awaited<ReturnType<typeof previewCluster>>, nam
 async function main(): Promise<void> {
   const cleanups: (() => unknown)[] = [];
   // The simulator's own pod timings (as in the demo), not the shortened ones of the tests.
-  const c = await previewCluster({ after: (fn) => cleanups.push(fn) }, { timings: {} });
+  const c = await previewCluster({ after: (fn) => cleanups.push(fn) }, 'preview-bench', { timings: 'simulator' });
   try {
-    const request = c.request(localSpec(c.localPort), { healthTimeoutMs: 30_000 });
+    const request = c.request(c.localSpec(), { healthTimeoutMs: 30_000 });
     const coldStarted = performance.now();
     const cold = await c.loop.ensure(request);
     const createToPreviewMs = performance.now() - coldStarted;
@@ -78,7 +78,8 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result));
   } finally {
-    for (const fn of cleanups.reverse()) await fn();
+    // In the order registered, as node:test runs after-hooks: the preview loop stops before the cluster goes.
+    for (const fn of cleanups) await fn();
   }
 }
 

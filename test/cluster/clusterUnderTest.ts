@@ -219,8 +219,8 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
   };
 }
 
-/** `clusterUnderTest` whose `dispose()` runs after the test, also when it fails. */
-export async function clusterFor(t: TestHandle, suite: string, options?: ClusterOptions): Promise<ClusterUnderTest> {
+/** `clusterUnderTest` whose `dispose()` runs after the test (or the benchmark), also when it fails. */
+export async function clusterFor(t: Pick<TestHandle, 'after'>, suite: string, options?: ClusterOptions): Promise<ClusterUnderTest> {
   const cluster = await clusterUnderTest(suite, options);
   t.after(async () => {
     const report = await cluster.dispose();

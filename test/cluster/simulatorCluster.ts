@@ -8,8 +8,11 @@ import { startSimulator, type Simulator } from '../sim/server';
 export interface SimulatorChoices {
   /** Simulator users besides admin, with their denials (simulator-only tests). */
   users?: { name: string; denials?: Denial[] }[];
-  /** Controller delays; tests default to tens of milliseconds. */
-  timings?: Partial<ControllerTimings>;
+  /**
+   * Controller delays over the tests' short ones (tens of milliseconds); `'simulator'` keeps the
+   * simulator's own, as the demo runs, for benchmarks that measure what a user would wait.
+   */
+  timings?: Partial<ControllerTimings> | 'simulator';
   /** Nodes to start with; default one schedulable node without GPUs. */
   nodes?: ObjectInput[];
 }
@@ -44,7 +47,7 @@ export async function startTestSimulator(choices: SimulatorChoices): Promise<{ s
   const holder: { sim?: Simulator; runtime?: ProcessPodRuntime } = {};
   const sim = await startSimulator({
     controllers: true,
-    timings: { ...testTimings, ...choices.timings },
+    timings: choices.timings === 'simulator' ? {} : { ...testTimings, ...choices.timings },
     users: choices.users,
     runtime: (cluster) =>
       (holder.runtime = createPodRuntime(cluster, {

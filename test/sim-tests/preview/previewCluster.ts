@@ -1,68 +1,66 @@
 /**
- * A simulated cluster for preview tests: the simulator with the process runtime (the relay agent
- * runs as a real process), one node, the sample workspace's shop/api as the baseline, a local HTTP
- * server standing in for the developer's process, and a PreviewLoop that opens clients to it.
+ * The cluster under test set up for preview tests: the sample workspace's shop/api as the baseline
+ * in the fixture's throwaway namespace, a local HTTP server standing in for the developer's
+ * process, and a PreviewLoop that opens clients to the cluster. Previews are made for a developer
+ * unique to the run, so their sandboxes never meet another run's and cleanup finds them by label.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
+import { sandboxName } from '../../../src/sandbox/names';
 import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/previewLoop';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
-import type { ObjectInput } from '../../sim/defaults';
-import { createPodRuntime, type ApiServerAccess } from '../../sim/runtime/index';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
+import { clusterFor, type ClusterOptions, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
 import { agentScript } from '../tunnel/sessionCluster';
-
-export const sampleDir = join(__dirname, '../../../sample');
+import { sampleApiFor } from './previewBaseline';
 
 export interface PreviewCluster {
-  sim: Simulator;
+  cluster: ClusterUnderTest;
   loop: PreviewLoop;
+  /** Admin client of the cluster under test. */
   client: KubeClient;
+  /** The admin context previews are requested in. */
+  context: string;
+  /** The baseline namespace: the fixture's, holding the sample's api. */
+  shop: string;
+  /** The port the baseline api's container listens on. */
+  apiPort: number;
+  /** Who the previews are for: `jane-test<run>`. */
+  developer: string;
+  /** The developer's sandbox for branch main. */
+  sandbox: string;
   localPort: number;
   /** What the local process answers; change it to see the change through the preview. */
   reply: { text: string; status: number };
   hits: string[];
+  /** The sample's tether.yaml as Create Sandbox proposes it, baseline `shop`, its api forked to `localPort`. */
+  localSpec(localPort?: number): SandboxSpec;
   request(spec: SandboxSpec, overrides?: Partial<PreviewRequest>): PreviewRequest;
+  /**
+   * The health timeout of a preview that is meant to fail: `simulatorMs` on the simulator. On a real
+   * cluster the same wait also covers the relay pod's start, so it is long enough for that, and
+   * the relay image is pulled first.
+   */
+  failingHealthTimeout(simulatorMs: number): Promise<number>;
 }
 
-/** The sample's tether.yaml as Create Sandbox proposes it, with the local port of this test's server. */
-export function localSpec(localPort: number): SandboxSpec {
-  return {
-    name: 'sample',
-    baseline: { namespace: 'shop' },
-    ttlSeconds: 7200,
-    forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'local', env: {}, ports: [{ port: 3000, localPort }] }],
-    preview: { service: 'api', port: 80, path: '/products' },
-    checks: [],
-  };
-}
+/** How long a relay pod whose image is already on the node may take to start and connect. */
+const realRelayStartMs = 45_000;
 
-/** `timings` default to short ones for tests; `{}` gives the simulator's own (as the demo runs). */
-export async function previewCluster(t: { after(fn: () => unknown): void }, options: { timings?: SimulatorOptions['timings']; users?: SimulatorOptions['users'] } = {}): Promise<PreviewCluster> {
-  const access: { apiServer?: ApiServerAccess } = {};
-  const sim = await startSimulator({
-    controllers: true,
-    users: options.users,
-    runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } }),
-    timings: options.timings ?? { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
+/** A pod of the relay image in the baseline namespace, so the relay pods that follow start without a pull. */
+async function pullRelayImage(cluster: ClusterUnderTest): Promise<void> {
+  await cluster.apply({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'relay-image', namespace: cluster.namespace, labels: { app: 'relay-image' } },
+    spec: { containers: [{ name: 'idle', image: cluster.images.relay, command: ['node', '-e', 'setInterval(() => {}, 1 << 30)'] }] },
   });
-  access.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
-  sim.seed([
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-    {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } },
-      status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, capacity: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
-    },
-  ]);
-  for (const doc of parseAllDocuments(readFileSync(join(sampleDir, 'k8s', 'api.yaml'), 'utf8'))) sim.apply(doc.toJS() as ObjectInput);
+  await cluster.waitForPodReady('app=relay-image');
+}
 
+/** `options.timings: 'simulator'` gives the simulator's own timings (as the demo runs) instead of the tests' short ones. */
+export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string, options: ClusterOptions = {}): Promise<PreviewCluster> {
   const reply = { text: 'local v1', status: 200 };
   const hits: string[] = [];
   const local: Server = createServer((req, res) => {
@@ -72,37 +70,64 @@ export async function previewCluster(t: { after(fn: () => unknown): void }, opti
   });
   await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
   const localPort = (local.address() as AddressInfo).port;
-  const kubeconfig = loadKubeconfig({ KUBECONFIG: sim.kubeconfigPath });
-  const client = KubeClient.forContext(kubeconfig, sim.context);
-  const loop = new PreviewLoop({
+  const running: { loop?: PreviewLoop } = {};
+  // Registered before the fixture's, so tunnels and heartbeats stop before the namespaces go.
+  t.after(async () => {
+    running.loop?.dispose();
+    local.closeAllConnections();
+    await new Promise((resolve) => local.close(resolve));
+  });
+
+  const cluster = await clusterFor(t, suite, options);
+  const api = sampleApiFor(cluster);
+  for (const object of api.objects) await cluster.apply(object);
+  await cluster.waitForPodReady('app=api');
+
+  const kubeconfig = loadKubeconfig({ KUBECONFIG: cluster.kubeconfigPath });
+  const loop = (running.loop = new PreviewLoop({
     openClient: (context) => KubeClient.forContext(kubeconfig, context),
     tunnel: { backoff: { initialMs: 100, maxMs: 500 } },
     heartbeat: { intervalMs: 300 },
-  });
-  t.after(async () => {
-    loop.dispose();
-    client.dispose();
-    local.closeAllConnections();
-    await new Promise((resolve) => local.close(resolve));
-    await sim.stop();
-  });
+  }));
   const agent = await agentScript();
+  const developer = cluster.developer('jane');
+  const shop = cluster.namespace;
+  let relayImagePulled: Promise<void> | undefined;
   return {
-    sim,
+    cluster,
     loop,
-    client,
+    client: cluster.client(),
+    context: cluster.context,
+    shop,
+    apiPort: api.port,
+    developer,
+    sandbox: sandboxName(developer, 'main'),
     localPort,
     reply,
     hits,
+    localSpec: (port = localPort) => ({
+      name: 'sample',
+      baseline: { namespace: shop },
+      ttlSeconds: 7200,
+      forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'local', env: {}, ports: [{ port: api.port, localPort: port }] }],
+      preview: { service: 'api', port: 80, path: '/products' },
+      checks: [],
+    }),
     request: (spec, overrides = {}) => ({
-      context: sim.context,
+      context: cluster.context,
       spec,
-      developer: 'jane',
+      developer,
       branch: 'main',
       holderIdentity: 'jane@laptop',
       agentScript: async () => agent,
-      healthTimeoutMs: 20_000,
+      relayImage: cluster.images.relay,
+      healthTimeoutMs: cluster.timeouts.podReadyMs,
       ...overrides,
     }),
+    failingHealthTimeout: async (simulatorMs) => {
+      if (cluster.kind === 'simulator') return simulatorMs;
+      await (relayImagePulled ??= pullRelayImage(cluster));
+      return realRelayStartMs;
+    },
   };
 }
