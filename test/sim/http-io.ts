@@ -1,7 +1,7 @@
 /** Reading request bodies and writing JSON answers and Status failures. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, failure, type Status } from './status';
+import { ApiError, badRequest, failure, unsupportedMediaType, type Status } from './status';
 
 const maxBody = 8 * 1024 * 1024;
 
@@ -14,6 +14,21 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The body of a create, update, delete or review: JSON or YAML, as a real server decodes them.
+ * Protobuf and CBOR, which the simulator does not speak, are refused with 415 like any other
+ * unknown format, so a client that prefers them (kubectl does for built-in kinds) is told why
+ * instead of getting a JSON parse error.
+ */
+export async function readObject(req: IncomingMessage): Promise<unknown> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const text = await readBody(req);
+  if (text.trim() === '') return undefined;
+  if (contentType === '' || contentType === 'application/json' || contentType === '*/*') return parseBody(text, false);
+  if (contentType === 'application/yaml') return parseBody(text, true);
+  throw unsupportedMediaType(contentType);
 }
 
 /** JSON, or YAML for apply patches (which may also be JSON, a subset of YAML). */

@@ -9,7 +9,7 @@ import { patchTypes, type DeleteOptions, type ResourceApi, type WriteOptions } f
 import type { AccessControl, SimUser } from './auth';
 import type { DiscoveryDocuments } from './discovery';
 import type { FaultCommand, Faults } from './faults';
-import { parseBody, readBody, warningHeaders, writeError, writeJson, writeStatus } from './http-io';
+import { parseBody, readBody, readObject, warningHeaders, writeError, writeJson, writeStatus } from './http-io';
 import { listItem, listObjects } from './list';
 import type { ResourceRegistry } from './resources';
 import { parseResourcePath, verbOf, type ResourceRequest, type Verb } from './router';
@@ -135,7 +135,7 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
   }
   if (info.virtual) {
     if (verb !== 'create') throw methodNotAllowed();
-    const body = (parseBody(await readBody(req), false) ?? {}) as { spec?: { resourceAttributes?: Record<string, string> } };
+    const body = ((await readObject(req)) ?? {}) as { spec?: { resourceAttributes?: Record<string, string> } };
     const a = body.spec?.resourceAttributes ?? {};
     const status = ctx.access.review(user, { verb: a.verb ?? '', group: a.group ?? '', resource: a.resource ?? '', subresource: a.subresource || undefined, namespace: a.namespace || undefined, name: a.name || undefined });
     writeJson(res, 201, { kind: info.kind, apiVersion: info.apiVersion, metadata: { creationTimestamp: null }, spec: body.spec ?? {}, status });
@@ -169,13 +169,13 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
       }, res);
       return;
     case 'create': {
-      const body = parseBody(await readBody(req), false);
+      const body = await readObject(req);
       const created = ctx.api.create(info, namespace, body, writeOptions(req, url, request, warnings));
       writeJson(res, 201, created, warningHeaders(warnings));
       return;
     }
     case 'update': {
-      const body = parseBody(await readBody(req), false);
+      const body = await readObject(req);
       writeJson(res, 200, ctx.api.update(info, namespace, name ?? '', body, writeOptions(req, url, request, warnings)), warningHeaders(warnings));
       return;
     }
@@ -190,13 +190,13 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
       return;
     }
     case 'delete': {
-      const options = deleteOptions(url, parseBody(await readBody(req), false));
+      const options = deleteOptions(url, await readObject(req));
       const { object, lingering } = ctx.api.delete(info, namespace, name ?? '', options);
       writeJson(res, 200, lingering || info.kind === 'Pod' ? object : success(info, object.metadata.name, object.metadata.uid));
       return;
     }
     case 'deletecollection': {
-      const options = deleteOptions(url, parseBody(await readBody(req), false));
+      const options = deleteOptions(url, await readObject(req));
       const filter = filterOf(url, info.kind);
       const targets = listObjects(ctx.store, info, { namespace, filter }).items as unknown as KubeObject[];
       const deleted = targets.map((t) => listItem(ctx.api.delete(info, t.metadata.namespace, t.metadata.name, options).object));
