@@ -23,7 +23,8 @@ import { deleteSandbox, type SandboxLocation } from './lifecycle';
 import { sandboxName } from './names';
 import type { RelayBuilder, RelayRequest } from './plan';
 import { waitForHealth } from './healthWait';
-import { PreviewListener } from './preview';
+import { endpointRouting, endpointServes, openPreviewEndpoint } from './previewEndpoint';
+import { previewEntry, previewRouting, type HeaderRoutingInfo } from './previewRouting';
 import { RunningSandbox, type RunningSummary } from './previewRunning';
 import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
 import { sandboxRelayBuilder } from './relayBuilder';
@@ -70,6 +71,8 @@ export interface PreviewResult {
   notes: string[];
   placementReason?: string;
   elapsedMs: number;
+  /** Header routing: the baseline Service entered and the baggage every request carries. */
+  routing?: HeaderRoutingInfo;
 }
 
 export interface PreviewLoopOptions {
@@ -213,15 +216,14 @@ export class PreviewLoop implements Disposable {
         const lease = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
         running.setHeartbeat(new LeaseHeartbeat(client, lease, this.options.heartbeat).start());
       }
-      const entry = { namespace: plan.namespace, service: plan.entry.service, port: plan.entry.port };
+      const wanted = { routing: previewRouting(spec), entry: previewEntry(spec, plan)!, sandbox: plan.sandbox, path: plan.entry.path };
       const listener = running.listener;
-      const sameEntry = listener?.isOpen && listener.path === plan.entry.path && JSON.stringify(entry) === JSON.stringify(listener.entry);
-      if (!sameEntry) {
-        progress({ step: 'listener', message: 'Opening the local preview port…' });
+      if (!endpointServes(listener, wanted)) {
+        progress({ step: 'listener', message: wanted.routing === 'header' ? 'Opening the local preview proxy…' : 'Opening the local preview port…' });
         // A changed preview section keeps the URL's port when it can.
         const previousPort = listener?.isOpen ? listener.port : undefined;
         listener?.dispose();
-        const opened = await PreviewListener.open({ client, entry, path: plan.entry.path, localPort: previousPort }).catch(() => PreviewListener.open({ client, entry, path: plan.entry!.path }));
+        const opened = await openPreviewEndpoint({ client, ...wanted, localPort: previousPort }).catch(() => openPreviewEndpoint({ client, ...wanted }));
         running.setListener(opened);
       }
       for (const tunnel of running.tunnels.values()) {
@@ -294,6 +296,8 @@ export class PreviewLoop implements Disposable {
       elapsedMs: Date.now() - started,
     };
     if (placementReason) result.placementReason = placementReason;
+    const routing = endpointRouting(running.listener!);
+    if (routing) result.routing = routing;
     return result;
   }
 

@@ -9,7 +9,7 @@ import type { TunnelSession } from '../tunnel/session';
 import { describeState } from '../tunnel/sessionState';
 import type { LeaseHeartbeat } from './heartbeat';
 import type { SandboxPlan } from './plan';
-import type { PreviewListener } from './preview';
+import { endpointRouting, type PreviewEndpoint } from './previewEndpoint';
 
 export interface RunningTunnel {
   /** The relay's object name. */
@@ -28,6 +28,8 @@ export interface RunningSummary {
   sandbox: string;
   namespace: string;
   url?: string;
+  /** Header routing: the header line every preview request carries. */
+  routingHeader?: string;
   tunnels: { workload: string; state: string; ports: string }[];
   heartbeat: 'renewing' | 'failing' | 'lost';
   lastErrors: string[];
@@ -35,7 +37,8 @@ export interface RunningSummary {
 
 export class RunningSandbox implements Disposable {
   readonly tunnels = new Map<string, RunningTunnel>();
-  listener: PreviewListener | undefined;
+  /** The local end of the preview: the raw listener, or the baggage proxy for header routing. */
+  listener: PreviewEndpoint | undefined;
   heartbeat: LeaseHeartbeat | undefined;
   heartbeatState: RunningSummary['heartbeat'] = 'renewing';
   /** The last time in-cluster traffic could not reach the local process; cleared when a tunnel serves again. */
@@ -116,7 +119,7 @@ export class RunningSandbox implements Disposable {
     );
   }
 
-  setListener(listener: PreviewListener): void {
+  setListener(listener: PreviewEndpoint): void {
     this.listener?.dispose();
     this.listener = listener;
     this.changes.fire();
@@ -133,6 +136,8 @@ export class RunningSandbox implements Disposable {
       lastErrors: this.recentProblems,
     };
     if (this.listener?.isOpen) summary.url = this.listener.url;
+    const routing = this.listener?.isOpen ? endpointRouting(this.listener) : undefined;
+    if (routing) summary.routingHeader = routing.header;
     return summary;
   }
 
