@@ -25,9 +25,17 @@ function podLines(pods: readonly SandboxPod[]): string[] {
   return pods.map((p) => `  - ${p.name} [${p.role}] ${p.ready ? 'ready' : p.phase}${p.restarts ? `, ${p.restarts} restarts` : ''}${p.problem ? `: ${p.problem}` : ''}`);
 }
 
+/** Which routing the preview uses, so a model knows whether a request must carry the baggage header to reach the forks. */
+function routingText(result: PreviewResult): string {
+  const r = result.routing;
+  if (!r) return "Routing: namespace (the URL enters the sandbox's own entry Service; no header needed).";
+  return `Routing: header (the URL is a local proxy into the baseline's Service ${r.entry} that adds "${r.header}" to every request; the baseline's services must pass that baggage on for calls to reach the sandbox's forks). From a terminal: ${r.curl}`;
+}
+
 export function previewText(result: PreviewResult): string {
   return [
     `Preview URL: ${result.url}`,
+    routingText(result),
     `Sandbox: ${result.sandbox} (namespace ${result.namespace}, context ${result.context}); ${result.warm ? 'already running' : 'just brought up'}; health check answered HTTP ${result.status} in ${result.elapsedMs} ms.`,
     'Pods:',
     ...podLines(result.pods),
@@ -47,7 +55,7 @@ export function statusText(context: string | undefined, listing: SandboxListing 
   const lines = [`Context: ${context}`];
   const pick = <T extends { sandbox: string }>(items: readonly T[]) => (filter ? items.filter((i) => i.sandbox === filter) : items);
   for (const r of pick(running)) {
-    lines.push(`Running in this window: ${r.sandbox} (namespace ${r.namespace}) preview ${r.url ?? 'closed'}; Lease ${r.heartbeat}`);
+    lines.push(`Running in this window: ${r.sandbox} (namespace ${r.namespace}) preview ${r.url ?? 'closed'}${r.routingHeader ? ` (header routing: ${r.routingHeader})` : ''}; Lease ${r.heartbeat}`);
     for (const t of r.tunnels) lines.push(`  tunnel ${t.workload}: ${t.state} (${t.ports})`);
     lines.push(...podLines(pods.get(`${r.namespace}/${r.sandbox}`) ?? []));
     if (r.lastErrors.length) lines.push('  last problems:', ...r.lastErrors.slice(-5).map((e) => `    ${e}`));

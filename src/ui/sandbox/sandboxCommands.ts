@@ -12,6 +12,7 @@ import { proposeSpec } from '../../sandbox/detect';
 import { ownerLabelValue } from '../../sandbox/names';
 import type { PreviewLoop, PreviewResult } from '../../sandbox/previewLoop';
 import { readWorkspaceFacts } from '../../sandbox/previewWorkspace';
+import { previewNotice } from './previewNotice';
 import { listSandboxes } from '../../sandbox/lifecycle';
 import { specFileName } from '../../sandbox/spec';
 import { developer, previewRequest, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
@@ -87,13 +88,15 @@ export async function previewChangesCommand(deps: SandboxCommandDeps, options: P
   );
   deps.logger.info(`[sandbox] preview of ${result.sandbox} at ${result.url} (${result.warm ? 'warm' : 'created'} in ${result.elapsedMs} ms)`);
   for (const note of result.notes) deps.logger.info(`[sandbox] ${note}`);
+  if (result.routing) deps.logger.info(`[sandbox] header routing into ${result.routing.entry}, every request carries "${result.routing.header}"; from a terminal: ${result.routing.curl}`);
   if (options.quiet) return result;
   const shown = await openInSimpleBrowser(result.url);
   if (!shown) deps.logger.info('[sandbox] the Simple Browser is not available in this editor; the notification offers the link');
-  const shared = !result.warm && result.placementReason && result.namespace !== result.sandbox ? ` ${result.placementReason}` : '';
-  void vscode.window.showInformationMessage(`Preview of "${result.sandbox}": ${result.url}${shared}`, 'Copy Link', 'Open in Browser').then(async (choice) => {
-    if (choice === 'Copy Link') await vscode.env.clipboard.writeText(result.url);
-    else if (choice === 'Open in Browser') await vscode.env.openExternal(vscode.Uri.parse(result.url));
+  const notice = previewNotice(result);
+  void vscode.window.showInformationMessage(notice.message, ...notice.actions.map((a) => a.label)).then(async (choice) => {
+    const action = notice.actions.find((a) => a.label === choice);
+    if (action && 'copy' in action) await vscode.env.clipboard.writeText(action.copy);
+    else if (action) await vscode.env.openExternal(vscode.Uri.parse(action.open));
   });
   return result;
 }

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PreviewResult } from '../../../src/sandbox/previewLoop';
+import type { RunningSummary } from '../../../src/sandbox/previewRunning';
+import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
+
+const result: PreviewResult = { url: 'http://127.0.0.1:4000/', sandbox: 'jane-main', namespace: 'jane-main', context: 'sim', warm: true, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 5 };
+
+test('tether_preview says which routing the preview uses', () => {
+  assert.match(previewText(result), /\nRouting: namespace \(the URL enters the sandbox's own entry Service; no header needed\)\.\n/);
+  const curl = "curl -H 'baggage: tether-sandbox=jane-main' 'http://127.0.0.1:4000/'";
+  const text = previewText({ ...result, routing: { mode: 'header', header: 'baggage: tether-sandbox=jane-main', entry: 'web.shop', curl } });
+  assert.match(text, /\nRouting: header \(the URL is a local proxy into the baseline's Service web\.shop that adds "baggage: tether-sandbox=jane-main" to every request;/);
+  assert.ok(text.includes(`From a terminal: ${curl}`));
+});
+
+test('tether_sandbox_status shows the header of a header-routed preview', () => {
+  const running: RunningSummary = { key: 'sim/jane-main', context: 'sim', sandbox: 'jane-main', namespace: 'jane-main', url: 'http://127.0.0.1:4000/', routingHeader: 'baggage: tether-sandbox=jane-main', tunnels: [], heartbeat: 'renewing', lastErrors: [] };
+  assert.match(statusText('sim', undefined, [running], new Map()), /preview http:\/\/127\.0\.0\.1:4000\/ \(header routing: baggage: tether-sandbox=jane-main\); Lease renewing/);
+});
