@@ -70,7 +70,7 @@ const real = Boolean(kubeconfig);
 console.log(`Cluster under test: ${describeTarget(kubeconfig, context)}`);
 if (real) {
   console.log(`Relay image: ${process.env.TETHER_TEST_RELAY_IMAGE || 'node:22-alpine (default; TETHER_TEST_RELAY_IMAGE)'}`);
-  console.log(`HTTP image: ${process.env.TETHER_TEST_HTTP_IMAGE || 'nginxinc/nginx-unprivileged:stable-alpine (default; TETHER_TEST_HTTP_IMAGE)'}`);
+  console.log(`HTTP image: ${process.env.TETHER_TEST_HTTP_IMAGE || 'nginxinc/nginx-unprivileged:stable-alpine (default; TETHER_TEST_HTTP_IMAGE)'}, serving on port ${process.env.TETHER_TEST_HTTP_PORT || '8080 (default; TETHER_TEST_HTTP_PORT)'}`);
 }
 console.log(`\nShared suites (${shared.length} files, on the simulator and on real clusters; tests marked simulator-only report themselves skipped on a real cluster):`);
 for (const f of shared) console.log(`  ${f}`);

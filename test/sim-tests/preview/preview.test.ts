@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer, get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
-import { kinds } from '../../../src/kube/kinds';
+import { kinds, resourcePath } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { PreviewProgress } from '../../../src/sandbox/previewLoop';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
-import { greetingWorkload } from './previewBaseline';
+import { greetingScript, greetingWorkload } from './previewBaseline';
 import { previewCluster } from './previewCluster';
 
 const suite = 'preview';
@@ -132,13 +132,9 @@ test('the Lease is deleted elsewhere: the running sandbox stops here and says wh
   assert.equal((await fetchText(again.url)).body, 'local v1 /products');
 });
 
-test('env fork of a process workload: the preview answers from the forked pod with the changed environment', async (t) => {
-  const c = await previewCluster(t, suite, withoutNamespaces);
-  // On the simulator the workload's script is a ConfigMap of the baseline namespace, so the fork runs
-  // there, for a user who may not create namespaces; on a real cluster it gets a namespace of its own.
-  const simulated = c.cluster.kind === 'simulator';
-  const context = simulated ? c.cluster.sim().contextOf('jane') : c.context;
-  for (const object of greetingWorkload(c.cluster, c.shop)) await c.cluster.apply(object);
+test('env fork of a workload reading a ConfigMap: the plan says to copy it, and once copied the preview answers with the changed environment', async (t) => {
+  const c = await previewCluster(t, suite);
+  for (const object of greetingWorkload(c.shop, c.cluster.images.relay)) await c.cluster.apply(object);
   await c.cluster.waitForPodReady('app=hello');
   const spec = {
     name: 'hello',
@@ -148,11 +144,17 @@ test('env fork of a process workload: the preview answers from the forked pod wi
     preview: { service: 'hello', path: '/hi' },
     checks: [],
   };
-  const result = await c.loop.ensure(c.request(spec, { context }));
-  assert.equal(result.namespace, simulated ? c.shop : c.sandbox);
+  const preview = c.loop.ensure(c.request(spec));
+  // The fork's pods wait for the ConfigMap Tether leaves in the baseline: copy it, as the note says.
+  await c.cluster.until(() => c.client.get<KubeObject>(kinds.Namespace, undefined, c.sandbox).then(Boolean, () => false), `namespace ${c.sandbox}`);
+  const copy = greetingScript(c.sandbox);
+  await c.client.request({ what: 'Copy the hello script', method: 'POST', path: resourcePath(kinds.ConfigMap, c.sandbox), body: copy });
+  const result = await preview;
+  assert.equal(result.namespace, c.sandbox);
+  assert.ok(result.notes.some((n) => n.includes('reads ConfigMap "hello-script"')), result.notes.join(' | '));
   assert.deepEqual(await fetchText(result.url), { status: 200, body: 'hello from the sandbox /hi' });
   assert.ok(result.pods.some((p) => p.role === 'fork' && p.ready), JSON.stringify(result.pods));
-  const warm = await c.loop.ensure(c.request(spec, { context }));
+  const warm = await c.loop.ensure(c.request(spec));
   assert.equal(warm.warm, true);
 });
 

@@ -64,24 +64,17 @@ export function sampleApiFor(cluster: ClusterUnderTest): SampleApi {
   return sampleApi(cluster.namespace, cluster.kind === 'real' ? { image: cluster.images.http, port: cluster.images.httpPort } : undefined);
 }
 
-const greetingScript = "require('http').createServer((req, res) => res.end('hello from ' + process.env.GREETING + ' ' + req.url)).listen(8080);";
+/** ConfigMap "hello-script" in `namespace`: a `node` HTTP server answering "hello from $GREETING <path>" on 8080. */
+export function greetingScript(namespace: string): ObjectInput {
+  const script = "require('http').createServer((req, res) => res.end('hello from ' + process.env.GREETING + ' ' + req.url)).listen(8080);";
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hello-script', namespace }, data: { 'server.js': script } };
+}
 
 /**
- * Deployment and Service "hello" in `namespace`: `node` in the relay image answering "hello from
- * $GREETING <path>" on 8080. The simulator runs a process only for a script in a ConfigMap volume,
- * so there the script is a ConfigMap (an env fork reads it only from the same namespace); on a real
- * cluster it is inline, so a fork in a namespace of its own needs nothing from the baseline's.
+ * Deployment and Service "hello" in `namespace` running `greetingScript` from its ConfigMap on
+ * `image` (one with `node`): a real process on the simulator's pod runtime too.
  */
-export function greetingWorkload(cluster: ClusterUnderTest, namespace: string): ObjectInput[] {
-  const simulated = cluster.kind === 'simulator';
-  const container = {
-    name: 'hello',
-    image: cluster.images.relay,
-    command: simulated ? ['node', '/opt/app/server.js'] : ['node', '-e', greetingScript],
-    env: [{ name: 'GREETING', value: 'the baseline' }],
-    ports: [{ name: 'http', containerPort: 8080 }],
-    ...(simulated ? { volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] } : {}),
-  };
+export function greetingWorkload(namespace: string, image: string): ObjectInput[] {
   const deployment: ObjectInput = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -91,11 +84,13 @@ export function greetingWorkload(cluster: ClusterUnderTest, namespace: string): 
       selector: { matchLabels: { app: 'hello' } },
       template: {
         metadata: { labels: { app: 'hello' } },
-        spec: { containers: [container], ...(simulated ? { volumes: [{ name: 'app', configMap: { name: 'hello-script' } }] } : {}) },
+        spec: {
+          containers: [{ name: 'hello', image, command: ['node', '/opt/app/server.js'], env: [{ name: 'GREETING', value: 'the baseline' }], ports: [{ name: 'http', containerPort: 8080 }], volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] }],
+          volumes: [{ name: 'app', configMap: { name: 'hello-script' } }],
+        },
       },
     },
   };
   const service: ObjectInput = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'hello', namespace }, spec: { selector: { app: 'hello' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } };
-  const script: ObjectInput = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hello-script', namespace }, data: { 'server.js': greetingScript } };
-  return simulated ? [script, deployment, service] : [deployment, service];
+  return [greetingScript(namespace), deployment, service];
 }

@@ -46,7 +46,7 @@ export interface PreviewCluster {
 }
 
 /** How long a relay pod whose image is already on the node may take to start and connect. */
-const realRelayStartMs = 45_000;
+const realRelayStartMs = 30_000;
 
 /** A pod of the relay image in the baseline namespace, so the relay pods that follow start without a pull. */
 async function pullRelayImage(cluster: ClusterUnderTest): Promise<void> {
