@@ -39,6 +39,9 @@ export interface BaggageProxyOptions {
 /** Headers that belong to one connection (RFC 9110 7.6.1), never forwarded as they are. */
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+/** Methods whose requests carry no body, so they can be sent again after a reused forward broke. */
+const bodiless = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Marks answers the proxy made itself, so a client can tell them from the service's own. */
 export const proxyErrorHeader = 'x-tether-preview-error';
 
@@ -230,6 +233,10 @@ export class BaggageProxy implements Disposable {
     } catch (err) {
       return this.refuse(res, err);
     }
+    this.send(req, res, headers, false);
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, headers: string[], retry: boolean): void {
     const upstream = request({ agent: this.agent, host: '127.0.0.1', method: req.method, path: req.url, headers, setHost: false });
     upstream.on('response', (answer) => {
       this.problem = undefined;
@@ -240,8 +247,10 @@ export class BaggageProxy implements Disposable {
         if (!answer.complete) res.destroy();
       });
     });
-    upstream.on('error', (err) => {
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (res.headersSent || this.disposed) return void res.destroy();
+      // A kept forward the service closed just as it was reused: a request without a body is safe to send once more.
+      if (!retry && upstream.reusedSocket && err.code === 'ECONNRESET' && bodiless.has(req.method ?? '')) return this.send(req, res, headers, true);
       this.problem = this.dialer.explain(err);
       this.answerError(res, 502, 'The preview cannot reach its entry', this.problem);
     });
@@ -249,7 +258,8 @@ export class BaggageProxy implements Disposable {
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
+    if (retry) upstream.end();
+    else req.pipe(upstream);
   }
 
   private refuse(res: ServerResponse, err: unknown): void {
@@ -276,8 +286,8 @@ export class BaggageProxy implements Disposable {
     try {
       headers = this.headersFor(req, ['connection', 'upgrade']);
     } catch (err) {
-      const error = err instanceof BaggageError ? err : new BaggageError(String(err), 'Try again');
-      return void socket.end(rawErrorResponse(431, error.message));
+      const message = err instanceof BaggageError ? `${err.message}. ${err.remedy}.` : String(err);
+      return void socket.end(rawErrorResponse(431, message));
     }
     const abort = new AbortController();
     socket.once('close', () => abort.abort());
