@@ -13,6 +13,7 @@ export interface CleanupKind {
 
 export const cleanupKinds: readonly CleanupKind[] = [
   { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments' },
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets' },
   { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs' },
   { kind: 'Service', group: '', version: 'v1', plural: 'services' },
   { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps' },

@@ -1,12 +1,12 @@
 /**
  * Proposing a tether.yaml from what a workspace has: the Kubernetes manifests found in it, the
- * Deployment whose name or image matches the workspace folder, the Service in front of it, and
+ * Deployment or StatefulSet whose name or image matches the workspace folder, the Service in front of it, and
  * the port the local process listens on. Pure over its inputs; the caller gathers them.
  */
 import { stringify } from 'yaml';
 import { selects } from './fork';
 import { boundedName, slug } from './names';
-import { specFileName, type SandboxSpec } from './spec';
+import { forkableKinds, specFileName, type ForkableKind, type SandboxSpec } from './spec';
 
 export interface ManifestFile {
   path: string;
@@ -65,20 +65,25 @@ function score(workload: Workload, folder: string): { points: number; why: strin
   return { points: 0, why: '' };
 }
 
-/** The best proposal, or undefined (with the reason) when the workspace has no Deployment. */
+function isForkable(kind: string | undefined): kind is ForkableKind {
+  return (forkableKinds as readonly (string | undefined)[]).includes(kind);
+}
+
+/** The best proposal, or undefined (with the reason) when the workspace has no Deployment or StatefulSet. */
 export function proposeSpec(facts: WorkspaceFacts): SpecProposal | { reason: string } {
   const folder = slug(facts.folderName);
   const found = facts.manifests.flatMap((file) => file.objects.filter(isObject).map((object) => ({ path: file.path, object })));
-  const deployments = found.filter((f) => f.object.kind === 'Deployment' && f.object.metadata?.name);
-  if (deployments.length === 0) {
-    const where = facts.manifests.length === 0 ? 'no Kubernetes manifests were found in the workspace' : `none of the ${facts.manifests.length} manifest file(s) holds a Deployment`;
+  const candidates = found.filter((f) => isForkable(f.object.kind) && f.object.metadata?.name);
+  if (candidates.length === 0) {
+    const where = facts.manifests.length === 0 ? 'no Kubernetes manifests were found in the workspace' : `none of the ${facts.manifests.length} manifest file(s) holds a Deployment or StatefulSet`;
     return { reason: `${where}; write ${specFileName} by hand or open the folder that holds your manifests` };
   }
-  const ranked = deployments.map((d) => ({ ...d, ...score(d.object, folder) })).sort((a, b) => b.points - a.points);
+  const ranked = candidates.map((d) => ({ ...d, ...score(d.object, folder) })).sort((a, b) => b.points - a.points);
   const chosen = ranked[0];
   const workload = chosen.object;
+  const kind = workload.kind as ForkableKind;
   const name = workload.metadata?.name ?? '';
-  const reasons = [chosen.points > 0 ? `Forks Deployment "${name}" from ${chosen.path}: ${chosen.why}.` : `Forks Deployment "${name}" from ${chosen.path}, the first one found: none is named like the workspace folder "${folder}".`];
+  const reasons = [chosen.points > 0 ? `Forks ${kind} "${name}" from ${chosen.path}: ${chosen.why}.` : `Forks ${kind} "${name}" from ${chosen.path}, the first one found: none is named like the workspace folder "${folder}".`];
   const containerPorts = (workload.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []).map((p) => p.containerPort).filter((p): p is number => typeof p === 'number');
   const local = facts.localPorts ?? [];
   const port = containerPorts[0] ?? local[0] ?? 8080;
@@ -95,7 +100,7 @@ export function proposeSpec(facts: WorkspaceFacts): SpecProposal | { reason: str
     name: boundedName([folder || name]),
     baseline: { namespace },
     ttlSeconds: 7200,
-    forks: [{ workload: { kind: 'Deployment', name }, mode: 'local', env: {}, ports: [localPort === port ? { port } : { port, localPort }] }],
+    forks: [{ workload: { kind, name }, mode: 'local', env: {}, ports: [localPort === port ? { port } : { port, localPort }] }],
     checks: [],
   };
   if (service?.object.metadata?.name) {

@@ -1,11 +1,11 @@
 /**
- * Pure builders for a sandbox's workload objects: the copy of a baseline Deployment with its image
+ * Pure builders for a sandbox's workload objects: the copy of a baseline workload with its image
  * or environment changed, the Services that make the fork answer to the baseline's service names,
  * and ExternalName aliases for the services that stay in the baseline.
  */
 import { ExplainedError } from '../kube/errors';
 import type { KubeObject } from '../kube/types';
-import type { DesiredObject } from './desired';
+import type { DesiredMeta, DesiredObject } from './desired';
 import { forkedFromAnnotation, forkLabel, roleLabel } from './labels';
 import type { ForkSpec } from './spec';
 
@@ -17,7 +17,7 @@ interface Container {
   [key: string]: unknown;
 }
 
-interface PodTemplate {
+export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: { containers?: Container[]; [key: string]: unknown };
 }
@@ -66,8 +66,16 @@ export function mergeEnv(env: Container['env'], changes: Record<string, string>)
   return out;
 }
 
-/** The baseline Deployment copied into the sandbox with the fork's image and env applied. */
-export function forkDeployment(fork: ForkSpec, baseline: KubeObject, naming: ObjectNaming): DesiredObject {
+/** What every workload fork shares: its metadata, the pod template with image and env applied, the selector and the rest of the baseline's spec. */
+export interface ForkedWorkload {
+  metadata: DesiredMeta;
+  template: PodTemplate;
+  selector: Record<string, string>;
+  /** A copy of the baseline's spec, to adjust per kind. */
+  spec: Record<string, unknown>;
+}
+
+export function forkWorkloadBase(fork: ForkSpec, baseline: KubeObject, naming: ObjectNaming): ForkedWorkload {
   const what = `Fork ${fork.workload.kind} "${fork.workload.name}"`;
   const template = clone(templateOf(baseline));
   const containers = template.spec?.containers ?? [];
@@ -80,19 +88,24 @@ export function forkDeployment(fork: ForkSpec, baseline: KubeObject, naming: Obj
   if (Object.keys(fork.env).length > 0) target.env = mergeEnv(target.env, fork.env);
   const pod = forkPodLabels(fork, baseline, naming);
   template.metadata = { ...(template.metadata ?? {}), labels: pod.labels };
-  const spec = clone((baseline.spec ?? {}) as Record<string, unknown>);
-  delete spec.paused;
   return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
     metadata: {
       name: naming.nameOf(fork.workload.name),
       namespace: naming.namespace,
       labels: { ...naming.labels, [forkLabel]: fork.workload.name, [roleLabel]: 'fork' },
       annotations: { [forkedFromAnnotation]: `${baseline.metadata.namespace}/${baseline.metadata.name}` },
     },
-    spec: { ...spec, replicas: 1, selector: { matchLabels: pod.selector }, template },
+    template,
+    selector: pod.selector,
+    spec: clone((baseline.spec ?? {}) as Record<string, unknown>),
   };
+}
+
+/** The baseline Deployment copied into the sandbox with the fork's image and env applied. */
+export function forkDeployment(fork: ForkSpec, baseline: KubeObject, naming: ObjectNaming): DesiredObject {
+  const { metadata, template, selector, spec } = forkWorkloadBase(fork, baseline, naming);
+  delete spec.paused;
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { ...spec, replicas: 1, selector: { matchLabels: selector }, template } };
 }
 
 /** A Service selector picks pods with these labels (an empty selector picks none Tether manages). */
@@ -120,6 +133,11 @@ function portsOf(service: KubeObject, workload?: KubeObject): ServicePort[] {
   });
 }
 
+/** A headless Service (clusterIP None) gives each pod a DNS name; its copy must stay headless so those names keep resolving. */
+export function isHeadless(service: KubeObject | DesiredObject): boolean {
+  return (service.spec as { clusterIP?: string } | undefined)?.clusterIP === 'None';
+}
+
 function service(name: string, naming: ObjectNaming, labels: Record<string, string>, spec: Record<string, unknown>): DesiredObject {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: naming.namespace, labels }, spec };
 }
@@ -133,7 +151,7 @@ export function forkServices(fork: ForkSpec, baseline: KubeObject, services: rea
   const labels = { ...naming.labels, [forkLabel]: fork.workload.name, [roleLabel]: 'service' };
   const matching = servicesSelecting(baseline, services);
   if (matching.length > 0) {
-    return matching.map((s) => service(naming.nameOf(s.metadata.name), naming, labels, { type: 'ClusterIP', selector, ports: portsOf(s, baseline) }));
+    return matching.map((s) => service(naming.nameOf(s.metadata.name), naming, labels, { type: 'ClusterIP', ...(isHeadless(s) ? { clusterIP: 'None' } : {}), selector, ports: portsOf(s, baseline) }));
   }
   const declared = templateOf(baseline).spec?.containers?.flatMap((c) => c.ports ?? []) ?? [];
   const ports = fork.ports.length > 0 ? fork.ports.map((p) => p.port) : declared.map((p) => p.containerPort);

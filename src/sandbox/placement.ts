@@ -30,14 +30,12 @@ export async function choosePlacement(client: KubeClient, options: { baselineNam
   };
 }
 
-/** The Deployments and Services of the baseline namespace; sandboxes sharing it are not part of it. */
+/** The Deployments, StatefulSets and Services of the baseline namespace; sandboxes sharing it are not part of it. */
 export async function readBaseline(client: KubeClient, namespace: string, signal?: AbortSignal): Promise<KubeObject[]> {
-  const [deployments, services] = await Promise.all([
-    client.listAll<KubeObject>(kinds.Deployment, namespace, { signal }),
-    client.listAll<KubeObject>(kinds.Service, namespace, { signal }),
-  ]);
-  const baseline = [...deployments.items.map((o) => ({ ...o, kind: 'Deployment' })), ...services.items.map((o) => ({ ...o, kind: 'Service' }))];
-  return baseline.filter((o) => !isTetherOwned(o));
+  const listed = await Promise.all(
+    (['Deployment', 'StatefulSet', 'Service'] as const).map(async (kind) => (await client.listAll<KubeObject>(kinds[kind], namespace, { signal })).items.map((o) => ({ ...o, kind }))),
+  );
+  return listed.flat().filter((o) => !isTetherOwned(o));
 }
 
 const verbs = ['get', 'list', 'create', 'patch', 'delete'] as const;

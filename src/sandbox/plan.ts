@@ -7,7 +7,8 @@ import { ExplainedError } from '../kube/errors';
 import type { KubeObject } from '../kube/types';
 import { cleanupEnv } from './cleanupKinds';
 import type { DesiredObject } from './desired';
-import { aliasService, configReferences, forkDeployment, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
+import { aliasService, configReferences, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
+import { forkWorkload } from './forkWorkload';
 import type { JanitorBuilder } from './janitor';
 import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lease';
@@ -41,7 +42,7 @@ export type RelayBuilder = (request: RelayRequest) => DesiredObject[];
 
 export interface PlanInput {
   spec: SandboxSpec;
-  /** Deployments and Services of the baseline namespace (as listed). */
+  /** Deployments, StatefulSets and Services of the baseline namespace (as listed). */
   baseline: readonly KubeObject[];
   placement: Placement;
   developer: string;
@@ -89,7 +90,6 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const namespace = own ? sandbox : placement.namespace;
   const nameOf = own ? (name: string) => name : (name: string) => boundedName([sandbox, name]);
   const naming: ObjectNaming = { namespace, nameOf, labels, keepBaselinePodLabels: own };
-  const deployments = input.baseline.filter((o) => o.kind === 'Deployment');
   const services = input.baseline.filter((o) => o.kind === 'Service' && o.metadata.name !== 'kubernetes');
   const notes: string[] = [];
   if (!own) {
@@ -103,18 +103,21 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const forkedServiceNames = new Set<string>();
   let needsRelay = false;
   for (const fork of spec.forks) {
-    const baseline = deployments.find((d) => d.metadata.name === fork.workload.name);
+    const { kind } = fork.workload;
+    const ofKind = input.baseline.filter((o) => o.kind === kind);
+    const baseline = ofKind.find((d) => d.metadata.name === fork.workload.name);
     if (!baseline) {
-      const known = deployments.map((d) => d.metadata.name).sort().join(', ') || 'none';
+      const known = ofKind.map((d) => d.metadata.name).sort().join(', ') || 'none';
       throw new ExplainedError({
         reason: 'NotFound',
-        what: `Fork Deployment "${fork.workload.name}"`,
-        why: `namespace "${spec.baseline.namespace}" has no Deployment of that name (it has: ${known})`,
+        what: `Fork ${kind} "${fork.workload.name}"`,
+        why: `namespace "${spec.baseline.namespace}" has no ${kind} of that name (it has: ${known})`,
         remedy: 'Fix forks[].workload.name in tether.yaml, or deploy the baseline first',
       });
     }
     for (const s of servicesSelecting(baseline, services)) forkedServiceNames.add(s.metadata.name);
-    workloads.push(...forkServices(fork, baseline, services, naming));
+    const ownServices = forkServices(fork, baseline, services, naming);
+    workloads.push(...ownServices);
     if (fork.mode === 'local') {
       if (!input.relay) throw invalid(`fork "${fork.workload.name}" runs locally, which needs the relay`, 'Use mode "image" or "env" until the tunnel is available');
       needsRelay = true;
@@ -134,7 +137,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       for (const object of relayed) assertOwned(object, sandbox, labels);
       workloads.push(...relayed);
     } else {
-      workloads.push(forkDeployment(fork, baseline, naming));
+      workloads.push(...forkWorkload(fork, baseline, ownServices, naming));
       const refs = configReferences(baseline);
       const named = [...refs.configMaps.map((n) => `ConfigMap "${n}"`), ...refs.secrets.map((n) => `Secret "${n}"`), ...(refs.serviceAccount ? [`ServiceAccount "${refs.serviceAccount}"`] : [])];
       if (namespace !== spec.baseline.namespace && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
@@ -148,7 +151,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     notes.push('No relay or janitor runs in the sandbox, so it is removed only by Tether: Delete Sandbox, not when its TTL runs out.');
   }
   const selfCleaning = needsRelay || Boolean(input.janitor);
-  const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];
+  const plannedServices = new Set(workloads.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
+  const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name) && !plannedServices.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];
 
   const lease = leaseObject({
     name: leaseName,
@@ -193,7 +197,7 @@ function assertOwned(object: DesiredObject, sandbox: string, labels: Record<stri
   if (missing.length > 0) throw invalid(`the relay object ${object.kind} "${object.metadata.name}" lacks the ownership labels of sandbox "${sandbox}"`, 'Build relay objects with the labels the plan passes in');
 }
 
-const applyOrder = ['ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'Service', 'Deployment'];
+const applyOrder = ['ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'Service', 'Deployment', 'StatefulSet'];
 
 /** Stable dependency order: what is referenced before what references it. */
 function order(objects: DesiredObject[]): DesiredObject[] {

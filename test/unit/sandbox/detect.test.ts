@@ -41,3 +41,13 @@ test('no manifests: a reason instead of a guess', () => {
   assert.match((proposeSpec({ folderName: 'x', manifests: [{ path: 'a.yaml', objects: [{ kind: 'ConfigMap' }, null, 'text'] }] }) as { reason: string }).reason, /none of the 1 manifest/);
   assert.equal(imageName('ghcr.io/acme/shop-api:1.2@sha256:abc'), 'shop-api');
 });
+
+test('a StatefulSet named like the folder is proposed as a StatefulSet fork, with its headless Service', () => {
+  const stateful = { path: 'deploy/db.yaml', objects: parseAllDocuments(readFileSync(join(__dirname, '../../fixtures/sandbox/stateful-baseline.yaml'), 'utf8')).map((d) => d.toJS() as unknown) };
+  const p = proposal(proposeSpec({ folderName: 'db', manifests: [stateful] }));
+  assert.deepEqual(p.spec.forks[0].workload, { kind: 'StatefulSet', name: 'db' });
+  assert.match(p.reasons[0], /^Forks StatefulSet "db" from deploy\/db.yaml/);
+  assert.equal(p.spec.preview?.service, 'db');
+  assert.deepEqual(parseSpec(p.text), { spec: p.spec, diagnostics: [] });
+  assert.match((proposeSpec({ folderName: 'x', manifests: [{ path: 'a.yaml', objects: [{ kind: 'DaemonSet', metadata: { name: 'x' } }] }] }) as { reason: string }).reason, /holds a Deployment or StatefulSet/);
+});

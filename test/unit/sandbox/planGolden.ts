@@ -1,0 +1,29 @@
+/** Golden-file support for planner tests: fixtures, parsed specs and the plan as reviewable YAML. */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { KubeObject } from '../../../src/kube/types';
+import type { SandboxPlan } from '../../../src/sandbox/plan';
+import { parseSpec, type SandboxSpec } from '../../../src/sandbox/spec';
+
+export const fixtures = join(__dirname, '../../fixtures/sandbox');
+
+export function baselineOf(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(join(fixtures, file), 'utf8')).map((d) => d.toJS() as KubeObject);
+}
+
+export function specOf(file: string): SandboxSpec {
+  const parsed = parseSpec(readFileSync(join(fixtures, file), 'utf8'));
+  assert.deepEqual(parsed.diagnostics, []);
+  assert.ok(parsed.spec);
+  return parsed.spec;
+}
+
+/** Compares the plan with `<name>.golden.yaml`; UPDATE_GOLDEN=1 rewrites the file. */
+export function assertGolden(name: string, plan: SandboxPlan): void {
+  const text = stringify({ sandbox: plan.sandbox, namespace: plan.namespace, placement: plan.placement, entry: plan.entry, notes: plan.notes }) + '---\n' + plan.objects.map((o) => stringify(o)).join('---\n');
+  const path = join(fixtures, `${name}.golden.yaml`);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
+  assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
+}
