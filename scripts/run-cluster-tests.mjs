@@ -63,7 +63,12 @@ if (args.includes('--cleanup')) {
 const only = args.filter((a) => !a.startsWith('--'));
 const all = collect(testRoot).sort();
 const selfTests = (file) => simulatorItself.find((s) => file.startsWith(`${s.path}/`));
-const shared = all.filter((f) => !selfTests(f) && onFixture(f) && (only.length === 0 || only.some((o) => f.startsWith(o.replace(/\/$/, '')))));
+/** A file named, or under a folder named: `test/sim-tests/preview` is not `test/sim-tests/preview-header`. */
+const selected = (f) => only.length === 0 || only.some((o) => {
+  const path = o.replace(/\/$/, '');
+  return f === path || f.startsWith(`${path}/`);
+});
+const shared = all.filter((f) => !selfTests(f) && onFixture(f) && selected(f));
 const ownSimulator = all.filter((f) => !selfTests(f) && !onFixture(f));
 
 const real = Boolean(kubeconfig);
