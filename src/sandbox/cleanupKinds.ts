@@ -9,12 +9,20 @@ export interface CleanupKind {
   group: string;
   version: string;
   plural: string;
+  /**
+   * Only sandboxes with a shareable preview host hold these, and a cluster may not serve the API
+   * (the Gateway API): a 403 or 404 on listing means there is none to find (the Lease, their owner,
+   * takes any left over along), and the relay may list them only when its sandbox has one.
+   */
+  optional?: boolean;
 }
 
 export const cleanupKinds: readonly CleanupKind[] = [
   { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments' },
   { kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets' },
   { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs' },
+  { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', optional: true },
+  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', optional: true },
   { kind: 'Service', group: '', version: 'v1', plural: 'services' },
   { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps' },
   { kind: 'Secret', group: '', version: 'v1', plural: 'secrets' },

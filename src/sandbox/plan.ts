@@ -10,6 +10,7 @@ import type { DesiredObject } from './desired';
 import { aliasService, configReferences, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
 import { forkWorkload } from './forkWorkload';
 import type { JanitorBuilder } from './janitor';
+import { previewGateBaseName, previewUpstreamPort, type PreviewGateBuilder } from './previewGateObjects';
 import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
@@ -55,6 +56,8 @@ export interface PlanInput {
   relay?: RelayBuilder;
   /** For sandboxes without a relay: the in-cluster self-cleanup (janitor.ts). Without it such a sandbox only goes when deleted. */
   janitor?: JanitorBuilder;
+  /** With a preview domain: the gate behind the shareable host (previewGateObjects.ts); it needs a preview section. */
+  previewGate?: PreviewGateBuilder;
 }
 
 export interface SandboxPlan {
@@ -67,6 +70,8 @@ export interface SandboxPlan {
   objects: DesiredObject[];
   /** Where the preview enters: a Service in the sandbox. */
   entry?: { service: string; port?: number; path: string };
+  /** The shareable host (`<sandbox>.<domain>`) when a preview gate was planned. */
+  shareHost?: string;
   /** Hash of what the plan applies (renewal times left out); also on the Lease. */
   hash: string;
   /** Things the user should know about this plan, in plain words. */
@@ -143,14 +148,28 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       if (namespace !== spec.baseline.namespace && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
     }
   }
-  if (!needsRelay && input.janitor) {
+  const entryService = spec.preview && (forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service);
+  // The gate is a relay of its own; without a `local` fork it is the only one and cleans up too.
+  const gate = spec.preview && entryService && input.previewGate
+    ? input.previewGate({
+        name: nameOf(previewGateBaseName),
+        namespace,
+        sandbox,
+        labels: { ...labels, [roleLabel]: 'relay' },
+        upstream: { service: entryService, port: previewUpstreamPort(spec.preview, services) },
+        selfCleanup: needsRelay ? undefined : { serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv },
+      })
+    : undefined;
+  for (const object of gate?.objects ?? []) assertOwned(object, sandbox, labels);
+  workloads.push(...(gate?.objects ?? []));
+  if (!needsRelay && !gate && input.janitor) {
     const janitor = input.janitor({ name: nameOf('tether-janitor'), namespace, labels: { ...labels, [roleLabel]: 'relay' }, serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv });
     for (const object of janitor) assertOwned(object, sandbox, labels);
     workloads.push(...janitor);
-  } else if (!needsRelay) {
+  } else if (!needsRelay && !gate) {
     notes.push('No relay or janitor runs in the sandbox, so it is removed only by Tether: Delete Sandbox, not when its TTL runs out.');
   }
-  const selfCleaning = needsRelay || Boolean(input.janitor);
+  const selfCleaning = needsRelay || Boolean(gate) || Boolean(input.janitor);
   const plannedServices = new Set(workloads.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
   const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name) && !plannedServices.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];
 
@@ -174,10 +193,11 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   lease.metadata.annotations[planHashAnnotation] = hash;
   const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, hash, notes };
   if (spec.preview) {
-    const service = forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service;
+    const service = entryService as string;
     plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
     if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
   }
+  if (gate) plan.shareHost = gate.host;
   return plan;
 }
 

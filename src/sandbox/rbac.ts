@@ -28,7 +28,9 @@ export function relayAccessObjects(input: RelayAccessInput): DesiredObject[] {
   for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) add(kind, input.name);
   const rules: PolicyRule[] = [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [input.leaseName], verbs: ['get'] }];
   const byGroup = new Map<string, string[]>();
-  for (const k of cleanupKinds) if (!unlistedInCluster.has(k.kind)) byGroup.set(k.group, [...(byGroup.get(k.group) ?? []), k.plural]);
+  // Optional kinds (the preview host's Ingress or HTTPRoute) only when the sandbox has one, so a
+  // sandbox without them asks its creator for no more permissions than before.
+  for (const k of cleanupKinds) if (!unlistedInCluster.has(k.kind) && (!k.optional || names.has(k.kind))) byGroup.set(k.group, [...(byGroup.get(k.group) ?? []), k.plural]);
   for (const [group, resources] of byGroup) rules.push({ apiGroups: [group], resources: [...resources].sort(), verbs: ['list'] });
   for (const k of cleanupKinds) {
     const planned = [...new Set(names.get(k.kind) ?? [])].sort();

@@ -16,7 +16,11 @@ export async function listSandboxObjects(client: KubeClient, namespace: string, 
   const lists = await Promise.all(
     cleanupKinds.map(async (k) => {
       const info = kinds[k.kind as KindName];
-      const { items } = await client.listAll<KubeObject>(info, namespace, { labelSelector: sandboxSelector(sandbox), signal });
+      const { items } = await client.listAll<KubeObject>(info, namespace, { labelSelector: sandboxSelector(sandbox), signal }).catch((err: unknown) => {
+        // A cluster without the Gateway API has no HTTPRoutes, and who may not list Ingresses made none.
+        if (k.optional && err instanceof ExplainedError && (err.reason === 'NotFound' || err.reason === 'Forbidden')) return { items: [] as KubeObject[] };
+        throw err;
+      });
       return items.filter((o) => belongsTo(o, sandbox)).map((o) => ({ ...o, kind: k.kind, apiVersion: o.apiVersion ?? (k.group ? `${k.group}/${k.version}` : k.version) }));
     }),
   );

@@ -1,0 +1,124 @@
+// Planning the shareable preview host: the gate's objects (golden), Ingress or HTTPRoute, the gate
+// taking the janitor's place when no relay runs, permissions, and bad settings explained.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { ExplainedError } from '../../../src/kube/errors';
+import type { KubeObject } from '../../../src/kube/types';
+import type { DesiredObject } from '../../../src/sandbox/desired';
+import { janitorBuilder } from '../../../src/sandbox/janitor';
+import { isTetherOwned } from '../../../src/sandbox/labels';
+import { planSandbox, type PlanInput, type RelayRequest } from '../../../src/sandbox/plan';
+import { previewGateBuilder, previewGateName, previewKeySecretName } from '../../../src/sandbox/previewGateObjects';
+import { previewHostName, previewHostSettings, type RawPreviewHostSettings } from '../../../src/sandbox/previewHost';
+import { parseSpec } from '../../../src/sandbox/spec';
+
+const fixtures = join(__dirname, '../../fixtures/sandbox');
+const baseline = parseAllDocuments(readFileSync(join(fixtures, 'baseline.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
+const key = 'm3kG8Qp0dYb2w9Zr4TnV1aXc6HsLjE5uFqRoPiKyW7g';
+
+function specOf(file: string) {
+  return specText(readFileSync(join(fixtures, file), 'utf8'));
+}
+
+function specText(text: string) {
+  const parsed = parseSpec(text);
+  assert.ok(parsed.spec, JSON.stringify(parsed.diagnostics));
+  return parsed.spec;
+}
+
+/** Only an `env` fork of web: no relay runs in this sandbox. */
+const envOnly = () => specText('name: shop\nbaseline: { namespace: shop }\nforks:\n  - workload: { name: web }\n    mode: env\n    env: { API_URL: http://api }\npreview: { service: web, port: 80 }\n');
+
+function relay(request: RelayRequest): DesiredObject[] {
+  return [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: request.name, namespace: request.namespace, labels: request.labels }, spec: { template: { metadata: { labels: request.podLabels } } } }];
+}
+
+function plan(raw: RawPreviewHostSettings, input: Partial<PlanInput> & Pick<PlanInput, 'spec'>) {
+  const settings = previewHostSettings(raw);
+  assert.ok(settings);
+  return planSandbox({
+    baseline,
+    placement: { mode: 'namespace' },
+    developer: 'jane',
+    branch: 'main',
+    holderIdentity: 'jane@laptop',
+    renewTime: new Date('2026-11-22T03:00:00.000Z'),
+    janitor: janitorBuilder({ script: 'JANITOR' }),
+    previewGate: previewGateBuilder({ settings, key, agentScript: 'AGENT' }),
+    ...input,
+  });
+}
+
+function gateObjects(objects: readonly DesiredObject[], gateName: string): DesiredObject[] {
+  return objects.filter((o) => o.metadata.name === gateName || o.metadata.name === previewKeySecretName(gateName));
+}
+
+function golden(name: string, objects: readonly DesiredObject[], head: Record<string, unknown>) {
+  const text = stringify(head) + '---\n' + objects.map((o) => stringify(o)).join('---\n');
+  const path = join(fixtures, `${name}.golden.yaml`);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
+  assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
+}
+
+test('ingress mode without a local fork: key Secret, gate-only relay that also cleans up, its Service and the Ingress; no janitor', () => {
+  const p = plan({ domain: 'preview.example.com', ingressClass: 'nginx', tlsSecret: 'preview-wildcard' }, { spec: envOnly() });
+  assert.equal(p.shareHost, 'jane-main.preview.example.com');
+  const gate = gateObjects(p.objects, previewGateName(p.sandbox, true));
+  golden('preview-gate.ingress', gate, { shareHost: p.shareHost, entry: p.entry });
+  assert.deepEqual(gate.map((o) => o.kind).sort(), ['ConfigMap', 'Deployment', 'Ingress', 'Secret', 'Service']);
+  assert.ok(!p.objects.some((o) => o.metadata.name === 'tether-janitor'), 'the gate cleans up in place of the janitor');
+  assert.ok(p.objects.every((o) => o.kind === 'Namespace' || isTetherOwned(o)));
+  const role = p.objects.find((o) => o.kind === 'Role') as DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
+  assert.ok(role.rules.some((r) => r.resources.includes('ingresses') && r.verbs.includes('delete') && r.resourceNames?.includes('tether-preview')));
+  assert.ok(role.rules.some((r) => r.resources.includes('ingresses') && r.verbs.includes('list')), 'the self-cleanup may look for the Ingress');
+  assert.ok(!role.rules.some((r) => r.resources.includes('httproutes')), 'and asks for nothing about HTTPRoutes it does not have');
+  assert.ok(p.notes.every((n) => !/removed only by Tether/.test(n)));
+});
+
+test('gateway mode with a local fork: an HTTPRoute to the Gateway, the gate forwards to the forked entry and leaves cleanup to the relay', () => {
+  const p = plan({ domain: 'preview.example.com', gateway: 'gateway-system/preview' }, { spec: specOf('local.tether.yaml'), relay });
+  const gate = gateObjects(p.objects, 'tether-preview');
+  golden('preview-gate.gateway', gate, { shareHost: p.shareHost, entry: p.entry });
+  const deployment = gate.find((o) => o.kind === 'Deployment') as DesiredObject & { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[]; automountServiceAccountToken: boolean } } } };
+  const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+  assert.equal(env.TETHER_PREVIEW_UPSTREAM, 'api.jane-main.svc:80', 'the entry Service\'s first port when the preview names none');
+  assert.equal(env.TETHER_SANDBOX, undefined, 'no second self-cleanup next to the relay');
+  assert.equal(deployment.spec.template.spec.automountServiceAccountToken, false);
+});
+
+test('shared namespace: the gate\'s names carry the sandbox, as previewGateName says', () => {
+  const p = plan({ domain: 'preview.example.com' }, { spec: envOnly(), placement: { mode: 'shared', namespace: 'shop' } });
+  const name = previewGateName(p.sandbox, false);
+  assert.equal(name, 'jane-main-tether-preview');
+  assert.equal(gateObjects(p.objects, name).length, 5);
+  const ingress = p.objects.find((o) => o.kind === 'Ingress') as DesiredObject & { spec: Record<string, unknown> };
+  assert.equal(ingress.spec.ingressClassName, undefined, 'no class set: the cluster default');
+});
+
+test('no preview domain, no gate; a gate without a preview section is not planned', () => {
+  assert.equal(previewHostSettings({ domain: ' ' }), undefined);
+  const p = plan({ domain: 'preview.example.com' }, { spec: { ...envOnly(), preview: undefined } });
+  assert.equal(p.shareHost, undefined);
+  assert.ok(!p.objects.some((o) => o.kind === 'Ingress'));
+});
+
+test('settings: wildcards and case are forgiven, the rest is explained', () => {
+  assert.equal(previewHostSettings({ domain: '*.Preview.Example.com.' })?.domain, 'preview.example.com');
+  assert.deepEqual(previewHostSettings({ domain: 'p.example.com', gateway: 'gw/main', linkTtlHours: 2, scheme: 'http' }), { domain: 'p.example.com', scheme: 'http', linkTtlHours: 2, gateway: { namespace: 'gw', name: 'main' } });
+  const why = (raw: RawPreviewHostSettings) => {
+    try {
+      previewHostSettings(raw);
+      return 'accepted';
+    } catch (err) {
+      assert.ok(err instanceof ExplainedError);
+      return `${err.what}: ${err.why} / ${err.remedy}`;
+    }
+  };
+  assert.match(why({ domain: 'preview_example.com' }), /tether.preview.domain: .*not a DNS domain.*wildcard DNS record/);
+  assert.match(why({ domain: 'p.example.com', gateway: 'preview' }), /tether.preview.gateway.*"<namespace>\/<name>"/);
+  assert.match(why({ domain: 'p.example.com', linkTtlHours: 0 }), /linkTtlHours/);
+  assert.throws(() => previewHostName('jane-main', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}`), /longer than 253/);
+});
