@@ -12,6 +12,9 @@ import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
 import type { DesiredObject } from './desired';
 import { LeaseHeartbeat } from './heartbeat';
 import type { JanitorBuilder } from './janitor';
+import { sandboxName } from './names';
+import type { PreviewGateBuilder } from './previewGateObjects';
+import type { SandboxLocationChoice } from './previewKey';
 import { belongsTo, planHashAnnotation } from './labels';
 import { hasLapsed, leaseTiming } from './lease';
 import { planSandbox, type RelayBuilder, type SandboxPlan } from './plan';
@@ -28,6 +31,8 @@ export interface CreateSandboxInput {
   relay?: RelayBuilder;
   /** The self-cleanup for sandboxes without a relay (janitorBuilder). */
   janitor?: JanitorBuilder;
+  /** With a preview domain: the gate's builder, made once the placement is known (previewKey.ts previewGateFor). */
+  previewGate?: (where: SandboxLocationChoice, signal?: AbortSignal) => Promise<PreviewGateBuilder>;
   leaseDurationSeconds?: number;
   now?: () => Date;
 }
@@ -46,6 +51,10 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
     choosePlacement(client, { baselineNamespace: input.spec.baseline.namespace, sharedNamespace: input.sharedNamespace }, signal),
     readBaseline(client, input.spec.baseline.namespace, signal),
   ]);
+  const sandbox = sandboxName(input.developer, input.branch);
+  const own = choice.placement.mode === 'namespace';
+  const where = { sandbox, namespace: choice.placement.mode === 'shared' ? choice.placement.namespace : sandbox, ownNamespace: own };
+  const previewGate = input.previewGate ? await input.previewGate(where, signal) : undefined;
   const plan = planSandbox({
     spec: input.spec,
     baseline,
@@ -57,6 +66,7 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
     leaseDurationSeconds: input.leaseDurationSeconds,
     relay: input.relay,
     janitor: input.janitor,
+    previewGate,
   });
   return { plan, placementReason: choice.reason };
 }

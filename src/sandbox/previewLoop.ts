@@ -24,7 +24,10 @@ import { sandboxName } from './names';
 import type { RelayBuilder, RelayRequest } from './plan';
 import { waitForHealth } from './healthWait';
 import { endpointRouting, endpointServes, openPreviewEndpoint } from './previewEndpoint';
+import type { PreviewHostSettings } from './previewHost';
+import { previewGateFor } from './previewKey';
 import { previewEntry, previewRouting, type HeaderRoutingInfo } from './previewRouting';
+import { assertGatewayApi, sharedPreview, type SharedPreview } from './previewShare';
 import { RunningSandbox, type RunningSummary } from './previewRunning';
 import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
 import { sandboxRelayBuilder } from './relayBuilder';
@@ -44,9 +47,11 @@ export interface PreviewRequest {
   branch: string;
   /** Who renews the Lease, e.g. "jane@laptop". */
   holderIdentity: string;
-  /** The relay agent bundle (dist/relay-agent.js); read only when the spec has `local` forks. */
+  /** The relay agent bundle (dist/relay-agent.js); read only for `local` forks or a shareable host. */
   agentScript: () => Promise<string>;
   relayImage?: string;
+  /** With tether.preview.domain set: the shareable host (previewHost.ts previewHostSettings). */
+  share?: PreviewHostSettings;
   sharedNamespace?: string;
   /** How long the preview may take to answer after the sandbox is applied (default 90 s). */
   healthTimeoutMs?: number;
@@ -70,6 +75,8 @@ export interface PreviewResult {
   /** Things to know about the plan (shared namespace, configs left in the baseline). */
   notes: string[];
   placementReason?: string;
+  /** The shareable host's URL and a freshly signed link, when a preview domain is configured. */
+  share?: SharedPreview;
   elapsedMs: number;
   /** Header routing: the baseline Service entered and the baggage every request carries. */
   routing?: HeaderRoutingInfo;
@@ -85,8 +92,8 @@ export interface PreviewLoopOptions {
   leaseDurationSeconds?: number;
 }
 
-function hashSpec(spec: SandboxSpec): string {
-  return createHash('sha256').update(JSON.stringify(spec)).digest('hex');
+function hashSpec(spec: SandboxSpec, share?: PreviewHostSettings): string {
+  return createHash('sha256').update(JSON.stringify(share ? [spec, share] : spec)).digest('hex');
 }
 
 export function previewKey(context: string, sandbox: string): string {
@@ -95,6 +102,8 @@ export function previewKey(context: string, sandbox: string): string {
 
 export class PreviewLoop implements Disposable {
   private readonly running = new Map<string, RunningSandbox>();
+  /** The link-signing key of each sandbox with a shareable host, by previewKey. */
+  private readonly shareKeys = new Map<string, string>();
   private readonly inflight = new Map<string, Promise<PreviewResult>>();
   private readonly changes = new Emitter<void>();
   /** A sandbox started, stopped or changed state. */
@@ -136,7 +145,7 @@ export class PreviewLoop implements Disposable {
   private async ensureNow(key: string, request: PreviewRequest): Promise<PreviewResult> {
     const started = Date.now();
     const progress = request.onProgress ?? (() => undefined);
-    const specHash = hashSpec(request.spec);
+    const specHash = hashSpec(request.spec, request.share);
     const existing = this.running.get(key);
     if (existing && existing.isHealthy && existing.specHash === specHash && existing.listener) {
       progress({ step: 'health', message: 'Checking the preview…' });
@@ -172,10 +181,13 @@ export class PreviewLoop implements Disposable {
           return build(r);
         };
       }
+      const share = request.share && spec.preview ? request.share : undefined;
+      if (share) await assertGatewayApi(client, share, signal);
+      const previewGate = share ? previewGateFor(client, { settings: share, agentScript: await request.agentScript(), image: request.relayImage, onKey: (k) => this.shareKeys.set(key, k) }) : undefined;
       progress({ step: 'sandbox', message: `Applying sandbox "${sandboxName(request.developer, request.branch)}"…` });
       const created = await createSandbox(
         client,
-        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, relay, leaseDurationSeconds: this.options.leaseDurationSeconds },
+        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, relay, previewGate, leaseDurationSeconds: this.options.leaseDurationSeconds },
         {
           signal,
           onProgress: (p) => {
@@ -296,6 +308,8 @@ export class PreviewLoop implements Disposable {
       elapsedMs: Date.now() - started,
     };
     if (placementReason) result.placementReason = placementReason;
+    const shareKey = this.shareKeys.get(previewKey(running.context, running.plan.sandbox));
+    if (request.share && running.plan.shareHost && running.plan.entry && shareKey) result.share = sharedPreview(request.share, running.plan.sandbox, running.plan.shareHost, running.plan.entry.path, shareKey, Date.now());
     const routing = endpointRouting(running.listener!);
     if (routing) result.routing = routing;
     return result;
@@ -310,6 +324,7 @@ export class PreviewLoop implements Disposable {
     const running = this.running.get(key);
     if (!running) return false;
     this.running.delete(key);
+    this.shareKeys.delete(key);
     running.dispose();
     this.changes.fire();
     return true;
