@@ -17,7 +17,7 @@ export interface ResourceInfo extends KindInfo {
 
 const withStatus = new Set<string>([
   'Namespace', 'Node', 'Pod', 'Service', 'ResourceQuota', 'Deployment', 'ReplicaSet', 'StatefulSet',
-  'DaemonSet', 'Job', 'CronJob', 'Ingress',
+  'DaemonSet', 'Job', 'CronJob', 'Ingress', 'HTTPRoute',
 ]);
 
 const shortNames: Record<string, string[]> = {

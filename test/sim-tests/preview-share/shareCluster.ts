@@ -1,0 +1,109 @@
+/**
+ * A simulated cluster for shareable-preview tests: the simulator with the process runtime (relay
+ * and gate run as real processes), its ingress controller on a local port, the sample's shop/api
+ * as the baseline, a local HTTP server standing in for the developer's process, and a PreviewLoop.
+ * `visit` sends a request to the ingress controller with the sandbox's Host header.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { KubeClient } from '../../../src/kube/api';
+import { loadKubeconfig } from '../../../src/kube/config';
+import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/previewLoop';
+import type { PreviewHostSettings } from '../../../src/sandbox/previewHost';
+import type { SandboxSpec } from '../../../src/sandbox/spec';
+import type { ObjectInput } from '../../sim/defaults';
+import { createPodRuntime, type ApiServerAccess, type ProcessPodRuntime } from '../../sim/runtime/index';
+import { startIngressController, type IngressController } from '../../sim/runtime/ingressController';
+import { startSimulator, type Simulator } from '../../sim/server';
+import { agentScript } from '../tunnel/sessionCluster';
+
+export interface Visit {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface ShareCluster {
+  sim: Simulator;
+  loop: PreviewLoop;
+  client: KubeClient;
+  ingress: IngressController;
+  localPort: number;
+  request(spec: SandboxSpec, share: PreviewHostSettings): PreviewRequest;
+  /** One request through the ingress controller as a browser at `url` would send it. */
+  visit(url: string, headers?: Record<string, string>): Promise<Visit>;
+  /** Visits until the answer is no longer the controller's 503 (the gate's pod is starting). */
+  visitWhenRouted(url: string, headers?: Record<string, string>): Promise<Visit>;
+}
+
+export const shareSettings = (overrides: Partial<PreviewHostSettings> = {}): PreviewHostSettings => ({ domain: 'preview.test', scheme: 'http', linkTtlHours: 24, ...overrides });
+
+export async function shareCluster(t: { after(fn: () => unknown): void }): Promise<ShareCluster> {
+  const access: { apiServer?: ApiServerAccess } = {};
+  let runtime: ProcessPodRuntime | undefined;
+  const sim = await startSimulator({
+    controllers: true,
+    runtime: (cluster) => (runtime = createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } })),
+    timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
+  });
+  access.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
+  sim.seed([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } },
+      status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, capacity: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+    },
+  ]);
+  for (const doc of parseAllDocuments(readFileSync(join(__dirname, '../../../sample/k8s/api.yaml'), 'utf8'))) sim.apply(doc.toJS() as ObjectInput);
+  const ingress = await startIngressController({ cluster: sim.cluster, resolvePodPort: (ns, pod, port) => runtime?.resolvePodPort(ns, pod, port) });
+
+  const local: Server = createServer((req, res) => res.end(`local v1 ${req.url} cookie=${req.headers.cookie ?? ''}`));
+  await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+  const kubeconfig = loadKubeconfig({ KUBECONFIG: sim.kubeconfigPath });
+  const client = KubeClient.forContext(kubeconfig, sim.context);
+  const loop = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), tunnel: { backoff: { initialMs: 100, maxMs: 500 } }, heartbeat: { intervalMs: 300 } });
+  t.after(async () => {
+    loop.dispose();
+    client.dispose();
+    await ingress.stop();
+    local.closeAllConnections();
+    await new Promise((resolve) => local.close(resolve));
+    await sim.stop();
+  });
+  const agent = await agentScript();
+  const visit = (url: string, headers: Record<string, string> = {}) =>
+    new Promise<Visit>((resolve, reject) => {
+      const target = new URL(url);
+      const req = request({ host: '127.0.0.1', port: ingress.port, path: `${target.pathname}${target.search}`, headers: { host: target.host, ...headers }, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return {
+    sim,
+    loop,
+    client,
+    ingress,
+    localPort: (local.address() as AddressInfo).port,
+    request: (spec, share) => ({ context: sim.context, spec, developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop', agentScript: async () => agent, healthTimeoutMs: 20_000, share }),
+    visit,
+    async visitWhenRouted(url, headers) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const answer = await visit(url, headers).catch(() => undefined);
+        if (answer && answer.status !== 503) return answer;
+        if (Date.now() > deadline) throw new Error(`the ingress controller never routed ${url}: ${answer?.body ?? 'no answer'}; routes: ${ingress.log.slice(-3).join('; ')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+}
