@@ -10,7 +10,7 @@ import type { DesiredObject } from './desired';
 import { aliasService, configReferences, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
 import { forkWorkload } from './forkWorkload';
 import type { JanitorBuilder } from './janitor';
-import { previewGateBaseName, previewUpstreamPort, type PreviewGateBuilder } from './previewGateObjects';
+import { previewGateBaseName, previewUpstreamPort, type PreviewGateBuilder, type PlannedShare } from './previewGateObjects';
 import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
@@ -71,7 +71,7 @@ export interface SandboxPlan {
   /** Where the preview enters: a Service in the sandbox. */
   entry?: { service: string; port?: number; path: string };
   /** The shareable host (`<sandbox>.<domain>`) when a preview gate was planned. */
-  shareHost?: string;
+  share?: PlannedShare;
   /** Hash of what the plan applies (renewal times left out); also on the Lease. */
   hash: string;
   /** Things the user should know about this plan, in plain words. */
@@ -197,7 +197,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
     if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
   }
-  if (gate) plan.shareHost = gate.host;
+  if (gate) plan.share = gate.share;
   return plan;
 }
 

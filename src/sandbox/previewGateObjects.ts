@@ -32,10 +32,16 @@ export interface PreviewGateRequest {
   selfCleanup?: { serviceAccountName: string; cleanupEnv: Record<string, string> };
 }
 
-export interface PlannedPreviewGate {
-  objects: DesiredObject[];
+export interface PlannedShare {
   /** The shareable host, e.g. "jane-main.preview.example.com". */
   host: string;
+  /** Scheme and host, e.g. "https://jane-main.preview.example.com". */
+  origin: string;
+}
+
+export interface PlannedPreviewGate {
+  objects: DesiredObject[];
+  share: PlannedShare;
 }
 
 export type PreviewGateBuilder = (request: PreviewGateRequest) => PlannedPreviewGate;
@@ -120,7 +126,7 @@ export function previewGateBuilder(options: PreviewGateOptions): PreviewGateBuil
       gateDeployment(options, request, podLabels),
       previewRoute(options.settings, { name, namespace, labels, host, service: name, port: previewGateServicePort }),
     ];
-    return { objects, host };
+    return { objects, share: { host, origin: `${options.settings.scheme}://${host}` } };
   };
 }
 

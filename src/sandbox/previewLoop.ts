@@ -309,7 +309,7 @@ export class PreviewLoop implements Disposable {
     };
     if (placementReason) result.placementReason = placementReason;
     const shareKey = this.shareKeys.get(previewKey(running.context, running.plan.sandbox));
-    if (request.share && running.plan.shareHost && running.plan.entry && shareKey) result.share = sharedPreview(request.share, running.plan.sandbox, running.plan.shareHost, running.plan.entry.path, shareKey, Date.now());
+    if (request.share && running.plan.share && running.plan.entry && shareKey) result.share = sharedPreview(request.share, running.plan.sandbox, running.plan.share.origin, running.plan.entry.path, shareKey, Date.now());
     const routing = endpointRouting(running.listener!);
     if (routing) result.routing = routing;
     return result;

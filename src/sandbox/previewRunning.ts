@@ -30,6 +30,8 @@ export interface RunningSummary {
   url?: string;
   /** Header routing: the header line every preview request carries. */
   routingHeader?: string;
+  /** The shareable host's URL (without a token) when a preview domain is configured. */
+  shareUrl?: string;
   tunnels: { workload: string; state: string; ports: string }[];
   heartbeat: 'renewing' | 'failing' | 'lost';
   lastErrors: string[];
@@ -138,6 +140,7 @@ export class RunningSandbox implements Disposable {
     if (this.listener?.isOpen) summary.url = this.listener.url;
     const routing = this.listener?.isOpen ? endpointRouting(this.listener) : undefined;
     if (routing) summary.routingHeader = routing.header;
+    if (this.plan.share && this.plan.entry) summary.shareUrl = `${this.plan.share.origin}${this.plan.entry.path}`;
     return summary;
   }
 

@@ -17,9 +17,9 @@ export interface SharedPreview {
   expiresAt: string;
 }
 
-/** The URL and a freshly signed link for the sandbox's host. */
-export function sharedPreview(settings: PreviewHostSettings, sandbox: string, host: string, path: string, key: string, nowMs: number): SharedPreview {
-  const url = `${settings.scheme}://${host}${path.startsWith('/') ? path : `/${path}`}`;
+/** The URL and a freshly signed link for the sandbox's host (`origin` is scheme and host). */
+export function sharedPreview(settings: PreviewHostSettings, sandbox: string, origin: string, path: string, key: string, nowMs: number): SharedPreview {
+  const url = `${origin}${path.startsWith('/') ? path : `/${path}`}`;
   const expires = nowMs + settings.linkTtlHours * 3600_000;
   const token = signPreviewToken(previewKeyFromText(key), sandbox, expires);
   return { url, link: signedPreviewLink(url, token), expiresAt: new Date(Math.floor(expires / 1000) * 1000).toISOString() };

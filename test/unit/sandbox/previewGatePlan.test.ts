@@ -65,9 +65,9 @@ function golden(name: string, objects: readonly DesiredObject[], head: Record<st
 
 test('ingress mode without a local fork: key Secret, gate-only relay that also cleans up, its Service and the Ingress; no janitor', () => {
   const p = plan({ domain: 'preview.example.com', ingressClass: 'nginx', tlsSecret: 'preview-wildcard' }, { spec: envOnly() });
-  assert.equal(p.shareHost, 'jane-main.preview.example.com');
+  assert.deepEqual(p.share, { host: 'jane-main.preview.example.com', origin: 'https://jane-main.preview.example.com' });
   const gate = gateObjects(p.objects, previewGateName(p.sandbox, true));
-  golden('preview-gate.ingress', gate, { shareHost: p.shareHost, entry: p.entry });
+  golden('preview-gate.ingress', gate, { share: p.share, entry: p.entry });
   assert.deepEqual(gate.map((o) => o.kind).sort(), ['ConfigMap', 'Deployment', 'Ingress', 'Secret', 'Service']);
   assert.ok(!p.objects.some((o) => o.metadata.name === 'tether-janitor'), 'the gate cleans up in place of the janitor');
   assert.ok(p.objects.every((o) => o.kind === 'Namespace' || isTetherOwned(o)));
@@ -81,7 +81,7 @@ test('ingress mode without a local fork: key Secret, gate-only relay that also c
 test('gateway mode with a local fork: an HTTPRoute to the Gateway, the gate forwards to the forked entry and leaves cleanup to the relay', () => {
   const p = plan({ domain: 'preview.example.com', gateway: 'gateway-system/preview' }, { spec: specOf('local.tether.yaml'), relay });
   const gate = gateObjects(p.objects, 'tether-preview');
-  golden('preview-gate.gateway', gate, { shareHost: p.shareHost, entry: p.entry });
+  golden('preview-gate.gateway', gate, { share: p.share, entry: p.entry });
   const deployment = gate.find((o) => o.kind === 'Deployment') as DesiredObject & { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[]; automountServiceAccountToken: boolean } } } };
   const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
   assert.equal(env.TETHER_PREVIEW_UPSTREAM, 'api.jane-main.svc:80', 'the entry Service\'s first port when the preview names none');
@@ -101,7 +101,7 @@ test('shared namespace: the gate\'s names carry the sandbox, as previewGateName 
 test('no preview domain, no gate; a gate without a preview section is not planned', () => {
   assert.equal(previewHostSettings({ domain: ' ' }), undefined);
   const p = plan({ domain: 'preview.example.com' }, { spec: { ...envOnly(), preview: undefined } });
-  assert.equal(p.shareHost, undefined);
+  assert.equal(p.share, undefined);
   assert.ok(!p.objects.some((o) => o.kind === 'Ingress'));
 });
 
