@@ -9,6 +9,7 @@ import { ExplainedError } from '../kube/errors';
 import { kinds } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
+import { readReferencedConfig } from './configRead';
 import type { DesiredObject } from './desired';
 import { LeaseHeartbeat } from './heartbeat';
 import type { JanitorBuilder } from './janitor';
@@ -51,13 +52,15 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
     choosePlacement(client, { baselineNamespace: input.spec.baseline.namespace, sharedNamespace: input.sharedNamespace }, signal),
     readBaseline(client, input.spec.baseline.namespace, signal),
   ]);
+  // Copies of referenced ConfigMaps and Secrets are made only for a namespace of its own (configCopies.ts).
+  const config = choice.placement.mode === 'namespace' ? await readReferencedConfig(client, input.spec, baseline, signal) : [];
   const sandbox = sandboxName(input.developer, input.branch);
   const own = choice.placement.mode === 'namespace';
   const where = { sandbox, namespace: choice.placement.mode === 'shared' ? choice.placement.namespace : sandbox, ownNamespace: own };
   const previewGate = input.previewGate ? await input.previewGate(where, signal) : undefined;
   const plan = planSandbox({
     spec: input.spec,
-    baseline,
+    baseline: [...baseline, ...config],
     placement: choice.placement,
     developer: input.developer,
     branch: input.branch,

@@ -166,34 +166,3 @@ export function aliasService(baselineService: KubeObject, baselineNamespace: str
   if (ports.length > 0) spec.ports = ports;
   return service(baselineService.metadata.name, naming, { ...naming.labels, [roleLabel]: 'baseline-alias' }, spec);
 }
-
-/**
- * What a pod template needs from its namespace (ConfigMaps and Secrets read by env, envFrom,
- * volumes and imagePullSecrets; a service account other than "default"): these stay in the baseline.
- */
-export function configReferences(deployment: KubeObject): { configMaps: string[]; secrets: string[]; serviceAccount?: string } {
-  const spec = templateOf(deployment).spec as
-    | { containers?: Container[]; initContainers?: Container[]; volumes?: { configMap?: { name?: string }; secret?: { secretName?: string } }[]; imagePullSecrets?: { name?: string }[]; serviceAccountName?: string }
-    | undefined;
-  const configMaps = new Set<string>();
-  const secrets = new Set<string>();
-  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
-    for (const e of c.env ?? []) {
-      const from = e.valueFrom as { configMapKeyRef?: { name?: string }; secretKeyRef?: { name?: string } } | undefined;
-      if (from?.configMapKeyRef?.name) configMaps.add(from.configMapKeyRef.name);
-      if (from?.secretKeyRef?.name) secrets.add(from.secretKeyRef.name);
-    }
-    for (const e of (c.envFrom ?? []) as { configMapRef?: { name?: string }; secretRef?: { name?: string } }[]) {
-      if (e.configMapRef?.name) configMaps.add(e.configMapRef.name);
-      if (e.secretRef?.name) secrets.add(e.secretRef.name);
-    }
-  }
-  for (const v of spec?.volumes ?? []) {
-    if (v.configMap?.name) configMaps.add(v.configMap.name);
-    if (v.secret?.secretName) secrets.add(v.secret.secretName);
-  }
-  for (const p of spec?.imagePullSecrets ?? []) if (p.name) secrets.add(p.name);
-  const refs: { configMaps: string[]; secrets: string[]; serviceAccount?: string } = { configMaps: [...configMaps].sort(), secrets: [...secrets].sort() };
-  if (spec?.serviceAccountName && spec.serviceAccountName !== 'default') refs.serviceAccount = spec.serviceAccountName;
-  return refs;
-}

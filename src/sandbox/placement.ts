@@ -10,6 +10,7 @@ import { ExplainedError } from '../kube/errors';
 import { kinds, type KindInfo } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
 import { knownKind } from './apply';
+import { copiedFromAnnotation } from './configCopies';
 import { isTetherOwned } from './labels';
 import type { Placement, SandboxPlan } from './plan';
 
@@ -40,6 +41,20 @@ export async function readBaseline(client: KubeClient, namespace: string, signal
 
 const verbs = ['get', 'list', 'create', 'patch', 'delete'] as const;
 
+/** Why a permission outside the sandbox's namespace is needed, said with it. */
+const copyReason = 'to copy what the forks reference into the sandbox';
+
+/** Reading, by name, each baseline object the plan copies (configCopies.ts). */
+function copyChecks(plan: SandboxPlan): AccessCheck[] {
+  return plan.objects.flatMap((o) => {
+    const from = o.metadata.annotations?.[copiedFromAnnotation];
+    const info = knownKind(o.kind);
+    if (!from || !info) return [];
+    const [namespace, name] = from.split('/');
+    return [{ verb: 'get', resource: info.plural, namespace, name }];
+  });
+}
+
 /** Everything applying and later deleting `plan` needs, as access checks. */
 export function planChecks(plan: SandboxPlan): AccessCheck[] {
   const seen = new Map<string, KindInfo>();
@@ -58,7 +73,7 @@ export function planChecks(plan: SandboxPlan): AccessCheck[] {
       checks.push(check);
     }
   }
-  return checks;
+  return [...checks, ...copyChecks(plan)];
 }
 
 /** Throws Forbidden, naming every missing permission and the Role that grants them, before anything is written. */
@@ -66,12 +81,15 @@ export async function assertPlanAllowed(client: KubeClient, plan: SandboxPlan, s
   const results = await checkAccess(client, planChecks(plan), signal);
   const missing = results.filter((r) => !r.allowed).map((r) => r.check);
   if (missing.length === 0) return;
-  const namespaced = missing.filter((c) => c.namespace);
-  const role = namespaced.length > 0 ? `\n\nA cluster admin can grant them with:\n\n${minimalRole(namespaced.map(({ namespace: _ns, ...c }) => c), plan.namespace, 'tether-sandbox')}` : '';
+  const byNamespace = new Map<string, AccessCheck[]>();
+  for (const { namespace, ...check } of missing) if (namespace) byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), check]);
+  const roles = [...byNamespace].map(([namespace, checks]) => minimalRole(checks, namespace, 'tether-sandbox')).join('---\n');
+  const role = roles ? `\n\nA cluster admin can grant them with:\n\n${roles}` : '';
+  const described = missing.map((c) => (c.namespace && c.namespace !== plan.namespace ? `${describeCheck(c)} (${copyReason})` : describeCheck(c)));
   throw new ExplainedError({
     reason: 'Forbidden',
     what: `Create sandbox "${plan.sandbox}"`,
-    why: `you may not ${missing.map(describeCheck).join(', ')}`,
+    why: `you may not ${described.join(', ')}`,
     remedy: `Ask a cluster admin for these permissions${role}`,
     status: 403,
   });

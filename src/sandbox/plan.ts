@@ -7,7 +7,8 @@ import { ExplainedError } from '../kube/errors';
 import type { KubeObject } from '../kube/types';
 import { cleanupEnv } from './cleanupKinds';
 import type { DesiredObject } from './desired';
-import { aliasService, configReferences, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
+import { configCopies, referenceNotes, type ForkedBaseline } from './configCopies';
+import { aliasService, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
 import { forkWorkload } from './forkWorkload';
 import type { JanitorBuilder } from './janitor';
 import { previewGateBaseName, previewUpstreamPort, type PreviewGateBuilder, type PlannedShare } from './previewGateObjects';
@@ -43,7 +44,7 @@ export type RelayBuilder = (request: RelayRequest) => DesiredObject[];
 
 export interface PlanInput {
   spec: SandboxSpec;
-  /** Deployments, StatefulSets and Services of the baseline namespace (as listed). */
+  /** Deployments, StatefulSets and Services of the baseline namespace (as listed), and the ConfigMaps and Secrets forks reference (readReferencedConfig). */
   baseline: readonly KubeObject[];
   placement: Placement;
   developer: string;
@@ -107,6 +108,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const workloads: DesiredObject[] = [];
   const forkedServiceNames = new Set<string>();
   let needsRelay = false;
+  const forked: ForkedBaseline[] = [];
   for (const fork of spec.forks) {
     const { kind } = fork.workload;
     const ofKind = input.baseline.filter((o) => o.kind === kind);
@@ -143,11 +145,12 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       workloads.push(...relayed);
     } else {
       workloads.push(...forkWorkload(fork, baseline, ownServices, naming));
-      const refs = configReferences(baseline);
-      const named = [...refs.configMaps.map((n) => `ConfigMap "${n}"`), ...refs.secrets.map((n) => `Secret "${n}"`), ...(refs.serviceAccount ? [`ServiceAccount "${refs.serviceAccount}"`] : [])];
-      if (namespace !== spec.baseline.namespace && named.length > 0) notes.push(`The fork of "${fork.workload.name}" reads ${named.join(', ')}, which stay in "${spec.baseline.namespace}"; copy them into "${namespace}" (Tether does not copy secrets) or its pods will not start.`);
+      forked.push({ fork, baseline });
     }
   }
+  // In a namespace of its own the forks' references would not resolve: the sandbox gets copies.
+  if (own) workloads.push(...configCopies(forked, input.baseline, naming, spec.baseline.namespace));
+  notes.push(...referenceNotes(forked, own, namespace, spec.baseline.namespace));
   const entryService = spec.preview && (forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service);
   // The gate is a relay of its own; without a `local` fork it is the only one and cleans up too.
   const gate = spec.preview && entryService && input.previewGate

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../src/kube/types';
 import { admitPod } from './admission';
 import { applyServerSide } from './apply';
-import { applyCreateDefaults, newUid, randomSuffix, timestamp } from './defaults';
+import { applyCreateDefaults, mergeStringData, newUid, randomSuffix, timestamp } from './defaults';
 import { changedPaths, entriesOf, reassign, type ManagedFieldsEntry } from './fields';
 import { jsonPatch, mergePatch, strategicMerge } from './patch';
 import type { ResourceInfo, ResourceRegistry } from './resources';
@@ -130,6 +130,7 @@ export class ResourceApi {
     delete meta.deletionTimestamp;
     delete metaDict(meta).resourceVersion;
     if (object.spec !== undefined && info.kind !== 'Pod') metaDict(meta).generation = 1;
+    mergeStringData(object);
     applyCreateDefaults(object, { allocateClusterIP: () => this.allocateClusterIP() });
     validate(info, object);
     if (info.kind === 'Pod') admitPod(this.store, this.registry, info, object);
@@ -171,6 +172,7 @@ export class ResourceApi {
       else meta[key] = old[key];
     }
     if (old.generation !== undefined && specChanged(existing, next)) meta.generation = Number(old.generation) + 1;
+    mergeStringData(next);
     validate(info, next);
     const time = timestamp();
     if (applied) meta.managedFields = applied;

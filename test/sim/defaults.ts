@@ -130,6 +130,18 @@ export function applyCreateDefaults(object: KubeObject, ctx: DefaultingContext):
   }
 }
 
+/**
+ * A Secret's `stringData` is write-only: the API server merges it into `data` (base64, its keys
+ * winning) on every write and never stores or returns it.
+ */
+export function mergeStringData(object: KubeObject): void {
+  const secret = object as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  if (object.kind !== 'Secret' || secret.stringData === undefined) return;
+  const encoded = Object.fromEntries(Object.entries(secret.stringData).map(([k, v]) => [k, Buffer.from(String(v), 'utf8').toString('base64')]));
+  secret.data = { ...(secret.data ?? {}), ...encoded };
+  delete secret.stringData;
+}
+
 /** A fresh uid, as the API server assigns on create. */
 export function newUid(): string {
   return randomUUID();

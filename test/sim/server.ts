@@ -17,7 +17,7 @@ import { AccessControl, type Denial, type SimUser } from './auth';
 import { ClusterView } from './cluster';
 import type { PodRuntime, SimCluster } from './contracts';
 import { startControllers, type ControllerTimings } from './controllers/index';
-import { applyCreateDefaults, newUid, timestamp, type ObjectInput } from './defaults';
+import { applyCreateDefaults, mergeStringData, newUid, timestamp, type ObjectInput } from './defaults';
 import { buildDiscovery } from './discovery';
 import { EventRecorder } from './events';
 import { Faults } from './faults';
@@ -199,6 +199,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         object.metadata.uid ||= newUid();
         object.metadata.creationTimestamp ??= timestamp();
         if (object.spec !== undefined && info.kind !== 'Pod') (object.metadata as { generation?: number }).generation ??= 1;
+        mergeStringData(object);
         if (object.status === undefined || info.kind === 'Service') {
           const status = object.status;
           applyCreateDefaults(object, { allocateClusterIP: () => '10.43.255.1' });

@@ -129,7 +129,7 @@ test('local fork with the tunnel relay objects: sandbox labels, cleanup env, ser
   assert.deepEqual(role.rules.find((r) => r.verbs.includes('delete') && r.resources[0] === 'secrets')?.resourceNames, ['jane-main-api-relay-token']);
 });
 
-test('what a fork reads from the baseline namespace is named in the notes', () => {
+test('what a fork reads from the baseline namespace: ConfigMaps and Secrets are copied, the service account is named in the notes', () => {
   const reads = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -147,8 +147,13 @@ test('what a fork reads from the baseline namespace is named in the notes', () =
     },
   } as KubeObject;
   const spec = { ...specOf('image-env.tether.yaml'), forks: [specOf('image-env.tether.yaml').forks[0]] };
-  const plan = planSandbox({ spec, baseline: [reads], renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' });
-  assert.deepEqual(plan.notes.slice(0, 1), ['The fork of "api" reads ConfigMap "settings", Secret "registry", Secret "tls", ServiceAccount "api-sa", which stay in "shop"; copy them into "j-b" (Tether does not copy secrets) or its pods will not start.']);
+  const config = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { mode: 'x' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'shop' }, data: { 'tls.key': 'a2V5' } },
+  ] as unknown as KubeObject[];
+  const plan = planSandbox({ spec, baseline: [reads, ...config], renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' });
+  assert.deepEqual(plan.objects.filter((o) => o.metadata.labels['tether.dev/role'] === 'config-copy').map((o) => `${o.kind}/${o.metadata.name}`), ['Secret/tls', 'ConfigMap/settings'], 'the missing pull secret is skipped: the kubelet pulls without it');
+  assert.deepEqual(plan.notes.slice(0, 1), ['The fork of "api" reads ServiceAccount "api-sa", which stays in "shop"; create it there (Tether copies ConfigMaps and Secrets, not service accounts and their permissions) or its pods will not start in "j-b".']);
   const shared = planSandbox({ spec, baseline: [reads], renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'j', branch: 'b' });
   assert.ok(!shared.notes.some((n) => n.includes('reads')), 'in the baseline namespace they are at hand');
 });
