@@ -32,9 +32,16 @@ function routingText(result: PreviewResult): string {
   return `Routing: header (the URL is a local proxy into the baseline's Service ${r.entry} that adds "${r.header}" to every request; the baseline's services must pass that baggage on for calls to reach the sandbox's forks). From a terminal: ${r.curl}`;
 }
 
+/** The shareable host: the signed link is what the user hands out, so it may be shown; the key never is. */
+function shareLines(result: PreviewResult): string[] {
+  if (!result.share) return [];
+  return [`Shareable URL: ${result.share.url} (visitors need the signed link once; it sets a cookie for the host)`, `Signed link (valid until ${result.share.expiresAt}): ${result.share.link}`];
+}
+
 export function previewText(result: PreviewResult): string {
   return [
     `Preview URL: ${result.url}`,
+    ...shareLines(result),
     routingText(result),
     `Sandbox: ${result.sandbox} (namespace ${result.namespace}, context ${result.context}); ${result.warm ? 'already running' : 'just brought up'}; health check answered HTTP ${result.status} in ${result.elapsedMs} ms.`,
     'Pods:',
@@ -55,7 +62,7 @@ export function statusText(context: string | undefined, listing: SandboxListing 
   const lines = [`Context: ${context}`];
   const pick = <T extends { sandbox: string }>(items: readonly T[]) => (filter ? items.filter((i) => i.sandbox === filter) : items);
   for (const r of pick(running)) {
-    lines.push(`Running in this window: ${r.sandbox} (namespace ${r.namespace}) preview ${r.url ?? 'closed'}${r.routingHeader ? ` (header routing: ${r.routingHeader})` : ''}; Lease ${r.heartbeat}`);
+    lines.push(`Running in this window: ${r.sandbox} (namespace ${r.namespace}) preview ${r.url ?? 'closed'}${r.routingHeader ? ` (header routing: ${r.routingHeader})` : ''}${r.shareUrl ? `; shareable at ${r.shareUrl}` : ''}; Lease ${r.heartbeat}`);
     for (const t of r.tunnels) lines.push(`  tunnel ${t.workload}: ${t.state} (${t.ports})`);
     lines.push(...podLines(pods.get(`${r.namespace}/${r.sandbox}`) ?? []));
     if (r.lastErrors.length) lines.push('  last problems:', ...r.lastErrors.slice(-5).map((e) => `    ${e}`));

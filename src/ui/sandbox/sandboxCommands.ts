@@ -88,6 +88,8 @@ export async function previewChangesCommand(deps: SandboxCommandDeps, options: P
   );
   deps.logger.info(`[sandbox] preview of ${result.sandbox} at ${result.url} (${result.warm ? 'warm' : 'created'} in ${result.elapsedMs} ms)`);
   for (const note of result.notes) deps.logger.info(`[sandbox] ${note}`);
+  // The URL only: the signed link is a credential and stays out of the log.
+  if (result.share) deps.logger.info(`[sandbox] shareable at ${result.share.url} (links valid until ${result.share.expiresAt})`);
   if (result.routing) deps.logger.info(`[sandbox] header routing into ${result.routing.entry}, every request carries "${result.routing.header}"; from a terminal: ${result.routing.curl}`);
   if (options.quiet) return result;
   const shown = await openInSimpleBrowser(result.url);

@@ -14,6 +14,7 @@ import type { PreviewRequest } from '../../sandbox/previewLoop';
 import { specFromText } from '../../sandbox/previewWorkspace';
 import { specFileName, type SandboxSpec } from '../../sandbox/spec';
 import type { ClusterExplorer } from '../session/explorer';
+import { previewShareSettings } from './previewShareSettings';
 
 export interface SandboxFeatureDeps {
   explorer: ClusterExplorer;
@@ -101,6 +102,7 @@ export async function previewRequest(deps: SandboxFeatureDeps, spec?: SandboxSpe
   const settings = vscode.workspace.getConfiguration('tether');
   const relayImage = settings.get<string>('relay.image', '').trim() || undefined;
   const sharedNamespace = settings.get<string>('sandbox.sharedNamespace', '').trim() || undefined;
+  const share = previewShareSettings();
   return {
     context,
     spec: resolved,
@@ -110,6 +112,7 @@ export async function previewRequest(deps: SandboxFeatureDeps, spec?: SandboxSpe
     agentScript: () => readRelayAgentScript(deps.extensionUri),
     relayImage,
     sharedNamespace,
+    ...(share ? { share } : {}),
     sandbox: sandboxName(developer(), branch),
   };
 }
