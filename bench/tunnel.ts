@@ -153,7 +153,9 @@ function rssOf(pid: number | undefined): number {
 }
 
 function startChild(args: string[], env: Record<string, string>, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // TETHER_BENCH_PROF_DIR=<dir> writes a CPU profile of each child there (run the bench itself with --cpu-prof too).
+  const profile = process.env.TETHER_BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TETHER_BENCH_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (c: Buffer) => {

@@ -18,7 +18,8 @@ export async function bundle(entry: string, outfile: string): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    minify: true,
+    // Readable names in CPU profiles; minifying changes the size, not the speed.
+    minifyWhitespace: true,
     outfile,
     alias: shippedAliases,
     logLevel: 'silent',

@@ -16,6 +16,7 @@
 import { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { ExplainedError, type FailureReason } from './errors';
+import { MessagePool } from './portforwardMessages';
 import { redact } from './redact';
 
 export interface PortForwardStreamOptions {
@@ -37,6 +38,7 @@ export interface PortForwardTarget {
 
 const dataChannel = 0;
 const errorChannel = 1;
+/** Payload of one outgoing message; bigger writes are split. */
 const maxFrameBytes = 128 * 1024;
 
 const defaults: Required<PortForwardStreamOptions> = {
@@ -76,6 +78,7 @@ export class PortForwardStream extends Duplex {
   private readonly keepalive: NodeJS.Timeout;
   private closeTimer: NodeJS.Timeout | undefined;
   private errorText = '';
+  private readonly messages: MessagePool;
 
   constructor(
     private readonly ws: WebSocket,
@@ -85,6 +88,8 @@ export class PortForwardStream extends Duplex {
     const merged = { ...defaults, ...options };
     super({ allowHalfOpen: false, readableHighWaterMark: merged.readHighWaterMark, writableHighWaterMark: 64 * 1024 });
     this.options = merged;
+    // Enough warm buffers for what may be queued on the WebSocket at once.
+    this.messages = new MessagePool(maxFrameBytes, Math.ceil(merged.sendHighWaterMark / maxFrameBytes) + 1);
     this.target = target;
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('pong', () => (this.awaitingPong = false));
@@ -161,30 +166,13 @@ export class PortForwardStream extends Duplex {
 
   private send(chunks: Buffer[], callback: (error?: Error | null) => void): void {
     if (this.ws.readyState !== this.ws.OPEN) return callback(this.transportError('the connection is closed'));
-    let total = 0;
-    for (const c of chunks) total += c.length;
-    let offset = 0;
-    let index = 0;
-    let within = 0;
-    while (offset < total) {
-      const size = Math.min(maxFrameBytes, total - offset);
-      const frame = Buffer.allocUnsafe(size + 1);
-      frame[0] = dataChannel;
-      let filled = 1;
-      while (filled <= size) {
-        const source = chunks[index];
-        const n = source.copy(frame, filled, within, Math.min(source.length, within + size + 1 - filled));
-        filled += n;
-        within += n;
-        if (within === source.length) {
-          index++;
-          within = 0;
-        }
-      }
-      offset += size;
-      this.queuedBytes += frame.length;
-      this.ws.send(frame, { binary: true }, (err) => this.sent(frame.length, err));
-    }
+    this.messages.pack(chunks, dataChannel, (message, release) => {
+      this.queuedBytes += message.length;
+      this.ws.send(message, { binary: true }, (err) => {
+        release();
+        this.sent(message.length, err);
+      });
+    });
     if (this.queuedBytes < this.options.sendHighWaterMark) callback();
     else this.blockedWrite = callback;
   }
@@ -217,6 +205,7 @@ export class PortForwardStream extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     clearInterval(this.keepalive);
+    this.messages.clear();
     const blocked = this.blockedWrite;
     this.blockedWrite = undefined;
     blocked?.(error ?? this.transportError('the stream was closed'));

@@ -12,11 +12,13 @@
 /** Below this many bytes the byte loop is as fast as setting up word views. */
 const WORD_THRESHOLD = 32;
 
-/** The masking key as the 32-bit word that covers payload bytes `start`..`start + 3`. */
+const keyBytes = new Uint8Array(4);
+const keyWords = new Int32Array(keyBytes.buffer);
+
+/** The masking key as the 32-bit word (in the platform's byte order) over payload bytes `start`..`start + 3`. */
 function keyWord(mask: Uint8Array, start: number): number {
-  const bytes = new Uint8Array(4);
-  for (let j = 0; j < 4; j++) bytes[j] = mask[(start + j) & 3];
-  return new Int32Array(bytes.buffer)[0];
+  for (let j = 0; j < 4; j++) keyBytes[j] = mask[(start + j) & 3];
+  return keyWords[0];
 }
 
 /** Leading bytes of `view` before its first 4-byte-aligned address. */
