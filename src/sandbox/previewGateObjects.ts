@@ -54,6 +54,8 @@ export interface PreviewGateOptions {
   agentScript: string;
   /** The setting tether.relay.image. */
   image?: string;
+  /** Poll interval of the self-cleanup, ms (default 30 s; tests shorten it). */
+  cleanupPollMs?: number;
 }
 
 /** Name of the Secret holding the key, for a gate named `gateName`. */
@@ -77,6 +79,7 @@ function gateDeployment(options: PreviewGateOptions, request: PreviewGateRequest
     { name: 'NODE_OPTIONS', value: '--max-old-space-size=64' },
     ...Object.entries(selfCleanup?.cleanupEnv ?? {}).map(([n, value]) => ({ name: n, value })),
   ];
+  if (selfCleanup && options.cleanupPollMs) env.push({ name: 'TETHER_CLEANUP_POLL_MS', value: String(options.cleanupPollMs) });
   const podSpec: Record<string, unknown> = {
     automountServiceAccountToken: Boolean(selfCleanup),
     enableServiceLinks: false,
@@ -102,7 +105,8 @@ function gateDeployment(options: PreviewGateOptions, request: PreviewGateRequest
     ],
     volumes: [
       { name: 'agent', configMap: { name, defaultMode: 0o444 } },
-      { name: 'key', secret: { secretName: previewKeySecretName(name), defaultMode: 0o440 } },
+      // Readable by the pod's non-root user: the gate is the only program in the pod.
+      { name: 'key', secret: { secretName: previewKeySecretName(name), defaultMode: 0o444 } },
     ],
   };
   if (selfCleanup) podSpec.serviceAccountName = selfCleanup.serviceAccountName;

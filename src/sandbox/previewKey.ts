@@ -44,6 +44,8 @@ export interface PreviewGateSource {
   settings: PreviewHostSettings;
   agentScript: string;
   image?: string;
+  /** Poll interval of the gate's self-cleanup, ms (tests). */
+  cleanupPollMs?: number;
   /** Receives the key the plan uses, for signing links. */
   onKey: (key: string) => void;
 }
@@ -53,6 +55,6 @@ export function previewGateFor(client: KubeClient, source: PreviewGateSource): (
   return async (where, signal) => {
     const key = await readOrNewPreviewKey(client, where, signal);
     source.onKey(key);
-    return previewGateBuilder({ settings: source.settings, key, agentScript: source.agentScript, image: source.image });
+    return previewGateBuilder({ settings: source.settings, key, agentScript: source.agentScript, image: source.image, cleanupPollMs: source.cleanupPollMs });
   };
 }

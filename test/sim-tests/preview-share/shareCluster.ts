@@ -17,7 +17,7 @@ import type { SandboxSpec } from '../../../src/sandbox/spec';
 import type { ObjectInput } from '../../sim/defaults';
 import { createPodRuntime, type ApiServerAccess, type ProcessPodRuntime } from '../../sim/runtime/index';
 import { startIngressController, type IngressController } from '../../sim/runtime/ingressController';
-import { startSimulator, type Simulator } from '../../sim/server';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
 import { agentScript } from '../tunnel/sessionCluster';
 
 export interface Visit {
@@ -30,6 +30,8 @@ export interface ShareCluster {
   sim: Simulator;
   loop: PreviewLoop;
   client: KubeClient;
+  /** A client for a configured user. */
+  clientOf(user: string): KubeClient;
   ingress: IngressController;
   localPort: number;
   request(spec: SandboxSpec, share: PreviewHostSettings): PreviewRequest;
@@ -41,11 +43,12 @@ export interface ShareCluster {
 
 export const shareSettings = (overrides: Partial<PreviewHostSettings> = {}): PreviewHostSettings => ({ domain: 'preview.test', scheme: 'http', linkTtlHours: 24, ...overrides });
 
-export async function shareCluster(t: { after(fn: () => unknown): void }): Promise<ShareCluster> {
+export async function shareCluster(t: { after(fn: () => unknown): void }, options: { users?: SimulatorOptions['users'] } = {}): Promise<ShareCluster> {
   const access: { apiServer?: ApiServerAccess } = {};
   let runtime: ProcessPodRuntime | undefined;
   const sim = await startSimulator({
     controllers: true,
+    users: options.users,
     runtime: (cluster) => (runtime = createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } })),
     timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
   });
@@ -92,6 +95,11 @@ export async function shareCluster(t: { after(fn: () => unknown): void }): Promi
     sim,
     loop,
     client,
+    clientOf: (user) => {
+      const c = KubeClient.forContext(kubeconfig, sim.contextOf(user));
+      t.after(() => c.dispose());
+      return c;
+    },
     ingress,
     localPort: (local.address() as AddressInfo).port,
     request: (spec, share) => ({ context: sim.context, spec, developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop', agentScript: async () => agent, healthTimeoutMs: 20_000, share }),
