@@ -4,7 +4,7 @@ import type { PreviewResult } from '../../../src/sandbox/previewLoop';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
 import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
 
-const share = { url: 'https://jane-main.preview.example.com/products', link: 'https://jane-main.preview.example.com/products?tether_token=v1.jane-main.1795496400.sig', expiresAt: '2026-11-23T05:00:00.000Z' };
+const share = { url: 'https://jane-main.preview.example.com/products', link: 'https://jane-main.preview.example.com/products?tether_token=v1.jane-main.1795410000.sig', expiresAt: '2026-11-23T05:00:00.000Z' };
 const result: PreviewResult = { url: 'http://127.0.0.1:4000/products', sandbox: 'jane-main', namespace: 'jane-main', context: 'dev', warm: false, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 900, share };
 
 test('with a preview domain the notice offers the signed shareable link next to the local one', () => {
