@@ -53,13 +53,37 @@ export function withoutGateCookie(header: string | undefined): string | undefine
   return kept.length > 0 ? kept.join('; ') : undefined;
 }
 
-/** The request target without the token parameter, and the token if there was one. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The request target without the token parameter, and the token if there was one. The rest of
+ * the query is kept byte for byte (re-serializing would change what the app receives), and a path
+ * starting with "//" is collapsed so a redirect to it cannot leave the host.
+ */
 export function splitToken(url: string): { path: string; token?: string } {
-  const parsed = new URL(url, 'http://gate.invalid');
-  const token = parsed.searchParams.get(previewTokenParam) ?? undefined;
-  parsed.searchParams.delete(previewTokenParam);
-  const path = `${parsed.pathname}${parsed.search}`;
-  return token === undefined ? { path } : { path, token };
+  const target = url.startsWith('/') ? url : (() => {
+    const parsed = new URL(url, 'http://gate.invalid');
+    return `${parsed.pathname}${parsed.search}`;
+  })();
+  const q = target.indexOf('?');
+  const path = `/${(q < 0 ? target : target.slice(0, q)).replace(/^\/+/, '')}`;
+  if (q < 0) return { path };
+  let token: string | undefined;
+  const kept: string[] = [];
+  for (const pair of target.slice(q + 1).split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (decoded(name) === previewTokenParam) token = decoded(eq < 0 ? '' : pair.slice(eq + 1));
+    else if (pair) kept.push(pair);
+  }
+  const query = kept.length > 0 ? `?${kept.join('&')}` : '';
+  return token === undefined ? { path: `${path}${target.slice(q)}` } : { path: `${path}${query}`, token };
 }
 
 function isHttps(request: GateRequest): boolean {

@@ -140,3 +140,12 @@ test('rules: cookies are parsed and removed, the token query wins over an older 
   assert.equal(headers['x-forwarded-for'], '10.0.0.1, 10.0.0.2');
   assert.equal(headers['transfer-encoding'], undefined);
 });
+
+test('rules: the query reaches upstream as sent, only the token is taken out, and redirects stay on the host', async () => {
+  const { splitToken } = await import('../../../src/tunnel/agent/previewGateRules');
+  assert.deepEqual(splitToken('/a?flag&q=a+b%20c'), { path: '/a?flag&q=a+b%20c' });
+  assert.deepEqual(splitToken('/a?flag&tether_token=v1.x.1.s&q=a+b%20c'), { path: '/a?flag&q=a+b%20c', token: 'v1.x.1.s' });
+  assert.deepEqual(splitToken('/?tether_token=t'), { path: '/', token: 't' });
+  assert.deepEqual(splitToken('//evil.example/?tether_token=t'), { path: '/evil.example/', token: 't' });
+  assert.deepEqual(splitToken('http://jane-main.preview.test/x?tether_token=t'), { path: '/x', token: 't' });
+});
