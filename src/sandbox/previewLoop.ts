@@ -285,7 +285,7 @@ export class PreviewLoop implements Disposable {
         logger: this.logger,
         ...this.options.tunnel,
       });
-      running.addTunnel({ name: r.name, workload, ports, session });
+      running.addTunnel({ name: r.name, workload, ports, session, baseline: { kind: r.baseline.kind ?? 'Deployment', namespace: r.baseline.metadata.namespace ?? '', name: workload } });
       session.start();
     }
   }

@@ -19,6 +19,8 @@ export interface RunningTunnel {
   /** Cluster port -> local port. */
   ports: { port: number; localPort: number }[];
   session: TunnelSession;
+  /** The baseline workload, whose environment local terminals get (forkEnvironment.ts). */
+  baseline?: { kind: string; namespace: string; name: string };
 }
 
 /** What the Sandboxes view and the tools show about a running sandbox. */

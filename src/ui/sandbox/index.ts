@@ -16,12 +16,22 @@ import { PreviewUriHandler } from './previewUriHandler';
 import { createSandboxCommand, deleteSandboxCommand, previewChangesCommand, type SandboxCommandDeps } from './sandboxCommands';
 import { openUrlCommand, SandboxTreeProvider } from './sandboxTree';
 import { registerSpecDiagnostics } from './specDiagnostics';
+import { SandboxEnvironment } from './sandboxEnvironment';
+import type { TunnelEnvironment } from '../tunnel/tunnelEnvironment';
 
 export interface SandboxFeature extends vscode.Disposable {
   readonly loop: PreviewLoop;
 }
 
-export function registerSandboxFeature(context: vscode.ExtensionContext, deps: { explorer: ClusterExplorer; reporter: ErrorReporter; logger: Logger }): SandboxFeature {
+export interface SandboxFeatureDeps {
+  explorer: ClusterExplorer;
+  reporter: ErrorReporter;
+  logger: Logger;
+  /** The tunnel feature's terminal environment: `local` forks hand their workload's environment to it. */
+  environment?: TunnelEnvironment;
+}
+
+export function registerSandboxFeature(context: vscode.ExtensionContext, deps: SandboxFeatureDeps): SandboxFeature {
   const { explorer, reporter, logger } = deps;
   const loop = new PreviewLoop({
     logger,
@@ -57,6 +67,7 @@ export function registerSandboxFeature(context: vscode.ExtensionContext, deps: {
     registerLanguageModelTools(commandDeps),
     loop.onDidLose((e) => void vscode.window.showWarningMessage(`Sandbox "${e.sandbox}" stopped here: ${e.why}. Preview Changes creates it again.`, 'Preview Changes').then((choice) => (choice ? vscode.commands.executeCommand('tether.previewChanges') : undefined))),
     new PreviewStatusBar(loop),
+    deps.environment ? new SandboxEnvironment(loop, deps.environment, logger, (err) => reporter.reportBackground(err)) : vscode.Disposable.from(),
     view,
     tree,
     loop,

@@ -21,6 +21,8 @@ export interface TunnelFeatureDeps {
 export interface TunnelFeature extends vscode.Disposable {
   /** The tunnels running in this window. */
   snapshots(): TunnelSnapshot[];
+  /** The one owner of the terminal environment; sandbox `local` forks hand theirs to it too. */
+  readonly environment: TunnelEnvironment;
 }
 
 export function registerTunnelFeature(context: vscode.ExtensionContext, deps: TunnelFeatureDeps): TunnelFeature {
@@ -53,5 +55,5 @@ export function registerTunnelFeature(context: vscode.ExtensionContext, deps: Tu
     tunnels,
     environment,
   );
-  return { snapshots: () => tunnels.all.map(snapshotOf), dispose: () => disposables.dispose() };
+  return { snapshots: () => tunnels.all.map(snapshotOf), environment, dispose: () => disposables.dispose() };
 }

@@ -15,6 +15,7 @@ import { fetchWorkloadEnvironment } from '../../tunnel/environmentFetch';
 import { stopTunnel } from '../../tunnel/relayDeploy';
 import { componentLabel, managedByLabel, managedByValue, ownerLabel, tunnelLabel } from '../../tunnel/relayLabels';
 import { relayPortsFor, type PodTemplate } from '../../tunnel/relayPorts';
+import { tunnelEnvironmentKey } from '../../tunnel/environmentStack';
 import { forwardEnvironment } from '../../tunnel/sessionEnvironment';
 import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
 import type { ErrorReporter } from '../errorReporter';
@@ -155,7 +156,7 @@ async function applyEnvironment(deps: TunnelCommandDeps, tunnel: ActiveTunnel, w
     const own = await fetchWorkloadEnvironment(client, { kind: workload.kind, namespace: workload.namespace, name: workload.name });
     const env = await forwardEnvironment(started.session, client, workload.namespace, own);
     if (deps.tunnels.get(tunnel.key) !== tunnel) return; // stopped meanwhile
-    deps.environment.apply(workload.name, env);
+    deps.environment.apply({ key: tunnelEnvironmentKey(workload.name), label: `the tunnel to "${workload.name}"` }, env);
     const forwards = env.forwards.map((f) => `${f.service}:${f.port} -> ${f.localAddress}`).join(', ');
     deps.logger.info(
       `Environment of ${workload.name}: ${Object.keys(env.variables).length} variables (${env.secretVariables.length} from Secrets)` +
@@ -205,7 +206,7 @@ export async function stopTunnelCommand(deps: TunnelCommandDeps, arg?: unknown):
   if (!tunnel) return stopLeftoverRelay(deps);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping the tunnel for ${tunnel.workload.name}` }, async () => {
     tunnel.started.session.dispose();
-    deps.environment.clear(tunnel.workload.name);
+    deps.environment.clear(tunnelEnvironmentKey(tunnel.workload.name));
     try {
       const { deleted } = await stopTunnel(tunnel.client, tunnel.started.namespace, tunnel.started.name);
       deps.logger.info(`Tunnel for ${tunnel.workload.name} stopped; removed ${deleted.join(', ') || 'nothing (already gone)'}`);

@@ -3,15 +3,19 @@
  * it through the extension's EnvironmentVariableCollection (not persisted: nothing is written to
  * disk), and debug sessions (F5) get it as `env` through a DebugConfigurationProvider, with the
  * launch configuration's own `env` winning. A file is written only on request, 0600.
+ *
+ * It is the one owner of the collection: plain tunnels and sandbox `local` forks both hand their
+ * environments here, and the one started last is active (environmentStack.ts).
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
 import type { ResolvedEnvironment } from '../../tunnel/environment';
 import { writeEnvFile } from '../../tunnel/environmentFetch';
+import { EnvironmentStack, type EnvironmentSource } from '../../tunnel/environmentStack';
 
 export class TunnelEnvironment implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private current: { workload: string; env: ResolvedEnvironment } | undefined;
+  private readonly stack = new EnvironmentStack();
 
   constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
     collection.persistent = false;
@@ -22,38 +26,51 @@ export class TunnelEnvironment implements vscode.Disposable {
     );
   }
 
-  get workload(): string | undefined {
-    return this.current?.workload;
+  /** The sources with an environment here, oldest first (the last one is active). */
+  get sources(): string[] {
+    return this.stack.keys();
   }
 
-  /** Uses `env` for new terminals and debug sessions from now on. */
-  apply(workload: string, env: ResolvedEnvironment): void {
-    this.current = { workload, env };
-    this.collection.clear();
-    this.collection.description = `Environment of ${workload} from the cluster (Tether). New terminals get it.`;
-    for (const [name, value] of Object.entries(env.variables)) this.collection.replace(name, value);
+  /** Uses `env` of `source` for new terminals and debug sessions from now on. */
+  apply(source: EnvironmentSource, env: ResolvedEnvironment): void {
+    this.stack.set(source, env);
+    this.show();
   }
 
-  clear(workload?: string): void {
-    if (workload && this.current?.workload !== workload) return;
-    this.current = undefined;
+  /** Forgets `key`'s environment; the one started before it becomes active again. */
+  clear(key: string): void {
+    if (this.stack.remove(key)) this.show();
+  }
+
+  /** Forgets every source whose key starts with `prefix`. */
+  clearWhere(prefix: string): void {
+    if (this.stack.removeWhere(prefix)) this.show();
+  }
+
+  private show(): void {
     this.collection.clear();
+    const active = this.stack.active;
+    if (!active) return;
+    this.collection.description = this.stack.description();
+    for (const [name, value] of Object.entries(active.env.variables)) this.collection.replace(name, value);
   }
 
   private inject(config: vscode.DebugConfiguration): vscode.DebugConfiguration {
-    if (!this.current || config.request === 'attach') return config;
+    const active = this.stack.active;
+    if (!active || config.request === 'attach') return config;
     const own = (config.env ?? {}) as Record<string, string>;
-    return { ...config, env: { ...this.current.env.variables, ...own } };
+    return { ...config, env: { ...active.env.variables, ...own } };
   }
 
   /** Writes the environment to a file the user picked, readable only by them. */
   async saveToFile(): Promise<void> {
-    const current = this.current;
-    if (!current) {
+    const active = this.stack.active;
+    if (!active) {
       void vscode.window.showInformationMessage('No tunnel environment is active. Start a tunnel first.');
       return;
     }
-    const target = await vscode.window.showSaveDialog({ title: `Save the environment of ${current.workload}`, saveLabel: 'Save (0600)', filters: { 'Env files': ['env'] } });
+    const current = { label: active.source.label, env: active.env };
+    const target = await vscode.window.showSaveDialog({ title: `Save the environment of ${current.label}`, saveLabel: 'Save (0600)', filters: { 'Env files': ['env'] } });
     if (!target) return;
     await writeEnvFile(target.fsPath, current.env.variables);
     const secrets = current.env.secretVariables.length;
