@@ -114,12 +114,19 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
     try {
       const client = (await this.explorer.kube()).client(node.context);
       const { namespace, sandbox } = node.summary;
-      const [deployments, pods] = await Promise.all([client.list<KubeObject>(kinds.Deployment, namespace, { labelSelector: sandboxSelector(sandbox) }), sandboxPods(client, namespace, sandbox)]);
-      const forks = deployments.items.map((d) => {
+      const labelSelector = sandboxSelector(sandbox);
+      const [deployments, statefulSets, pods] = await Promise.all([
+        client.list<KubeObject>(kinds.Deployment, namespace, { labelSelector }),
+        // Only sandboxes forking a StatefulSet hold one; without the permission to list them there are none to show.
+        client.list<KubeObject>(kinds.StatefulSet, namespace, { labelSelector }).catch(() => ({ items: [] as KubeObject[] })),
+        sandboxPods(client, namespace, sandbox),
+      ]);
+      const workloads = [...deployments.items, ...statefulSets.items];
+      const forks = workloads.map((d) => {
         const labels = d.metadata.labels ?? {};
         return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : `${labels[forkLabel] ?? d.metadata.name}`;
       });
-      const names = new Set([...deployments.items.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
+      const names = new Set([...workloads.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
       const events = await recentEvents(client, namespace, names).catch(() => []);
       return detailNodes({ node, forks, pods: pods.pods, events });
     } catch (err) {

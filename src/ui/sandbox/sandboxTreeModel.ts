@@ -54,7 +54,7 @@ export function sandboxNodes(context: string, group: SandboxGroup, listing: Sand
 
 export interface SandboxDetailsInput {
   node: Extract<SandboxNode, { type: 'sandbox' }>;
-  /** Fork names of the sandbox's Deployments (relays shown as "api (local)"). */
+  /** Fork names of the sandbox's Deployments and StatefulSets (relays shown as "api (local)"). */
   forks: string[];
   pods: SandboxPod[];
   /** Newest last, e.g. "Warning BackOff pod/x: …". */
