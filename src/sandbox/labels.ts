@@ -25,7 +25,10 @@ export const planHashAnnotation = 'tether.dev/plan-sha256';
 /** On the Lease: the developer's name as typed (labels hold a slug of it). */
 export const developerAnnotation = 'tether.dev/developer';
 
-export type ObjectRole = 'namespace' | 'lease' | 'rbac' | 'fork' | 'service' | 'baseline-alias' | 'relay';
+export type ObjectRole = 'namespace' | 'lease' | 'rbac' | 'fork' | 'service' | 'baseline-alias' | 'relay' | 'preview-gate';
+
+/** Roles of the Deployments that may run the sandbox's self-cleanup: it never deletes them itself. */
+export const selfCleaningRoles: ReadonlySet<string> = new Set<ObjectRole>(['relay', 'preview-gate']);
 
 export const fieldManager = 'tether';
 

@@ -158,7 +158,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
         name: nameOf(previewGateBaseName),
         namespace,
         sandbox,
-        labels: { ...labels, [roleLabel]: 'relay' },
+        labels: { ...labels, [roleLabel]: 'preview-gate' },
         upstream: { service: entryService, port: previewUpstreamPort(spec.preview, services) },
         selfCleanup: needsRelay ? undefined : { serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv },
       })

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { cleanupEnv, cleanupKinds, collectionPath, unlistedInCluster, type CleanupKind } from '../../sandbox/cleanupKinds';
-import { managedByLabel, managedByValue, roleLabel, sandboxLabel } from '../../sandbox/labels';
+import { managedByLabel, managedByValue, roleLabel, sandboxLabel, selfCleaningRoles } from '../../sandbox/labels';
 import { hasLapsed, leaseTiming, type LeaseLike } from '../../sandbox/lease';
 
 export const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -110,7 +110,7 @@ const keptForLast = new Set(['Role', 'RoleBinding', 'ServiceAccount', 'Lease']);
 
 /**
  * Pure: what to delete, in order, given the labelled objects found per kind. Only objects whose
- * labels name this sandbox and Tether; the relay's own Deployment stays until the Lease takes it.
+ * labels name this sandbox and Tether; the relay's (or preview gate's) own Deployment stays until the Lease takes it.
  */
 export function planCleanup(found: ReadonlyMap<string, readonly ListedObject[]>, target: CleanupTarget): CleanupStep[] {
   const steps: CleanupStep[] = [];
@@ -119,7 +119,7 @@ export function planCleanup(found: ReadonlyMap<string, readonly ListedObject[]>,
     for (const object of found.get(kind.kind) ?? []) {
       const labels = object.metadata.labels ?? {};
       if (labels[managedByLabel] !== managedByValue || labels[sandboxLabel] !== target.sandbox) continue;
-      if (kind.kind === 'Deployment' && labels[roleLabel] === 'relay') continue;
+      if (kind.kind === 'Deployment' && selfCleaningRoles.has(labels[roleLabel] ?? '')) continue;
       steps.push({ kind, name: object.metadata.name, uid: object.metadata.uid });
     }
   }

@@ -14,6 +14,7 @@ import { planSandbox, type PlanInput, type RelayRequest } from '../../../src/san
 import { previewGateBuilder, previewGateName, previewKeySecretName } from '../../../src/sandbox/previewGateObjects';
 import { previewHostName, previewHostSettings, type RawPreviewHostSettings } from '../../../src/sandbox/previewHost';
 import { parseSpec } from '../../../src/sandbox/spec';
+import { planCleanup } from '../../../src/tunnel/agent/cleanup';
 
 const fixtures = join(__dirname, '../../fixtures/sandbox');
 const baseline = parseAllDocuments(readFileSync(join(fixtures, 'baseline.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
@@ -121,4 +122,17 @@ test('settings: wildcards and case are forgiven, the rest is explained', () => {
   assert.match(why({ domain: 'p.example.com', gateway: 'preview' }), /tether.preview.gateway.*"<namespace>\/<name>"/);
   assert.match(why({ domain: 'p.example.com', linkTtlHours: 0 }), /linkTtlHours/);
   assert.throws(() => previewHostName('jane-main', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}`), /longer than 253/);
+});
+
+test('the self-cleanup deletes the Ingress, HTTPRoute and the gate\'s Service, and leaves the gate\'s own Deployment to the Lease', () => {
+  const labels = { 'app.kubernetes.io/managed-by': 'tether', 'tether.dev/sandbox': 'jane-main' };
+  const listed = (name: string, role: string) => ({ metadata: { name, uid: `u-${name}`, labels: { ...labels, 'tether.dev/role': role } } });
+  const found = new Map([
+    ['Deployment', [listed('tether-preview', 'preview-gate'), listed('web', 'fork')]],
+    ['Ingress', [listed('tether-preview', 'preview-gate')]],
+    ['HTTPRoute', [listed('tether-preview', 'preview-gate')]],
+    ['Service', [listed('tether-preview', 'preview-gate')]],
+  ]);
+  const steps = planCleanup(found, { sandbox: 'jane-main', namespace: 'shop', lease: 'jane-main-tether-sandbox', ownsNamespace: false });
+  assert.deepEqual(steps.map((s) => `${s.kind === 'Namespace' ? 'Namespace' : s.kind.kind}/${s.name}`), ['Deployment/web', 'Ingress/tether-preview', 'HTTPRoute/tether-preview', 'Service/tether-preview', 'Lease/jane-main-tether-sandbox']);
 });
