@@ -7,6 +7,7 @@
  */
 import { connect, type AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { MessagePool } from '../src/kube/portforwardMessages';
 
 const protocol = 'v4.channel.k8s.io';
 const targetPort = Number(process.env.TETHER_BENCH_TARGET_PORT);
@@ -26,17 +27,19 @@ server.on('connection', (ws, req) => {
   const tcp = connect({ host: '127.0.0.1', port: targetPort, noDelay: true });
   let queued = 0;
   let paused = false;
+  // One message per TCP read, like a kubelet; the buffers are reused as the client's are.
+  const messages = new MessagePool(64 * 1024, highWater / (64 * 1024) + 1);
   tcp.on('data', (data: Buffer) => {
-    const message = Buffer.allocUnsafe(data.length + 1);
-    message[0] = 0;
-    data.copy(message, 1);
-    queued += message.length;
-    ws.send(message, () => {
-      queued -= message.length;
-      if (paused && queued < highWater / 4) {
-        paused = false;
-        tcp.resume();
-      }
+    messages.pack([data], 0, (message, release) => {
+      queued += message.length;
+      ws.send(message, () => {
+        release();
+        queued -= message.length;
+        if (paused && queued < highWater / 4) {
+          paused = false;
+          tcp.resume();
+        }
+      });
     });
     if (queued > highWater && !paused) {
       paused = true;
