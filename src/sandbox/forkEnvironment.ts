@@ -24,6 +24,8 @@ export interface ForkEnvironmentTarget {
   source: EnvironmentSource;
   running: RunningForks;
   tunnel: RunningTunnel & { baseline: NonNullable<RunningTunnel['baseline']> };
+  /** Forwards go through the tunnel, so the environment can be read only while it is connected. */
+  connected: boolean;
 }
 
 /** Every key of a sandbox's forks starts with this, so they go together when the sandbox stops. */
@@ -35,14 +37,18 @@ export function forkEnvironmentKey(context: string, sandbox: string, workload: s
   return `${forkEnvironmentPrefix(context, sandbox)}${workload}`;
 }
 
-/** The forks whose environment terminals can get now: tunnels that are connected (forwards go through them) and know their baseline. */
+/**
+ * The forks that give terminals their environment: tunnels that know their baseline and have not
+ * stopped. One that is reconnecting keeps its environment (its forwards come back with it).
+ */
 export function forkEnvironmentTargets(running: readonly RunningForks[]): ForkEnvironmentTarget[] {
   return running.flatMap((r) =>
     [...r.tunnels.values()].flatMap((tunnel) => {
       const { baseline } = tunnel;
-      if (!baseline || tunnel.session.state.phase !== 'connected') return [];
+      const { phase } = tunnel.session.state;
+      if (!baseline || phase === 'stopped') return [];
       const source = { key: forkEnvironmentKey(r.context, r.plan.sandbox, tunnel.workload), label: `fork "${tunnel.workload}" of sandbox "${r.plan.sandbox}"` };
-      return [{ source, running: r, tunnel: { ...tunnel, baseline } }];
+      return [{ source, running: r, tunnel: { ...tunnel, baseline }, connected: phase === 'connected' }];
     }),
   );
 }

@@ -1,8 +1,8 @@
 /**
  * Sandbox `local` forks give their workload's environment to new integrated terminals and debug
  * sessions, through the tunnel feature's TunnelEnvironment (the one owner of the collection): when
- * a fork's tunnel connects its environment is fetched once and handed over; when the tunnel or
- * the sandbox stops here it is taken back. With a plain tunnel running too, the one started last
+ * a fork's tunnel connects its environment is fetched once and handed over; it stays while the
+ * tunnel reconnects, and is taken back when the tunnel or the sandbox stops here. With a plain tunnel running too, the one started last
  * wins and the terminal's environment description says so.
  */
 import type * as vscode from 'vscode';
@@ -41,7 +41,7 @@ export class SandboxEnvironment implements vscode.Disposable {
       this.fetching.delete(key);
     }
     for (const [key, target] of targets) {
-      if (!this.applied.has(key) && !this.fetching.has(key)) void this.fetch(target);
+      if (target.connected && !this.applied.has(key) && !this.fetching.has(key)) void this.fetch(target);
     }
   }
 

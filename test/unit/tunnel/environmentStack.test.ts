@@ -38,16 +38,18 @@ test('all forks of one sandbox go together; other sandboxes and tunnels stay', (
   assert.equal(stack.active?.source.key, tunnel.key);
 });
 
-test('a sandbox fork gives its environment once its tunnel is connected, keyed per context, sandbox and fork', () => {
+test('sandbox forks give their environment while their tunnel runs, read once it is connected, keyed per context, sandbox and fork', () => {
   const session = (phase: string) => ({ state: { phase } }) as unknown as TunnelSession;
   const tunnels = new Map<string, RunningTunnel>([
     ['api-relay', { name: 'api-relay', workload: 'api', ports: [{ port: 8080, localPort: 3001 }], session: session('connected'), baseline: { kind: 'StatefulSet', namespace: 'shop', name: 'api' } }],
     ['web-relay', { name: 'web-relay', workload: 'web', ports: [], session: session('connecting'), baseline: { kind: 'Deployment', namespace: 'shop', name: 'web' } }],
     ['old-relay', { name: 'old-relay', workload: 'old', ports: [], session: session('connected') }],
+    ['gone-relay', { name: 'gone-relay', workload: 'gone', ports: [], session: session('stopped'), baseline: { kind: 'Deployment', namespace: 'shop', name: 'gone' } }],
   ]);
   const running: RunningForks = { context: 'kind', client: {} as KubeClient, plan: { sandbox: 'jane-main', namespace: 'jane-main' }, tunnels };
   const targets = forkEnvironmentTargets([running]);
-  assert.deepEqual(targets.map((t) => t.source), [{ key: 'sandbox/kind/jane-main/api', label: 'fork "api" of sandbox "jane-main"' }]);
+  assert.deepEqual(targets.map((t) => [t.source.key, t.connected]), [['sandbox/kind/jane-main/api', true], ['sandbox/kind/jane-main/web', false]], 'a tunnel still connecting keeps its place; a stopped one and one without a baseline give nothing');
+  assert.equal(targets[0].source.label, 'fork "api" of sandbox "jane-main"');
   assert.deepEqual(targets[0].tunnel.baseline, { kind: 'StatefulSet', namespace: 'shop', name: 'api' });
   assert.ok(targets[0].source.key.startsWith(forkEnvironmentPrefix('kind', 'jane-main')));
 });
