@@ -1,7 +1,8 @@
 /**
  * `vscode://tether-dev.tether/preview`: the same preview link for tools outside the editor. It
- * ensures the preview like Preview Changes; `?copy=1` also puts the URL on the clipboard and
- * `?external=1` opens it in the system browser instead of the Simple Browser.
+ * ensures the preview like Preview Changes; `?copy=1` also puts the URL on the clipboard (`?copy=share`
+ * the signed shareable link, when a preview domain is set) and `?external=1` opens it in the
+ * system browser instead of the Simple Browser.
  */
 import * as vscode from 'vscode';
 import type { ErrorReporter } from '../errorReporter';
@@ -24,6 +25,10 @@ export class PreviewUriHandler implements vscode.UriHandler {
       const result = await previewChangesCommand(this.deps, { quiet: external });
       if (!result) return;
       if (query.get('copy') === '1') await vscode.env.clipboard.writeText(result.url);
+      else if (query.get('copy') === 'share') {
+        if (result.share) await vscode.env.clipboard.writeText(result.share.link);
+        else void vscode.window.showWarningMessage('There is no shareable link to copy: set tether.preview.domain (see docs/preview-urls.md).');
+      }
       if (external) await vscode.env.openExternal(vscode.Uri.parse(result.url));
     } catch (err) {
       this.reporter.report(err);
