@@ -11,7 +11,7 @@ import { configCopies, referenceNotes, type ForkedBaseline } from './configCopie
 import { aliasService, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
 import { forkWorkload } from './forkWorkload';
 import type { JanitorBuilder } from './janitor';
-import { previewGateBaseName, previewUpstreamPort, type PreviewGateBuilder, type PlannedShare } from './previewGateObjects';
+import { previewGateBaseName, previewUpstream, type PreviewGateBuilder, type PlannedShare } from './previewGateObjects';
 import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
@@ -159,7 +159,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
         namespace,
         sandbox,
         labels: { ...labels, [roleLabel]: 'preview-gate' },
-        upstream: { service: entryService, port: previewUpstreamPort(spec.preview, services) },
+        upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, services),
         selfCleanup: needsRelay ? undefined : { serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv },
       })
     : undefined;

@@ -10,6 +10,7 @@ import { agentFileName, agentMountPath, defaultRelayImage, relayUserId } from '.
 import type { DesiredObject } from './desired';
 import { boundedName } from './names';
 import { previewHostName, previewRoute, type PreviewHostSettings } from './previewHost';
+import type { PreviewSpec } from './spec';
 
 /** Base name of the gate's objects (the plan prefixes it with the sandbox in a shared namespace). */
 export const previewGateBaseName = 'tether-preview';
@@ -26,10 +27,23 @@ export interface PreviewGateRequest {
   sandbox: string;
   /** Ownership labels (with the role) every object carries. */
   labels: Record<string, string>;
-  /** The sandbox's entry Service, where admitted visitors go. */
-  upstream: { service: string; port: number };
+  /** Where admitted visitors go (previewUpstream). */
+  upstream: GateUpstream;
   /** Set when no other relay runs in the sandbox: the gate then removes the sandbox after its TTL. */
   selfCleanup?: { serviceAccountName: string; cleanupEnv: Record<string, string> };
+}
+
+/**
+ * Where the gate forwards: the sandbox's entry Service; for a header-routed preview the baseline's
+ * entry Service (`namespace` set), with `baggage: tether-sandbox=<sandbox>` added to every request
+ * so the mesh routes calls to the forks, as the local header-routed preview does.
+ */
+export interface GateUpstream {
+  service: string;
+  port: number;
+  /** The Service's namespace when it is not the sandbox's. */
+  namespace?: string;
+  baggage?: boolean;
 }
 
 export interface PlannedShare {
@@ -73,7 +87,8 @@ function gateDeployment(options: PreviewGateOptions, request: PreviewGateRequest
   const env = [
     { name: 'TETHER_CONTROL_PORT', value: 'off' },
     { name: 'TETHER_PREVIEW_PORT', value: String(previewGatePort) },
-    { name: 'TETHER_PREVIEW_UPSTREAM', value: `${upstream.service}.${namespace}.svc:${upstream.port}` },
+    { name: 'TETHER_PREVIEW_UPSTREAM', value: `${upstream.service}.${upstream.namespace ?? namespace}.svc:${upstream.port}` },
+    ...(upstream.baggage ? [{ name: 'TETHER_PREVIEW_ROUTING', value: 'header' }] : []),
     { name: 'TETHER_PREVIEW_KEY_FILE', value: `${keyMountPath}/${previewKeySecretKey}` },
     { name: 'TETHER_PREVIEW_SANDBOX', value: request.sandbox },
     { name: 'NODE_OPTIONS', value: '--max-old-space-size=64' },
@@ -137,6 +152,13 @@ export function previewGateBuilder(options: PreviewGateOptions): PreviewGateBuil
 interface ServicePorts {
   metadata: { name: string };
   spec?: unknown;
+}
+
+/** The gate's upstream for a preview section: see GateUpstream. */
+export function previewUpstream(spec: { baseline: { namespace: string }; preview: PreviewSpec }, entryService: string, services: readonly ServicePorts[]): GateUpstream {
+  const port = previewUpstreamPort(spec.preview, services);
+  if (spec.preview.routing === 'header') return { service: spec.preview.service, namespace: spec.baseline.namespace, port, baggage: true };
+  return { service: entryService, port };
 }
 
 /** The port the gate forwards to: the preview's own, else the entry Service's first. Throws when neither is known. */

@@ -11,6 +11,7 @@
  *   TETHER_PREVIEW_UPSTREAM   host:port the gate forwards to (the sandbox's entry Service)
  *   TETHER_PREVIEW_KEY_FILE   file holding the sandbox's link-signing key (a mounted Secret)
  *   TETHER_PREVIEW_SANDBOX    the sandbox a link's token must name
+ *   TETHER_PREVIEW_ROUTING    "header": add baggage tether-sandbox=<sandbox> upstream (default "namespace")
  */
 import { readFileSync } from 'node:fs';
 import { previewKeyFromText } from '../../sandbox/previewToken';
@@ -36,6 +37,8 @@ export interface PreviewGateSettings {
   upstream: { host: string; port: number };
   key: Buffer;
   sandbox: string;
+  /** Header-routed preview: every upstream request carries `baggage: tether-sandbox=<sandbox>`. */
+  baggage?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -88,7 +91,11 @@ function previewGate(env: NodeJS.ProcessEnv, readFile: (path: string) => string)
   } catch (err) {
     throw new ConfigError(`Cannot use the preview key from TETHER_PREVIEW_KEY_FILE=${file}: ${(err as Error).message}. Check the Secret volume mount.`);
   }
-  return { port: gatePort, upstream: { host: upstream[1], port: port(upstream[2], 'TETHER_PREVIEW_UPSTREAM') }, key, sandbox };
+  const routing = env.TETHER_PREVIEW_ROUTING ?? 'namespace';
+  if (routing !== 'namespace' && routing !== 'header') throw new ConfigError(`TETHER_PREVIEW_ROUTING has "${routing}"; expected "namespace" or "header".`);
+  const settings: PreviewGateSettings = { port: gatePort, upstream: { host: upstream[1], port: port(upstream[2], 'TETHER_PREVIEW_UPSTREAM') }, key, sandbox };
+  if (routing === 'header') settings.baggage = true;
+  return settings;
 }
 
 function token(env: NodeJS.ProcessEnv, readFile: (path: string) => string): string {

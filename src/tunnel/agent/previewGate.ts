@@ -4,9 +4,10 @@
  * them to the sandbox's entry Service: bodies streamed both ways, WebSocket and other upgrades
  * passed through as raw sockets.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { BaggageError } from '../../sandbox/baggage';
 import type { AgentLog } from './log';
 import { decide, endToEndHeaders, upstreamHeaders, type GateKey, type GateRequest } from './previewGateRules';
 
@@ -31,6 +32,16 @@ function badGateway(res: ServerResponse, why: string): void {
   res.end(`Tether preview\n\nThe sandbox's service did not answer: ${why}.\nThe developer's service may be stopped; ask them to run Tether: Preview Changes again.\n`);
 }
 
+/** The upstream headers, or the page that says why the visitor's baggage header leaves no room for ours. */
+function headersFor(config: PreviewGateConfig, request: GateRequest, req: IncomingMessage): OutgoingHttpHeaders | string {
+  try {
+    return upstreamHeaders(request, req.socket.remoteAddress, config);
+  } catch (err) {
+    if (!(err instanceof BaggageError)) throw err;
+    return `Tether preview\n\nThis request cannot be routed to the sandbox: ${err.message}.\n${err.remedy}.\n`;
+  }
+}
+
 export async function startPreviewGate(config: PreviewGateConfig, log: AgentLog, now: () => number = Date.now): Promise<PreviewGate> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
@@ -45,7 +56,12 @@ export async function startPreviewGate(config: PreviewGateConfig, log: AgentLog,
       res.writeHead(303, { location: decision.location, 'set-cookie': decision.cookie, 'cache-control': 'no-store' });
       return void res.end();
     }
-    const upstream = httpRequest({ host: config.upstream.host, port: config.upstream.port, method: req.method, path: decision.path, headers: upstreamHeaders(request, req.socket.remoteAddress) }, (answer) => {
+    const headers = headersFor(config, request, req);
+    if (typeof headers === 'string') {
+      res.writeHead(431, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      return void res.end(headers);
+    }
+    const upstream = httpRequest({ host: config.upstream.host, port: config.upstream.port, method: req.method, path: decision.path, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEndHeaders(answer.headers));
       answer.pipe(res);
       answer.on('error', () => res.destroy());
@@ -69,7 +85,9 @@ export async function startPreviewGate(config: PreviewGateConfig, log: AgentLog,
       return void socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     }
     // Upgrades keep their Connection and Upgrade headers: they are what the upstream answers to.
-    const headers = { ...upstreamHeaders(request, req.socket.remoteAddress), connection: 'Upgrade', upgrade: String(req.headers.upgrade ?? '') };
+    const routed = headersFor(config, request, req);
+    if (typeof routed === 'string') return void socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    const headers = { ...routed, connection: 'Upgrade', upgrade: String(req.headers.upgrade ?? '') };
     const lines = [`${req.method ?? 'GET'} ${decision.path} HTTP/1.1`];
     for (const [name, value] of Object.entries(headers)) for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) lines.push(`${name}: ${v}`);
     const out = connect(config.upstream.port, config.upstream.host);

@@ -4,11 +4,14 @@
  * headers that go upstream and back. The gate (previewGate.ts) only does the I/O.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { mergeBaggage, sandboxBaggageKey } from '../../sandbox/baggage';
 import { previewCookieName, previewTokenParam, verifyPreviewToken, type TokenProblem } from '../../sandbox/previewToken';
 
 export interface GateKey {
   key: Buffer;
   sandbox: string;
+  /** Header-routed preview: upstream requests carry `baggage: tether-sandbox=<sandbox>`. */
+  baggage?: boolean;
 }
 
 export interface GateRequest {
@@ -138,8 +141,12 @@ export function decide(gate: GateKey, request: GateRequest, nowMs: number, allow
   return { kind: 'forward', path, expiresAt: check.expiresAt };
 }
 
-/** The headers sent upstream: end-to-end ones, the gate's cookie removed, X-Forwarded-* set. */
-export function upstreamHeaders(request: GateRequest, remoteAddress: string | undefined): OutgoingHttpHeaders {
+/**
+ * The headers sent upstream: end-to-end ones, the gate's cookie removed, X-Forwarded-* set, and
+ * for a header-routed preview the sandbox's baggage member merged in (baggage.ts). Throws a
+ * BaggageError when the visitor's baggage leaves no room for it.
+ */
+export function upstreamHeaders(request: GateRequest, remoteAddress: string | undefined, gate?: Pick<GateKey, 'sandbox' | 'baggage'>): OutgoingHttpHeaders {
   const headers = endToEndHeaders(request.headers);
   const cookie = withoutGateCookie(request.headers.cookie);
   if (cookie === undefined) delete headers.cookie;
@@ -149,5 +156,6 @@ export function upstreamHeaders(request: GateRequest, remoteAddress: string | un
   if (chain.length > 0) headers['x-forwarded-for'] = chain.join(', ');
   headers['x-forwarded-proto'] = isHttps(request) ? 'https' : 'http';
   if (request.headers.host) headers['x-forwarded-host'] = request.headers['x-forwarded-host'] ?? request.headers.host;
+  if (gate?.baggage) headers.baggage = mergeBaggage(request.headers.baggage, sandboxBaggageKey, gate.sandbox);
   return headers;
 }

@@ -136,3 +136,12 @@ test('the self-cleanup deletes the Ingress, HTTPRoute and the gate\'s Service, a
   const steps = planCleanup(found, { sandbox: 'jane-main', namespace: 'shop', lease: 'jane-main-tether-sandbox', ownsNamespace: false });
   assert.deepEqual(steps.map((s) => `${s.kind === 'Namespace' ? 'Namespace' : s.kind.kind}/${s.name}`), ['Deployment/web', 'Ingress/tether-preview', 'HTTPRoute/tether-preview', 'Service/tether-preview', 'Lease/jane-main-tether-sandbox']);
 });
+
+test('a header-routed preview: the gate forwards to the baseline\'s entry Service and adds the sandbox\'s baggage', () => {
+  const spec = specText('name: shop\nbaseline: { namespace: shop }\nforks:\n  - workload: { name: api }\n    mode: local\n    ports: [{ port: 8080 }]\npreview: { service: web, routing: header }\n');
+  const p = plan({ domain: 'preview.example.com' }, { spec, relay });
+  const deployment = p.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'tether-preview') as DesiredObject & { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } };
+  const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+  assert.equal(env.TETHER_PREVIEW_UPSTREAM, 'web.shop.svc:80');
+  assert.equal(env.TETHER_PREVIEW_ROUTING, 'header');
+});

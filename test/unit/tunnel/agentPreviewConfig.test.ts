@@ -31,3 +31,9 @@ test('bad gate settings explain themselves', () => {
   assert.throws(() => readConfig({ TETHER_CONTROL_PORT: 'off', ...gateEnv, TETHER_PREVIEW_SANDBOX: '' }, files), /which sandbox/);
   assert.throws(() => readConfig({ TETHER_CONTROL_PORT: 'off', ...gateEnv }, () => 'c2hvcnQ'), /preview key .*at least 16 are needed.*Secret volume mount/);
 });
+
+test('TETHER_PREVIEW_ROUTING=header makes the gate add the sandbox\'s baggage; other values are refused', () => {
+  assert.equal(readConfig({ TETHER_CONTROL_PORT: 'off', ...gateEnv, TETHER_PREVIEW_ROUTING: 'header' }, files).preview?.baggage, true);
+  assert.equal(readConfig({ TETHER_CONTROL_PORT: 'off', ...gateEnv }, files).preview?.baggage, undefined);
+  assert.throws(() => readConfig({ TETHER_CONTROL_PORT: 'off', ...gateEnv, TETHER_PREVIEW_ROUTING: 'mesh' }, files), /expected "namespace" or "header"/);
+});

@@ -14,7 +14,7 @@ const hour = 3600_000;
 
 interface Seen { url: string; headers: IncomingHttpHeaders; body: string }
 
-async function fixture(t: { after(fn: () => unknown): void }) {
+async function fixture(t: { after(fn: () => unknown): void }, extra: { baggage?: boolean } = {}) {
   const seen: Seen[] = [];
   const upstream = createServer((req, res) => {
     let body = '';
@@ -34,7 +34,7 @@ async function fixture(t: { after(fn: () => unknown): void }) {
     socket.on('data', (d: Buffer) => socket.write(`echo:${d.toString()}`));
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  const gate = await startPreviewGate({ host: '127.0.0.1', port: 0, key, sandbox, upstream: { host: '127.0.0.1', port: (upstream.address() as AddressInfo).port } }, () => undefined);
+  const gate = await startPreviewGate({ host: '127.0.0.1', port: 0, key, sandbox, upstream: { host: '127.0.0.1', port: (upstream.address() as AddressInfo).port }, ...extra }, () => undefined);
   t.after(async () => {
     await gate.close();
     upstream.closeAllConnections();
@@ -148,4 +148,17 @@ test('rules: the query reaches upstream as sent, only the token is taken out, an
   assert.deepEqual(splitToken('/?tether_token=t'), { path: '/', token: 't' });
   assert.deepEqual(splitToken('//evil.example/?tether_token=t'), { path: '/evil.example/', token: 't' });
   assert.deepEqual(splitToken('http://jane-main.preview.test/x?tether_token=t'), { path: '/x', token: 't' });
+});
+
+test('a header-routed gate puts the sandbox\'s baggage member first, keeps the visitor\'s, and refuses a baggage header with no room left', async (t) => {
+  const f = await fixture(t, { baggage: true });
+  const cookie = `tether_preview=${signPreviewToken(key, sandbox, Date.now() + hour)}`;
+  const answer = await f.call('/', { cookie, baggage: 'userId=alice,tether-sandbox=old' });
+  assert.equal(answer.status, 200);
+  assert.equal(f.seen[0].headers.baggage, 'tether-sandbox=jane-main,userId=alice');
+  const crowded = Array.from({ length: 180 }, (_, i) => `k${i}=v`).join(',');
+  const refused = await f.call('/', { cookie, baggage: crowded });
+  assert.equal(refused.status, 431);
+  assert.match(refused.body, /cannot be routed to the sandbox: .*180/);
+  assert.equal(f.seen.length, 1);
 });
