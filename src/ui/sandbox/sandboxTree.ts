@@ -122,7 +122,8 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
         sandboxPods(client, namespace, sandbox),
       ]);
       const workloads = [...deployments.items, ...statefulSets.items];
-      const forks = workloads.map((d) => {
+      // The shareable host's gate is no fork; its pod is still listed with the sandbox's pods.
+      const forks = workloads.filter((d) => d.metadata.labels?.[roleLabel] !== 'preview-gate').map((d) => {
         const labels = d.metadata.labels ?? {};
         return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : `${labels[forkLabel] ?? d.metadata.name}`;
       });

@@ -68,6 +68,7 @@ export function detailNodes(input: SandboxDetailsInput): SandboxNode[] {
   const live = node.running;
   if (live?.url) out.push({ type: 'detail', id: `${base}/url`, label: 'Preview', description: live.url, tooltip: `Open ${live.url}`, icon: 'globe', url: live.url, contextValue: 'tether.sandbox.url' });
   else if (!node.summary.readOnly) out.push({ type: 'detail', id: `${base}/url`, label: 'Preview', description: 'not running in this window (Preview Changes starts it)', icon: 'globe' });
+  if (live?.shareUrl) out.push({ type: 'detail', id: `${base}/share`, label: 'Shareable', description: live.shareUrl, tooltip: 'Opens for whoever has a signed link: Preview Changes, then Copy Shareable Link', icon: 'link' });
   if (live?.routingHeader) out.push({ type: 'detail', id: `${base}/routing`, label: 'Header routing', description: live.routingHeader, tooltip: `Every preview request enters the baseline with "${live.routingHeader}"; the mesh routes it to this sandbox's forks`, icon: 'arrow-swap' });
   for (const t of live?.tunnels ?? []) out.push({ type: 'detail', id: `${base}/tunnel/${t.workload}`, label: `Tunnel ${t.workload}`, description: `${t.state} · ${t.ports}`, icon: t.state === 'connected' ? 'plug' : 'debug-disconnect' });
   if (live) out.push({ type: 'detail', id: `${base}/lease`, label: 'Lease', description: live.heartbeat === 'renewing' ? 'renewed by this window' : live.heartbeat, icon: live.heartbeat === 'renewing' ? 'pulse' : 'warning' });

@@ -33,9 +33,9 @@ export function refKey(ref: SandboxRef): string {
   return `${ref.context}/${ref.namespace}/${ref.sandbox}`;
 }
 
-/** The sandbox's forks from its Deployments: the forked workload's name, relays as "<name> (local)". */
+/** The sandbox's forks from its Deployments: the forked workload's name, relays as "<name> (local)"; the preview gate is none. */
 export function forkNames(deployments: readonly KubeObject[]): string[] {
-  return deployments.map((d) => {
+  return deployments.filter((d) => d.metadata.labels?.[roleLabel] !== 'preview-gate').map((d) => {
     const labels = d.metadata.labels ?? {};
     return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : (labels[forkLabel] ?? d.metadata.name);
   });

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreviewResult } from '../../../src/sandbox/previewLoop';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
+import type { KubeObject } from '../../../src/kube/types';
+import type { RunningSummary } from '../../../src/sandbox/previewRunning';
 import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
+import { detailNodes, type SandboxNode } from '../../../src/ui/sandbox/sandboxTreeModel';
+import { forkNames } from '../../../src/ui/webviews/sandboxDashboardModel';
 
 const share = { url: 'https://jane-main.preview.example.com/products', link: 'https://jane-main.preview.example.com/products?tether_token=v1.jane-main.1795410000.sig', expiresAt: '2026-11-23T05:00:00.000Z' };
 const result: PreviewResult = { url: 'http://127.0.0.1:4000/products', sandbox: 'jane-main', namespace: 'jane-main', context: 'dev', warm: false, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 900, share };
@@ -24,4 +28,14 @@ test('the tools report the shareable URL and the signed link, and the running sa
   assert.ok(!previewText({ ...result, share: undefined }).includes('Shareable'));
   const status = statusText('dev', undefined, [{ key: 'dev/jane-main', context: 'dev', sandbox: 'jane-main', namespace: 'jane-main', url: result.url, shareUrl: share.url, tunnels: [], heartbeat: 'renewing', lastErrors: [] }], new Map());
   assert.match(status, /preview http:\/\/127\.0\.0\.1:4000\/products; shareable at https:\/\/jane-main\.preview\.example\.com\/products; Lease renewing/);
+});
+
+test('the Sandboxes view shows the shareable host, and the preview gate is not counted as a fork', () => {
+  const live: RunningSummary = { key: 'sim/jane-main', context: 'sim', sandbox: 'jane-main', namespace: 'jane-main', url: result.url, shareUrl: share.url, tunnels: [], heartbeat: 'renewing', lastErrors: [] };
+  const node = { type: 'sandbox', id: 'sim/jane-main', context: 'sim', summary: { readOnly: false }, running: live, label: 'jane-main', description: '', tooltip: '', contextValue: '' } as unknown as Extract<SandboxNode, { type: 'sandbox' }>;
+  const shareNode = detailNodes({ node, forks: ['api'], pods: [], events: [] }).find((d) => d.id === 'sim/jane-main/share');
+  assert.ok(shareNode && shareNode.type === 'detail');
+  assert.equal(shareNode.description, share.url);
+  const deployment = (name: string, role: string, fork?: string) => ({ metadata: { name, labels: { 'tether.dev/role': role, ...(fork ? { 'tether.dev/fork': fork } : {}) } } }) as unknown as KubeObject;
+  assert.deepEqual(forkNames([deployment('api', 'fork', 'api'), deployment('tether-preview', 'preview-gate')]), ['api']);
 });
