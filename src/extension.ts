@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
   const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
-  const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger }));
+  const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger, environment: tunnels.environment }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger, cluster: explorer }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));

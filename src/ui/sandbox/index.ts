@@ -28,7 +28,7 @@ export interface SandboxFeatureDeps {
   reporter: ErrorReporter;
   logger: Logger;
   /** The tunnel feature's terminal environment: `local` forks hand their workload's environment to it. */
-  environment?: TunnelEnvironment;
+  environment: TunnelEnvironment;
 }
 
 export function registerSandboxFeature(context: vscode.ExtensionContext, deps: SandboxFeatureDeps): SandboxFeature {
@@ -67,7 +67,7 @@ export function registerSandboxFeature(context: vscode.ExtensionContext, deps: S
     registerLanguageModelTools(commandDeps),
     loop.onDidLose((e) => void vscode.window.showWarningMessage(`Sandbox "${e.sandbox}" stopped here: ${e.why}. Preview Changes creates it again.`, 'Preview Changes').then((choice) => (choice ? vscode.commands.executeCommand('tether.previewChanges') : undefined))),
     new PreviewStatusBar(loop),
-    deps.environment ? new SandboxEnvironment(loop, deps.environment, logger, (err) => reporter.reportBackground(err)) : vscode.Disposable.from(),
+    new SandboxEnvironment(loop, deps.environment, logger, (err) => reporter.reportBackground(err)),
     view,
     tree,
     loop,
