@@ -52,6 +52,9 @@ test('ingress mode: the link without a token is refused, with the token it sets 
   const page = await c.visit(result.share.url, { cookie: `${cookie}; theme=dark` });
   assert.equal(page.status, 200);
   assert.equal(page.body, 'local v1 /products cookie=theme=dark', 'the developer\'s process answers, without the gate\'s cookie');
+  // Upgrades (WebSockets) pass through controller, gate and tunnel with the cookie, and are refused without it.
+  assert.match(await c.upgrade('http://jane-main.preview.test/live', { cookie }), /^HTTP\/1.1 101[\s\S]*echo \/live ping$/);
+  assert.match(await c.upgrade('http://jane-main.preview.test/live'), /^HTTP\/1.1 401/);
 
   // Links are signed with the key in the sandbox's Secret; one signed in the past has expired.
   const secret = await c.client.get<KubeObject & { data: Record<string, string> }>(kinds.Secret, 'jane-main', 'tether-preview-key');

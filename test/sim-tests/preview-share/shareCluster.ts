@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
@@ -37,6 +38,8 @@ export interface ShareCluster {
   request(spec: SandboxSpec, share: PreviewHostSettings): PreviewRequest;
   /** One request through the ingress controller as a browser at `url` would send it. */
   visit(url: string, headers?: Record<string, string>): Promise<Visit>;
+  /** An upgraded connection through the ingress controller: the answer's head and the echo of "ping". */
+  upgrade(url: string, headers?: Record<string, string>): Promise<string>;
   /** Visits until the answer is no longer the controller's 503 (the gate's pod is starting). */
   visitWhenRouted(url: string, headers?: Record<string, string>): Promise<Visit>;
 }
@@ -66,6 +69,15 @@ export async function shareCluster(t: { after(fn: () => unknown): void }, option
   const ingress = await startIngressController({ cluster: sim.cluster, resolvePodPort: (ns, pod, port) => runtime?.resolvePodPort(ns, pod, port) });
 
   const local: Server = createServer((req, res) => res.end(`local v1 ${req.url} cookie=${req.headers.cookie ?? ''}`));
+  // An echo over an upgraded connection, standing in for the app's WebSocket.
+  const upgraded = new Set<Duplex>();
+  local.on('upgrade', (req, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${req.headers.upgrade}\r\n\r\n`);
+    socket.on('data', (d: Buffer) => socket.write(`echo ${req.url} ${d.toString()}`));
+    socket.on('error', () => socket.destroy());
+  });
   await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
   const kubeconfig = loadKubeconfig({ KUBECONFIG: sim.kubeconfigPath });
   const client = KubeClient.forContext(kubeconfig, sim.context);
@@ -75,6 +87,7 @@ export async function shareCluster(t: { after(fn: () => unknown): void }, option
     client.dispose();
     await ingress.stop();
     local.closeAllConnections();
+    for (const s of upgraded) s.destroy();
     await new Promise((resolve) => local.close(resolve));
     await sim.stop();
   });
@@ -104,6 +117,26 @@ export async function shareCluster(t: { after(fn: () => unknown): void }, option
     localPort: (local.address() as AddressInfo).port,
     request: (spec, share) => ({ context: sim.context, spec, developer: 'jane', branch: 'main', holderIdentity: 'jane@laptop', agentScript: async () => agent, healthTimeoutMs: 20_000, share }),
     visit,
+    upgrade: (url, headers = {}) =>
+      new Promise<string>((resolve, reject) => {
+        const target = new URL(url);
+        const socket = connect(ingress.port, '127.0.0.1');
+        let text = '';
+        const timer = setTimeout(() => socket.destroy(), 10_000);
+        socket.setEncoding('utf8');
+        socket.on('data', (d: string) => {
+          text += d;
+          if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n') && !text.includes('echo')) socket.write('ping');
+          if (text.includes('echo') || (text.includes('\r\n\r\n') && !text.startsWith('HTTP/1.1 101'))) socket.destroy();
+        });
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(text);
+        });
+        socket.on('error', reject);
+        const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+        socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: Upgrade\r\nupgrade: websocket\r\n${extra}\r\n`);
+      }),
     async visitWhenRouted(url, headers) {
       const deadline = Date.now() + 20_000;
       for (;;) {
