@@ -5,9 +5,12 @@
 // sandbox removes the Ingress, HTTPRoute and key Secret.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { KubeClient } from '../../../src/kube/api';
+import { loadKubeconfig } from '../../../src/kube/config';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
+import { PreviewLoop } from '../../../src/sandbox/previewLoop';
 import { previewKeySecretKey } from '../../../src/sandbox/previewGateObjects';
 import { previewKeyFromText, signPreviewToken, signedPreviewLink } from '../../../src/sandbox/previewToken';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
@@ -70,6 +73,17 @@ test('ingress mode: the link without a token is refused, with the token it sets 
   const warm = await c.loop.ensure(c.request(localSpec(c.localPort), shareSettings({ ingressClass: 'sim' })));
   assert.equal(warm.warm, true);
   assert.equal((await c.visit(warm.share?.link ?? '')).status, 303);
+
+  // Another window (a new loop) reads the same key from the sandbox's Secret: earlier links stay valid.
+  const kubeconfig = loadKubeconfig({ KUBECONFIG: c.sim.kubeconfigPath });
+  const other = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), heartbeat: { intervalMs: 300 } });
+  t.after(() => other.dispose());
+  const again = await other.ensure(c.request(localSpec(c.localPort), shareSettings({ ingressClass: 'sim' })));
+  assert.equal(again.warm, false);
+  const reread = await c.client.get<KubeObject & { data: Record<string, string> }>(kinds.Secret, 'jane-main', 'tether-preview-key');
+  assert.equal(reread.data[previewKeySecretKey], secret.data[previewKeySecretKey], 'the key was kept');
+  assert.equal((await c.visit(result.share.link)).status, 303, 'the first link still works');
+  other.stop(c.sim.context, 'jane-main');
 
   const deleted = await c.loop.delete(c.client, c.sim.context, { sandbox: 'jane-main', namespace: 'jane-main' });
   assert.ok(deleted.includes('Ingress/tether-preview'), deleted.join(', '));
