@@ -11,28 +11,25 @@
  * the entry cannot be reached, the answer is a 502 page that says why. It owns its server, agent
  * and upgraded sockets; dispose closes all.
  */
-import { Agent, createServer, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { Agent, createServer, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { KubeClient } from '../kube/api';
 import { ExplainedError, isCancellation } from '../kube/errors';
 import type { PortForwardOptions } from '../kube/portforward';
 import type { Disposable } from '../lifecycle';
+import { listenOnLoopback } from '../loopback';
 import { BaggageError, mergeBaggage, sandboxBaggageKey } from './baggage';
 import { EntryDialer } from './entryDialer';
 import { checkHealth, explainHealth, type HealthOptions, type HealthResult } from './health';
-import type { PreviewEntry, PreviewTarget } from './previewTarget';
+import type { PreviewTarget } from './previewTarget';
+import { LoopbackEndpoint, type LoopbackEndpointOptions } from './loopbackEndpoint';
 
-export interface BaggageProxyOptions {
+/** `entry` is the baseline's entry Service. */
+export interface BaggageProxyOptions extends LoopbackEndpointOptions {
   client: KubeClient;
-  /** The baseline's entry Service. */
-  entry: PreviewEntry;
   /** The value of the `tether-sandbox` baggage member: the sandbox's name. */
   sandbox: string;
-  /** Path the URL opens and the health check asks for (default "/"). */
-  path?: string;
-  /** Local port to listen on (default 0: a free one). */
-  localPort?: number;
   portForward?: PortForwardOptions;
 }
 
@@ -112,7 +109,7 @@ class ForwardAgent extends Agent {
   }
 }
 
-export class BaggageProxy implements Disposable {
+export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServer> implements Disposable {
   private readonly dialer: EntryDialer;
   private readonly agent: ForwardAgent;
   /** Upgraded (WebSocket) connections: both ends, which the server and agent no longer track. */
@@ -120,12 +117,9 @@ export class BaggageProxy implements Disposable {
   private readonly shutdown = new AbortController();
   private problem: ExplainedError | undefined;
   private requests = 0;
-  private disposed = false;
 
-  private constructor(
-    private readonly server: Server,
-    private readonly options: BaggageProxyOptions,
-  ) {
+  private constructor(server: HttpServer, options: BaggageProxyOptions) {
+    super(server, options);
     this.dialer = new EntryDialer(options.client, options.entry, options.portForward);
     this.agent = new ForwardAgent((callback) => this.dial(callback));
   }
@@ -137,41 +131,14 @@ export class BaggageProxy implements Disposable {
     server.on('request', (req, res) => proxy.forward(req, res));
     server.on('upgrade', (req, socket, head) => void proxy.upgrade(req, socket as Socket, head));
     server.on('clientError', (_err, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.localPort ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOnLoopback(server, options.localPort);
     server.on('error', () => undefined);
     return proxy;
-  }
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}${this.path}`;
-  }
-
-  get path(): string {
-    return this.options.path ?? '/';
-  }
-
-  /** The baseline Service requests enter through. */
-  get entry(): PreviewEntry {
-    return this.options.entry;
   }
 
   /** The sandbox every request is routed to: the value of its `tether-sandbox` baggage member. */
   get sandbox(): string {
     return this.options.sandbox;
-  }
-
-  get isOpen(): boolean {
-    return !this.disposed && this.server.listening;
   }
 
   get currentTarget(): PreviewTarget | undefined {

@@ -6,36 +6,29 @@
  * closes all.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { KubeClient } from '../kube/api';
 import { ExplainedError, isCancellation } from '../kube/errors';
 import type { PortForwardOptions, PortForwardStream } from '../kube/portforward';
 import type { Disposable } from '../lifecycle';
+import { listenOnLoopback } from '../loopback';
 import { EntryDialer } from './entryDialer';
 import { checkHealth, explainHealth, type HealthOptions, type HealthResult } from './health';
-import type { PreviewEntry, PreviewTarget } from './previewTarget';
+import type { PreviewTarget } from './previewTarget';
+import { LoopbackEndpoint, type LoopbackEndpointOptions } from './loopbackEndpoint';
 
-export interface PreviewListenerOptions {
+export interface PreviewListenerOptions extends LoopbackEndpointOptions {
   client: KubeClient;
-  entry: PreviewEntry;
-  /** Path the URL opens and the health check asks for (default "/"). */
-  path?: string;
-  /** Local port to listen on (default 0: a free one). */
-  localPort?: number;
   portForward?: PortForwardOptions;
 }
 
-export class PreviewListener implements Disposable {
+export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> implements Disposable {
   private readonly sockets = new Set<Socket | PortForwardStream>();
   private readonly dialer: EntryDialer;
   private problem: ExplainedError | undefined;
-  private disposed = false;
   private connections = 0;
 
-  private constructor(
-    private readonly server: Server,
-    private readonly options: PreviewListenerOptions,
-  ) {
+  private constructor(server: Server, options: PreviewListenerOptions) {
+    super(server, options);
     this.dialer = new EntryDialer(options.client, options.entry, options.portForward);
   }
 
@@ -44,36 +37,9 @@ export class PreviewListener implements Disposable {
     const server = createServer({ pauseOnConnect: true });
     const listener = new PreviewListener(server, options);
     server.on('connection', (socket) => listener.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.localPort ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOnLoopback(server, options.localPort);
     server.on('error', () => undefined);
     return listener;
-  }
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}${this.path}`;
-  }
-
-  get path(): string {
-    return this.options.path ?? '/';
-  }
-
-  /** The Service connections enter through. */
-  get entry(): PreviewEntry {
-    return this.options.entry;
-  }
-
-  get isOpen(): boolean {
-    return !this.disposed && this.server.listening;
   }
 
   /** The pod connections currently go to, once one was resolved. */
