@@ -126,7 +126,10 @@ export function stateWhere(session: TunnelSession, test: (s: TunnelState) => boo
 /** GET through a raw host:port (an in-cluster caller reaching the relay pod's data port). */
 export function httpGet(host: string, port: number, urlPath: string, timeoutMs = 5000, connection?: () => Duplex): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: urlPath, agent: false, timeout: timeoutMs, ...(connection ? { createConnection: connection } : {}) }, (res) => {
+    // Node ignores `createConnection` when `agent: false` is given (it makes a fresh Agent that dials
+    // host:port itself), so a fresh agent is asked for only when there is no connection to use.
+    const via = connection ? { createConnection: connection } : { agent: false as const };
+    const req = request({ host, port, path: urlPath, timeout: timeoutMs, ...via }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
