@@ -2,8 +2,9 @@
  * A baseline entry service for header-routing tests: `node` answering every request with what it
  * received (method, path, headers, body size, the connection's remote port) as JSON, and accepting
  * WebSocket upgrades: its first message is the upgrade request's `baggage`, then it echoes text.
- * On the simulator the script is a ConfigMap (its process runtime runs those as real processes);
- * on a real cluster it runs inline.
+ * The script lives in a ConfigMap mounted into a pod of the relay image (`node`), which any cluster
+ * runs, and which the simulator's process runtime runs as a real process, so the entry serves on
+ * both; the HTTP image of real clusters would not echo what it received.
  */
 import type { ObjectInput } from '../../sim/defaults';
 import type { ClusterUnderTest } from '../../cluster/clusterUnderTest';
@@ -44,19 +45,19 @@ server.on('upgrade', (req, socket) => {
 server.listen(${echoPort});
 `;
 
-/** Deployment and Service `name` in `namespace` running the echo script; `script` replaces it (a pod that never gets ready). */
+/** ConfigMap, Deployment and Service `name` in `namespace` running the echo script; `script` replaces it (a pod that never gets ready). */
 export function echoWorkload(cluster: ClusterUnderTest, namespace: string, name = 'echo', script = echoScript): ObjectInput[] {
-  const simulated = cluster.kind === 'simulator';
   const container = {
     name: 'echo',
     image: cluster.images.relay,
-    command: simulated ? ['node', '/opt/app/server.js'] : ['node', '-e', script],
+    command: ['node', '/opt/app/server.js'],
     env: [{ name: 'GREETING', value: 'the baseline' }],
     ports: [{ name: 'http', containerPort: echoPort }],
     // Real kubelets call a pod Ready once it runs unless a probe says otherwise; the simulator once it listens.
     readinessProbe: { tcpSocket: { port: echoPort }, periodSeconds: 2 },
-    ...(simulated ? { volumeMounts: [{ name: 'app', mountPath: '/opt/app' }] } : {}),
+    volumeMounts: [{ name: 'app', mountPath: '/opt/app' }],
   };
+  const configMap: ObjectInput = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-script`, namespace }, data: { 'server.js': script } };
   const deployment: ObjectInput = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -66,13 +67,12 @@ export function echoWorkload(cluster: ClusterUnderTest, namespace: string, name 
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [container], ...(simulated ? { volumes: [{ name: 'app', configMap: { name: `${name}-script` } }] } : {}) },
+        spec: { containers: [container], volumes: [{ name: 'app', configMap: { name: `${name}-script` } }] },
       },
     },
   };
   const service: ObjectInput = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } };
-  const configMap: ObjectInput = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-script`, namespace }, data: { 'server.js': script } };
-  return simulated ? [configMap, deployment, service] : [deployment, service];
+  return [configMap, deployment, service];
 }
 
 /** A process that runs but never listens, so its pod never gets ready. */
