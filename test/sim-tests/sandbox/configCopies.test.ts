@@ -68,8 +68,10 @@ test('own namespace: the ConfigMaps and Secrets a fork reads are copied in, its 
   const created = await createSandbox(client, { spec, developer, branch: 'main', holderIdentity: 'jane@laptop' });
   const copies = created.plan.objects.filter((o) => o.metadata.annotations?.[copiedFromAnnotation]).map((o) => `${o.kind}/${o.metadata.name}`).sort();
   assert.deepEqual(copies, ['ConfigMap/ledger-app', 'ConfigMap/ledger-settings', 'Secret/ledger-db', 'Secret/ledger-tls'], 'the missing optional ConfigMap is skipped');
-  const copy = await client.get<KubeObject & { data: Record<string, string> }>(kinds.Secret, sandbox, 'ledger-db');
+  const copy = await client.get<KubeObject & { data?: Record<string, string> }>(kinds.Secret, sandbox, 'ledger-db');
   assert.ok(belongsTo(copy, sandbox), 'labelled as the sandbox\'s, so its cleanup removes it');
+  // The baseline's Secret was written with stringData, which the API server keeps only in data.
+  assert.ok(copy.data?.url, `the copy carries the baseline's data.url; it has ${Object.keys(copy.data ?? {}).join(', ') || 'no data'}`);
   assert.equal(Buffer.from(copy.data.url, 'base64').toString(), 'postgres://ledger');
 
   const pod = await cluster.until(async () => {
