@@ -10,6 +10,8 @@ import { encodeDataHeader, encodeFrame, type Frame } from './protocol';
 
 /** A data payload at least this big is bulk transfer rather than an interactive exchange. */
 const BULK_BYTES = 16 * 1024;
+/** Bytes one coalesced batch may hold before it is written. */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 export interface DrainWaiter {
   flushWrite(): void;
@@ -17,6 +19,7 @@ export interface DrainWaiter {
 
 export class FrameWriter implements Disposable {
   private queue: Buffer[] = [];
+  private queuedBytes = 0;
   private flushScheduled = false;
   private closed = false;
   private readonly waiters = new Set<DrainWaiter>();
@@ -31,12 +34,16 @@ export class FrameWriter implements Disposable {
   }
 
   writeFrame(frame: Frame): void {
+    if (this.closed) return;
     this.enqueue(encodeFrame(frame));
+    this.schedule(false);
   }
 
   writeData(stream: number, payload: Buffer): void {
-    this.enqueue(encodeDataHeader(stream, payload.length), payload.length >= BULK_BYTES);
+    if (this.closed) return;
+    this.enqueue(encodeDataHeader(stream, payload.length));
     this.enqueue(payload);
+    this.schedule(payload.length >= BULK_BYTES);
   }
 
   waitForDrain(waiter: DrainWaiter): void {
@@ -53,6 +60,7 @@ export class FrameWriter implements Disposable {
     const queue = this.queue;
     if (queue.length === 0 || this.connection.destroyed || this.connection.writableEnded) return;
     this.queue = [];
+    this.queuedBytes = 0;
     let ok = true;
     if (queue.length === 1) ok = this.connection.write(queue[0]);
     else {
@@ -66,24 +74,34 @@ export class FrameWriter implements Disposable {
   /** Flushes what is queued (unless `discard`) and accepts nothing more. */
   dispose(discard = false): void {
     if (this.closed) return;
-    if (discard) this.queue = [];
+    if (discard) {
+      this.queue = [];
+      this.queuedBytes = 0;
+    }
     else this.flush();
     this.closed = true;
     this.waiters.clear();
     this.connection.off('drain', this.onDrain);
   }
 
-  private enqueue(buffer: Buffer, bulk = false): void {
-    if (this.closed) return;
+  private enqueue(buffer: Buffer): void {
     this.queue.push(buffer);
+    this.queuedBytes += buffer.length;
     this.bytesOut += buffer.length;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      // Small frames go out at once. A bulk chunk waits for the end of this round of I/O, so the
-      // chunks every socket read in it join one write: fewer syscalls and wake-ups downstream.
-      if (bulk) setImmediate(this.flushQueued);
-      else queueMicrotask(this.flushQueued);
-    }
+  }
+
+  /**
+   * Small frames go out at once (in a microtask). Bulk data waits for the end of this round of
+   * I/O, so the chunks of every socket read in it leave in one write: fewer syscalls and wake-ups
+   * downstream. A batch that reaches MAX_BATCH_BYTES goes out right away, which bounds the memory
+   * a round can hold and lets the streams see congestion early.
+   */
+  private schedule(bulk: boolean): void {
+    if (this.queuedBytes >= MAX_BATCH_BYTES) return this.flush();
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    if (bulk) setImmediate(this.flushQueued);
+    else queueMicrotask(this.flushQueued);
   }
 
   private drained(): void {
