@@ -16,7 +16,6 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { KubeClient } from '../src/kube/api';
 import { Coalescer } from '../src/kube/coalesce';
@@ -25,6 +24,7 @@ import { kinds } from '../src/kube/kinds';
 import type { KubeObject } from '../src/kube/types';
 import { Informer } from '../src/kube/watch';
 import { startSimulator } from '../test/sim/server';
+import { kubeApiJson } from '../test/fixtures/kubeApi';
 
 const PODS = 10_000;
 const NAMESPACES = 50;
@@ -43,7 +43,7 @@ function heapMB(): number {
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 function podTemplate(): KubeObject {
-  const list = JSON.parse(readFileSync(new URL('../../shared/kube-api-samples/pods-web-running.json', import.meta.url), 'utf8')) as { items: KubeObject[] };
+  const list = kubeApiJson('pods-web-running.json') as { items: KubeObject[] };
   return list.items[0];
 }
 

@@ -3,8 +3,8 @@
 // Structure, field types, descriptions and required fields come from @kubernetes/client-node's
 // generated models (dist/gen/models: attributeTypeMap in the .js, docs and `?` in the .d.ts).
 // Enum values and which string maps hold resource quantities are not in those models; they come
-// from the recorded /openapi/v3 documents for core/v1 and apps/v1 (../shared/kube-api-samples)
-// when present, plus a short list for newer quantity fields. Run: node scripts/gen-schema.mjs
+// from the recorded /openapi/v3 documents for core/v1 and apps/v1 (test/fixtures/kube-api),
+// plus a short list for newer quantity fields. Run: node scripts/gen-schema.mjs
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -13,7 +13,7 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const modelsDir = path.join(path.dirname(require.resolve('@kubernetes/client-node/package.json')), 'dist/gen/models');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const samples = path.resolve(root, '../shared/kube-api-samples');
+const samples = path.join(root, 'test', 'fixtures', 'kube-api');
 
 /** The kinds people write by hand, by apiVersion. */
 const KINDS = {
@@ -70,7 +70,7 @@ function loadRecordedHints() {
   const quantities = {};
   for (const file of ['openapi-v3-api-v1.json.gz', 'openapi-v3-apps-v1.json.gz']) {
     const p = path.join(samples, file);
-    if (!existsSync(p)) continue;
+    if (!existsSync(p)) throw new Error(`recorded OpenAPI document ${p} is missing (see test/fixtures/kube-api/README.md)`);
     const schemas = JSON.parse(gunzipSync(readFileSync(p)).toString('utf8')).components.schemas;
     for (const [full, s] of Object.entries(schemas)) {
       const mm = full.match(/^io\.k8s\.api\.(core|apps)\.v1\.(\w+)$/);

@@ -3,9 +3,7 @@
  * resources the simulator serves, and the recorded OpenAPI v3 documents for core/v1 and apps/v1.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { kubeApiJson, kubeApiText } from '../fixtures/kubeApi';
 import type { ResourceRegistry } from './resources';
 
 export interface DiscoveryDocuments {
@@ -13,19 +11,10 @@ export interface DiscoveryDocuments {
   get(path: string): string | undefined;
 }
 
-const fallbackVersion = {
-  major: '1', minor: '25', gitVersion: 'v1.25.0-tether-sim', gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.19.8', compiler: 'gc', platform: 'linux/amd64',
-};
-
-function minimalOpenApi(title: string): string {
-  return JSON.stringify({ openapi: '3.0.0', info: { title, version: 'unversioned' }, paths: {}, components: { schemas: {} } });
-}
-
-export function buildDiscovery(registry: ResourceRegistry, samplesDir: string, log: (message: string) => void): DiscoveryDocuments {
+/** Builds the documents; a missing recording throws naming the file. */
+export function buildDiscovery(registry: ResourceRegistry, samplesDir: string): DiscoveryDocuments {
   const docs = new Map<string, string>();
-  const versionFile = join(samplesDir, '200-version.json');
-  docs.set('/version', existsSync(versionFile) ? JSON.stringify(JSON.parse(readFileSync(versionFile, 'utf8'))) : JSON.stringify(fallbackVersion));
+  docs.set('/version', JSON.stringify(kubeApiJson('200-version.json', samplesDir)));
 
   const groups = new Map<string, string[]>();
   for (const { group, version } of registry.groupVersions()) {
@@ -55,17 +44,11 @@ export function buildDiscovery(registry: ResourceRegistry, samplesDir: string, l
   for (const g of apiGroups) docs.set(`/apis/${g.name}`, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...g }));
 
   const index: Record<string, { serverRelativeURL: string }> = {};
-  for (const [path, file, title] of [
-    ['api/v1', 'openapi-v3-api-v1.json.gz', 'Kubernetes core/v1'],
-    ['apis/apps/v1', 'openapi-v3-apps-v1.json.gz', 'Kubernetes apps/v1'],
+  for (const [path, file] of [
+    ['api/v1', 'openapi-v3-api-v1.json.gz'],
+    ['apis/apps/v1', 'openapi-v3-apps-v1.json.gz'],
   ] as const) {
-    const full = join(samplesDir, file);
-    let body: string;
-    if (existsSync(full)) body = gunzipSync(readFileSync(full)).toString('utf8');
-    else {
-      log(`OpenAPI document ${full} is missing; serving a minimal /openapi/v3/${path}`);
-      body = minimalOpenApi(title);
-    }
+    const body = kubeApiText(file, samplesDir);
     docs.set(`/openapi/v3/${path}`, body);
     const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
     index[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };

@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/kube/types';
 import { DisposableStore } from '../../src/lifecycle';
 import { ResourceApi } from './api';
@@ -30,6 +29,7 @@ import { ObjectStore } from './store';
 import { generateServerCredentials } from './tls';
 import { handleUpgrade } from './upgrade';
 import { WatchHub } from './watch';
+import { KUBE_API_FIXTURES } from '../fixtures/kubeApi';
 
 export interface SimulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -50,7 +50,7 @@ export interface SimulatorOptions {
   users?: { name: string; denials?: Denial[] }[];
   /** Controller, scheduler and kubelet delays (tests use tens of ms). */
   timings?: Partial<ControllerTimings>;
-  /** Where the recorded API responses live (discovery, OpenAPI). */
+  /** Where the recorded API responses live (discovery, OpenAPI); default test/fixtures/kube-api. */
   samplesDir?: string;
   log?: (message: string) => void;
 }
@@ -83,10 +83,6 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-function moduleDir(): string {
-  return typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
-}
-
 function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -94,7 +90,7 @@ function newToken(): string {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const log = options.log ?? (() => {});
   const clusterName = options.clusterName ?? 'tether-sim';
-  const samplesDir = options.samplesDir ?? resolve(moduleDir(), '..', '..', '..', 'shared', 'kube-api-samples');
+  const samplesDir = options.samplesDir ?? KUBE_API_FIXTURES;
   const runControllers = options.controllers ?? true;
   const owned = new DisposableStore();
 
@@ -128,7 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!stopped) await listen();
     },
   });
-  const ctx: RestContext = { api, store, registry, watches, access, discovery: buildDiscovery(registry, samplesDir, log), faults, runtime: () => runtime, log };
+  const ctx: RestContext = { api, store, registry, watches, access, discovery: buildDiscovery(registry, samplesDir), faults, runtime: () => runtime, log };
 
   server.on('secureConnection', (socket: Socket) => {
     sockets.add(socket);

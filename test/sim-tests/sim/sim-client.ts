@@ -1,8 +1,6 @@
 /** A small HTTPS client for the simulator tests: real TLS against the generated CA, bearer tokens. */
 import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Simulator } from '../../sim/server';
 
 export interface Answer {
@@ -115,16 +113,7 @@ export function watch(sim: Simulator, path: string, token: string = sim.token): 
   });
 }
 
-const samples = resolve(__dirname, '..', '..', '..', '..', 'shared', 'kube-api-samples');
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- recordings are arbitrary JSON
-export function recording(file: string): any {
-  return JSON.parse(readFileSync(resolve(samples, file), 'utf8'));
-}
-
-export function recordingText(file: string): string {
-  return readFileSync(resolve(samples, file), 'utf8');
-}
+export { kubeApiJson as recording, kubeApiText as recordingText } from '../../fixtures/kubeApi';
 
 export function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const start = Date.now();

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { checkAccess, minimalRole } from '../../../src/kube/access';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { sendJson, startLocalCluster } from './local-cluster';
+import { kubeApiJson } from '../../fixtures/kubeApi';
 
-const denied = JSON.parse(readFileSync('/work/shared/kube-api-samples/201-selfsubjectaccessreview-denied.json', 'utf8')) as Record<string, unknown>;
+const denied = kubeApiJson('201-selfsubjectaccessreview-denied.json') as Record<string, unknown>;
 
 test('checkAccess posts one review per check and reads allowed/reason', async (t) => {
   const bodies: { spec: { resourceAttributes: Record<string, string> } }[] = [];

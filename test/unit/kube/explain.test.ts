@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { ExplainedError } from '../../../src/kube/errors';
+import { kubeApiText } from '../../fixtures/kubeApi';
 import { explainCredentialError, explainResponse, explainTransportError, forbiddenCheck, type ExplainContext } from '../../../src/kube/explain';
 
-const samples = '/work/shared/kube-api-samples';
-const sample = (name: string) => readFileSync(`${samples}/${name}`, 'utf8');
+const sample = (name: string) => kubeApiText(name);
 const ctx: ExplainContext = { what: 'List pods in namespace "samples"', server: 'https://10.0.0.1:6443', context: 'dev' };
 
 test('recorded Status bodies map to reasons with their message', () => {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { lastAppliedAnnotation, slim } from '../../../src/kube/slim';
 import type { KubeObject } from '../../../src/kube/types';
+import { kubeApiJson } from '../../fixtures/kubeApi';
 
 test('drops managedFields and the last-applied annotation, keeps everything else', () => {
-  const pod = JSON.parse(readFileSync('/work/shared/kube-api-samples/201-server-side-apply.json', 'utf8')) as KubeObject;
+  const pod = kubeApiJson('201-server-side-apply.json') as KubeObject;
   pod.metadata.annotations = { [lastAppliedAnnotation]: '{"big":true}', keep: 'me' };
   assert.ok((pod.metadata as { managedFields?: unknown }).managedFields, 'fixture has managedFields');
   const before = JSON.stringify(pod).length;

@@ -1,17 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { kinds } from '../../../src/kube/kinds';
 import type { InformerEvent, KubeObject } from '../../../src/kube/types';
 import { Informer, type InformerOptions } from '../../../src/kube/watch';
 import { sendJson, until } from './local-cluster';
+import { kubeApiText } from '../../fixtures/kubeApi';
 import { configMap, startScriptedApi, streamLines, type ScriptedApi } from './scripted-api';
 
-const samples = '/work/shared/kube-api-samples';
-const recordedWatch = readFileSync(`${samples}/watch-configmaps-with-bookmark.jsonl`, 'utf8').trim().split('\n');
-const recorded410 = readFileSync(`${samples}/watch-too-old-rv-410.jsonl`, 'utf8').trim().split('\n');
+const recordedWatch = kubeApiText('watch-configmaps-with-bookmark.jsonl').trim().split('\n');
+const recorded410 = kubeApiText('watch-too-old-rv-410.jsonl').trim().split('\n');
 
 interface Harness {
   api: ScriptedApi;

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
 import { expectOne, lint, only } from './diagnose';
 import { applyEdits } from '../../../src/manifests/fixes';
 import { nodeFacts } from '../../../src/manifests/cluster';
 import type { ClusterFacts } from '../../../src/manifests/types';
+import { kubeApiJson } from '../../fixtures/kubeApi';
 
 const gpuPod = (resources: string, extra = '') => `apiVersion: v1
 kind: Pod
@@ -49,15 +48,8 @@ test('unknown MIG profile names, with the nearest real one', () => {
   assert.match(d.message, /did you mean "nvidia.com\/mig-1g.10gb"/);
 });
 
-const samples = path.resolve(import.meta.dirname, '../../../../shared/kube-api-samples');
-
 function clusterFacts(): ClusterFacts {
-  const file = path.join(samples, 'node-with-gpu-capacity.json');
-  if (existsSync(file)) {
-    const node = JSON.parse(readFileSync(file, 'utf8'));
-    return { nodes: nodeFacts([node]) };
-  }
-  return { nodes: [{ name: 'gpu-node', labels: {}, taints: [], allocatable: { 'nvidia.com/gpu': '4' } }] };
+  return { nodes: nodeFacts([kubeApiJson('node-with-gpu-capacity.json')]) };
 }
 
 test('cluster-aware: a request larger than any node\'s allocatable (recorded node with 4 GPUs)', () => {

@@ -27,7 +27,7 @@ class FakeAccess implements ClusterAccess {
 }
 
 const config = {
-  files: ['/home/me/.kube/config'],
+  files: ['~/.kube/config'],
   currentContext: 'prod',
   contexts: [
     { name: 'dev', cluster: 'dev', user: 'me', server: 'https://dev:6443', namespace: 'team' },
