@@ -43,10 +43,10 @@ if (existsSync('src/cli/lint.ts')) {
     banner: { js: '#!/usr/bin/env node' },
   });
 }
-if (existsSync('src/tunnel/agent/main.ts')) {
+if (existsSync('src/agent/main.ts')) {
   targets.push({
     ...common,
-    entryPoints: ['src/tunnel/agent/main.ts'],
+    entryPoints: ['src/agent/main.ts'],
     outfile: 'dist/relay-agent.js',
     platform: 'node',
     format: 'cjs',
@@ -55,10 +55,10 @@ if (existsSync('src/tunnel/agent/main.ts')) {
     sourcemap: false,
   });
 }
-if (existsSync('src/sandbox/janitorMain.ts')) {
+if (existsSync('src/agent/janitorMain.ts')) {
   targets.push({
     ...common,
-    entryPoints: ['src/sandbox/janitorMain.ts'],
+    entryPoints: ['src/agent/janitorMain.ts'],
     outfile: 'dist/sandbox-janitor.js',
     platform: 'node',
     format: 'cjs',

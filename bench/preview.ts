@@ -10,7 +10,7 @@ import { kinds } from '../src/kube/kinds';
 import { openPortForward } from '../src/kube/portforward';
 import type { KubeObject } from '../src/kube/types';
 import { sandboxSelector } from '../src/sandbox/labels';
-import { checkHealth } from '../src/sandbox/health';
+import { checkHealth } from '../src/sandbox/lifecycle/health';
 import { previewCluster, type PreviewCluster } from '../test/sim-tests/preview/previewCluster';
 
 const goals = { createToPreviewMs: 5000, warmPreviewMs: 1000 };

@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   let disposeMux = () => undefined as void;
   try {
     const [agentBundle, forwardBundle, sideBundle] = await Promise.all([
-      bundle('src/tunnel/agent/main.ts', path.join(dir, 'relay-agent.js')),
+      bundle('src/agent/main.ts', path.join(dir, 'relay-agent.js')),
       bundle('bench/tunnelWsForward.ts', path.join(dir, 'ws-forward.js')),
       bundle('bench/tunnelExtensionSide.ts', path.join(dir, 'extension-side.js')),
     ]);

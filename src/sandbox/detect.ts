@@ -4,7 +4,7 @@
  * the port the local process listens on. Pure over its inputs; the caller gathers them.
  */
 import { stringify } from 'yaml';
-import { selects } from './fork';
+import { selects } from './forks/fork';
 import { boundedName, slug } from './names';
 import { forkableKinds, specFileName, type ForkableKind, type SandboxSpec } from './spec';
 

@@ -9,8 +9,8 @@ import type { KubeClient } from '../kube/api';
 import { ExplainedError } from '../kube/errors';
 import { kinds, type KindInfo } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
-import { knownKind } from './apply';
-import { copiedFromAnnotation } from './configCopies';
+import { knownKind } from './lifecycle/apply';
+import { copiedFromAnnotation } from './forks/configCopies';
 import { isTetherOwned } from './labels';
 import type { Placement, SandboxPlan } from './plan';
 

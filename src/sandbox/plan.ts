@@ -5,42 +5,21 @@
 import { createHash } from 'node:crypto';
 import { ExplainedError } from '../kube/errors';
 import type { KubeObject } from '../kube/types';
-import { cleanupEnv } from './cleanupKinds';
+import { cleanupEnv } from './lifecycle/cleanupKinds';
 import type { DesiredObject } from './desired';
-import { configCopies, referenceNotes, type ForkedBaseline } from './configCopies';
-import { aliasService, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './fork';
-import { forkWorkload } from './forkWorkload';
-import type { JanitorBuilder } from './janitor';
-import { previewGateBaseName, previewUpstream, type PreviewGateBuilder, type PlannedShare } from './previewGateObjects';
+import { configCopies, referenceNotes, type ForkedBaseline } from './forks/configCopies';
+import { aliasService, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './forks/fork';
+import { forkWorkload } from './forks/forkWorkload';
+import type { JanitorBuilder } from './lifecycle/janitor';
+import { previewGateBaseName, previewUpstream, type PreviewGateBuilder, type PlannedShare } from './preview/previewGateObjects';
 import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
-import { leaseObject } from './lease';
+import { leaseObject } from './lifecycle/lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
 import { relayAccessObjects } from './rbac';
+import type { RelayBuilder } from './relayRequest';
 import type { ForkPort, SandboxSpec } from './spec';
 
 export type Placement = { mode: 'namespace' } | { mode: 'shared'; namespace: string };
-
-/** What a relay builder gets for one `local` fork. */
-export interface RelayRequest {
-  /** Name for the relay's objects (Deployment, ConfigMap, Secret). */
-  name: string;
-  namespace: string;
-  /** Ownership labels every relay object must carry. */
-  labels: Record<string, string>;
-  /** Labels of the relay pods: the fork's Services select them. */
-  podLabels: Record<string, string>;
-  /** The ports in-cluster callers reach (the relay listens on them) and their local targets. */
-  ports: ForkPort[];
-  /** Service account the relay runs as (holds the self-cleanup permissions). */
-  serviceAccountName: string;
-  /** Environment the relay's self-cleanup reads (see src/tunnel/agent/cleanup.ts). */
-  cleanupEnv: Record<string, string>;
-  /** The baseline workload being replaced, for its env and ports. */
-  baseline: KubeObject;
-}
-
-/** Builds the relay objects (Deployment, ConfigMap with the agent, Secret with the session token). */
-export type RelayBuilder = (request: RelayRequest) => DesiredObject[];
 
 export interface PlanInput {
   spec: SandboxSpec;

@@ -5,7 +5,7 @@
  */
 import type { PolicyRule } from '../kube/role';
 import type { DesiredObject } from './desired';
-import { cleanupKinds, unlistedInCluster } from './cleanupKinds';
+import { cleanupKinds, unlistedInCluster } from './lifecycle/cleanupKinds';
 import { roleLabel } from './labels';
 
 export interface RelayAccessInput {

@@ -7,7 +7,7 @@
 import { relayObjects, type Manifest } from '../tunnel/relay';
 import type { DesiredObject } from './desired';
 import { ownerLabel, sandboxLabel } from './labels';
-import type { RelayBuilder, RelayRequest } from './plan';
+import type { RelayBuilder, RelayRequest } from './relayRequest';
 
 export interface SandboxRelayOptions {
   /** The text of dist/relay-agent.js. */

@@ -8,7 +8,7 @@ import { describeTarget } from '../kube/api';
 import { ExplainedError } from '../kube/errors';
 import { kinds, resourcePath, type KindInfo, type KindName } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
-import { cleanupKinds } from './cleanupKinds';
+import { cleanupKinds } from './lifecycle/cleanupKinds';
 import { belongsTo, sandboxSelector } from './labels';
 
 /** Every object labelled for `sandbox` in `namespace`, of the kinds a sandbox holds, with `kind` set. */

@@ -9,7 +9,9 @@ import { Liveness } from './muxLiveness';
 import { describeCloseReason, resolveMuxOptions, type MuxCloseReason, type MuxOptions, type MuxStats } from './muxOptions';
 import { MuxStream, StreamClosedError, type StreamHost } from './muxStream';
 import { FrameWriter } from './muxWriter';
-import { FrameDecoder, ProtocolError, describeTarget, type Frame, type OpenFrame, type OpenTarget } from './protocol';
+import { ProtocolError } from './codec';
+import { FrameDecoder } from './codecDecode';
+import { describeTarget, type Frame, type OpenFrame, type OpenTarget } from './protocol';
 
 export { MuxStream, StreamClosedError } from './muxStream';
 export { describeCloseReason, type MuxCloseReason, type MuxOptions, type MuxStats } from './muxOptions';

@@ -6,7 +6,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { Mux, type MuxOptions } from './mux';
-import { FrameDecoder, MAX_CONTROL_FRAME, PROTOCOL_VERSION, ProtocolError, encodeFrame, type Frame, type HelloFrame, type WelcomeFrame } from './protocol';
+import { MAX_CONTROL_FRAME, ProtocolError, encodeFrame } from './codec';
+import { FrameDecoder } from './codecDecode';
+import { PROTOCOL_VERSION, type Frame, type HelloFrame, type WelcomeFrame } from './protocol';
 
 export interface HandshakeOptions extends MuxOptions {
   /** Deadline for the other end's first frame (default 10 s). */

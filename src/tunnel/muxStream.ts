@@ -5,7 +5,8 @@
  * and credit is returned as the reader consumes.
  */
 import { Duplex } from 'node:stream';
-import { MAX_DATA_PAYLOAD, describeTarget, type Frame, type OpenTarget } from './protocol';
+import { MAX_DATA_PAYLOAD } from './codec';
+import { describeTarget, type Frame, type OpenTarget } from './protocol';
 
 /** What a stream needs from its Mux. */
 export interface StreamHost {

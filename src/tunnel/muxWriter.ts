@@ -6,7 +6,8 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Disposable } from '../lifecycle';
-import { encodeDataHeader, encodeFrame, type Frame } from './protocol';
+import { encodeDataHeader, encodeFrame } from './codec';
+import type { Frame } from './protocol';
 
 /** A data payload at least this big is bulk transfer rather than an interactive exchange. */
 const BULK_BYTES = 16 * 1024;

@@ -49,6 +49,3 @@ export type Frame =
 export function describeTarget(target: OpenTarget): string {
   return target.kind === 'inbound' ? `the inbound connection from ${target.peer} on port ${target.port}` : `${target.host}:${target.port}`;
 }
-
-export { MAX_CONTROL_FRAME, MAX_DATA_PAYLOAD, MAX_REASON_BYTES, ProtocolError, encodeDataHeader, encodeFrame } from './codec';
-export { FrameDecoder } from './codecDecode';

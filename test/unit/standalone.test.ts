@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(__dirname, '..', '..');
@@ -17,7 +17,7 @@ const CODE = /\.(ts|mts|cts|js|mjs|cjs|json|sh)$|^\.ci\/run$/;
 
 function trackedFiles(): string[] {
   const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
-  return out.split('\0').filter((f) => f && CODE.test(f) && f !== 'package-lock.json' && f !== SELF && !f.startsWith('test/fixtures/kube-api/'));
+  return out.split('\0').filter((f) => f && CODE.test(f) && existsSync(join(root, f)) && f !== 'package-lock.json' && f !== SELF && !f.startsWith('test/fixtures/kube-api/'));
 }
 
 interface Finding { file: string; line: number; text: string; why: string }

@@ -5,9 +5,9 @@
  * editor has `vscode.lm.registerTool` (older code-server builds lack it).
  */
 import * as vscode from 'vscode';
-import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle';
+import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { ownerLabelValue } from '../../sandbox/names';
-import { sandboxPods, type SandboxPod } from '../../sandbox/previewStatus';
+import { sandboxPods, type SandboxPod } from '../../sandbox/preview/previewStatus';
 import { previewChangesCommand, type SandboxCommandDeps } from '../sandbox/sandboxCommands';
 import { developer } from '../sandbox/workspace';
 import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from './toolText';

@@ -3,10 +3,10 @@
  * sandbox's pods and the last error lines, or the state of every sandbox. Pure; the tools in
  * lmTools.ts only gather the data.
  */
-import type { SandboxListing } from '../../sandbox/lifecycle';
-import type { PreviewResult } from '../../sandbox/previewLoop';
-import type { RunningSummary } from '../../sandbox/previewRunning';
-import type { SandboxPod } from '../../sandbox/previewStatus';
+import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
+import type { PreviewResult } from '../../sandbox/preview/previewLoop';
+import type { RunningSummary } from '../../sandbox/preview/previewRunning';
+import type { SandboxPod } from '../../sandbox/preview/previewStatus';
 
 /** Input of tether_preview. */
 export interface PreviewToolInput {

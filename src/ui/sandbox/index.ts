@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { KubeClient } from '../../kube/api';
 import type { Logger } from '../../kube/logger';
-import { PreviewLoop } from '../../sandbox/previewLoop';
+import { PreviewLoop } from '../../sandbox/preview/previewLoop';
 import type { ErrorReporter } from '../errorReporter';
 import { registerLanguageModelTools } from '../lmtools/lmTools';
 import type { ClusterExplorer } from '../session/explorer';

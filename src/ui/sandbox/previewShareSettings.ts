@@ -3,7 +3,7 @@
  * (previewHost.ts): undefined when no domain is set, an explained error when a setting is wrong.
  */
 import * as vscode from 'vscode';
-import { previewHostSettings, type PreviewHostSettings } from '../../sandbox/previewHost';
+import { previewHostSettings, type PreviewHostSettings } from '../../sandbox/preview/previewHost';
 
 export function previewShareSettings(): PreviewHostSettings | undefined {
   const c = vscode.workspace.getConfiguration('tether.preview');

@@ -3,7 +3,7 @@
  * its text is the running preview's state, a click runs Preview Changes.
  */
 import * as vscode from 'vscode';
-import type { PreviewLoop } from '../../sandbox/previewLoop';
+import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
 
 export class PreviewStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tether.preview', vscode.StatusBarAlignment.Left, 40);

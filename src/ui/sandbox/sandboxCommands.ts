@@ -10,10 +10,10 @@ import { KubeClient } from '../../kube/api';
 import { ExplainedError } from '../../kube/errors';
 import { proposeSpec } from '../../sandbox/detect';
 import { ownerLabelValue } from '../../sandbox/names';
-import type { PreviewLoop, PreviewResult } from '../../sandbox/previewLoop';
-import { readWorkspaceFacts } from '../../sandbox/previewWorkspace';
+import type { PreviewLoop, PreviewResult } from '../../sandbox/preview/previewLoop';
+import { readWorkspaceFacts } from '../../sandbox/preview/previewWorkspace';
 import { previewNotice } from './previewNotice';
-import { listSandboxes } from '../../sandbox/lifecycle';
+import { listSandboxes } from '../../sandbox/lifecycle/lifecycle';
 import { specFileName } from '../../sandbox/spec';
 import { developer, previewRequest, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
 

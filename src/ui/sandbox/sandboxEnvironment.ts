@@ -7,8 +7,8 @@
  */
 import type * as vscode from 'vscode';
 import type { Logger } from '../../kube/logger';
-import { forkEnvironment, forkEnvironmentTargets, type ForkEnvironmentTarget } from '../../sandbox/forkEnvironment';
-import type { PreviewLoop } from '../../sandbox/previewLoop';
+import { forkEnvironment, forkEnvironmentTargets, type ForkEnvironmentTarget } from '../../sandbox/forks/forkEnvironment';
+import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
 import type { TunnelSession } from '../../tunnel/session';
 import type { TunnelEnvironment } from '../tunnel/tunnelEnvironment';
 

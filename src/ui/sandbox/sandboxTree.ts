@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { forkLabel, roleLabel, sandboxSelector } from '../../sandbox/labels';
-import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle';
+import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { ownerLabelValue } from '../../sandbox/names';
-import type { PreviewLoop } from '../../sandbox/previewLoop';
-import { recentEvents, sandboxPods } from '../../sandbox/previewStatus';
+import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
+import { recentEvents, sandboxPods } from '../../sandbox/preview/previewStatus';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';

@@ -4,9 +4,9 @@
  * recent events).
  * No VS Code import; sandboxTree.ts maps these nodes to TreeItems.
  */
-import type { SandboxListing, SandboxSummary } from '../../sandbox/lifecycle';
-import type { RunningSummary } from '../../sandbox/previewRunning';
-import type { SandboxPod } from '../../sandbox/previewStatus';
+import type { SandboxListing, SandboxSummary } from '../../sandbox/lifecycle/lifecycle';
+import type { RunningSummary } from '../../sandbox/preview/previewRunning';
+import type { SandboxPod } from '../../sandbox/preview/previewStatus';
 
 export type SandboxGroup = 'mine' | 'others' | 'orphans';
 

@@ -8,8 +8,8 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
 import type { Logger } from '../../kube/logger';
-import type { SuiteResult } from '../../sandbox/checkSuite';
-import type { PreviewLoop } from '../../sandbox/previewLoop';
+import type { SuiteResult } from '../../sandbox/checks/checkSuite';
+import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
 import type { SandboxDashboardPanel } from './sandboxDashboardPanel';

@@ -4,9 +4,9 @@
  * of the last check run. No VS Code import, so node:test checks it.
  */
 import type { KubeObject } from '../../kube/types';
-import type { CheckProgress } from '../../sandbox/checkSuite';
+import type { CheckProgress } from '../../sandbox/checks/checkSuite';
 import { forkLabel, roleLabel } from '../../sandbox/labels';
-import type { SandboxSummary } from '../../sandbox/lifecycle';
+import type { SandboxSummary } from '../../sandbox/lifecycle/lifecycle';
 import type { CheckSpec } from '../../sandbox/spec';
 import { ttlText } from '../sandbox/sandboxTreeModel';
 import type { CheckView, DashboardView, SandboxRef } from './sandboxDashboardProtocol';

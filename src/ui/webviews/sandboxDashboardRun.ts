@@ -9,7 +9,7 @@ import type { KubeClient } from '../../kube/api';
 import type { Logger } from '../../kube/logger';
 import type { KubeObject } from '../../kube/types';
 import type { Disposable } from '../../lifecycle';
-import { pendingChecks, runCheckSuite, type CheckProgress, type RunOne, type SuiteResult } from '../../sandbox/checkSuite';
+import { pendingChecks, runCheckSuite, type CheckProgress, type RunOne, type SuiteResult } from '../../sandbox/checks/checkSuite';
 import type { SandboxPlan } from '../../sandbox/plan';
 import type { CheckSpec } from '../../sandbox/spec';
 import { LogBatcher, type BatchTimer } from './logBatcher';

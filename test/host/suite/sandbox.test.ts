@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { PreviewResult } from '../../../src/sandbox/previewLoop';
+import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
 import { eventually } from './clusterRows';
 import { tetherApi } from './extension';
 import { simContext } from './simContext';

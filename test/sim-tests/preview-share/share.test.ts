@@ -10,9 +10,9 @@ import { loadKubeconfig } from '../../../src/kube/config';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
-import { PreviewLoop } from '../../../src/sandbox/previewLoop';
-import { previewKeySecretKey } from '../../../src/sandbox/previewGateObjects';
-import { previewKeyFromText, signPreviewToken, signedPreviewLink } from '../../../src/sandbox/previewToken';
+import { PreviewLoop } from '../../../src/sandbox/preview/previewLoop';
+import { previewKeySecretKey } from '../../../src/sandbox/preview/previewGateObjects';
+import { previewKeyFromText, signPreviewToken, signedPreviewLink } from '../../../src/sandbox/preview/previewToken';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { shareCluster, shareSettings } from './shareCluster';
 

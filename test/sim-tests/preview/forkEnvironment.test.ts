@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
-import { forkEnvironment, forkEnvironmentTargets } from '../../../src/sandbox/forkEnvironment';
+import { forkEnvironment, forkEnvironmentTargets } from '../../../src/sandbox/forks/forkEnvironment';
 import type { ObjectInput } from '../../sim/defaults';
 import { sampleApiFor } from './previewBaseline';
 import { previewCluster } from './previewCluster';

@@ -8,7 +8,7 @@ import { ExplainedError } from '../../../src/kube/errors';
 import { kinds, resourcePath } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
-import type { PreviewProgress } from '../../../src/sandbox/previewLoop';
+import type { PreviewProgress } from '../../../src/sandbox/preview/previewLoop';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { greetingScript, greetingWorkload } from './previewBaseline';
 import { previewCluster, type PreviewCluster } from './previewCluster';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { sandboxName } from '../../../src/sandbox/names';
-import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/previewLoop';
+import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/preview/previewLoop';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { clusterFor, type ClusterOptions, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
 import { agentScript } from '../tunnel/sessionCluster';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { runCheckSuite, type CheckProgress } from '../../../src/sandbox/checkSuite';
-import { createSandbox } from '../../../src/sandbox/create';
+import { runCheckSuite, type CheckProgress } from '../../../src/sandbox/checks/checkSuite';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
 

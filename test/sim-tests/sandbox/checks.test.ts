@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { runCheck } from '../../../src/sandbox/checkRun';
-import { createSandbox } from '../../../src/sandbox/create';
-import { deleteSandbox } from '../../../src/sandbox/lifecycle';
+import { runCheck } from '../../../src/sandbox/checks/checkRun';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
+import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
 

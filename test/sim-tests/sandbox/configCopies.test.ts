@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { copiedFromAnnotation } from '../../../src/sandbox/configCopies';
-import { createSandbox } from '../../../src/sandbox/create';
+import { copiedFromAnnotation } from '../../../src/sandbox/forks/configCopies';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { belongsTo, forkLabel } from '../../../src/sandbox/labels';
-import { deleteSandbox } from '../../../src/sandbox/lifecycle';
+import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { shopCluster } from './shopCluster';
 

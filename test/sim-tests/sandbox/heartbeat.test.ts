@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { createSandbox } from '../../../src/sandbox/create';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import type { DesiredObject } from '../../../src/sandbox/desired';
-import { LeaseHeartbeat, type HeartbeatEvent } from '../../../src/sandbox/heartbeat';
+import { LeaseHeartbeat, type HeartbeatEvent } from '../../../src/sandbox/lifecycle/heartbeat';
 import { simulatorOnly, type TestHandle } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSandbox } from '../../../src/sandbox/create';
-import { listSandboxes, type SandboxListing } from '../../../src/sandbox/lifecycle';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
+import { listSandboxes, type SandboxListing } from '../../../src/sandbox/lifecycle/lifecycle';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
 

@@ -1,36 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { janitorScript } from '../agentBundles';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { createSandbox } from '../../../src/sandbox/create';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import type { DesiredObject } from '../../../src/sandbox/desired';
-import { LeaseHeartbeat } from '../../../src/sandbox/heartbeat';
+import { LeaseHeartbeat } from '../../../src/sandbox/lifecycle/heartbeat';
 import { sandboxSelector } from '../../../src/sandbox/labels';
-import { listSandboxes } from '../../../src/sandbox/lifecycle';
-import { janitorBuilder } from '../../../src/sandbox/janitor';
-import type { RelayRequest } from '../../../src/sandbox/plan';
+import { listSandboxes } from '../../../src/sandbox/lifecycle/lifecycle';
+import { janitorBuilder } from '../../../src/sandbox/lifecycle/janitor';
+import type { RelayRequest } from '../../../src/sandbox/relayRequest';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import type { KubeClient } from '../../../src/kube/api';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
 
-const repo = join(__dirname, '../../..');
 
-/** The janitor bundle: one file, no dependencies, started from the environment. */
-async function cleanupBundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(repo, 'src/sandbox/janitorMain.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
-}
 
 /** A relay as the tunnel builds one, reduced to what self-cleanup needs: the agent file in a ConfigMap, run by node. */
 function relayWith(agent: string, pollMs: number, image: string) {
@@ -85,7 +70,7 @@ test('shared namespace: after the Lease lapses past the TTL the janitor deletes 
   const shopped = await shopCluster(t, 'sandbox-janitor', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
   const { cluster, shop } = shopped;
   const client = cluster.client('jane');
-  const script = await cleanupBundle();
+  const script = await janitorScript();
   const spec: SandboxSpec = { ...shopped.spec('image-env.tether.yaml'), ttlSeconds: 2 };
   const { plan } = await createSandbox(client, { spec, developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop', janitor: janitorBuilder({ script, pollMs: 100 }), leaseDurationSeconds: 1 });
   const { sandbox } = plan;
@@ -104,7 +89,7 @@ test('shared namespace: after the Lease lapses past the TTL the janitor deletes 
 test('own namespace: a renewed Lease keeps the sandbox; once renewals stop the relay deletes it with its namespace', async (t) => {
   const shopped = await shopCluster(t, 'sandbox-self-cleanup');
   const { cluster, client } = shopped;
-  const agent = await cleanupBundle();
+  const agent = await janitorScript();
   // The local fork of api with a TTL of 2 s: tether.yaml allows 1 minute at least; the clock is shortened here.
   const spec: SandboxSpec = { ...shopped.spec('local.tether.yaml'), ttlSeconds: 2 };
   const { plan } = await createSandbox(client, { spec, developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop', relay: relayWith(agent, 100, cluster.images.relay), leaseDurationSeconds: 1 });

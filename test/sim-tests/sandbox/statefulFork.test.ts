@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { createSandbox } from '../../../src/sandbox/create';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { forkLabel } from '../../../src/sandbox/labels';
-import { deleteSandbox } from '../../../src/sandbox/lifecycle';
+import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { shopCluster } from './shopCluster';
 

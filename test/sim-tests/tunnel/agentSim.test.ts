@@ -9,8 +9,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import path from 'node:path';
-import { build } from 'esbuild';
+import { relayAgentScript } from '../agentBundles';
 import { kinds } from '../../../src/kube/kinds';
 import { openPortForward } from '../../../src/kube/portforward';
 import type { MuxCloseReason } from '../../../src/tunnel/mux';
@@ -22,18 +21,6 @@ import { readAll, until } from '../../unit/tunnel/muxFixtures';
 const token = 'sim-session-token-5b1e0c';
 const MiB = 1024 * 1024;
 
-function agentBundle(): Promise<string> {
-  return build({
-    entryPoints: [path.join(__dirname, '..', '..', '..', 'src', 'tunnel', 'agent', 'main.ts')],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    minify: true,
-    logLevel: 'silent',
-  }).then((out) => out.outputFiles[0].text);
-}
 
 const clusterScripts = {
   // A cluster service the extension dials through the relay: echo, and a bulk sender on 9001.
@@ -66,7 +53,7 @@ async function cluster(t: TestHandle) {
     local.closeAllConnections();
     await new Promise((resolve) => local.close(resolve));
   });
-  await under.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'relay-agent', namespace }, data: { 'relay-agent.js': await agentBundle() } });
+  await under.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'relay-agent', namespace }, data: { 'relay-agent.js': await relayAgentScript() } });
   await under.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'svc', namespace }, data: clusterScripts });
   await under.apply({
     apiVersion: 'v1',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
-import { AGENT_VERSION } from '../../../src/tunnel/agent/config';
+import { AGENT_VERSION } from '../../../src/agent/config';
 import type { KubeObject } from '../../../src/kube/types';
 import { stopTunnel } from '../../../src/tunnel/relayDeploy';
 import { forwardEnvironment } from '../../../src/tunnel/sessionEnvironment';

@@ -6,8 +6,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import path from 'node:path';
-import { build } from 'esbuild';
+import { relayAgentScript } from '../agentBundles';
 import type { KubeClient } from '../../../src/kube/api';
 import { kinds } from '../../../src/kube/kinds';
 import { openPortForward } from '../../../src/kube/portforward';
@@ -21,22 +20,8 @@ import { clusterFor, type ClusterUnderTest, type TestHandle } from '../../cluste
 export const relay = relayName('web');
 export const token = 'session-token-0123456789';
 
-let agentBundle: Promise<string> | undefined;
-
 /** The relay agent bundled as the build bundles it into dist/relay-agent.js. */
-export function agentScript(): Promise<string> {
-  agentBundle ??= build({
-    entryPoints: [path.join(__dirname, '..', '..', '..', 'src', 'tunnel', 'agent', 'main.ts')],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    minify: true,
-    logLevel: 'silent',
-  }).then((out) => out.outputFiles[0].text);
-  return agentBundle;
-}
+export const agentScript = relayAgentScript;
 
 export interface TunnelCluster {
   cluster: ClusterUnderTest;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BaggageError, baggageMembers, decodeBaggageValue, encodeBaggageValue, maxBaggageBytes, maxBaggageMembers, mergeBaggage, readBaggage, sandboxBaggageHeader, sandboxBaggageKey } from '../../../src/sandbox/baggage';
+import { BaggageError, baggageMembers, decodeBaggageValue, encodeBaggageValue, maxBaggageBytes, maxBaggageMembers, mergeBaggage, readBaggage, sandboxBaggageHeader, sandboxBaggageKey } from '../../../src/sandbox/preview/baggage';
 
 test('a request without baggage gets our member alone', () => {
   assert.equal(mergeBaggage(undefined, sandboxBaggageKey, 'jane-main'), 'tether-sandbox=jane-main');

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../src/kube/api';
 import { ExplainedError } from '../../../src/kube/errors';
 import type { KubeObject } from '../../../src/kube/types';
-import type { CheckResult } from '../../../src/sandbox/checkRun';
-import { runCheckSuite, type CheckProgress, type RunOne } from '../../../src/sandbox/checkSuite';
+import type { CheckResult } from '../../../src/sandbox/checks/checkRun';
+import { runCheckSuite, type CheckProgress, type RunOne } from '../../../src/sandbox/checks/checkSuite';
 import type { SandboxPlan } from '../../../src/sandbox/plan';
 import type { CheckSpec } from '../../../src/sandbox/spec';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanupTargetFromEnv, leaseState, planCleanup, type ListedObject } from '../../../src/tunnel/agent/cleanup';
-import { leaseObject, leaseTiming, hasLapsed, isStale, microTime } from '../../../src/sandbox/lease';
+import { cleanupTargetFromEnv, leaseState, planCleanup, type ListedObject } from '../../../src/agent/cleanup';
+import { leaseObject, leaseTiming, hasLapsed, isStale, microTime } from '../../../src/sandbox/lifecycle/lease';
 
 const labels = (sandbox: string, extra: Record<string, string> = {}) => ({ 'app.kubernetes.io/managed-by': 'tether', 'tether.dev/sandbox': sandbox, 'tether.dev/owner': 'jane', ...extra });
 const obj = (name: string, l: Record<string, string>, uid = `uid-${name}`): ListedObject => ({ metadata: { name, uid, labels: l } });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/kube/types';
-import { configCopies, copiedFromAnnotation } from '../../../src/sandbox/configCopies';
-import { copiedReferences } from '../../../src/sandbox/configRead';
-import { podReferences } from '../../../src/sandbox/configRefs';
+import { configCopies, copiedFromAnnotation } from '../../../src/sandbox/forks/configCopies';
+import { copiedReferences } from '../../../src/sandbox/forks/configRead';
+import { podReferences } from '../../../src/sandbox/forks/configRefs';
 import { isTetherOwned } from '../../../src/sandbox/labels';
 import { planSandbox } from '../../../src/sandbox/plan';
 import { planChecks } from '../../../src/sandbox/placement';

@@ -6,9 +6,10 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../../src/kube/types';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { isTetherOwned, ownerLabel, sandboxLabel } from '../../../src/sandbox/labels';
-import { planSandbox, type PlanInput, type RelayRequest } from '../../../src/sandbox/plan';
+import { planSandbox, type PlanInput } from '../../../src/sandbox/plan';
+import type { RelayRequest } from '../../../src/sandbox/relayRequest';
 import { sandboxRelayBuilder } from '../../../src/sandbox/relayBuilder';
-import { janitorBuilder } from '../../../src/sandbox/janitor';
+import { janitorBuilder } from '../../../src/sandbox/lifecycle/janitor';
 import { parseSpec } from '../../../src/sandbox/spec';
 
 const fixtures = join(__dirname, '../../fixtures/sandbox');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../src/kube/api';
-import { BaggageProxy } from '../../../src/sandbox/baggageProxy';
-import { PreviewListener } from '../../../src/sandbox/preview';
-import { endpointRouting, endpointServes, openPreviewEndpoint } from '../../../src/sandbox/previewEndpoint';
+import { BaggageProxy } from '../../../src/sandbox/preview/baggageProxy';
+import { PreviewListener } from '../../../src/sandbox/preview/preview';
+import { endpointRouting, endpointServes, openPreviewEndpoint } from '../../../src/sandbox/preview/previewEndpoint';
 
 // No request reaches the cluster here: only which endpoint serves which preview section is checked.
 const client = {} as KubeClient;

@@ -6,8 +6,8 @@ import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
 import type { KubeObject } from '../../../src/kube/types';
-import { checkHealth, explainHealth } from '../../../src/sandbox/health';
-import { isPodReady, podProblem, targetPortIn } from '../../../src/sandbox/previewTarget';
+import { checkHealth, explainHealth } from '../../../src/sandbox/lifecycle/health';
+import { isPodReady, podProblem, targetPortIn } from '../../../src/sandbox/preview/previewTarget';
 
 async function serve(t: { after(fn: () => unknown): void }, handler: Parameters<typeof createServer>[1]): Promise<string> {
   const server: Server = createServer(handler);

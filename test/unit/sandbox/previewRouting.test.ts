@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxPlan } from '../../../src/sandbox/plan';
-import { headerRoutingInfo, previewEntry, previewRouting } from '../../../src/sandbox/previewRouting';
+import { headerRoutingInfo, previewEntry, previewRouting } from '../../../src/sandbox/preview/previewRouting';
 import { parseSpec } from '../../../src/sandbox/spec';
 
 const base = 'name: shop\nbaseline: { namespace: shop }\nforks:\n  - { workload: { name: api }, mode: env, env: { A: "1" } }\n';

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../src/kube/api';
 import { ExplainedError } from '../../../src/kube/errors';
-import { previewHostSettings } from '../../../src/sandbox/previewHost';
-import { assertGatewayApi, sharedPreview } from '../../../src/sandbox/previewShare';
-import { newPreviewKey, previewKeyFromText, verifyPreviewToken } from '../../../src/sandbox/previewToken';
+import { previewHostSettings } from '../../../src/sandbox/preview/previewHost';
+import { assertGatewayApi, sharedPreview } from '../../../src/sandbox/preview/previewShare';
+import { newPreviewKey, previewKeyFromText, verifyPreviewToken } from '../../../src/sandbox/preview/previewToken';
 
 /** A client whose every request answers with `fail` (or succeeds), recording the paths asked for. */
 function clientAnswering(fail?: ExplainedError): { client: KubeClient; paths: string[] } {

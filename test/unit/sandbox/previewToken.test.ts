@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPreviewKey, previewKeyFromText, signPreviewToken, signedPreviewLink, verifyPreviewToken } from '../../../src/sandbox/previewToken';
+import { newPreviewKey, previewKeyFromText, signPreviewToken, signedPreviewLink, verifyPreviewToken } from '../../../src/sandbox/preview/previewToken';
 
 const key = previewKeyFromText('m3kG8Qp0dYb2w9Zr4TnV1aXc6HsLjE5uFqRoPiKyW7g');
 const now = Date.parse('2026-11-22T05:00:00Z');

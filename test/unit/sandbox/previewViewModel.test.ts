@@ -1,9 +1,9 @@
 // The Sandboxes view model and the language-model tools' text: pure, from listings and summaries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SandboxListing, SandboxSummary } from '../../../src/sandbox/lifecycle';
-import type { RunningSummary } from '../../../src/sandbox/previewRunning';
-import { eventLines } from '../../../src/sandbox/previewStatus';
+import type { SandboxListing, SandboxSummary } from '../../../src/sandbox/lifecycle/lifecycle';
+import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
+import { eventLines } from '../../../src/sandbox/preview/previewStatus';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
 import { detailNodes, groupNodes, sandboxNodes, ttlText } from '../../../src/ui/sandbox/sandboxTreeModel';
 

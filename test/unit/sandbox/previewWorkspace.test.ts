@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ExplainedError } from '../../../src/kube/errors';
 import { proposeSpec } from '../../../src/sandbox/detect';
-import { readWorkspaceFacts, specFromText } from '../../../src/sandbox/previewWorkspace';
+import { readWorkspaceFacts, specFromText } from '../../../src/sandbox/preview/previewWorkspace';
 
 test('a tether.yaml with errors is refused, naming the lines', () => {
   assert.throws(

@@ -4,8 +4,8 @@ import type { KubeClient } from '../../../src/kube/api';
 import type { ResolvedEnvironment } from '../../../src/tunnel/environment';
 import { EnvironmentStack, tunnelEnvironmentKey } from '../../../src/tunnel/environmentStack';
 import type { TunnelSession } from '../../../src/tunnel/session';
-import { forkEnvironmentKey, forkEnvironmentPrefix, forkEnvironmentTargets, type RunningForks } from '../../../src/sandbox/forkEnvironment';
-import type { RunningTunnel } from '../../../src/sandbox/previewRunning';
+import { forkEnvironmentKey, forkEnvironmentPrefix, forkEnvironmentTargets, type RunningForks } from '../../../src/sandbox/forks/forkEnvironment';
+import type { RunningTunnel } from '../../../src/sandbox/preview/previewRunning';
 
 const env = (variables: Record<string, string>): ResolvedEnvironment => ({ variables, secretVariables: [], problems: [] }) as unknown as ResolvedEnvironment;
 const tunnel = { key: tunnelEnvironmentKey('web'), label: 'the tunnel to "web"' };

@@ -4,7 +4,9 @@ import { duplexPair } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Mux, type MuxStream } from '../../../src/tunnel/mux';
-import { FrameDecoder, encodeDataHeader, encodeFrame, type Frame, type OpenTarget } from '../../../src/tunnel/protocol';
+import { encodeDataHeader, encodeFrame } from '../../../src/tunnel/codec';
+import { FrameDecoder } from '../../../src/tunnel/codecDecode';
+import type { Frame, OpenTarget } from '../../../src/tunnel/protocol';
 import { hashAll, memoryPair, readAll, tcpPair, until, writeBytes } from './muxFixtures';
 
 const MiB = 1024 * 1024;

@@ -1,17 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import {
-  FrameDecoder,
-  MAX_CONTROL_FRAME,
-  MAX_DATA_PAYLOAD,
-  MAX_REASON_BYTES,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  encodeDataHeader,
-  encodeFrame,
-  type Frame,
-} from '../../../src/tunnel/protocol';
+import { MAX_CONTROL_FRAME, MAX_DATA_PAYLOAD, MAX_REASON_BYTES, ProtocolError, encodeDataHeader, encodeFrame } from '../../../src/tunnel/codec';
+import { FrameDecoder } from '../../../src/tunnel/codecDecode';
+import { PROTOCOL_VERSION, type Frame } from '../../../src/tunnel/protocol';
 
 const samples: Frame[] = [
   { type: 'hello', version: PROTOCOL_VERSION, token: 's3cr3t-ütf8', role: 'extension' },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PreviewResult } from '../../../src/sandbox/previewLoop';
-import type { RunningSummary } from '../../../src/sandbox/previewRunning';
+import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
+import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
 import { detailNodes, type SandboxNode } from '../../../src/ui/sandbox/sandboxTreeModel';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PreviewResult } from '../../../src/sandbox/previewLoop';
+import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
 import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
 
 const result: PreviewResult = { url: 'http://127.0.0.1:4000/products', sandbox: 'jane-main', namespace: 'jane-main', context: 'dev', warm: false, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 900 };

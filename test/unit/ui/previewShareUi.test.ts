@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PreviewResult } from '../../../src/sandbox/previewLoop';
+import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
 import type { KubeObject } from '../../../src/kube/types';
-import type { RunningSummary } from '../../../src/sandbox/previewRunning';
+import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
 import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
 import { detailNodes, type SandboxNode } from '../../../src/ui/sandbox/sandboxTreeModel';
 import { forkNames } from '../../../src/ui/webviews/sandboxDashboardModel';

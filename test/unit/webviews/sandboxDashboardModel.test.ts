@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/kube/types';
-import type { SandboxSummary } from '../../../src/sandbox/lifecycle';
+import type { SandboxSummary } from '../../../src/sandbox/lifecycle/lifecycle';
 import type { CheckSpec } from '../../../src/sandbox/spec';
 import { checkViews, dashboardView, durationText, forkNames, logLines, refKey, sandboxRefFrom, suiteSummary } from '../../../src/ui/webviews/sandboxDashboardModel';
 

@@ -1,0 +1,349 @@
+/**
+ * The preview loop: `ensure()` makes a sandbox's preview answer. Cold, it applies the sandbox
+ * (createSandbox: placement, plan, permission preflight, server-side apply with rollback), starts
+ * a tunnel for every `local` fork, starts the Lease heartbeat, opens the local preview listener and
+ * waits until the preview answers. Warm (everything already runs in this window, same spec), it
+ * only checks health again, which takes well under a second.
+ *
+ * The loop owns every running sandbox (by context and sandbox name), and each running sandbox owns
+ * its client, tunnels, heartbeat and listener.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { KubeClient } from '../../kube/api';
+import { ExplainedError } from '../../kube/errors';
+import { silentLogger, type Logger } from '../../kube/logger';
+import { Emitter, type Disposable } from '../../lifecycle';
+import { defaultControlPort } from '../../tunnel/relay';
+import { relaySelector, selectorText } from '../../tunnel/relayLabels';
+import { TunnelSession, type TunnelSessionOptions } from '../../tunnel/session';
+import { createSandbox } from '../lifecycle/create';
+import type { DesiredObject } from '../desired';
+import { LeaseHeartbeat, type HeartbeatOptions } from '../lifecycle/heartbeat';
+import { deleteSandbox, type SandboxLocation } from '../lifecycle/lifecycle';
+import { sandboxName } from '../names';
+import type { RelayBuilder, RelayRequest } from '../relayRequest';
+import { waitForHealth } from '../lifecycle/healthWait';
+import { endpointRouting, endpointServes, openPreviewEndpoint } from './previewEndpoint';
+import type { PreviewHostSettings } from './previewHost';
+import { previewGateFor } from './previewKey';
+import { previewEntry, previewRouting, type HeaderRoutingInfo } from './previewRouting';
+import { assertGatewayApi, sharedPreview, type SharedPreview } from './previewShare';
+import { RunningSandbox, type RunningSummary } from './previewRunning';
+import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
+import { sandboxRelayBuilder } from '../relayBuilder';
+import type { SandboxSpec } from '../spec';
+
+export type PreviewStep = 'sandbox' | 'tunnel' | 'heartbeat' | 'listener' | 'health' | 'ready';
+
+export interface PreviewProgress {
+  step: PreviewStep;
+  message: string;
+}
+
+export interface PreviewRequest {
+  context: string;
+  spec: SandboxSpec;
+  developer: string;
+  branch: string;
+  /** Who renews the Lease, e.g. "jane@laptop". */
+  holderIdentity: string;
+  /** The relay agent bundle (dist/relay-agent.js); read only for `local` forks or a shareable host. */
+  agentScript: () => Promise<string>;
+  relayImage?: string;
+  /** With tether.preview.domain set: the shareable host (previewHost.ts previewHostSettings). */
+  share?: PreviewHostSettings;
+  sharedNamespace?: string;
+  /** How long the preview may take to answer after the sandbox is applied (default 90 s). */
+  healthTimeoutMs?: number;
+  /** Also read the last error lines of the sandbox's pod logs (for tools). */
+  includeLogs?: boolean;
+  onProgress?: (progress: PreviewProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface PreviewResult {
+  url: string;
+  sandbox: string;
+  namespace: string;
+  context: string;
+  /** True when everything already ran and only health was checked. */
+  warm: boolean;
+  /** HTTP status of the health check. */
+  status: number;
+  pods: SandboxPod[];
+  lastErrors: string[];
+  /** Things to know about the plan (shared namespace, configs left in the baseline). */
+  notes: string[];
+  placementReason?: string;
+  /** The shareable host's URL and a freshly signed link, when a preview domain is configured. */
+  share?: SharedPreview;
+  elapsedMs: number;
+  /** Header routing: the baseline Service entered and the baggage every request carries. */
+  routing?: HeaderRoutingInfo;
+}
+
+export interface PreviewLoopOptions {
+  /** A client for `context`; the running sandbox owns and disposes it. */
+  openClient: (context: string) => KubeClient;
+  logger?: Logger;
+  /** Overrides for tunnel sessions (tests shorten backoffs). */
+  tunnel?: Partial<TunnelSessionOptions>;
+  heartbeat?: HeartbeatOptions;
+  leaseDurationSeconds?: number;
+}
+
+function hashSpec(spec: SandboxSpec, share?: PreviewHostSettings): string {
+  return createHash('sha256').update(JSON.stringify(share ? [spec, share] : spec)).digest('hex');
+}
+
+export function previewKey(context: string, sandbox: string): string {
+  return `${context}/${sandbox}`;
+}
+
+export class PreviewLoop implements Disposable {
+  private readonly running = new Map<string, RunningSandbox>();
+  /** The link-signing key of each sandbox with a shareable host, by previewKey. */
+  private readonly shareKeys = new Map<string, string>();
+  private readonly inflight = new Map<string, Promise<PreviewResult>>();
+  private readonly changes = new Emitter<void>();
+  /** A sandbox started, stopped or changed state. */
+  readonly onDidChange = this.changes.event;
+  private readonly lost = new Emitter<{ context: string; sandbox: string; why: string }>();
+  /** A running sandbox's Lease was deleted or taken over (deleted elsewhere, or cleaned up after its TTL): it was stopped here. */
+  readonly onDidLose = this.lost.event;
+  private readonly logger: Logger;
+  private disposed = false;
+
+  constructor(private readonly options: PreviewLoopOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The running sandboxes of this window. */
+  get all(): RunningSandbox[] {
+    return [...this.running.values()];
+  }
+
+  get(context: string, sandbox: string): RunningSandbox | undefined {
+    return this.running.get(previewKey(context, sandbox));
+  }
+
+  summaries(): RunningSummary[] {
+    return this.all.map((r) => r.summary());
+  }
+
+  /** Makes the preview of `request.spec` answer and returns its URL. Concurrent calls for one sandbox share the work. */
+  ensure(request: PreviewRequest): Promise<PreviewResult> {
+    if (this.disposed) return Promise.reject(new Error('Tether is shutting down'));
+    const key = previewKey(request.context, sandboxName(request.developer, request.branch));
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const work = this.ensureNow(key, request).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, work);
+    return work;
+  }
+
+  private async ensureNow(key: string, request: PreviewRequest): Promise<PreviewResult> {
+    const started = Date.now();
+    const progress = request.onProgress ?? (() => undefined);
+    const specHash = hashSpec(request.spec, request.share);
+    const existing = this.running.get(key);
+    if (existing && existing.isHealthy && existing.specHash === specHash && existing.listener) {
+      progress({ step: 'health', message: 'Checking the preview…' });
+      const health = await existing.listener.check({ timeoutMs: 2_000, signal: request.signal });
+      if (health.ok) {
+        existing.localProblem = undefined;
+        return this.answer(existing, request, health.status, true, started, []);
+      }
+      this.logger.info(`[preview] ${existing.plan.sandbox}: the running preview does not answer (${existing.listener.explain(health).message}); bringing it up again`);
+    }
+    if (existing && (!existing.isHealthy || existing.heartbeatState === 'lost')) {
+      this.drop(key);
+    }
+    return this.bringUp(key, request, specHash, started);
+  }
+
+  private async bringUp(key: string, request: PreviewRequest, specHash: string, started: number): Promise<PreviewResult> {
+    const progress = request.onProgress ?? (() => undefined);
+    const { signal, spec } = request;
+    let running = this.running.get(key);
+    const fresh = !running;
+    const client = running?.client ?? this.options.openClient(request.context);
+    const token = running?.token ?? randomBytes(24).toString('base64url');
+    try {
+      const needsRelay = spec.forks.some((f) => f.mode === 'local');
+      const relays: RelayRequest[] = [];
+      let relay: RelayBuilder | undefined;
+      if (needsRelay) {
+        const agentScript = await request.agentScript();
+        const build = sandboxRelayBuilder({ agentScript, token, image: request.relayImage });
+        relay = (r) => {
+          relays.push(r);
+          return build(r);
+        };
+      }
+      const share = request.share && spec.preview ? request.share : undefined;
+      if (share) await assertGatewayApi(client, share, signal);
+      const previewGate = share ? previewGateFor(client, { settings: share, agentScript: await request.agentScript(), image: request.relayImage, onKey: (k) => this.shareKeys.set(key, k) }) : undefined;
+      progress({ step: 'sandbox', message: `Applying sandbox "${sandboxName(request.developer, request.branch)}"…` });
+      const created = await createSandbox(
+        client,
+        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, relay, previewGate, leaseDurationSeconds: this.options.leaseDurationSeconds },
+        {
+          signal,
+          onProgress: (p) => {
+            if (p.phase === 'applying') progress({ step: 'sandbox', message: `Applying ${p.object.kind} ${p.object.name} (${p.index + 1}/${p.total})…` });
+          },
+        },
+      );
+      const plan = created.plan;
+      if (!plan.entry) {
+        throw new ExplainedError({
+          reason: 'Invalid',
+          what: `Preview sandbox "${plan.sandbox}"`,
+          why: 'tether.yaml has no "preview" section, so Tether does not know which Service the preview enters through',
+          remedy: 'Add `preview: { service: <the Service of your app> }` to tether.yaml',
+        });
+      }
+      if (this.disposed) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      if (!running) {
+        running = new RunningSandbox(key, request.context, client, plan, token, specHash);
+        this.running.set(key, running);
+        const owned = running;
+        owned.onDidChange(() => {
+          if (owned.heartbeatState === 'lost' && this.running.get(key) === owned && !this.inflight.has(key)) {
+            // Nothing left to renew: the tunnels and the listener would only fail from now on.
+            this.drop(key);
+            this.lost.fire({ context: owned.context, sandbox: owned.plan.sandbox, why: owned.recentProblems.at(-1) ?? 'its Lease is gone' });
+            return;
+          }
+          this.changes.fire();
+        });
+      } else {
+        running.plan = plan;
+        running.specHash = specHash;
+      }
+      this.syncTunnels(running, relays, progress);
+      if (!running.heartbeat?.isRunning) {
+        progress({ step: 'heartbeat', message: 'Starting the Lease heartbeat…' });
+        const lease = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
+        running.setHeartbeat(new LeaseHeartbeat(client, lease, this.options.heartbeat).start());
+      }
+      const wanted = { routing: previewRouting(spec), entry: previewEntry(spec, plan)!, sandbox: plan.sandbox, path: plan.entry.path };
+      const listener = running.listener;
+      if (!endpointServes(listener, wanted)) {
+        progress({ step: 'listener', message: wanted.routing === 'header' ? 'Opening the local preview proxy…' : 'Opening the local preview port…' });
+        // A changed preview section keeps the URL's port when it can.
+        const previousPort = listener?.isOpen ? listener.port : undefined;
+        listener?.dispose();
+        const opened = await openPreviewEndpoint({ client, ...wanted, localPort: previousPort }).catch(() => openPreviewEndpoint({ client, ...wanted }));
+        running.setListener(opened);
+      }
+      for (const tunnel of running.tunnels.values()) {
+        if (tunnel.session.state.phase === 'connected') continue;
+        progress({ step: 'tunnel', message: `Connecting the tunnel for ${tunnel.workload}…` });
+        await tunnel.session.whenConnected(request.healthTimeoutMs ?? 90_000, signal);
+      }
+      progress({ step: 'health', message: `Waiting for ${running.listener!.url} to answer…` });
+      const status = await waitForHealth(running, {
+        timeoutMs: request.healthTimeoutMs ?? 90_000,
+        signal: request.signal,
+        onWaiting: (error) => progress({ step: 'health', message: `Waiting for the preview: ${error.why}` }),
+      });
+      this.changes.fire();
+      return await this.answer(running, request, status, false, started, plan.notes, created.placementReason);
+    } catch (err) {
+      if (fresh) {
+        if (running) this.drop(key);
+        else client.dispose();
+      }
+      throw err;
+    }
+  }
+
+  /** One TunnelSession per relay of the plan; relays the plan no longer has are stopped. */
+  private syncTunnels(running: RunningSandbox, relays: RelayRequest[], progress: (p: PreviewProgress) => void): void {
+    const wanted = new Set(relays.map((r) => r.name));
+    for (const name of [...running.tunnels.keys()]) if (!wanted.has(name)) running.removeTunnel(name);
+    for (const r of relays) {
+      const ports = r.ports.map((p) => ({ port: p.port, localPort: p.localPort ?? p.port }));
+      const current = running.tunnels.get(r.name);
+      if (current && JSON.stringify(current.ports) === JSON.stringify(ports)) continue;
+      // New, or its ports changed in tether.yaml: a session delivers to the ports it was made with.
+      if (current) running.removeTunnel(r.name);
+      const workload = (r.baseline.metadata.name as string | undefined) ?? r.name;
+      progress({ step: 'tunnel', message: `Starting the tunnel for ${workload}…` });
+      const session = new TunnelSession({
+        client: running.client,
+        namespace: r.namespace,
+        selector: selectorText(relaySelector(r.name)),
+        token: running.token,
+        controlPort: defaultControlPort,
+        local: (dataPort) => {
+          const port = ports.find((p) => p.port === dataPort);
+          return port ? { host: '127.0.0.1', port: port.localPort } : undefined;
+        },
+        logger: this.logger,
+        ...this.options.tunnel,
+      });
+      running.addTunnel({ name: r.name, workload, ports, session, baseline: { kind: r.baseline.kind ?? 'Deployment', namespace: r.baseline.metadata.namespace ?? '', name: workload } });
+      session.start();
+    }
+  }
+
+  private async answer(running: RunningSandbox, request: PreviewRequest, status: number, warm: boolean, started: number, notes: string[], placementReason?: string): Promise<PreviewResult> {
+    const progress = request.onProgress ?? (() => undefined);
+    const { pods, objects } = await sandboxPods(running.client, running.plan.namespace, running.plan.sandbox, request.signal);
+    const logErrors = request.includeLogs ? await lastLogErrors(running.client, running.plan.namespace, objects, { signal: request.signal }) : [];
+    progress({ step: 'ready', message: `Preview ready at ${running.listener!.url}` });
+    const result: PreviewResult = {
+      url: running.listener!.url,
+      sandbox: running.plan.sandbox,
+      namespace: running.plan.namespace,
+      context: running.context,
+      warm,
+      status,
+      pods,
+      lastErrors: [...running.recentProblems, ...logErrors].slice(-20),
+      notes,
+      elapsedMs: Date.now() - started,
+    };
+    if (placementReason) result.placementReason = placementReason;
+    const shareKey = this.shareKeys.get(previewKey(running.context, running.plan.sandbox));
+    if (request.share && running.plan.share && running.plan.entry && shareKey) result.share = sharedPreview(request.share, running.plan.sandbox, running.plan.share.origin, running.plan.entry.path, shareKey, Date.now());
+    const routing = endpointRouting(running.listener!);
+    if (routing) result.routing = routing;
+    return result;
+  }
+
+  /** Stops what runs locally for the sandbox (tunnels, heartbeat, listener); cluster objects stay. */
+  stop(context: string, sandbox: string): boolean {
+    return this.drop(previewKey(context, sandbox));
+  }
+
+  private drop(key: string): boolean {
+    const running = this.running.get(key);
+    if (!running) return false;
+    this.running.delete(key);
+    this.shareKeys.delete(key);
+    running.dispose();
+    this.changes.fire();
+    return true;
+  }
+
+  /** Stops the sandbox locally, then deletes every object it has in the cluster, at once. */
+  async delete(client: KubeClient, context: string, where: SandboxLocation, signal?: AbortSignal): Promise<string[]> {
+    this.stop(context, where.sandbox);
+    const deleted = await deleteSandbox(client, where, { signal });
+    this.changes.fire();
+    return deleted.map((d) => `${d.kind}/${d.name}`);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const key of [...this.running.keys()]) this.drop(key);
+    this.changes.dispose();
+    this.lost.dispose();
+  }
+}
+

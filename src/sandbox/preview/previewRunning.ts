@@ -1,0 +1,161 @@
+/**
+ * One sandbox while its preview runs in this window: the client it talks through, the tunnels of
+ * its `local` forks, the Lease heartbeat and the preview listener. It owns all of them and disposes
+ * them together; cluster objects stay (Delete Sandbox removes those, or the TTL does).
+ */
+import type { KubeClient } from '../../kube/api';
+import { Emitter, type Disposable } from '../../lifecycle';
+import type { TunnelSession } from '../../tunnel/session';
+import { describeState } from '../../tunnel/sessionState';
+import type { LeaseHeartbeat } from '../lifecycle/heartbeat';
+import type { SandboxPlan } from '../plan';
+import { endpointRouting, type PreviewEndpoint } from './previewEndpoint';
+
+export interface RunningTunnel {
+  /** The relay's object name. */
+  name: string;
+  /** The baseline workload the relay stands in for. */
+  workload: string;
+  /** Cluster port -> local port. */
+  ports: { port: number; localPort: number }[];
+  session: TunnelSession;
+  /** The baseline workload, whose environment local terminals get (forkEnvironment.ts). */
+  baseline?: { kind: string; namespace: string; name: string };
+}
+
+/** What the Sandboxes view and the tools show about a running sandbox. */
+export interface RunningSummary {
+  key: string;
+  context: string;
+  sandbox: string;
+  namespace: string;
+  url?: string;
+  /** Header routing: the header line every preview request carries. */
+  routingHeader?: string;
+  /** The shareable host's URL (without a token) when a preview domain is configured. */
+  shareUrl?: string;
+  tunnels: { workload: string; state: string; ports: string }[];
+  heartbeat: 'renewing' | 'failing' | 'lost';
+  lastErrors: string[];
+}
+
+export class RunningSandbox implements Disposable {
+  readonly tunnels = new Map<string, RunningTunnel>();
+  /** The local end of the preview: the raw listener, or the baggage proxy for header routing. */
+  listener: PreviewEndpoint | undefined;
+  heartbeat: LeaseHeartbeat | undefined;
+  heartbeatState: RunningSummary['heartbeat'] = 'renewing';
+  /** The last time in-cluster traffic could not reach the local process; cleared when a tunnel serves again. */
+  localProblem: { workload: string; target: string; message: string } | undefined;
+  /** Problems seen while running (local process not listening, heartbeat failures), newest last. */
+  private readonly problems: string[] = [];
+  private readonly changes = new Emitter<void>();
+  readonly onDidChange = this.changes.event;
+  private readonly subscriptions: Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly key: string,
+    readonly context: string,
+    readonly client: KubeClient,
+    public plan: SandboxPlan,
+    /** The relay session token: kept, so applying again does not restart the relay pods. */
+    readonly token: string,
+    public specHash: string,
+  ) {}
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Still usable for a warm answer: heartbeat alive, listener open, no tunnel stopped. */
+  get isHealthy(): boolean {
+    if (this.disposed || this.heartbeatState === 'lost' || !this.listener?.isOpen) return false;
+    return [...this.tunnels.values()].every((t) => t.session.state.phase !== 'stopped');
+  }
+
+  note(problem: string): void {
+    this.problems.push(problem);
+    if (this.problems.length > 20) this.problems.shift();
+    this.changes.fire();
+  }
+
+  get recentProblems(): string[] {
+    return [...this.problems];
+  }
+
+  addTunnel(tunnel: RunningTunnel): void {
+    this.tunnels.get(tunnel.name)?.session.dispose();
+    this.tunnels.set(tunnel.name, tunnel);
+    this.subscriptions.push(
+      tunnel.session.onDidChangeState(() => this.changes.fire()),
+      tunnel.session.onLocalProblem((p) => {
+        this.localProblem = { workload: tunnel.workload, target: p.target, message: p.message };
+        this.note(`Cluster traffic for ${tunnel.workload} (port ${p.dataPort}) could not reach ${p.target}: ${p.message}`);
+      }),
+    );
+  }
+
+  removeTunnel(name: string): void {
+    this.tunnels.get(name)?.session.dispose();
+    this.tunnels.delete(name);
+  }
+
+  setHeartbeat(heartbeat: LeaseHeartbeat): void {
+    this.heartbeat?.dispose();
+    this.heartbeat = heartbeat;
+    this.heartbeatState = 'renewing';
+    this.subscriptions.push(
+      heartbeat.onEvent((e) => {
+        if (e.type === 'renewed') {
+          // A renewal that changes nothing is not news (it happens every few seconds).
+          if (this.heartbeatState === 'renewing') return;
+          this.heartbeatState = 'renewing';
+        } else if (e.type === 'failed') {
+          this.heartbeatState = 'failing';
+          this.note(`Renewing the sandbox's Lease failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
+        } else {
+          this.heartbeatState = 'lost';
+          this.note(`The sandbox's Lease is gone: ${e.why}`);
+        }
+        this.changes.fire();
+      }),
+    );
+  }
+
+  setListener(listener: PreviewEndpoint): void {
+    this.listener?.dispose();
+    this.listener = listener;
+    this.changes.fire();
+  }
+
+  summary(): RunningSummary {
+    const summary: RunningSummary = {
+      key: this.key,
+      context: this.context,
+      sandbox: this.plan.sandbox,
+      namespace: this.plan.namespace,
+      tunnels: [...this.tunnels.values()].map((t) => ({ workload: t.workload, state: describeState(t.session.state), ports: t.ports.map((p) => `${p.port}→127.0.0.1:${p.localPort}`).join(', ') })),
+      heartbeat: this.heartbeatState,
+      lastErrors: this.recentProblems,
+    };
+    if (this.listener?.isOpen) summary.url = this.listener.url;
+    const routing = this.listener?.isOpen ? endpointRouting(this.listener) : undefined;
+    if (routing) summary.routingHeader = routing.header;
+    if (this.plan.share && this.plan.entry) summary.shareUrl = `${this.plan.share.origin}${this.plan.entry.path}`;
+    return summary;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.listener?.dispose();
+    for (const t of this.tunnels.values()) t.session.dispose();
+    this.tunnels.clear();
+    this.heartbeat?.dispose();
+    this.client.dispose();
+    this.changes.fire();
+    this.changes.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The workspace side of a preview, without VS Code: the tether.yaml at the workspace root parsed
+ * into a spec (errors refuse, with where and what), and the facts Create Sandbox proposes one from
+ * (the Kubernetes manifests in the folder, read from disk).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ExplainedError } from '../../kube/errors';
+import type { ManifestFile, WorkspaceFacts } from '../detect';
+import { parseSpec, specFileName, type SandboxSpec } from '../spec';
+
+const skipped = new Set(['node_modules', '.git', 'dist', 'out', 'build', '.vscode-test', 'vendor', 'target']);
+const maxFiles = 200;
+const maxBytes = 512 * 1024;
+
+/** The spec in `text`, or an ExplainedError naming the first errors with their lines. */
+export function specFromText(text: string, file = specFileName): SandboxSpec {
+  const parsed = parseSpec(text);
+  if (parsed.spec) return parsed.spec;
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  const listed = errors.slice(0, 3).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+  throw new ExplainedError({
+    reason: 'Invalid',
+    what: `Read ${file}`,
+    why: `it has ${errors.length} error${errors.length === 1 ? '' : 's'} (${listed.join('; ')}${errors.length > 3 ? '; …' : ''})`,
+    remedy: `Fix ${file} (the Problems panel shows each error where it is); nothing was created`,
+  });
+}
+
+async function yamlFiles(root: string, dir: string, depth: number, out: string[]): Promise<void> {
+  if (depth > 4 || out.length >= maxFiles) return;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (out.length >= maxFiles) return;
+    if (e.isDirectory()) {
+      if (!skipped.has(e.name) && !e.name.startsWith('.')) await yamlFiles(root, join(dir, e.name), depth + 1, out);
+    } else if (/\.ya?ml$/i.test(e.name) && !(dir === root && e.name === specFileName)) {
+      out.push(join(dir, e.name));
+    }
+  }
+}
+
+/** The Kubernetes objects in the folder's YAML files (relative paths), for proposeSpec. */
+export async function readWorkspaceFacts(folder: string, options: { defaultNamespace?: string; localPorts?: number[] } = {}): Promise<WorkspaceFacts> {
+  const files: string[] = [];
+  await yamlFiles(folder, folder, 0, files);
+  const manifests: ManifestFile[] = [];
+  for (const file of files) {
+    try {
+      if ((await stat(file)).size > maxBytes) continue;
+      const objects = parseAllDocuments(await readFile(file, 'utf8'))
+        .filter((d) => d.errors.length === 0)
+        .map((d) => d.toJS() as unknown)
+        .filter((o) => typeof o === 'object' && o !== null && 'kind' in o && 'apiVersion' in o);
+      if (objects.length > 0) manifests.push({ path: relative(folder, file), objects });
+    } catch {
+      // unreadable or not YAML after all: not a manifest
+    }
+  }
+  const facts: WorkspaceFacts = { folderName: basename(folder), manifests };
+  if (options.defaultNamespace) facts.defaultNamespace = options.defaultNamespace;
+  if (options.localPorts?.length) facts.localPorts = options.localPorts;
+  return facts;
+}

@@ -1,0 +1,33 @@
+/**
+ * The in-cluster programs bundled as the build bundles them (dist/relay-agent.js,
+ * dist/sandbox-janitor.js): one file each, Node's standard library only, built once per test process.
+ */
+import { build } from 'esbuild';
+import path from 'node:path';
+
+const repo = path.join(__dirname, '..', '..');
+const bundles = new Map<string, Promise<string>>();
+
+function bundle(entry: string): Promise<string> {
+  let text = bundles.get(entry);
+  if (!text) {
+    text = build({
+      entryPoints: [path.join(repo, entry)],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      minify: true,
+      logLevel: 'silent',
+    }).then((out) => out.outputFiles[0].text);
+    bundles.set(entry, text);
+  }
+  return text;
+}
+
+/** The relay agent (src/agent/main.ts). */
+export const relayAgentScript = (): Promise<string> => bundle('src/agent/main.ts');
+
+/** The self-cleanup alone (src/agent/janitorMain.ts). */
+export const janitorScript = (): Promise<string> => bundle('src/agent/janitorMain.ts');
