@@ -27,6 +27,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header (default application/json), e.g. a metadata-only projection. */
+  accept?: string;
   signal?: AbortSignal;
   /** For `request`: the whole exchange; for `stream`: until the response headers arrive. */
   timeoutMs?: number;
@@ -43,6 +45,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** The Accept header, e.g. `metadataListAccept` for names and labels without the objects' data. */
+  accept?: string;
   signal?: AbortSignal;
 }
 
@@ -53,6 +57,15 @@ export interface ClientIdentity {
   /** The exec credential plugin of the context's user; the client owns and disposes it. */
   exec?: ExecCredentialProvider;
 }
+
+/**
+ * Accept headers that ask the API server for metadata only (`meta.k8s.io/v1` PartialObjectMetadata,
+ * served since Kubernetes 1.15): a list answers with PartialObjectMetadataList, a single object or
+ * a watch event with PartialObjectMetadata. No fallback to full objects is offered, so a server
+ * that cannot project answers 406 rather than sending data (a Secret's) that was not asked for.
+ */
+export const metadataListAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const metadataAccept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 const defaultTimeoutMs = 30_000;
 const listPageSize = 500;
@@ -160,7 +173,7 @@ export class KubeClient implements Disposable {
     const auth = await this.authOptions(options.what);
     const url = this.url(options);
     const method = options.method ?? 'GET';
-    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', ...(auth.headers as http.OutgoingHttpHeaders) };
+    const headers: http.OutgoingHttpHeaders = { Accept: options.accept ?? 'application/json', ...(auth.headers as http.OutgoingHttpHeaders) };
     let payload: Buffer | undefined;
     if (options.body !== undefined) {
       payload = Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
@@ -253,6 +266,7 @@ export class KubeClient implements Disposable {
       what: `List ${describeTarget(kind, namespace)}`,
       path: resourcePath(kind, namespace),
       query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.limit, continue: options.continue || undefined },
+      accept: options.accept,
       signal: options.signal,
     });
     const result: ListResult<T> = { items: raw?.items ?? [], resourceVersion: raw?.metadata?.resourceVersion ?? '' };

@@ -18,6 +18,7 @@ export type FailureReason =
   | 'Conflict'
   | 'Invalid'
   | 'Gone'
+  | 'NotAcceptable'
   | 'TooManyRequests'
   | 'ServerError'
   | 'Timeout'

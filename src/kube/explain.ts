@@ -133,6 +133,8 @@ export function explainResponse(ctx: ExplainContext, code: number, body: string 
         return make(ctx, 'AlreadyExists', message, 'Pick another name, or delete the existing object first', code);
       }
       return make(ctx, 'Conflict', message, 'Someone changed it at the same time; reload it and try again', code);
+    case 406:
+      return make(ctx, 'NotAcceptable', `the cluster at ${ctx.server} cannot answer in the form asked for (${message})`, 'Metadata-only reads need Kubernetes 1.15 or later; check the server version with `kubectl version`', code);
     case 410:
       return make(ctx, 'Gone', message, 'The data was compacted on the server; reload (lists are fetched again automatically)', code);
     case 400:

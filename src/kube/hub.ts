@@ -30,7 +30,7 @@ interface Entry {
 }
 
 export function watchKeyString(key: WatchKey): string {
-  return JSON.stringify([key.context, key.kind, key.namespace]);
+  return JSON.stringify(key.metadataOnly ? [key.context, key.kind, key.namespace, 'metadata'] : [key.context, key.kind, key.namespace]);
 }
 
 function kindInfo(kind: string): KindInfo {
@@ -71,11 +71,12 @@ export class WatchHub implements Disposable {
     if (!entry) {
       const informer = new Informer<KubeObject>(this.clientFor(key.context), kindInfo(key.kind), key.namespace, {
         ...this.options.informer,
+        ...(key.metadataOnly ? { metadataOnly: true } : {}),
         logger: this.logger,
       });
       entry = { informer, observers: 0 };
       this.entries.set(id, entry);
-      this.logger.debug(`Watching ${key.kind} in ${key.namespace || 'all namespaces'} of ${key.context}`);
+      this.logger.debug(`Watching ${key.kind}${key.metadataOnly ? ' names' : ''} in ${key.namespace || 'all namespaces'} of ${key.context}`);
     }
     const current = entry;
     if (current.linger) {

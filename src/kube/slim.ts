@@ -21,3 +21,15 @@ export function slim<T extends KubeObject = KubeObject>(raw: KubeObject): T {
   raw.metadata = rest;
   return raw as T;
 }
+
+/**
+ * What a metadata-only cache keeps of an object: its identity and nothing else, so names of
+ * Secrets can be listed without any of their data (or annotations that may quote it) being kept.
+ */
+export function nameOnly<T extends KubeObject = KubeObject>(raw: KubeObject): T {
+  const m = raw.metadata ?? ({} as KubeObject['metadata']);
+  const metadata: KubeObject['metadata'] = { name: m.name, uid: m.uid, resourceVersion: m.resourceVersion };
+  if (m.namespace) metadata.namespace = m.namespace;
+  if (m.creationTimestamp) metadata.creationTimestamp = m.creationTimestamp;
+  return { metadata } as T;
+}

@@ -38,6 +38,8 @@ export interface WatchKey {
   context: string;
   kind: string;
   namespace: string;
+  /** Names only, read as metadata (see InformerOptions.metadataOnly): a watch of its own. */
+  metadataOnly?: boolean;
 }
 
 /** What an informer is doing, for views and the status bar. */

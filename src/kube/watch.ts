@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Emitter, type Disposable } from '../lifecycle';
-import { describeTarget, type KubeClient } from './api';
+import { describeTarget, metadataAccept, metadataListAccept, type KubeClient } from './api';
 import { Backoff, type BackoffOptions } from './backoff';
 import { sleep, systemClock, type Clock } from './clock';
 import { ExplainedError, isCancellation } from './errors';
@@ -20,12 +20,17 @@ import { explainResponse, explainTransportError } from './explain';
 import { resourcePath, type KindInfo } from './kinds';
 import { LineSplitter } from './lines';
 import { silentLogger, type Logger } from './logger';
-import { slim } from './slim';
+import { nameOnly, slim } from './slim';
 import { objectKey, type InformerEvent, type InformerState, type KubeObject } from './types';
 
 export interface InformerOptions<T extends KubeObject> {
   /** Projection applied to every object before it is kept (default: `slim`). */
   project?: (raw: KubeObject) => T;
+  /**
+   * Ask the server for metadata only (PartialObjectMetadata) and keep names alone (`nameOnly`,
+   * whatever `project` says): for kinds whose data must never be read, such as Secrets.
+   */
+  metadataOnly?: boolean;
   labelSelector?: string;
   fieldSelector?: string;
   logger?: Logger;
@@ -80,7 +85,7 @@ export class Informer<T extends KubeObject> implements Disposable {
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.project = options.project ?? ((raw) => slim<T>(raw));
+    this.project = options.metadataOnly ? (raw) => nameOnly<T>(raw) : (options.project ?? ((raw) => slim<T>(raw)));
     this.backoff = new Backoff({ clock: this.clock, ...options.backoff });
     this.what = describeTarget(kind, namespace || undefined);
   }
@@ -173,6 +178,7 @@ export class Informer<T extends KubeObject> implements Disposable {
           continue: continueToken,
           labelSelector: this.options.labelSelector,
           fieldSelector: this.options.fieldSelector,
+          accept: this.options.metadataOnly ? metadataListAccept : undefined,
           signal,
         }),
       );
@@ -210,6 +216,7 @@ export class Informer<T extends KubeObject> implements Disposable {
           labelSelector: this.options.labelSelector,
           fieldSelector: this.options.fieldSelector,
         },
+        accept: this.options.metadataOnly ? metadataAccept : undefined,
         signal,
       }),
     );

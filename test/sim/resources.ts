@@ -17,13 +17,14 @@ export interface ResourceInfo extends KindInfo {
 
 const withStatus = new Set<string>([
   'Namespace', 'Node', 'Pod', 'Service', 'ResourceQuota', 'Deployment', 'ReplicaSet', 'StatefulSet',
-  'DaemonSet', 'Job', 'CronJob', 'Ingress', 'HTTPRoute',
+  'DaemonSet', 'Job', 'CronJob', 'Ingress', 'HTTPRoute', 'PersistentVolumeClaim',
 ]);
 
 const shortNames: Record<string, string[]> = {
   Namespace: ['ns'], Node: ['no'], Pod: ['po'], Service: ['svc'], Endpoints: ['ep'], ConfigMap: ['cm'],
   Event: ['ev'], ResourceQuota: ['quota'], ServiceAccount: ['sa'], Deployment: ['deploy'], ReplicaSet: ['rs'],
-  StatefulSet: ['sts'], DaemonSet: ['ds'], CronJob: ['cj'], Ingress: ['ing'],
+  StatefulSet: ['sts'], DaemonSet: ['ds'], CronJob: ['cj'], Ingress: ['ing'], PersistentVolumeClaim: ['pvc'],
+  StorageClass: ['sc'], PriorityClass: ['pc'],
 };
 
 const storedVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -11,6 +11,7 @@ import type { DiscoveryDocuments } from './discovery';
 import type { FaultCommand, Faults } from './faults';
 import { parseBody, readBody, readObject, warningHeaders, writeError, writeJson, writeStatus } from './http-io';
 import { listItem, listObjects } from './list';
+import { projectList, projectObject, requestedProjection } from './negotiate';
 import type { ResourceRegistry } from './resources';
 import { parseResourcePath, verbOf, type ResourceRequest, type Verb } from './router';
 import { parseFieldSelector, parseLabelSelector, type ObjectFilter } from './selectors';
@@ -142,20 +143,21 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
     return;
   }
   const warnings: string[] = [];
+  const projection = verb === 'get' || verb === 'list' || verb === 'watch' ? requestedProjection(req.headers.accept) : undefined;
   switch (verb) {
     case 'get':
-      writeJson(res, 200, ctx.api.get(info, namespace, name ?? ''));
+      writeJson(res, 200, projectObject(ctx.api.get(info, namespace, name ?? ''), info, projection));
       return;
     case 'list':
       if (ctx.faults.takeExpired()) throw new ApiError(expired('The resourceVersion for the provided list is too old.'));
-      writeJson(res, 200, listObjects(ctx.store, info, {
+      writeJson(res, 200, projectList(listObjects(ctx.store, info, {
         namespace,
         filter: filterOf(url, info.kind),
         limit: intParam(url, 'limit'),
         continueToken: url.searchParams.get('continue') ?? undefined,
         resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
         resourceVersionMatch: url.searchParams.get('resourceVersionMatch') ?? undefined,
-      }));
+      }), info, projection));
       return;
     case 'watch':
       ctx.watches.serve({
@@ -166,6 +168,7 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
         allowBookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
         timeoutSeconds: intParam(url, 'timeoutSeconds'),
         forceExpired: ctx.faults.takeExpired(),
+        projection,
       }, res);
       return;
     case 'create': {

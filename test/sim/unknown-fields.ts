@@ -18,6 +18,10 @@ const byKind: Record<string, string[]> = {
   ServiceAccount: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
   Role: ['rules'],
   RoleBinding: ['subjects', 'roleRef'],
+  IngressClass: ['spec'],
+  StorageClass: ['provisioner', 'parameters', 'reclaimPolicy', 'mountOptions', 'allowVolumeExpansion', 'volumeBindingMode', 'allowedTopologies'],
+  PriorityClass: ['value', 'globalDefault', 'description', 'preemptionPolicy'],
+  RuntimeClass: ['handler', 'overhead', 'scheduling'],
 };
 const metadataFields = new Set([
   'name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',

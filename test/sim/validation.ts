@@ -87,6 +87,12 @@ export function validate(info: ResourceInfo, object: KubeObject): void {
     case 'Job':
       causes.push(...workloadCauses(object.spec as WorkloadSpec | undefined, false));
       break;
+    case 'StorageClass':
+      if (!(object as { provisioner?: string }).provisioner) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'provisioner' });
+      break;
+    case 'RuntimeClass':
+      if (!(object as { handler?: string }).handler) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'handler' });
+      break;
     case 'CronJob': {
       const spec = object.spec as { schedule?: string; jobTemplate?: { spec?: WorkloadSpec } } | undefined;
       if (!spec?.schedule) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.schedule' });

@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { Disposable } from '../../src/lifecycle';
 import type { KubeObject } from '../../src/kube/types';
 import type { ResourceInfo } from './resources';
+import { projectWatchObject, type Projection } from './negotiate';
 import { matches, type ObjectFilter } from './selectors';
 import { expired } from './status';
 import type { ObjectStore, StoreEvent } from './store';
@@ -21,6 +22,8 @@ export interface WatchRequest {
   timeoutSeconds?: number;
   /** Fault injection: answer with a 410 ERROR event whatever the resourceVersion. */
   forceExpired?: boolean;
+  /** The Accept header's projection (metadata only), applied to every event's object. */
+  projection?: Projection;
 }
 
 class Watcher {
@@ -49,12 +52,20 @@ class Watcher {
       const before = this.inScope(event.previous);
       if (!before && !now) return;
       if (before !== now) {
-        this.write(`${JSON.stringify({ type: now ? 'ADDED' : 'DELETED', object: event.object })}\n`);
+        this.write(this.line(now ? 'ADDED' : 'DELETED', event.object));
         return;
       }
     } else if (!now) return;
+    if (this.request.projection) {
+      this.write(this.line(event.type, event.object));
+      return;
+    }
     event.line ??= `${JSON.stringify({ type: event.type, object: event.object })}\n`;
     this.write(event.line);
+  }
+
+  private line(type: string, object: KubeObject): string {
+    return `${JSON.stringify({ type, object: projectWatchObject(object, this.request.projection) })}\n`;
   }
 
   bookmark(resourceVersion: number): void {

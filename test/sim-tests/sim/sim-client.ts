@@ -16,6 +16,7 @@ export interface RequestOptions {
   contentType?: string;
   /** Bearer token; default the admin's; null sends none. */
   token?: string | null;
+  accept?: string;
 }
 
 export function call(sim: Simulator, method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
@@ -28,6 +29,7 @@ export function call(sim: Simulator, method: string, path: string, options: Requ
       headers: {
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
         ...(payload !== undefined ? { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+        ...(options.accept ? { Accept: options.accept } : {}),
         'User-Agent': 'sim-test/1.0',
       },
     }, (res) => {
@@ -60,14 +62,14 @@ export interface WatchStream {
   close(): void;
 }
 
-export function watch(sim: Simulator, path: string, token: string = sim.token): Promise<WatchStream> {
+export function watch(sim: Simulator, path: string, token: string = sim.token, accept?: string): Promise<WatchStream> {
   return new Promise((resolvePromise, reject) => {
     const queue: unknown[] = [];
     const waiters: ((value: unknown) => void)[] = [];
     let buffer = '';
     let endedResolve: () => void = () => {};
     const ended = new Promise<void>((r) => (endedResolve = r));
-    const req = httpsRequest(`${sim.url}${path}`, { ca: sim.caPem, headers: { Authorization: `Bearer ${token}` } }, (res: IncomingMessage) => {
+    const req = httpsRequest(`${sim.url}${path}`, { ca: sim.caPem, headers: { Authorization: `Bearer ${token}`, ...(accept ? { Accept: accept } : {}) } }, (res: IncomingMessage) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
