@@ -4,7 +4,7 @@
  * used by the workspace's workloads.
  */
 import { asMap, asSeq, get, str, stringMap, type YNode } from '../tree';
-import { CLUSTER_SCOPED_REFS, type RefKind, type Slot } from '../navigate/slots';
+import { CLUSTER_SCOPED_REFS, refKind, type Slot } from '../navigate/slots';
 import { ITEM } from './cursor';
 import { nodeAt } from './docTree';
 import { clusterOrigin, type ValueCandidate, type ValueSources } from './sources';
@@ -15,12 +15,6 @@ function sibling(src: ValueSources, key: string): string | undefined {
   const path = src.ctx.path;
   const parent = nodeAt(src.tree(), path.slice(0, path[path.length - 1] === ITEM ? -2 : -1), src.ctx.replaceStart);
   return str(get(parent, key));
-}
-
-/** The kind a reference names: fixed, or read from its `kind` sibling. Undefined when that kind is not one offered. */
-export function refKind(slot: Extract<Slot, { type: 'object' }>, siblingKind: string | undefined): RefKind | undefined {
-  if (!slot.kindFrom || siblingKind === undefined) return slot.kind;
-  return slot.allowed?.includes(siblingKind as RefKind) ? (siblingKind as RefKind) : undefined;
 }
 
 function objectCandidates(src: ValueSources, slot: Extract<Slot, { type: 'object' }>): ValueCandidate[] {

@@ -108,3 +108,9 @@ export function keySlot(kind: string | undefined, path: Path): Slot | undefined 
   if ((last === 'requests' || last === 'limits') && path[path.length - 2] === 'resources') return { type: 'resourceName' };
   return undefined;
 }
+
+/** The kind a reference names: fixed, or read from its `kind` sibling. Undefined when that kind is not one it may name. */
+export function refKind(slot: Extract<Slot, { type: 'object' }>, siblingKind: string | undefined): RefKind | undefined {
+  if (!slot.kindFrom || siblingKind === undefined) return slot.kind;
+  return slot.allowed?.includes(siblingKind as RefKind) ? (siblingKind as RefKind) : undefined;
+}

@@ -36,6 +36,8 @@ export interface ContainerPort {
   name: string;
   port?: number;
   container: string;
+  /** Where the port's name is written. */
+  location: Location;
 }
 
 export interface WorkloadFacts {
@@ -46,6 +48,8 @@ export interface WorkloadFacts {
 }
 
 interface FileFacts {
+  path: string;
+  lines: FileAnalysis['lines'];
   objects: DeclaredObject[];
   workloads: WorkloadFacts[];
 }
@@ -59,18 +63,18 @@ export function namespaceOf(r: Pick<Resource, 'kind' | 'namespace'>): string | u
   return CLUSTER_SCOPED_KINDS.has(r.kind) ? '' : r.namespace;
 }
 
-function locate(a: FileAnalysis, r: Resource): Location {
-  const node = r.anchor;
+export function locate(a: Pick<FileAnalysis, 'path' | 'lines'>, node: { start: number; end: number }): Location {
   return { file: a.path, start: node.start, end: node.end, range: a.lines.range(node.start, node.end) };
 }
 
-function portsOf(r: Resource): ContainerPort[] {
+function portsOf(a: FileAnalysis, r: Resource): ContainerPort[] {
   const out: ContainerPort[] = [];
   for (const c of podTemplate(r)?.containers ?? []) {
     for (const p of asSeq(get(c.node, 'ports'))) {
-      const name = str(get(p, 'name'));
+      const nameNode = get(p, 'name');
+      const name = str(nameNode);
       const port = get(p, 'containerPort');
-      if (name) out.push({ name, port: port?.kind === 'scalar' && typeof port.value === 'number' ? port.value : undefined, container: c.name });
+      if (name && nameNode) out.push({ name, port: port?.kind === 'scalar' && typeof port.value === 'number' ? port.value : undefined, container: c.name, location: locate(a, nameNode) });
     }
   }
   return out;
@@ -81,12 +85,12 @@ function factsOf(a: FileAnalysis): FileFacts {
   const workloads: WorkloadFacts[] = [];
   for (const r of a.resources) {
     if (!r.name) continue;
-    const object: DeclaredObject = { kind: r.kind, name: r.name, namespace: namespaceOf(r), location: locate(a, r), resource: r };
+    const object: DeclaredObject = { kind: r.kind, name: r.name, namespace: namespaceOf(r), location: locate(a, r.anchor), resource: r };
     objects.push(object);
     const pod = podTemplate(r);
-    if (pod) workloads.push({ object, labels: pod.labels, ports: portsOf(r) });
+    if (pod) workloads.push({ object, labels: pod.labels, ports: portsOf(a, r) });
   }
-  return { objects, workloads };
+  return { path: a.path, lines: a.lines, objects, workloads };
 }
 
 /** The workspace's declarations; build one per request with `WorkspaceIndex.of`. */
@@ -140,6 +144,11 @@ export class WorkspaceIndex {
       }
     }
     return out;
+  }
+
+  /** Line positions of a file of the index. */
+  lines(file: string): FileAnalysis['lines'] | undefined {
+    return this.files.find((f) => f.path === file)?.lines;
   }
 
   /** Namespaces the manifests name. */
