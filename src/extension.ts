@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
   const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger, environment: tunnels.environment }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
-  own(registerManifestDiagnostics(context, { logger, cluster: explorer }));
+  own(registerManifestDiagnostics(context, { logger, cluster: explorer, gpu, reveal: (target) => tree.revealWorkload(target), report: (err) => reporter.report(err) }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
   own(registerSandboxDashboard({ extensionUri: context.extensionUri, explorer, loop: sandboxes.loop, reporter, logger }));
 

@@ -3,7 +3,9 @@
  * Failures become a commented explanation in the document and a notification.
  */
 import * as vscode from 'vscode';
+import { metadataAccept } from '../../kube/api';
 import type { ExplainedError } from '../../kube/errors';
+import { resourcePath } from '../../kube/kinds';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
 import { kindInfo, needsFor, refFromUriParts, refLabel, refToUriParts, slimForDescribe, type ResourceRef } from './resourceRef';
@@ -27,9 +29,15 @@ export class DescribeDocuments implements vscode.TextDocumentContentProvider {
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const client = (await this.explorer.kube()).client(ref.context);
-      const obj = await client.get<{ metadata?: { managedFields?: unknown; annotations?: Record<string, string> } }>(kindInfo(ref), ref.namespace, ref.name, abort.signal);
+      type Described = { metadata?: { managedFields?: unknown; annotations?: Record<string, string> } };
+      // A Secret is read as metadata only: its data never reaches the editor.
+      const secret = ref.kind === 'Secret';
+      const obj = secret
+        ? await client.request<Described>({ what: `Get the metadata of Secret "${ref.name}"`, path: resourcePath(kindInfo(ref), ref.namespace, ref.name), accept: metadataAccept, signal: abort.signal })
+        : await client.get<Described>(kindInfo(ref), ref.namespace, ref.name, abort.signal);
       const { stringify } = await import('yaml');
-      return stringify(slimForDescribe(obj), { lineWidth: 0 });
+      const text = stringify(slimForDescribe(obj), { lineWidth: 0 });
+      return secret ? `# Secret ${ref.namespace}/${ref.name}: metadata only, its data is not read.\n${text}` : text;
     } catch (err) {
       this.reporter.report(err, { needs: needsFor(ref, ['get']) });
       const e = err as Partial<ExplainedError>;

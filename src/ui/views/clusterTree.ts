@@ -46,6 +46,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private readonly podNodes = new PodNodeCache();
   /** The GPU summary each context row was last rendered with, so only real changes re-render it. */
   private readonly gpuShown = new Map<string, string>();
+  private view?: vscode.TreeView<ClusterNode>;
 
   /** `onFailure` hears about every failure shown as a row (for notifications and the log). */
   constructor(
@@ -62,6 +63,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
    * ages fresh: once a minute, while the view is visible, watched namespaces re-render.
    */
   attach(view: vscode.TreeView<ClusterNode>): void {
+    this.view = view;
     const ages = setInterval(() => {
       if (!view.visible) return;
       for (const [context, rows] of this.namespaces) {
@@ -144,8 +146,32 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     }
   }
 
-  getParent(): undefined {
+  /** Parents of context, namespace and workload rows (what `reveal` walks); other rows have none known. */
+  getParent(node: ClusterNode): ClusterNode | undefined {
+    if (node.type === 'namespace') return this.contexts.get(node.context);
+    if (node.type === 'workload') return this.namespaces.get(node.context)?.get(node.namespace);
     return undefined;
+  }
+
+  /**
+   * Shows a workload of the selected context: its namespace is expanded (and watched), the row
+   * selected. Fails, explaining why, when its namespace is not shown or it is not there.
+   */
+  async revealWorkload(target: { context: string; namespace: string; kind: string; name: string }): Promise<void> {
+    const view = this.view;
+    if (!view) throw new Error('the Cluster view is not open');
+    if (this.explorer.selectedContext !== target.context) await this.explorer.selectContext(target.context);
+    await this.roots();
+    const context = this.contexts.get(target.context);
+    if (context) this.contextChildren(context);
+    const namespace = this.namespaces.get(target.context)?.get(target.namespace);
+    if (!namespace) throw new Error(`namespace ${target.namespace} is not shown in the Cluster view (check its namespace filter)`);
+    this.explorer.sessionFor(target.context)?.setExpanded(target.namespace, true);
+    await this.explorer.whenIdle();
+    this.built.delete(namespace.id);
+    const row = this.namespaceChildren(namespace).find((n) => n.type === 'workload' && n.kind === target.kind && n.name === target.name);
+    if (!row) throw new Error(`${target.kind} ${target.namespace}/${target.name} is not in context ${target.context}`);
+    await view.reveal(row, { select: true, focus: true, expand: true });
   }
 
   private async roots(): Promise<ClusterNode[]> {
