@@ -16,6 +16,8 @@ const DEFAULT_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'git.enabled': false,
+  // Tests edit files of the repository's sample workspace and revert them; nothing is written unless a test saves.
+  'files.autoSave': 'off',
 };
 
 /**

@@ -2,7 +2,8 @@
  * The demo cluster: two CPU nodes and two GPU nodes (gpu-a with 4 A100s, gpu-b split into MIG
  * slices, both tainted), a small shop app (one service crash-loops) and an ML namespace with a
  * running GPU training Job, a MIG inference Deployment, a pod asking for 8 GPUs that cannot be
- * scheduled, and a GPU ResourceQuota.
+ * scheduled, and a GPU ResourceQuota; plus the ConfigMap, Secret, ServiceAccounts, claim and
+ * classes (StorageClass, PriorityClass, RuntimeClass, IngressClass) manifests name.
  */
 import type { ObjectInput } from './defaults';
 
@@ -68,6 +69,26 @@ function service(ns: string, name: string, port: number): ObjectInput {
   };
 }
 
+/**
+ * What a manifest being written names: configuration, an identity, a claim and the cluster's
+ * classes (their names are what completion offers from the cluster). Every namespace of a real
+ * cluster has a `default` ServiceAccount (its controller creates it).
+ */
+function namedThings(): ObjectInput[] {
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'api-config', namespace: 'shop' }, data: { LOG_LEVEL: 'info', CART_URL: 'http://cart' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-credentials', namespace: 'shop' }, type: 'Opaque', data: { DB_PASSWORD: 'ZGVtby1wYXNzd29yZA==' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api', namespace: 'shop' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'ml' } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'datasets', namespace: 'ml' }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'standard', resources: { requests: { storage: '500Gi' } } } },
+    { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer' },
+    { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'gpu-high' }, value: 100000, description: 'Training and inference that must not wait behind batch jobs.' },
+    { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'nvidia' }, handler: 'nvidia' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } },
+  ];
+}
+
 export function demoCluster(): ObjectInput[] {
   const gpuTaint = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
   const a100 = { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB', 'nvidia.com/gpu.memory': '81920', 'node.kubernetes.io/instance-type': 'p4d.24xlarge' };
@@ -86,6 +107,7 @@ export function demoCluster(): ObjectInput[] {
     service('shop', 'cart', 3001),
 
     namespace('ml'),
+    ...namedThings(),
     {
       apiVersion: 'v1',
       kind: 'ResourceQuota',

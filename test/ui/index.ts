@@ -12,8 +12,9 @@ import { paletteScenarios } from './palette.ui';
 import { podDetailsScenarios } from './podDetails.ui';
 import { gpuViewScenarios } from './gpuView.ui';
 import { previewScenarios } from './preview.ui';
+import { completionScenarios } from './completion.ui';
 
-const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...previewScenarios];
+const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...completionScenarios, ...previewScenarios];
 
 export interface UiRunOptions {
   page: Page;

@@ -17,16 +17,6 @@ async function openFolder(page: Page, workbench: Workbench, folder: string): Pro
   await workbench.ready();
 }
 
-/** Opens `file` through Quick Open. */
-async function openFile(workbench: Workbench, file: string): Promise<void> {
-  await workbench.page.keyboard.press('F1');
-  const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(file);
-  await workbench.quickPickRows().filter({ hasText: file }).first().waitFor({ timeout: 15_000 });
-  await input.press('Enter');
-  await workbench.activeEditorTitle().filter({ hasText: file }).waitFor({ timeout: 15_000 });
-}
-
 /** Replaces the one `from` in the editor of `file` with `to` through the Replace widget, then saves. */
 async function replaceInEditor(workbench: Workbench, file: string, from: string, to: string): Promise<void> {
   const { page } = workbench;
@@ -55,7 +45,7 @@ export const previewScenarios: Scenario[] = [
       const service = await SampleService.start();
       try {
         await openFolder(page, workbench, service.folder);
-        await openFile(workbench, 'server.js');
+        await workbench.openFile('server.js');
         await workbench.runCommand('View: Close Primary Side Bar'); // room for the editor beside the preview
         const button = page.locator('.part.statusbar .statusbar-item[id$="tether.preview"] a');
         await button.filter({ hasText: /Preview/ }).waitFor({ timeout: 60_000 });

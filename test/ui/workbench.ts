@@ -130,6 +130,26 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** Opens `file` of the workspace through Quick Open. */
+  async openFile(file: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(file);
+    await this.quickPickRows().filter({ hasText: file }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.activeEditorTitle().filter({ hasText: file }).waitFor({ timeout: 15_000 });
+  }
+
+  /** Moves the active editor's cursor to the start of 1-based `line` (Go to Line). */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
   /** Picks the quick-pick row whose label is exactly `label`. */
   async pick(label: string): Promise<void> {
     const row = this.quickPickRows().filter({ has: this.page.locator('.label-name').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });

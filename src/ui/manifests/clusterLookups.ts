@@ -111,8 +111,10 @@ export class ClusterLookups implements Disposable {
   current(): SelectedClusterLookup | undefined {
     const context = this.source.selectedContext;
     if (context !== this.context) this.selectionChanged(false);
-    if (!context || this.store.isDisposed) return undefined;
+    if (this.store.isDisposed) return undefined;
+    // The first question reads the kubeconfig (no cluster call before it); the explorer then selects a context.
     this.hub();
+    if (!context) return undefined;
     const defaultNamespace = this.access?.config.contexts.find((c) => c.name === context)?.namespace ?? 'default';
     return {
       context,

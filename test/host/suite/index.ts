@@ -21,6 +21,7 @@ const SCENARIOS: Record<string, ReadonlyArray<() => Promise<unknown>>> = {
     () => import('./sandbox.test'),
     () => import('./tunnel.test'),
     () => import('./manifests.test'),
+    () => import('./completion.test'),
   ],
   'bad-kubeconfig': [
     () => import('./activation.test'),
