@@ -301,7 +301,7 @@ function flowContext(l: Lines, line: number, offset: number, first: number, last
   for (let from = line; from >= Math.max(first, line - 20); from--) {
     const frames = flowFrames(text, l.starts[from], offset);
     if (!frames || frames.length === 0) continue;
-    const outerOpen = findOpen(text, l.starts[from], offset);
+    const outerOpen = frames[0].start - 1;
     const outerLine = lineOf(l.starts, outerOpen);
     const holder = blockContext(l, outerLine, outerOpen, first, last);
     if (!holder) return undefined;
@@ -332,26 +332,6 @@ function flowContext(l: Lines, line: number, offset: number, first: number, last
     return { ...base, path, slot: 'key', prefix, replaceStart: entryAt, replaceEnd: end, column: holder.column, siblings, keyHasColon: text[after] === ':' };
   }
   return undefined;
-}
-
-/** Offset of the outermost still-open bracket between `from` and `to`. */
-function findOpen(text: string, from: number, to: number): number {
-  let depth = 0;
-  let open = from;
-  let quote = '';
-  for (let i = from; i < to; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = '';
-      continue;
-    }
-    if ((c === '"' || c === "'") && depth > 0) quote = c;
-    else if (c === '{' || c === '[') {
-      if (depth === 0) open = i;
-      depth++;
-    } else if (c === '}' || c === ']') depth--;
-  }
-  return open;
 }
 
 /** The cursor context at `offset` in `text`; undefined inside comments, scalars and document markers. */

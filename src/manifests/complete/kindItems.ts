@@ -84,18 +84,7 @@ export function apiVersionItems(src: SchemaSource, ctx: CursorContext): Completi
   const matching = ctx.kind ? served.filter((k) => k.kind === ctx.kind) : served;
   const seen = new Map<string, ServedKind>();
   for (const k of matching.length ? matching : served) if (!seen.has(k.apiVersion)) seen.set(k.apiVersion, k);
-  return [...seen.values()].map((k) => ({
-    label: k.apiVersion,
-    kind: 'value',
-    detail: ctx.kind && k.kind === ctx.kind ? `serves ${k.kind}` : undefined,
-    insertText: valueText(k.apiVersion, ctx),
-    snippet: false,
-    replaceStart: ctx.replaceStart,
-    replaceEnd: ctx.replaceEnd,
-    sortText: rank(k),
-    source: 'schema',
-    origin: origin(src, k),
-  }));
+  return [...seen.values()].map((k) => valueEntry(src, ctx, k, k.apiVersion, ctx.kind && k.kind === ctx.kind ? `serves ${k.kind}` : undefined));
 }
 
 /** Values of `kind:` (those the document's apiVersion serves, when it is written). */
@@ -104,17 +93,20 @@ export function kindValueItems(src: SchemaSource, ctx: CursorContext): Completio
   const matching = ctx.apiVersion ? served.filter((k) => k.apiVersion === ctx.apiVersion) : [];
   const seen = new Map<string, ServedKind>();
   for (const k of (matching.length ? matching : served).sort((a, b) => rank(a).localeCompare(rank(b)))) if (!seen.has(k.kind)) seen.set(k.kind, k);
-  return [...seen.values()].map((k) => ({
-    label: k.kind,
-    kind: 'kind',
-    detail: k.apiVersion,
-    documentation: firstSentence(src.schema.object(k.typeName)?.d),
-    insertText: valueText(k.kind, ctx),
+  return [...seen.values()].map((k) => ({ ...valueEntry(src, ctx, k, k.kind, k.apiVersion), kind: 'kind' as const, documentation: firstSentence(src.schema.object(k.typeName)?.d) }));
+}
+
+function valueEntry(src: SchemaSource, ctx: CursorContext, k: ServedKind, value: string, detail: string | undefined): CompletionEntry {
+  return {
+    label: value,
+    kind: 'value',
+    detail,
+    insertText: valueText(value, ctx),
     snippet: false,
     replaceStart: ctx.replaceStart,
     replaceEnd: ctx.replaceEnd,
     sortText: rank(k),
     source: 'schema',
     origin: origin(src, k),
-  }));
+  };
 }

@@ -18,6 +18,7 @@ import { nodeFacts } from '../../manifests/cluster';
 import type { RefKind } from '../../manifests/navigate/slots';
 import type { NodeFacts } from '../../manifests/types';
 import type { NamespaceObjects } from '../views/workloads';
+import { namespaceKinds } from '../session/clusterSession';
 import { WatchedKind, type WatchSource } from '../session/watchedKind';
 import { emptyObjects, liveState, type LiveState } from './liveState';
 
@@ -57,16 +58,6 @@ const WORKLOAD_FIELDS: Record<string, readonly (keyof NamespaceObjects)[]> = {
   Job: ['jobs', 'pods'],
   CronJob: ['cronJobs', 'jobs', 'pods'],
   Pod: ['pods'],
-};
-
-const FIELD_KINDS: Record<keyof NamespaceObjects, KindName> = {
-  pods: 'Pod',
-  replicaSets: 'ReplicaSet',
-  deployments: 'Deployment',
-  statefulSets: 'StatefulSet',
-  daemonSets: 'DaemonSet',
-  jobs: 'Job',
-  cronJobs: 'CronJob',
 };
 
 interface Entry {
@@ -205,7 +196,7 @@ export class ClusterLookups implements Disposable {
     if (!fields) return { phase: 'absent' };
     const objects: NamespaceObjects = emptyObjects();
     for (const field of fields) {
-      const entry = this.entry(context, FIELD_KINDS[field], namespace);
+      const entry = this.entry(context, namespaceKinds[field], namespace);
       if (!entry) return { phase: 'loading' };
       if (!entry.watched.hasSynced) {
         const error = entry.watched.error;

@@ -14,7 +14,8 @@ import { WatchedKind, type WatchSource } from './watchedKind';
 /** What changed, so the view can refresh just that node. */
 export type SessionChange = { scope: 'namespaces' } | { scope: 'namespace'; namespace: string };
 
-const namespaceKinds = {
+/** The watched kind behind each field of NamespaceObjects. */
+export const namespaceKinds = {
   pods: 'Pod',
   replicaSets: 'ReplicaSet',
   deployments: 'Deployment',

@@ -9,6 +9,7 @@ import { WorkspaceIndex } from '../../../../src/manifests/navigate/workspaceInde
 import { bundledSchema, SchemaIndex } from '../../../../src/manifests/schema/index';
 import { schemaFromOpenApi, type OpenApiDocument } from '../../../../src/manifests/schema/openapi';
 import { ManifestLinter } from '../../../../src/manifests/validate';
+import { webDeploymentHead } from './webDeployment';
 import type { NodeFacts } from '../../../../src/manifests/types';
 
 const bundled = { schema: bundledSchema(), origin: 'Kubernetes 1.34 schema' };
@@ -81,19 +82,7 @@ function cluster(names: Record<string, string[]> = {}, loaded = true): ClusterLo
   };
 }
 
-const deploymentHead = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web, tier: front }
-    spec:
-      containers:
+const deploymentHead = `${webDeploymentHead}      containers:
         - name: web
           image: nginx
           ports:

@@ -6,6 +6,7 @@ import { referencesAt } from '../../../../src/manifests/navigate/references';
 import { documentSymbols, workloadLenses } from '../../../../src/manifests/navigate/symbols';
 import { WorkspaceIndex, type Location } from '../../../../src/manifests/navigate/workspaceIndex';
 import { ManifestLinter, type FileAnalysis } from '../../../../src/manifests/validate';
+import { webDeploymentHead } from './webDeployment';
 
 const files: Record<string, string> = {
   'config.yaml': `apiVersion: v1
@@ -25,19 +26,7 @@ metadata: { name: cache, namespace: shop }
 spec:
   storageClassName: fast
 `,
-  'web.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      serviceAccountName: web
+  'web.yaml': `${webDeploymentHead}      serviceAccountName: web
       containers:
         - name: web
           image: nginx
