@@ -146,8 +146,9 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill(`:${line}`);
+    await this.quickPickRows().filter({ hasText: new RegExp(`line ${line}\\b`, 'i') }).first().waitFor({ timeout: 15_000 });
     await input.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** Picks the quick-pick row whose label is exactly `label`. */

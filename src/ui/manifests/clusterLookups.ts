@@ -98,13 +98,16 @@ export class ClusterLookups implements Disposable {
     this.store.add(toDisposable(() => this.reset()));
   }
 
-  /** The selected context's lookup; undefined when none is selected. */
-  current(): SelectedClusterLookup | undefined {
+  /**
+   * The selected context's lookup; undefined when none is selected. With `load`, a question asked
+   * before the kubeconfig was read reads it (the explorer then selects a context, answered next
+   * time): what a user's completion or Go to Definition does, never a lens that merely renders.
+   */
+  current(load = true): SelectedClusterLookup | undefined {
     const context = this.source.selectedContext;
     if (context !== this.context) this.selectionChanged(false);
     if (this.store.isDisposed) return undefined;
-    // The first question reads the kubeconfig (no cluster call before it); the explorer then selects a context.
-    this.hub();
+    if (load || context) this.hub();
     if (!context) return undefined;
     const defaultNamespace = this.access?.config.contexts.find((c) => c.name === context)?.namespace ?? 'default';
     return {

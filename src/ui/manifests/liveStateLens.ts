@@ -34,7 +34,8 @@ export class LiveStateLenses implements vscode.CodeLensProvider, vscode.Disposab
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const lookup = this.sources.cluster();
+    // Rendering a lens never reads the kubeconfig: lenses appear once a context is selected.
+    const lookup = this.sources.cluster(false);
     if (!lookup || !this.sources.isManifest(document)) return [];
     return workloadLenses(this.sources.analysis(document)).map((lens) => {
       const namespace = lens.namespace ?? lookup.defaultNamespace;

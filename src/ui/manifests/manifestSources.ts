@@ -73,8 +73,9 @@ export class ManifestSources {
     return { schema, origin };
   }
 
-  cluster(): SelectedClusterLookup | undefined {
-    return this.lookups?.current();
+  /** The selected context's lookup; `load`: read the kubeconfig if nothing has yet (a user's request). */
+  cluster(load = true): SelectedClusterLookup | undefined {
+    return this.lookups?.current(load);
   }
 
   /** A workspace file as an item's origin names it: its path in the workspace. */
