@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { GpuSummary } from '../../gpu/gpuSummary';
 import { describePodRow, type Health } from './podSummary';
-import type { ClusterNode, ContainerNode, ContextNode, MessageNode, PodNode, WorkloadNode } from './clusterModel';
+import { podsOf, type ClusterNode, type ContainerNode, type ContextNode, type MessageNode, type PodNode, type WorkloadNode } from './clusterModel';
 import type { WorkloadKind } from './workloads';
 
 const healthIcons: Record<Health, [string, string]> = {
@@ -95,13 +95,18 @@ function podItem(n: PodNode): vscode.TreeItem {
 }
 
 function workloadItem(n: WorkloadNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(n.name, n.pods.length ? Collapsed : None);
+  const pods = podsOf(n);
+  const item = new vscode.TreeItem(n.name, n.pods.length || n.jobs.length ? Collapsed : None);
   item.iconPath = icon(kindIcons[n.kind], n.health === 'ok' || n.health === 'succeeded' ? undefined : n.health);
   item.description = `${n.kind} · ${n.description}`;
   const managed = n.object?.metadata.labels?.['app.kubernetes.io/managed-by'] === 'tether';
   item.contextValue = `tether.${n.kind.toLowerCase()}${managed ? '.managed' : ''}`;
-  const failing = n.pods.filter((p) => p.summary.health === 'error');
-  const lines = [`**${n.kind} ${esc(n.name)}** — ${esc(n.description)}`, `${n.pods.length} pod${n.pods.length === 1 ? '' : 's'}`];
+  const failing = pods.filter((p) => p.summary.health === 'error');
+  const counts = [
+    ...(n.jobs.length ? [`${n.jobs.length} job${n.jobs.length === 1 ? '' : 's'}`] : []),
+    `${pods.length} pod${pods.length === 1 ? '' : 's'}`,
+  ];
+  const lines = [`**${n.kind} ${esc(n.name)}** — ${esc(n.description)}`, counts.join(' · ')];
   for (const p of failing.slice(0, 5)) lines.push(`$(error) ${esc(p.name)}: ${esc(p.summary.reason ?? p.summary.phase)}`);
   item.tooltip = markdown(lines);
   return item;

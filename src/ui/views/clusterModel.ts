@@ -8,7 +8,7 @@ import type { Explanation } from '../../kube/errors';
 import type { ContextSummary } from '../../kube/config';
 import { formatAge } from './age';
 import { hasPreviousRun, summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
-import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadKind } from './workloads';
+import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadGroup, type WorkloadKind } from './workloads';
 
 export const managedByLabel = 'app.kubernetes.io/managed-by';
 
@@ -37,6 +37,8 @@ export interface WorkloadNode {
   description: string;
   health: Health;
   pods: PodNode[];
+  /** A CronJob's Jobs (rows under it, newest first), each with its pods; empty for other kinds. */
+  jobs: WorkloadNode[];
 }
 
 export interface PodNode {
@@ -152,7 +154,7 @@ function worst(healths: Health[]): Health | undefined {
   return out;
 }
 
-/** Children of one namespace: workloads (each holding its pods), then bare pods. */
+/** Children of one namespace: workloads (each holding its pods, a CronJob its Jobs), then bare pods. */
 export function buildNamespaceChildren(
   context: string,
   namespace: string,
@@ -161,34 +163,46 @@ export function buildNamespaceChildren(
   cache: PodNodeCache = new PodNodeCache(),
 ): Array<WorkloadNode | PodNode> {
   const { workloads, barePods } = groupWorkloads(objs);
-  const out: Array<WorkloadNode | PodNode> = [];
-  for (const g of workloads) {
-    const pods = g.pods.map((p) => cache.node(context, namespace, p, now));
-    const progress = workloadProgress(g);
-    const podHealth = worst(pods.map((p) => p.summary.health).filter((h) => h !== 'succeeded' || g.kind === 'Job'));
-    const health: Health = progress.failed
-      ? 'error'
+  const out: Array<WorkloadNode | PodNode> = workloads.map((g) => workloadNode(context, namespace, g, now, cache));
+  for (const p of barePods) out.push(cache.node(context, namespace, p, now));
+  return out;
+}
+
+function workloadNode(context: string, namespace: string, g: WorkloadGroup, now: number, cache: PodNodeCache): WorkloadNode {
+  const pods = g.pods.map((p) => cache.node(context, namespace, p, now));
+  const jobs = (g.jobs ?? []).map((j) => workloadNode(context, namespace, j, now, cache));
+  const progress = workloadProgress(g);
+  const podHealth = worst(pods.map((p) => p.summary.health).filter((h) => h !== 'succeeded' || g.kind === 'Job'));
+  // A CronJob is as well as its latest run; older runs are history.
+  const latest = jobs[0]?.health;
+  const health: Health = progress.failed
+    ? 'error'
+    : g.kind === 'CronJob'
+      ? latest && latest !== 'succeeded' ? latest : 'ok'
       : podHealth === 'error' || podHealth === 'warning'
         ? podHealth
         : progress.settled
           ? g.kind === 'Job' && progress.text === 'complete' ? 'succeeded' : 'ok'
           : 'progressing';
-    const age = formatAge(g.object?.metadata.creationTimestamp, now);
-    out.push({
-      type: 'workload',
-      id: nodeId(context, namespace, g.kind, g.name),
-      context,
-      namespace,
-      kind: g.kind,
-      name: g.name,
-      object: g.object,
-      description: [progress.text, age].filter(Boolean).join(' · '),
-      health,
-      pods,
-    });
-  }
-  for (const p of barePods) out.push(cache.node(context, namespace, p, now));
-  return out;
+  const age = formatAge(g.object?.metadata.creationTimestamp, now);
+  return {
+    type: 'workload',
+    id: nodeId(context, namespace, g.kind, g.name),
+    context,
+    namespace,
+    kind: g.kind,
+    name: g.name,
+    object: g.object,
+    description: [progress.text, age].filter(Boolean).join(' · '),
+    health,
+    pods,
+    jobs,
+  };
+}
+
+/** Every pod under a workload row, its Jobs' pods included. */
+export function podsOf(node: WorkloadNode): PodNode[] {
+  return node.jobs.length ? [...node.pods, ...node.jobs.flatMap(podsOf)] : node.pods;
 }
 
 /** Containers of a pod: init containers first (marked), then the regular ones. */
@@ -220,7 +234,7 @@ export function buildContainerChildren(pod: PodNode): ContainerNode[] {
 
 /** One line summing up a namespace's pods for its row, e.g. "12 pods · 2 failing". */
 export function namespaceSummary(children: Array<WorkloadNode | PodNode>): string {
-  const pods = children.flatMap((c) => (c.type === 'pod' ? [c] : c.pods));
+  const pods = children.flatMap((c) => (c.type === 'pod' ? [c] : podsOf(c)));
   const failing = pods.filter((p) => p.summary.health === 'error').length;
   const gpus = pods.reduce((n, p) => n + p.summary.gpus.total, 0);
   const parts = [`${pods.length} pod${pods.length === 1 ? '' : 's'}`];

@@ -136,7 +136,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         return children;
       }
       case 'workload':
-        return node.pods;
+        return [...node.jobs, ...node.pods];
       case 'pod':
         return buildContainerChildren(node);
       default:

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject, OwnerReference } from '../../../src/kube/types';
-import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, PodNodeCache, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
+import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, PodNodeCache, podsOf, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
+import { kubeApiJson } from '../../fixtures/kubeApi';
 import type { NamespaceObjects } from '../../../src/ui/views/workloads';
 import { sample, sampleItems } from './fixtures/samples';
 
@@ -74,12 +75,14 @@ test('every owner chain, bare pods last, workloads in kind order', () => {
     }),
     now,
   );
-  const rows = children.map((c) => (c.type === 'workload' ? `${c.kind}/${c.name}:${c.pods.map((p) => p.name).join(',')}` : `pod/${c.name}`));
+  const row = (c: WorkloadNode | PodNode): string =>
+    c.type === 'workload' ? `${c.kind}/${c.name}:${[...c.jobs.map((j) => `[${row(j)}]`), ...c.pods.map((p) => p.name)].join(',')}` : `pod/${c.name}`;
+  const rows = children.map(row);
   assert.deepEqual(rows, [
     'Deployment/idle:',
     'StatefulSet/db:db-0',
     'DaemonSet/agent:agent-x',
-    'CronJob/nightly:nightly-1-abc',
+    'CronJob/nightly:[Job/nightly-1:nightly-1-abc]',
     'Job/once:once-abc',
     'ReplicaSet/orphan-rs:orphan-rs-abc',
     'pod/custom-abc',
@@ -100,6 +103,29 @@ test('a failing pod makes its workload an error; GPUs add up in the namespace su
   const gpuPod = children[1] as PodNode;
   assert.equal(gpuPod.summary.gpus.total, 8);
   assert.equal(namespaceSummary(children), '2 pods · 1 failing · 8 GPUs');
+});
+
+test("a running CronJob counts its active Jobs and holds them as rows, each with its pods", () => {
+  const cron = kubeApiJson('cronjob-with-active-job.json') as KubeObject;
+  const ref = (cron.status as { active: Array<{ name: string; uid: string }> }).active[0];
+  const owner = (kind: string, name: string, uid: string) => [{ apiVersion: 'batch/v1', kind, name, uid, controller: true }];
+  const running = { ...obj('Job', ref.name), metadata: { ...obj('Job', ref.name).metadata, namespace: 'smoke', uid: ref.uid, creationTimestamp: '2026-12-07T06:43:00Z', ownerReferences: owner('CronJob', cron.metadata.name, cron.metadata.uid as string) } };
+  const earlier = { ...obj('Job', 'rec-tick-29943762'), metadata: { ...obj('Job', 'rec-tick-29943762').metadata, namespace: 'smoke', creationTimestamp: '2026-12-07T06:42:00Z', ownerReferences: owner('CronJob', cron.metadata.name, cron.metadata.uid as string) } };
+  earlier.status = { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] };
+  const pod = { ...obj('Pod', `${ref.name}-x7k2p`), status: { phase: 'Running', containerStatuses: [{ name: 'tick', ready: true, state: { running: {} } }] } };
+  pod.metadata.ownerReferences = owner('Job', ref.name, ref.uid);
+  const [node] = buildNamespaceChildren('c', 'smoke', objects({ cronJobs: [cron], jobs: [earlier, running], pods: [pod] }), Date.parse('2026-12-07T06:43:30Z')) as WorkloadNode[];
+  assert.equal(node.kind, 'CronJob');
+  assert.equal(node.description, '* * * * * · 1 active · 31s');
+  assert.deepEqual(node.pods, [], 'the pods hang under their Job, not the CronJob');
+  assert.deepEqual(node.jobs.map((j) => [j.kind, j.name, j.pods.map((p) => p.name)]), [
+    ['Job', ref.name, [`${ref.name}-x7k2p`]],
+    ['Job', 'rec-tick-29943762', []],
+  ]);
+  assert.equal(node.jobs[1].health, 'succeeded');
+  assert.equal(node.health, 'progressing', 'as the latest run');
+  assert.deepEqual(podsOf(node).map((p) => p.name), [`${ref.name}-x7k2p`]);
+  assert.equal(namespaceSummary([node]), '1 pod');
 });
 
 test('a completed job is succeeded', () => {
