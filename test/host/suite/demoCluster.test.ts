@@ -50,8 +50,8 @@ describe('demo cluster', () => {
     const api = await tetherApi();
     const cart = await rowUntil(api, [simContext(), 'shop', 'cart'], 'cart to have a pod', (r) => r.node.type === 'workload' && r.node.pods.length > 0);
     const pod = (await rows(api, cart.node))[0];
-    const row = await rowUntil(api, [simContext(), 'shop', 'cart', pod.label], 'the cart pod in CrashLoopBackOff with its restarts',
-      (r) => r.description.includes('CrashLoopBackOff') && /[1-9]\d* restarts?|[1-9]\d*↻/.test(r.description), 60_000);
+    const row = await rowUntil(api, [simContext(), 'shop', 'cart', pod.label], 'the cart pod in CrashLoopBackOff with its exit code and restarts',
+      (r) => r.description.includes('CrashLoopBackOff · exit 3') && /[1-9]\d* restarts?|[1-9]\d*↻/.test(r.description), 60_000);
     assert.equal(row.icon, 'error');
   });
 
