@@ -42,6 +42,7 @@ export function toGpuTreeItem(node: GpuTreeNode): vscode.TreeItem {
       const item = new vscode.TreeItem(node.label, collapsible(node.children, false));
       item.id = node.id;
       item.description = node.description;
+      item.tooltip = node.tooltip;
       item.iconPath = new vscode.ThemeIcon('symbol-namespace', node.overQuota ? warning : undefined);
       item.contextValue = 'gpu.namespace';
       return item;

@@ -232,13 +232,26 @@ export function buildContainerChildren(pod: PodNode): ContainerNode[] {
   ];
 }
 
-/** One line summing up a namespace's pods for its row, e.g. "12 pods · 2 failing". */
+/**
+ * One line summing up a namespace's pods for its row, e.g. "12 pods · 2 failing · 1 GPU held · 8
+ * waiting": GPUs of pods bound to a node apart from those of pods still waiting for one; finished
+ * pods hold none.
+ */
 export function namespaceSummary(children: Array<WorkloadNode | PodNode>): string {
   const pods = children.flatMap((c) => (c.type === 'pod' ? [c] : podsOf(c)));
   const failing = pods.filter((p) => p.summary.health === 'error').length;
-  const gpus = pods.reduce((n, p) => n + p.summary.gpus.total, 0);
+  let held = 0;
+  let waiting = 0;
+  for (const p of pods) {
+    const gpus = p.summary.gpus.total;
+    if (gpus === 0 || p.summary.phase === 'Succeeded' || p.summary.phase === 'Failed') continue;
+    if ((p.object.spec as { nodeName?: string } | undefined)?.nodeName) held += gpus;
+    else waiting += gpus;
+  }
   const parts = [`${pods.length} pod${pods.length === 1 ? '' : 's'}`];
   if (failing) parts.push(`${failing} failing`);
-  if (gpus) parts.push(`${gpus} GPU${gpus === 1 ? '' : 's'}`);
+  const unit = (n: number) => `GPU${n === 1 ? '' : 's'}`;
+  if (held) parts.push(`${held} ${unit(held)} held`);
+  if (waiting) parts.push(held ? `${waiting} waiting` : `${waiting} ${unit(waiting)} waiting`);
   return parts.join(' · ');
 }

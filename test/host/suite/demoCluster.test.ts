@@ -71,4 +71,11 @@ describe('demo cluster', () => {
     const pod = (await rows(api, job.node))[0];
     assert.match(pod.description, /⚡2 GPUs/);
   });
+
+  it("sums the ml namespace's GPUs with those held apart from those waiting", async () => {
+    const api = await tetherApi();
+    // train-resnet holds 2 GPUs and inference 1 MIG slice; train-llm-8gpu waits for 8.
+    const ml = await rowUntil(api, [simContext(), 'ml'], 'the ml namespace summary with held and waiting GPUs apart', (r) => /^3 pods · 3 GPUs held · 8 waiting$/.test(r.description));
+    assert.doesNotMatch(ml.description, /11 GPUs/);
+  });
 });

@@ -95,14 +95,18 @@ test('every owner chain, bare pods last, workloads in kind order', () => {
   assert.equal(daemon.description, '1 pod');
 });
 
-test('a failing pod makes its workload an error; GPUs add up in the namespace summary', () => {
+test('a failing pod makes its workload an error; the namespace summary keeps held and waiting GPUs apart', () => {
   const crash = sample('pod-crashloop');
   crash.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'x', controller: true }];
   const children = buildNamespaceChildren('c', 'samples', objects({ pods: [crash, sample('pod-gpu-too-big')], statefulSets: [obj('StatefulSet', 'db', undefined, { spec: { replicas: 1 }, status: { readyReplicas: 0 } })] }), now);
   assert.equal((children[0] as WorkloadNode).health, 'error');
   const gpuPod = children[1] as PodNode;
   assert.equal(gpuPod.summary.gpus.total, 8);
-  assert.equal(namespaceSummary(children), '2 pods · 1 failing · 8 GPUs');
+  assert.equal(namespaceSummary(children), '2 pods · 1 failing · 8 GPUs waiting');
+  const held = buildNamespaceChildren('c', 'samples', objects({ pods: [sample('pod-gpu-fits'), sample('pod-gpu-too-big')] }), now);
+  assert.equal(namespaceSummary(held), '2 pods · 2 GPUs held · 8 waiting', 'a bound pod holds its GPUs; a Pending one only waits');
+  const done = { ...sample('pod-gpu-fits'), status: { phase: 'Succeeded' } };
+  assert.equal(namespaceSummary(buildNamespaceChildren('c', 'samples', objects({ pods: [done] }), now)), '1 pod', 'a finished pod holds none');
 });
 
 test("a running CronJob counts its active Jobs and holds them as rows, each with its pods", () => {
