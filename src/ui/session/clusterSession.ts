@@ -11,8 +11,11 @@ import { kinds, type KindName } from '../../kube/kinds';
 import type { NamespaceObjects } from '../views/workloads';
 import { WatchedKind, type WatchSource } from './watchedKind';
 
-/** What changed, so the view can refresh just that node. */
-export type SessionChange = { scope: 'namespaces' } | { scope: 'namespace'; namespace: string };
+/**
+ * What changed, so the view can refresh just that node; `watching`: the set of namespaces whose
+ * workloads are watched (what the status bar tooltip lists), not any row.
+ */
+export type SessionChange = { scope: 'namespaces' } | { scope: 'namespace'; namespace: string } | { scope: 'watching' };
 
 const namespaceKinds = {
   pods: 'Pod',
@@ -140,13 +143,20 @@ export class ClusterSession implements Disposable {
   private reconcile(): void {
     if (this.store.isDisposed) return;
     const wanted = new Set([...this.expanded, ...(this.filter ?? [])]);
+    let changed = false;
     for (const [ns, entry] of this.open) {
       if (!wanted.has(ns)) {
         entry.dispose();
         this.open.delete(ns);
+        changed = true;
       }
     }
-    for (const ns of wanted) if (!this.open.has(ns)) this.open.set(ns, this.openNamespace(ns));
+    for (const ns of wanted) {
+      if (this.open.has(ns)) continue;
+      this.open.set(ns, this.openNamespace(ns));
+      changed = true;
+    }
+    if (changed) this.onChange({ scope: 'watching' });
   }
 
   private openNamespace(namespace: string): { watches: NamespaceWatches; dispose(): void } {

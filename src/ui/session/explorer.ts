@@ -26,7 +26,15 @@ export interface ClusterAccess extends Disposable {
   client(context: string): KubeClient;
 }
 
-export type ExplorerChange = { scope: 'all' } | { scope: 'context'; context: string } | { scope: 'namespace'; context: string; namespace: string };
+/**
+ * What changed: everything, one context's rows, one namespace's rows, or (`watching`) only which
+ * of a context's namespaces are watched, which no row shows.
+ */
+export type ExplorerChange =
+  | { scope: 'all' }
+  | { scope: 'context'; context: string }
+  | { scope: 'namespace'; context: string; namespace: string }
+  | { scope: 'watching'; context: string };
 
 /** Where choices are remembered (a vscode.Memento satisfies it). */
 export interface ChoiceStore {
@@ -206,7 +214,13 @@ export class ClusterExplorer implements Disposable {
     if (!summary) return undefined;
     const filter = this.options.choices.get<Record<string, string[]>>(filterKey)?.[context];
     const onChange = (change: SessionChange) =>
-      this.emit(change.scope === 'namespace' ? { scope: 'namespace', context, namespace: change.namespace } : { scope: 'context', context });
+      this.emit(
+        change.scope === 'namespace'
+          ? { scope: 'namespace', context, namespace: change.namespace }
+          : change.scope === 'watching'
+            ? { scope: 'watching', context }
+            : { scope: 'context', context },
+      );
     return new ClusterSession(access.hub, context, summary.namespace ?? 'default', filter, onChange);
   }
 

@@ -209,6 +209,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   private refresh(change: ExplorerChange): void {
+    if (change.scope === 'watching') return; // no row shows which namespaces are watched
     if (change.scope === 'namespace') {
       const ns = this.namespaces.get(change.context)?.get(change.namespace);
       if (!ns) return;

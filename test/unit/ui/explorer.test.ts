@@ -161,3 +161,24 @@ test('another context is watched only while its row is expanded', async () => {
   explorer.dispose();
   assert.equal(access.watches.size, 0);
 });
+
+test('expanding or collapsing a namespace says which namespaces are watched now (the status bar lists them)', async () => {
+  const access = new FakeAccess(config);
+  const { explorer, changes } = setup(async () => access);
+  await explorer.load();
+  await new Promise((r) => setTimeout(r, 150));
+  changes.length = 0;
+  explorer.session?.setExpanded('web', true);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(changes, [{ scope: 'watching', context: 'prod' }]);
+  assert.deepEqual(explorer.session?.watchedNamespaces(), ['web']);
+  changes.length = 0;
+  explorer.session?.setExpanded('web', true);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(changes, [], 'nothing changed, nothing said');
+  explorer.session?.setExpanded('web', false);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(changes, [{ scope: 'watching', context: 'prod' }]);
+  assert.deepEqual(explorer.session?.watchedNamespaces(), []);
+  explorer.dispose();
+});
