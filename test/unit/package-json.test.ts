@@ -82,6 +82,13 @@ test('views live in a contributed container, welcome views name real views, icon
   if (pkg.icon) assert.match(pkg.icon, /\.png$/, 'the marketplace needs a PNG icon');
 });
 
+test('welcome views use only what viewsWelcome renders: links and line breaks, no inline code or emphasis', () => {
+  for (const w of pkg.contributes.viewsWelcome ?? []) {
+    const text = w.contents.replace(/\[[^\]]*\]\([^)]*\)/g, '');
+    assert.doesNotMatch(text, /[`*_]/, `the welcome view of ${w.view} would show Markdown marks literally: ${w.contents}`);
+  }
+});
+
 test('activation is narrow', () => {
   const events = pkg.activationEvents ?? [];
   assert.ok(!events.includes('*'), 'never activate on *');

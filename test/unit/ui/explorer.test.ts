@@ -42,7 +42,7 @@ function setup(open: () => Promise<ClusterAccess>) {
   const explorer = new ClusterExplorer({
     logger: silentLogger,
     choices: { get: <T>(k: string) => values.get(k) as T | undefined, update: async (k: string, v: unknown) => void values.set(k, v) },
-    env: () => ({}),
+    lookup: () => ({ env: {}, origin: 'default' }),
     openAccess: () => {
       opened++;
       return open();
