@@ -4,7 +4,8 @@
  * countdowns move with it); a sandbox's forks, pods and recent events are read when it is expanded.
  */
 import * as vscode from 'vscode';
-import { forkLabel, roleLabel, sandboxSelector } from '../../sandbox/labels';
+import { sandboxSelector } from '../../sandbox/labels';
+import { forkNames } from '../../sandbox/forks/forkNames';
 import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { ownerLabelValue } from '../../sandbox/names';
 import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
@@ -123,10 +124,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
       ]);
       const workloads = [...deployments.items, ...statefulSets.items];
       // The shareable host's gate is no fork; its pod is still listed with the sandbox's pods.
-      const forks = workloads.filter((d) => d.metadata.labels?.[roleLabel] !== 'preview-gate').map((d) => {
-        const labels = d.metadata.labels ?? {};
-        return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : `${labels[forkLabel] ?? d.metadata.name}`;
-      });
+      const forks = forkNames(workloads);
       const names = new Set([...workloads.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
       const events = await recentEvents(client, namespace, names).catch(() => []);
       return detailNodes({ node, forks, pods: pods.pods, events });
