@@ -72,6 +72,11 @@ export class ClusterSession implements Disposable {
     return [...(this.watchNamespaceList().items.values())].map((n) => n.metadata.name).sort();
   }
 
+  /** Every namespace once the namespace watch has listed them; undefined before that. */
+  listedNamespaces(): string[] | undefined {
+    return this.namespaceList?.hasSynced ? this.knownNamespaces() : undefined;
+  }
+
   /** The namespaces to show and why the list may be partial. */
   visibleNamespaces(): { names: string[]; listing: boolean; failure?: WatchFailure } {
     const list = this.watchNamespaceList();
