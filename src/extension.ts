@@ -51,14 +51,14 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(new KubeconfigWatcher(explorer, () => lookup().env, (err) => reporter.reportBackground(err)));
 
   const gpu = own(new ContextGpuFeed(explorer, { extraResources }));
-  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu));
+  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
+  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu, tunnels.workloads));
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
   const gpuTree = own(new GpuTreeProvider());
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
-  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
   const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger, environment: tunnels.environment }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger, cluster: explorer }));

@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { GpuSummary } from '../../gpu/gpuSummary';
+import type { WorkloadTunnel } from '../tunnel/activeTunnels';
+import { tunnelRowText } from '../tunnel/tunnelStatusText';
 import { describePodRow, type Health } from './podSummary';
 import { podsOf, type ClusterNode, type ContainerNode, type ContextNode, type MessageNode, type PodNode, type WorkloadNode } from './clusterModel';
 import type { WorkloadKind } from './workloads';
@@ -94,19 +96,22 @@ function podItem(n: PodNode): vscode.TreeItem {
   return item;
 }
 
-function workloadItem(n: WorkloadNode): vscode.TreeItem {
+function workloadItem(n: WorkloadNode, tunnel: WorkloadTunnel | undefined): vscode.TreeItem {
   const pods = podsOf(n);
   const item = new vscode.TreeItem(n.name, n.pods.length || n.jobs.length ? Collapsed : None);
   item.iconPath = icon(kindIcons[n.kind], n.health === 'ok' || n.health === 'succeeded' ? undefined : n.health);
-  item.description = `${n.kind} · ${n.description}`;
+  const tunnelText = tunnel && tunnelRowText(tunnel.state, tunnel.localPort);
+  item.description = `${n.kind} · ${n.description}${tunnelText ? ` · ⇄ ${tunnelText}` : ''}`;
   const managed = n.object?.metadata.labels?.['app.kubernetes.io/managed-by'] === 'tether';
-  item.contextValue = `tether.${n.kind.toLowerCase()}${managed ? '.managed' : ''}`;
+  // ".tunnel" while one runs: the context menu offers Stop Tunnel instead of starting another.
+  item.contextValue = `tether.${n.kind.toLowerCase()}${managed ? '.managed' : ''}${tunnel ? '.tunnel' : ''}`;
   const failing = pods.filter((p) => p.summary.health === 'error');
   const counts = [
     ...(n.jobs.length ? [`${n.jobs.length} job${n.jobs.length === 1 ? '' : 's'}`] : []),
     `${pods.length} pod${pods.length === 1 ? '' : 's'}`,
   ];
   const lines = [`**${n.kind} ${esc(n.name)}** — ${esc(n.description)}`, counts.join(' · ')];
+  if (tunnel) lines.push(`$(plug) Its in-cluster traffic tunnels to 127.0.0.1:${tunnel.localPort} (${esc(tunnel.state.phase)}); right-click for Stop Tunnel`);
   for (const p of failing.slice(0, 5)) lines.push(`$(error) ${esc(p.name)}: ${esc(p.summary.reason ?? p.summary.phase)}`);
   item.tooltip = markdown(lines);
   return item;
@@ -140,10 +145,11 @@ function messageItem(n: MessageNode): vscode.TreeItem {
   return item;
 }
 
-/** What a row shows beyond its node: a watched namespace's summary, a context's GPU summary. */
+/** What a row shows beyond its node: a watched namespace's summary, a context's GPU summary, a workload's tunnel. */
 export interface ItemExtras {
   readonly namespaceDescription?: string;
   readonly gpu?: GpuSummary;
+  readonly tunnel?: WorkloadTunnel;
 }
 
 /** The TreeItem for a node, with the extras that apply to its type. */
@@ -160,7 +166,7 @@ export function toTreeItem(n: ClusterNode, extras: ItemExtras = {}): vscode.Tree
       item.contextValue = 'tether.namespace';
       break;
     case 'workload':
-      item = workloadItem(n);
+      item = workloadItem(n, extras.tunnel);
       break;
     case 'pod':
       item = podItem(n);

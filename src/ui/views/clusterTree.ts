@@ -24,6 +24,7 @@ import {
   type WorkloadNode,
 } from './clusterModel';
 import { toTreeItem } from './clusterItems';
+import type { TunnelWorkloadRef, WorkloadTunnels } from '../tunnel/activeTunnels';
 
 /** GPU summaries for context tooltips (ContextGpuFeed satisfies it); only read, never started. */
 export interface GpuSummaries {
@@ -47,14 +48,19 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   /** The GPU summary each context row was last rendered with, so only real changes re-render it. */
   private readonly gpuShown = new Map<string, string>();
 
-  /** `onFailure` hears about every failure shown as a row (for notifications and the log). */
+  /**
+   * `onFailure` hears about every failure shown as a row (for notifications and the log); `gpus`
+   * and `tunnels` add what context and workload rows show beyond the cluster's objects.
+   */
   constructor(
     private readonly explorer: ClusterExplorer,
     private readonly onFailure: (failure: WatchFailure) => void,
     private readonly gpus?: GpuSummaries,
+    private readonly tunnels?: WorkloadTunnels,
   ) {
     this.store.add(explorer.onDidChange((c) => this.refresh(c)));
     if (gpus) this.store.add(gpus.onDidChange(() => this.refreshGpuSummaries()));
+    if (tunnels) this.store.add(tunnels.onDidChange((ref) => this.refreshWorkload(ref)));
   }
 
   /**
@@ -100,6 +106,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
+    if (node.type === 'workload') return toTreeItem(node, { tunnel: this.tunnels?.forWorkload(node.context, node.namespace, node.name) });
     if (node.type === 'context') {
       const gpu = this.gpus?.summary(node.context.name);
       this.gpuShown.set(node.context.name, summaryKey(gpu));
@@ -108,6 +115,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     if (node.type !== 'namespace') return toTreeItem(node);
     const watched = this.explorer.sessionFor(node.context)?.watchedNamespaces().includes(node.name);
     return toTreeItem(node, { namespaceDescription: watched ? namespaceSummary(this.namespaceChildren(node)) : undefined });
+  }
+
+  /** Re-renders a workload's row (its tunnel started, stopped or changed state). */
+  private refreshWorkload(ref: TunnelWorkloadRef): void {
+    const ns = this.namespaces.get(ref.context)?.get(ref.namespace);
+    const row = ns && this.built.get(ns.id)?.find((n) => n.type === 'workload' && n.name === ref.workload && (n.kind === 'Deployment' || n.kind === 'StatefulSet'));
+    if (row) this.changed.fire(row);
   }
 
   /** Re-renders the context rows whose GPU summary changed since they were last rendered. */
