@@ -255,3 +255,14 @@ export function namespaceSummary(children: Array<WorkloadNode | PodNode>): strin
   if (waiting) parts.push(held ? `${waiting} waiting` : `${waiting} ${unit(waiting)} waiting`);
   return parts.join(' · ');
 }
+
+/** The creation times behind every age a namespace's rows show (workloads, their Jobs, pods). */
+export function* shownAges(children: ReadonlyArray<WorkloadNode | PodNode>): Generator<string | undefined> {
+  for (const c of children) {
+    yield c.object?.metadata.creationTimestamp;
+    if (c.type === 'workload') {
+      yield* shownAges(c.jobs);
+      for (const p of c.pods) yield p.object.metadata.creationTimestamp;
+    }
+  }
+}

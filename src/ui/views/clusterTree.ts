@@ -4,7 +4,7 @@
  * Namespace and context nodes are kept per id so VS Code can be told exactly which one changed.
  */
 import * as vscode from 'vscode';
-import { DisposableStore, toDisposable, type Disposable } from '../../lifecycle';
+import { DisposableStore, type Disposable } from '../../lifecycle';
 import type { GpuSummary } from '../../gpu/gpuSummary';
 import type { ClusterExplorer, ExplorerChange } from '../session/explorer';
 import type { WatchFailure } from '../session/clusterSession';
@@ -17,6 +17,7 @@ import {
   namespaceNode,
   namespaceSummary,
   PodNodeCache,
+  shownAges,
   type ClusterNode,
   type ContextNode,
   type NamespaceNode,
@@ -24,6 +25,8 @@ import {
   type WorkloadNode,
 } from './clusterModel';
 import { toTreeItem } from './clusterItems';
+import { nextAgeChange } from './age';
+import { AgeTicker } from './ageTicker';
 import type { TunnelWorkloadRef, WorkloadTunnels } from '../tunnel/activeTunnels';
 
 /** GPU summaries for context tooltips (ContextGpuFeed satisfies it); only read, never started. */
@@ -47,6 +50,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private readonly podNodes = new PodNodeCache();
   /** The GPU summary each context row was last rendered with, so only real changes re-render it. */
   private readonly gpuShown = new Map<string, string>();
+  /** One timer for every age shown, keyed by namespace row id. */
+  private readonly ages = this.store.add(new AgeTicker<string>((ids) => this.refreshAges(ids)));
 
   /**
    * `onFailure` hears about every failure shown as a row (for notifications and the log); `gpus`
@@ -65,21 +70,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
 
   /**
    * Wires expansion to watches (a collapsed namespace or context stops being watched) and keeps
-   * ages fresh: once a minute, while the view is visible, watched namespaces re-render.
+   * ages fresh while the view is visible: a namespace re-renders when one of its ages changes.
    */
   attach(view: vscode.TreeView<ClusterNode>): void {
-    const ages = setInterval(() => {
-      if (!view.visible) return;
-      for (const [context, rows] of this.namespaces) {
-        const watched = new Set(this.explorer.sessionFor(context)?.watchedNamespaces());
-        for (const [name, node] of rows) {
-          if (!watched.has(name)) continue;
-          this.built.delete(node.id);
-          this.changed.fire(node);
-        }
-      }
-    }, 60_000);
-    this.store.add(toDisposable(() => clearInterval(ages)));
+    this.ages.setActive(view.visible);
+    this.store.add(view.onDidChangeVisibility((e) => this.ages.setActive(e.visible)));
     this.store.add(
       view.onDidExpandElement((e) => {
         const node = e.element;
@@ -210,15 +205,32 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     let children = this.built.get(node.id);
     const session = this.explorer.sessionFor(node.context);
     if (!children && session) {
-      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, Date.now(), this.podNodes);
+      const now = Date.now();
+      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, now, this.podNodes);
       this.built.set(node.id, children);
+      this.ages.set(node.id, nextAgeChange(shownAges(children), now));
     }
     return children ?? [];
   }
 
+  /** Namespaces whose ages changed re-render (their objects did not). */
+  private refreshAges(ids: readonly string[]): void {
+    const due = new Set(ids);
+    for (const rows of this.namespaces.values()) {
+      for (const node of rows.values()) {
+        if (!due.has(node.id) || !this.built.has(node.id)) continue;
+        this.built.delete(node.id);
+        this.changed.fire(node);
+      }
+    }
+  }
+
   /** Drops the rows kept for a context that is no longer shown. */
   private forget(context: string): void {
-    for (const node of this.namespaces.get(context)?.values() ?? []) this.built.delete(node.id);
+    for (const node of this.namespaces.get(context)?.values() ?? []) {
+      this.built.delete(node.id);
+      this.ages.set(node.id, undefined);
+    }
     this.namespaces.delete(context);
   }
 
