@@ -9,11 +9,12 @@ import { Workbench } from './workbench';
 import type { Scenario, UiContext } from './scenario';
 import { clusterViewScenarios } from './clusterView.ui';
 import { paletteScenarios } from './palette.ui';
+import { failureScenarios } from './failures.ui';
 import { podDetailsScenarios } from './podDetails.ui';
 import { gpuViewScenarios } from './gpuView.ui';
 import { previewScenarios } from './preview.ui';
 
-const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...previewScenarios];
+const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...failureScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...previewScenarios];
 
 export interface UiRunOptions {
   page: Page;

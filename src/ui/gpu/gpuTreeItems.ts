@@ -76,6 +76,7 @@ export function toGpuTreeItem(node: GpuTreeNode): vscode.TreeItem {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
       item.id = node.id;
       item.tooltip = node.tooltip ?? node.label;
+      if (node.retry) item.command = { title: 'Retry', command: 'tether.retryConnection' };
       item.iconPath =
         node.severity === 'error'
           ? new vscode.ThemeIcon('error', error)

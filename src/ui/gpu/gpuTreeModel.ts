@@ -6,6 +6,7 @@
 import type { GpuFeedStatus } from '../../gpu/gpuFeed';
 import type { GpuNamespaceRow, GpuNodeRow, GpuPodRow, GpuTable, GpuWaitingRow } from '../../gpu/table';
 import { formatTaint } from '../../gpu/placement';
+import { causeKey, failureHeadline, failureNotice, isClusterWide } from '../../kube/failureCause';
 import { formatAge } from '../views/age';
 
 export type GpuTreeNode =
@@ -16,7 +17,7 @@ export type GpuTreeNode =
   | { readonly type: 'quota'; readonly id: string; readonly label: string; readonly description: string; readonly full: boolean }
   | { readonly type: 'holder'; readonly id: string; readonly pod: GpuPodRow; readonly label: string; readonly description: string; readonly tooltip: string; readonly idle: boolean }
   | { readonly type: 'waiting'; readonly id: string; readonly pod: GpuWaitingRow; readonly label: string; readonly description: string; readonly tooltip: string; readonly children: readonly GpuTreeNode[] }
-  | { readonly type: 'message'; readonly id: string; readonly severity: 'info' | 'loading' | 'error'; readonly label: string; readonly tooltip?: string };
+  | { readonly type: 'message'; readonly id: string; readonly severity: 'info' | 'loading' | 'error'; readonly label: string; readonly tooltip?: string; readonly retry?: boolean };
 
 const barCells = 10;
 
@@ -31,7 +32,22 @@ function counts(gpus: GpuPodRow['gpus']): string {
   return gpus.map((g) => `${g.count} ${g.resource}`).join(', ');
 }
 
+/**
+ * The cluster could not be read at all (unreachable, credentials refused…): one row per cause and
+ * the next step, and nothing else — empty sections would read as facts about the cluster.
+ */
+function unreadable(status: GpuFeedStatus): GpuTreeNode[] | undefined {
+  const causes = new Map(status.failures.filter((f) => isClusterWide(f.error)).map((f) => [causeKey(f.error), f.error]));
+  if (causes.size === 0) return undefined;
+  return [...causes].flatMap(([key, error]): GpuTreeNode[] => [
+    { type: 'message', id: `unreadable:${key}`, severity: 'error', label: `${failureHeadline(error)}: ${error.why}`, tooltip: failureNotice(error), retry: true },
+    { type: 'message', id: `unreadable:${key}:next`, severity: 'info', label: `Next: ${error.remedy}`, tooltip: 'Click to retry', retry: true },
+  ]);
+}
+
 export function buildGpuTree(table: GpuTable, status: GpuFeedStatus, now: number): GpuTreeNode[] {
+  const cannotRead = unreadable(status);
+  if (cannotRead) return cannotRead;
   const roots: GpuTreeNode[] = [];
   for (const f of status.failures) {
     roots.push({ type: 'message', id: `failure:${f.kind}`, severity: 'error', label: `${f.kind}: ${f.error.why}`, tooltip: f.error.message });

@@ -6,7 +6,6 @@
  */
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../../lifecycle';
-import { gpuSummary } from '../../gpu/gpuSummary';
 import type { ContextGpuFeed } from './contextGpuFeed';
 import { buildGpuTree, type GpuTreeNode } from './gpuTreeModel';
 import { GpuTreeProvider } from './gpuTreeProvider';
@@ -54,8 +53,9 @@ export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider):
         const now = Date.now();
         provider.show(buildGpuTree(table, state.feed.status, now));
         ages.set('table', nextAgeChange([...table.holders, ...table.waiting].map((p) => p.createdAt), now));
-        waiting = table.waiting.length;
-        description = gpuSummary(table).text || undefined;
+        const summary = gpu.summary(state.context);
+        waiting = summary ? table.waiting.length : 0;
+        description = summary?.text || undefined;
       }
     }
     view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} pod${waiting === 1 ? '' : 's'} waiting for GPUs` } : undefined;

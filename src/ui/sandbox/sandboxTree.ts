@@ -13,7 +13,7 @@ import { recentEvents, sandboxPods } from '../../sandbox/preview/previewStatus';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
-import { detailNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
+import { detailNodes, failureNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
 import { developer } from './workspace';
 
 export const openUrlCommand = 'tether.openPreviewUrl';
@@ -79,7 +79,9 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
       case 'message': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
+        item.tooltip = node.label;
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        if (node.retry) item.command = { title: 'Retry', command: 'tether.retryConnection' };
         return item;
       }
     }
@@ -106,7 +108,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
         return nodes;
       } catch (err) {
         this.onFailure(err);
-        return [{ type: 'message', id: 'message/error', label: err instanceof Error ? err.message : String(err), error: true }];
+        return failureNodes('message', err);
       }
     }
     if (!context) return [];
@@ -129,7 +131,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
       const events = await recentEvents(client, namespace, names).catch(() => []);
       return detailNodes({ node, forks, pods: pods.pods, events });
     } catch (err) {
-      return [{ type: 'message', id: `${node.id}/error`, label: err instanceof Error ? err.message : String(err), error: true }];
+      return failureNodes(node.id, err);
     }
   }
 

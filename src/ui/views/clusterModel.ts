@@ -6,6 +6,7 @@
 import type { KubeObject } from '../../kube/types';
 import type { Explanation } from '../../kube/errors';
 import type { ContextSummary } from '../../kube/config';
+import { failureHeadline, isClusterWide } from '../../kube/failureCause';
 import { formatAge } from './age';
 import { hasPreviousRun, summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
 import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadGroup, type WorkloadKind } from './workloads';
@@ -107,11 +108,25 @@ export function messageNode(
   return { type: 'message', id: nodeId(parentId, 'message', severity, label), severity, label, ...extra };
 }
 
-/** A message row for a failure: its text says what failed; the tooltip (mapper) says why and what next. */
+/**
+ * A message row for a failure: its text says what failed (or, when the cluster itself could not
+ * be read, only that); the tooltip (mapper) says why and what next.
+ */
 export function errorNode(parentId: string, error: Explanation, context?: string): MessageNode {
   const action: MessageNode['action'] =
     error.reason === 'UnknownContext' ? { kind: 'selectContext', context } : { kind: 'retry', context };
-  return messageNode(parentId, 'error', `${error.what}: ${error.why}`, { error, action });
+  const label = isClusterWide(error) ? `${failureHeadline({ ...error, context: error.context ?? context })}: ${error.why}` : `${error.what}: ${error.why}`;
+  return messageNode(parentId, 'error', label, { error, action });
+}
+
+/**
+ * The rows of a context whose cluster could not be read: the failure, then the next step as a row
+ * of its own (click to retry). Other failures are one row; the tooltip has the next step.
+ */
+export function failureNodes(parentId: string, error: Explanation, context?: string): MessageNode[] {
+  const row = errorNode(parentId, error, context);
+  if (!isClusterWide(error)) return [row];
+  return [row, messageNode(parentId, 'info', `Next: ${error.remedy}`, { action: row.action })];
 }
 
 export function podNode(context: string, namespace: string, pod: KubeObject, now: number): PodNode {

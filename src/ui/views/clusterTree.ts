@@ -13,6 +13,7 @@ import {
   buildNamespaceChildren,
   contextNode,
   errorNode,
+  failureNodes,
   messageNode,
   namespaceNode,
   namespaceSummary,
@@ -187,7 +188,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
       rows.push(messageNode(node.id, 'info', 'Watched while expanded — click to select this context', { action: { kind: 'selectContext', context } }));
     }
     if (failure) {
-      rows.push(errorNode(node.id, failure.error, context));
+      rows.push(...failureNodes(node.id, failure.error, context));
       if (selected) this.onFailure(failure);
       if (selected && failure.error.reason === 'Forbidden') {
         rows.push(messageNode(node.id, 'info', 'Pick namespaces to show with Filter Namespaces', { action: { kind: 'filterNamespaces' } }));

@@ -126,3 +126,16 @@ test('a node whose GPUs are not allocatable says so', () => {
   assert.equal(n.description, '0/0 · 4 nvidia.com/gpu unavailable');
   assert.match(n.tooltip, /check the device plugin/);
 });
+
+test("a cluster that could not be read: one row per cause and the next step, no sections that read as facts", () => {
+  const server = 'https://10.0.0.1:6443';
+  const unreachable = (what: string) => new ExplainedError({ reason: 'Unreachable', what, why: `the cluster at ${server} did not answer (ECONNREFUSED)`, remedy: 'Check the VPN, then retry', server, context: 'dev' });
+  const failures = (['Node', 'Pod', 'ResourceQuota', 'Event'] as const).map((kind) => ({ kind, error: unreachable(`Watch ${kind}`) }));
+  const roots = buildGpuTree(new GpuIndex().table(), { listing: [], failures }, now);
+  assert.deepEqual(roots.map((r) => r.type === 'message' && [r.severity, r.label, r.retry]), [
+    ['error', `Cannot reach the cluster of context "dev": the cluster at ${server} did not answer (ECONNREFUSED)`, true],
+    ['info', 'Next: Check the VPN, then retry', true],
+  ]);
+  assert.equal(find(roots, 'nodes:none'), undefined, 'no "No node offers GPUs"');
+  assert.equal(find(roots, 'namespaces'), undefined, 'no "Namespaces 0"');
+});

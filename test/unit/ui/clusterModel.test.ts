@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject, OwnerReference } from '../../../src/kube/types';
-import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, PodNodeCache, podsOf, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
+import { buildNamespaceChildren, buildContainerChildren, namespaceSummary, isManagedByTether, errorNode, failureNodes, PodNodeCache, podsOf, type PodNode, type WorkloadNode } from '../../../src/ui/views/clusterModel';
 import { kubeApiJson } from '../../fixtures/kubeApi';
 import type { NamespaceObjects } from '../../../src/ui/views/workloads';
 import { sample, sampleItems } from './fixtures/samples';
@@ -171,10 +171,20 @@ test('only objects labelled managed-by tether are managed', () => {
 });
 
 test('error rows say what failed and offer the next step', () => {
-  const row = errorNode('root', { reason: 'Unreachable', what: 'List namespaces', why: 'the cluster did not answer', remedy: 'Check the VPN' }, 'dev');
-  assert.equal(row.label, 'List namespaces: the cluster did not answer');
-  assert.deepEqual(row.action, { kind: 'retry', context: 'dev' });
+  const forbidden = errorNode('root', { reason: 'Forbidden', what: 'List pods in namespace shop', why: 'user "jane" may not list pods', remedy: 'Ask for a Role' }, 'dev');
+  assert.equal(forbidden.label, 'List pods in namespace shop: user "jane" may not list pods');
+  assert.deepEqual(forbidden.action, { kind: 'retry', context: 'dev' });
+  assert.deepEqual(failureNodes('root', forbidden.error!, 'dev').map((n) => n.label), [forbidden.label], 'the tooltip has the next step');
   assert.equal(errorNode('root', { reason: 'UnknownContext', what: 'x', why: 'y', remedy: 'z' }).action?.kind, 'selectContext');
+});
+
+test('a cluster that could not be read says only that, with the next step as a row to click', () => {
+  const rows = failureNodes('root', { reason: 'Unreachable', what: 'Watch namespaces', why: 'the cluster at https://10.0.0.1:6443 did not answer (ECONNREFUSED)', remedy: 'Check the VPN' }, 'dev');
+  assert.deepEqual(rows.map((r) => [r.severity, r.label, r.action?.kind]), [
+    ['error', 'Cannot reach the cluster of context "dev": the cluster at https://10.0.0.1:6443 did not answer (ECONNREFUSED)', 'retry'],
+    ['info', 'Next: Check the VPN', 'retry'],
+  ]);
+  assert.notEqual(rows[0].id, rows[1].id);
 });
 
 test('unchanged pods keep their rows across rebuilds; changed pods get new ones', () => {
