@@ -12,6 +12,7 @@ export const failureScenarios: Scenario[] = [
       try {
         await workbench.runCommand('Tether: Select Context');
         await workbench.pick(cluster.unreachableContext);
+        await workbench.expand(workbench.treeRow(workbench.viewPane('Cluster'), cluster.unreachableContext));
         const cannotReach = new RegExp(`^Cannot reach the cluster of context "${cluster.unreachableContext}": `);
         for (const pane of panes) {
           const view = workbench.viewPane(pane);
