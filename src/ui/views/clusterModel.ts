@@ -2,12 +2,13 @@
  * The Cluster view as plain data: contexts -> namespaces -> workloads -> pods -> containers, plus
  * message rows (loading, errors, hints). Pure: built from cached objects, mapped to TreeItems in
  * clusterItems.ts. Node ids are stable across rebuilds so VS Code keeps expansion and selection.
+ * Ages are not in the nodes: the mapper reads them at render time, so a row whose age moves on
+ * is re-rendered as it is, without rebuilding (and re-registering) anything.
  */
 import type { KubeObject } from '../../kube/types';
 import type { Explanation } from '../../kube/errors';
 import type { ContextSummary } from '../../kube/config';
 import { failureHeadline, isClusterWide } from '../../kube/failureCause';
-import { formatAge } from './age';
 import { hasPreviousRun, summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
 import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadGroup, type WorkloadKind } from './workloads';
 
@@ -35,7 +36,10 @@ export interface WorkloadNode {
   kind: WorkloadKind;
   name: string;
   object?: KubeObject;
+  /** Its progress, e.g. "2/3 ready", "* * * * * · 1 active"; the row adds the age. */
   description: string;
+  /** metadata.creationTimestamp of the workload, for its age. */
+  createdAt?: string;
   health: Health;
   pods: PodNode[];
   /** A CronJob's Jobs (rows under it, newest first), each with its pods; empty for other kinds. */
@@ -50,7 +54,6 @@ export interface PodNode {
   name: string;
   object: KubeObject;
   summary: PodSummary;
-  age?: string;
   managed: boolean;
 }
 
@@ -129,7 +132,7 @@ export function failureNodes(parentId: string, error: Explanation, context?: str
   return [row, messageNode(parentId, 'info', `Next: ${error.remedy}`, { action: row.action })];
 }
 
-export function podNode(context: string, namespace: string, pod: KubeObject, now: number): PodNode {
+export function podNode(context: string, namespace: string, pod: KubeObject): PodNode {
   return {
     type: 'pod',
     id: nodeId(context, namespace, 'Pod', pod.metadata.name),
@@ -138,7 +141,6 @@ export function podNode(context: string, namespace: string, pod: KubeObject, now
     name: pod.metadata.name,
     object: pod,
     summary: summarizePod(pod),
-    age: formatAge(pod.metadata.creationTimestamp, now),
     managed: isManagedByTether(pod),
   };
 }
@@ -151,11 +153,10 @@ export function podNode(context: string, namespace: string, pod: KubeObject, now
 export class PodNodeCache {
   private readonly nodes = new WeakMap<KubeObject, PodNode>();
 
-  node(context: string, namespace: string, pod: KubeObject, now: number): PodNode {
+  node(context: string, namespace: string, pod: KubeObject): PodNode {
     const cached = this.nodes.get(pod);
-    const age = formatAge(pod.metadata.creationTimestamp, now);
-    if (cached && cached.context === context && cached.age === age) return cached;
-    const fresh = cached && cached.context === context ? { ...cached, age } : podNode(context, namespace, pod, now);
+    if (cached && cached.context === context) return cached;
+    const fresh = podNode(context, namespace, pod);
     this.nodes.set(pod, fresh);
     return fresh;
   }
@@ -174,18 +175,17 @@ export function buildNamespaceChildren(
   context: string,
   namespace: string,
   objs: NamespaceObjects,
-  now: number,
   cache: PodNodeCache = new PodNodeCache(),
 ): Array<WorkloadNode | PodNode> {
   const { workloads, barePods } = groupWorkloads(objs);
-  const out: Array<WorkloadNode | PodNode> = workloads.map((g) => workloadNode(context, namespace, g, now, cache));
-  for (const p of barePods) out.push(cache.node(context, namespace, p, now));
+  const out: Array<WorkloadNode | PodNode> = workloads.map((g) => workloadNode(context, namespace, g, cache));
+  for (const p of barePods) out.push(cache.node(context, namespace, p));
   return out;
 }
 
-function workloadNode(context: string, namespace: string, g: WorkloadGroup, now: number, cache: PodNodeCache): WorkloadNode {
-  const pods = g.pods.map((p) => cache.node(context, namespace, p, now));
-  const jobs = (g.jobs ?? []).map((j) => workloadNode(context, namespace, j, now, cache));
+function workloadNode(context: string, namespace: string, g: WorkloadGroup, cache: PodNodeCache): WorkloadNode {
+  const pods = g.pods.map((p) => cache.node(context, namespace, p));
+  const jobs = (g.jobs ?? []).map((j) => workloadNode(context, namespace, j, cache));
   const progress = workloadProgress(g);
   const podHealth = worst(pods.map((p) => p.summary.health).filter((h) => h !== 'succeeded' || g.kind === 'Job'));
   // A CronJob is as well as its latest run; older runs are history.
@@ -199,7 +199,6 @@ function workloadNode(context: string, namespace: string, g: WorkloadGroup, now:
         : progress.settled
           ? g.kind === 'Job' && progress.text === 'complete' ? 'succeeded' : 'ok'
           : 'progressing';
-  const age = formatAge(g.object?.metadata.creationTimestamp, now);
   return {
     type: 'workload',
     id: nodeId(context, namespace, g.kind, g.name),
@@ -208,7 +207,8 @@ function workloadNode(context: string, namespace: string, g: WorkloadGroup, now:
     kind: g.kind,
     name: g.name,
     object: g.object,
-    description: [progress.text, age].filter(Boolean).join(' · '),
+    description: progress.text,
+    createdAt: g.object?.metadata.creationTimestamp,
     health,
     pods,
     jobs,
@@ -271,13 +271,18 @@ export function namespaceSummary(children: Array<WorkloadNode | PodNode>): strin
   return parts.join(' · ');
 }
 
-/** The creation times behind every age a namespace's rows show (workloads, their Jobs, pods). */
-export function* shownAges(children: ReadonlyArray<WorkloadNode | PodNode>): Generator<string | undefined> {
+/** Every row of a namespace that shows an age: workloads, a CronJob's Jobs, pods. */
+export function* agedRows(children: ReadonlyArray<WorkloadNode | PodNode>): Generator<WorkloadNode | PodNode> {
   for (const c of children) {
-    yield c.object?.metadata.creationTimestamp;
+    yield c;
     if (c.type === 'workload') {
-      yield* shownAges(c.jobs);
-      for (const p of c.pods) yield p.object.metadata.creationTimestamp;
+      yield* agedRows(c.jobs);
+      yield* c.pods;
     }
   }
+}
+
+/** When a row was created, for its age. */
+export function createdAt(row: WorkloadNode | PodNode): string | undefined {
+  return row.type === 'pod' ? row.object.metadata.creationTimestamp : row.createdAt;
 }

@@ -18,14 +18,15 @@ import {
   namespaceNode,
   namespaceSummary,
   PodNodeCache,
-  shownAges,
+  agedRows,
+  createdAt,
   type ClusterNode,
   type ContextNode,
   type NamespaceNode,
   type PodNode,
   type WorkloadNode,
 } from './clusterModel';
-import { toTreeItem } from './clusterItems';
+import { rowAge, toTreeItem } from './clusterItems';
 import { nextAgeChange } from './age';
 import { AgeTicker } from './ageTicker';
 import type { TunnelWorkloadRef, WorkloadTunnels } from '../tunnel/activeTunnels';
@@ -53,6 +54,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private readonly gpuShown = new Map<string, string>();
   /** One timer for every age shown, keyed by namespace row id. */
   private readonly ages = this.store.add(new AgeTicker<string>((ids) => this.refreshAges(ids)));
+  /** The age each workload and pod row was last rendered with. */
+  private readonly agesShown = new WeakMap<WorkloadNode | PodNode, string | undefined>();
 
   /**
    * `onFailure` hears about every failure shown as a row (for notifications and the log); `gpus`
@@ -102,7 +105,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
-    if (node.type === 'workload') return toTreeItem(node, { tunnel: this.tunnels?.forWorkload(node.context, node.namespace, node.name) });
+    if (node.type === 'workload' || node.type === 'pod') {
+      const now = Date.now();
+      this.agesShown.set(node, rowAge(node, now));
+      const tunnel = node.type === 'workload' ? this.tunnels?.forWorkload(node.context, node.namespace, node.name) : undefined;
+      return toTreeItem(node, { now, tunnel });
+    }
     if (node.type === 'context') {
       const gpu = this.gpus?.summary(node.context.name);
       this.gpuShown.set(node.context.name, summaryKey(gpu));
@@ -206,22 +214,29 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     let children = this.built.get(node.id);
     const session = this.explorer.sessionFor(node.context);
     if (!children && session) {
-      const now = Date.now();
-      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, now, this.podNodes);
+      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, this.podNodes);
       this.built.set(node.id, children);
-      this.ages.set(node.id, nextAgeChange(shownAges(children), now));
+      this.ages.set(node.id, nextAgeChange(Array.from(agedRows(children), createdAt), Date.now()));
     }
     return children ?? [];
   }
 
-  /** Namespaces whose ages changed re-render (their objects did not). */
+  /**
+   * A namespace's ages moved on (its objects did not): only the rows whose age reads differently
+   * re-render, as the same elements, so VS Code keeps every other row (and what a context menu
+   * is about) as it is.
+   */
   private refreshAges(ids: readonly string[]): void {
     const due = new Set(ids);
+    const now = Date.now();
     for (const rows of this.namespaces.values()) {
       for (const node of rows.values()) {
-        if (!due.has(node.id) || !this.built.has(node.id)) continue;
-        this.built.delete(node.id);
-        this.changed.fire(node);
+        const children = due.has(node.id) ? this.built.get(node.id) : undefined;
+        if (!children) continue;
+        for (const row of agedRows(children)) {
+          if (this.agesShown.has(row) && this.agesShown.get(row) !== rowAge(row, now)) this.changed.fire(row);
+        }
+        this.ages.set(node.id, nextAgeChange(Array.from(agedRows(children), createdAt), now));
       }
     }
   }
