@@ -7,7 +7,7 @@ export const failureScenarios: Scenario[] = [
     async run({ workbench, cluster, page, screenshot }) {
       const panes = ['Cluster', 'GPUs', 'Sandboxes'];
       await workbench.runCommand('Notifications: Clear All Notifications');
-      await workbench.openContainer('Tether');
+      if (!(await workbench.viewPane('Cluster').isVisible())) await workbench.runCommand('View: Show Tether');
       for (const pane of panes) await workbench.setPaneExpanded(pane, true);
       try {
         await workbench.runCommand('Tether: Select Context');
