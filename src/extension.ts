@@ -11,7 +11,7 @@ import { ClusterStatusBar } from './ui/statusBar';
 import { ErrorReporter } from './ui/errorReporter';
 import { KubeconfigWatcher } from './ui/kubeconfigWatcher';
 import { redactingLogger } from './ui/log';
-import { kubeconfigEnv, onDidChangeKubeconfigSetting, readSettings } from './ui/config';
+import { kubeconfigLookup, onDidChangeKubeconfigSetting, readSettings } from './ui/config';
 import { registerCommands } from './ui/commands/registerCommands';
 import { clusterCommands } from './ui/commands/clusterCommands';
 import { resourceCommands } from './ui/commands/resourceCommands';
@@ -38,27 +38,27 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const logger = redactingLogger(log);
   const reporter = new ErrorReporter(logger);
 
-  const env = () => kubeconfigEnv(readSettings());
+  const lookup = () => kubeconfigLookup(readSettings());
   const explorer = own(
     new ClusterExplorer({
       logger,
       choices: context.workspaceState,
-      env,
+      lookup,
       openAccess: async (e, l) => (await import('./ui/session/kubeAccess')).KubeAccess.load(e, l),
     }),
   );
   own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
-  own(new KubeconfigWatcher(explorer, env, (err) => reporter.reportBackground(err)));
+  own(new KubeconfigWatcher(explorer, () => lookup().env, (err) => reporter.reportBackground(err)));
 
   const gpu = own(new ContextGpuFeed(explorer, { extraResources }));
-  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu));
+  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
+  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu, tunnels.workloads));
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
   const gpuTree = own(new GpuTreeProvider());
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
-  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
   const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger, environment: tunnels.environment }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger, cluster: explorer, gpu, reveal: (target) => tree.revealWorkload(target), report: (err) => reporter.report(err) }));

@@ -37,6 +37,9 @@ interface QuotaEntry {
 
 interface NamespaceTotals {
   readonly requested: Map<string, number>;
+  /** Of `requested`: what pods bound to a node hold, and what pods without one wait for. */
+  readonly held: Map<string, number>;
+  readonly wanted: Map<string, number>;
   holding: number;
   waiting: number;
 }
@@ -154,11 +157,12 @@ export class GpuIndex {
     const { row } = facts;
     let ns = this.namespaces.get(row.namespace);
     if (!ns) {
-      ns = { requested: new Map(), holding: 0, waiting: 0 };
+      ns = { requested: new Map(), held: new Map(), wanted: new Map(), holding: 0, waiting: 0 };
       this.namespaces.set(row.namespace, ns);
       this.namespaceOrder = undefined;
     }
     addAll(ns.requested, facts.gpus, sign);
+    addAll(row.node ? ns.held : ns.wanted, facts.gpus, sign);
     if (row.node) {
       ns.holding += sign;
       let slot = this.bound.get(row.node);
@@ -303,9 +307,7 @@ export class GpuIndex {
         quotaRows.push({ quota: quota.name, resource: r.resource, hard: r.hard, used: r.used ?? totals?.requested.get(r.resource) ?? 0 });
       }
     }
-    const requested = totals
-      ? [...totals.requested].filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([resource, count]) => ({ resource, count }))
-      : [];
+    const requested = counted(totals?.requested);
     if (totals && totals.holding === 0 && totals.waiting === 0) this.namespaces.delete(namespace);
     const has = this.namespaceRows.has(namespace);
     if (requested.length === 0 && quotaRows.length === 0) {
@@ -319,11 +321,19 @@ export class GpuIndex {
     this.namespaceRows.set(namespace, {
       namespace,
       requested,
+      held: counted(totals?.held),
+      waitingFor: counted(totals?.wanted),
       quotas: quotaRows,
       holding: totals?.holding ?? 0,
       waiting: totals?.waiting ?? 0,
     });
   }
+}
+
+/** Counts above zero, sorted by resource name. */
+function counted(counts: ReadonlyMap<string, number> | undefined): { resource: string; count: number }[] {
+  if (!counts) return [];
+  return [...counts].filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([resource, count]) => ({ resource, count }));
 }
 
 function addAll(into: Map<string, number>, from: ReadonlyMap<string, number>, sign: 1 | -1): void {

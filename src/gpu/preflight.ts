@@ -125,7 +125,7 @@ function judgeNode(
     let text: string;
     if (resource === 'pods') text = `already runs ${used?.get('pods') ?? 0} pods, its maximum of ${total ?? 0}`;
     else if (total === undefined || total === 0) text = `needs ${formatQuantity(resource, need)} ${resource}; the node has none`;
-    else text = `needs ${formatQuantity(resource, need)} ${resource}, ${formatQuantity(resource, free)} free of ${formatQuantity(resource, total)}`;
+    else text = `needs ${formatQuantity(resource, need)} ${resource}, ${formatQuantity(resource, free)} of ${formatQuantity(resource, total)} free`;
     obstacles.push({ kind: 'resource', resource, text });
   }
   const fits = obstacles.length === 0;

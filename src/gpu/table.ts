@@ -54,7 +54,12 @@ export interface GpuNamespaceRow {
   readonly namespace: string;
   /** GPUs requested by the namespace's pods that are not finished (bound or waiting). */
   readonly requested: readonly { readonly resource: string; readonly count: number }[];
+  /** The part of `requested` that pods bound to a node hold. */
+  readonly held: readonly { readonly resource: string; readonly count: number }[];
+  /** The part of `requested` that pods without a node wait for. */
+  readonly waitingFor: readonly { readonly resource: string; readonly count: number }[];
   readonly quotas: readonly GpuQuotaRow[];
+  /** Pods holding GPUs, and pods waiting for them. */
   readonly holding: number;
   readonly waiting: number;
 }

@@ -44,6 +44,25 @@ export interface LoadedKubeconfig {
   kubeConfig: KubeConfig;
 }
 
+/**
+ * Where the list of kubeconfig files came from, so a remedy says where to change it: the
+ * editor's `tether.kubeconfig` setting, the KUBECONFIG variable, or kubectl's default file.
+ */
+export type KubeconfigOrigin = 'setting' | 'KUBECONFIG' | 'default';
+
+/** The environment kubeconfig lookup sees, and where its KUBECONFIG came from. */
+export interface KubeconfigLookup {
+  env: NodeJS.ProcessEnv;
+  origin: KubeconfigOrigin;
+}
+
+/** The lookup for an environment nobody overrode: KUBECONFIG when set, else kubectl's default. */
+export function environmentLookup(env: NodeJS.ProcessEnv = process.env): KubeconfigLookup {
+  return { env, origin: env.KUBECONFIG ? 'KUBECONFIG' : 'default' };
+}
+
+const settingName = 'tether.kubeconfig';
+
 const getKubeconfigRemedy =
   'Get a kubeconfig from your cluster provider (for example `gcloud container clusters get-credentials`, ' +
   '`aws eks update-kubeconfig`, `az aks get-credentials`, or `kind create cluster`), or point KUBECONFIG at one';
@@ -64,35 +83,47 @@ interface ParsedFile {
   currentContext?: string;
 }
 
-function invalid(file: string, why: string, cause?: unknown): ExplainedError {
+/** The way out of a broken file besides fixing it, named after where the file came from. */
+function leaveOut(origin: KubeconfigOrigin): string {
+  switch (origin) {
+    case 'setting':
+      return `or choose another file in the ${settingName} setting (Tether: Pick Kubeconfig File), or clear the setting to use KUBECONFIG or ~/.kube/config`;
+    case 'KUBECONFIG':
+      return 'or remove it from KUBECONFIG';
+    case 'default':
+      return "or point KUBECONFIG at another kubeconfig (this one is kubectl's default, ~/.kube/config)";
+  }
+}
+
+function invalid(file: string, why: string, origin: KubeconfigOrigin, cause?: unknown): ExplainedError {
   return new ExplainedError(
     {
       reason: 'InvalidKubeconfig',
       what: `Read kubeconfig ${file}`,
       why,
-      remedy: `Fix ${file} (\`kubectl config view --kubeconfig ${file}\` shows how kubectl reads it), or remove it from KUBECONFIG`,
+      remedy: `Fix ${file} (\`kubectl config view --kubeconfig ${file}\` shows how kubectl reads it), ${leaveOut(origin)}`,
     },
     { cause },
   );
 }
 
-function parseFile(file: string, text: string): ParsedFile {
+function parseFile(file: string, text: string, origin: KubeconfigOrigin): ParsedFile {
   const doc = parseDocument(text);
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0];
     const where = line ? `line ${line.line}, column ${line.col}` : 'an unknown position';
     const message = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw invalid(file, `it is not valid YAML at ${where}: ${message}`, yamlError);
+    throw invalid(file, `it is not valid YAML at ${where}: ${message}`, origin, yamlError);
   }
   const raw: unknown = doc.toJS();
   if (raw == null) return { clusters: [], users: [], contexts: [] };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw invalid(file, 'it is not a kubeconfig: the top level must be a mapping with clusters, users and contexts');
+    throw invalid(file, 'it is not a kubeconfig: the top level must be a mapping with clusters, users and contexts', origin);
   }
   const obj = raw as Record<string, unknown>;
   for (const key of ['clusters', 'users', 'contexts'] as const) {
-    if (obj[key] != null && !Array.isArray(obj[key])) throw invalid(file, `"${key}" must be a list`);
+    if (obj[key] != null && !Array.isArray(obj[key])) throw invalid(file, `"${key}" must be a list`, origin);
   }
   try {
     const parsed: ParsedFile = {
@@ -115,7 +146,7 @@ function parseFile(file: string, text: string): ParsedFile {
     return parsed;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw invalid(file, message, err);
+    throw invalid(file, message, origin, err);
   }
 }
 
@@ -132,22 +163,26 @@ function describeProblem(ctx: Context, clusters: Map<string, Cluster>, users: Ma
 }
 
 /**
- * Reads and merges the kubeconfig files for `env`. Throws ExplainedError `NoKubeconfig` when no
+ * Reads and merges the kubeconfig files for `env`; `origin` (where its KUBECONFIG came from)
+ * shapes the remedies. Throws ExplainedError `NoKubeconfig` when no
  * file exists or none defines a context, `InvalidKubeconfig` for YAML or structure errors (with
  * file and line). Contexts that name a missing cluster or user are listed with `problem` set;
  * `kubeConfigForContext` refuses them with `InvalidKubeconfig`.
  */
-export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env): LoadedKubeconfig {
+export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env, origin: KubeconfigOrigin = environmentLookup(env).origin): LoadedKubeconfig {
   const candidates = kubeconfigPaths(env);
   const files = candidates.filter((file) => existsSync(file));
   if (files.length === 0) {
+    const fromSetting = origin === 'setting';
     throw new ExplainedError({
       reason: 'NoKubeconfig',
       what: 'Find a kubeconfig',
-      why: env.KUBECONFIG
-        ? `none of the files in KUBECONFIG exist (${candidates.join(', ')})`
-        : `there is no kubeconfig at ${candidates[0]} and KUBECONFIG is not set`,
-      remedy: getKubeconfigRemedy,
+      why: fromSetting
+        ? `the ${settingName} setting names ${candidates.length === 1 ? 'a file that does not exist' : 'files none of which exist'} (${candidates.join(', ')})`
+        : env.KUBECONFIG
+          ? `none of the files in KUBECONFIG exist (${candidates.join(', ')})`
+          : `there is no kubeconfig at ${candidates[0]} and KUBECONFIG is not set`,
+      remedy: fromSetting ? `Pick an existing file with Tether: Pick Kubeconfig File, or clear the ${settingName} setting to use KUBECONFIG or ~/.kube/config` : getKubeconfigRemedy,
     });
   }
   const clusters = new Map<string, Cluster>();
@@ -159,9 +194,9 @@ export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env): LoadedKube
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw invalid(file, `it cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
+      throw invalid(file, `it cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, origin, err);
     }
-    const parsed = parseFile(file, text);
+    const parsed = parseFile(file, text, origin);
     mergeFirstWins(clusters, parsed.clusters);
     mergeFirstWins(users, parsed.users);
     mergeFirstWins(contexts, parsed.contexts);

@@ -35,6 +35,9 @@ export interface Explanation {
   remedy: string;
   /** HTTP status when the API server answered. */
   status?: number;
+  /** The API server the request went to, and its kubeconfig context, when known. */
+  server?: string;
+  context?: string;
 }
 
 export class ExplainedError extends Error implements Explanation {
@@ -43,6 +46,8 @@ export class ExplainedError extends Error implements Explanation {
   readonly why: string;
   readonly remedy: string;
   readonly status?: number;
+  readonly server?: string;
+  readonly context?: string;
 
   constructor(explanation: Explanation, options?: { cause?: unknown }) {
     super(`${explanation.what} failed: ${explanation.why}. ${explanation.remedy}`, options);
@@ -52,6 +57,8 @@ export class ExplainedError extends Error implements Explanation {
     this.why = explanation.why;
     this.remedy = explanation.remedy;
     this.status = explanation.status;
+    this.server = explanation.server;
+    this.context = explanation.context;
   }
 }
 

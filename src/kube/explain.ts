@@ -37,7 +37,8 @@ export interface StatusBody {
 }
 
 function make(ctx: ExplainContext, reason: FailureReason, why: string, remedy: string, status?: number, cause?: unknown): ExplainedError {
-  const explanation: Explanation = { reason, what: ctx.what, why, remedy };
+  const explanation: Explanation = { reason, what: ctx.what, why, remedy, server: ctx.server };
+  if (ctx.context !== undefined) explanation.context = ctx.context;
   if (status !== undefined) explanation.status = status;
   return new ExplainedError(explanation, cause === undefined ? undefined : { cause });
 }

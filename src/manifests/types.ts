@@ -58,6 +58,11 @@ export interface LintOptions {
   rules?: Record<string, Severity | 'off'>;
   cluster?: ClusterFacts;
   budget?: Partial<Budget>;
+  /**
+   * How messages name another file, given its path as linted (the editor lints URIs and shows
+   * workspace-relative paths). Default: the path as given.
+   */
+  displayPath?: (path: string) => string;
 }
 
 export interface Budget {

@@ -76,7 +76,7 @@ export class ManifestLinter {
     readonly schema: SchemaIndex = bundledSchema(),
   ) {
     this.budget = { ...DEFAULT_BUDGET, ...options.budget };
-    this.ctx = { version: parseVersion(options.kubernetesVersion ?? schema.version), cluster: options.cluster };
+    this.ctx = { version: parseVersion(options.kubernetesVersion ?? schema.version), cluster: options.cluster, displayPath: options.displayPath ?? ((path) => path) };
     this.validator = new SchemaValidator(schema);
   }
 

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
+import type { KubeconfigLookup } from '../kube/config';
 
 export interface TetherSettings {
   /** Kubeconfig file(s) to use instead of KUBECONFIG / ~/.kube/config; '' = default lookup. */
@@ -15,11 +16,14 @@ export function readSettings(): TetherSettings {
   return { kubeconfig: c.get<string>('kubeconfig', '').trim() };
 }
 
-/** The environment kubeconfig loading sees: KUBECONFIG replaced by the setting when it is set. */
-export function kubeconfigEnv(settings: TetherSettings, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (!settings.kubeconfig) return env;
+/**
+ * What kubeconfig loading sees: KUBECONFIG replaced by the setting when it is set, and where the
+ * files came from (for remedies that say where to change them).
+ */
+export function kubeconfigLookup(settings: TetherSettings, env: NodeJS.ProcessEnv = process.env): KubeconfigLookup {
+  if (!settings.kubeconfig) return { env, origin: env.KUBECONFIG ? 'KUBECONFIG' : 'default' };
   const expanded = settings.kubeconfig.replace(/^~(?=$|[\\/])/, homedir());
-  return { ...env, KUBECONFIG: expanded };
+  return { env: { ...env, KUBECONFIG: expanded }, origin: 'setting' };
 }
 
 /** Fires when a setting that changes cluster access changed. */

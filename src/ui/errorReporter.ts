@@ -1,13 +1,17 @@
 /**
  * The one error handler: every failure is logged (redacted) and shown as a notification with the
  * next step as a button. Cancellation stays quiet. Failures found in the background (a watch
- * retrying with backoff) are shown once, and again only after a retry or ten quiet minutes.
+ * retrying with backoff, a view that could not read the cluster) are shown once per cause — an
+ * unreachable cluster once, whichever views met it — and again only after a retry or ten quiet
+ * minutes (failureNotices.ts).
  */
 import * as vscode from 'vscode';
 import { ExplainedError, isCancellation, type FailureReason } from '../kube/errors';
 import type { Logger } from '../kube/logger';
 import type { AccessCheck } from '../kube/role';
 import { redact } from '../kube/redact';
+import { failureNotice } from '../kube/failureCause';
+import { FailureNotices } from './failureNotices';
 
 type Action = 'Retry' | 'Show Log' | 'Select Context' | 'Copy Role YAML' | 'Pick Kubeconfig File';
 
@@ -40,7 +44,7 @@ export interface FailureHints {
 }
 
 export class ErrorReporter {
-  private readonly shown = new Map<string, number>();
+  private readonly notices = new FailureNotices();
 
   constructor(private readonly logger: Logger) {}
 
@@ -57,16 +61,12 @@ export class ErrorReporter {
   private handle(err: unknown, hints: FailureHints, background: boolean): void {
     if (isCancellation(err)) return;
     const explained = err instanceof ExplainedError ? err : undefined;
-    const text = explained ? explained.message : err instanceof Error ? err.message : String(err);
-    this.logger.error(text);
+    const text = explained ? failureNotice(explained) : err instanceof Error ? err.message : String(err);
+    // The log keeps what exactly failed; the notice leads with the cause.
+    this.logger.error(explained ? explained.message : text);
     if (!explained && err instanceof Error && err.stack) this.logger.debug(err.stack);
 
-    if (background) {
-      const key = explained ? `${explained.reason}:${explained.what}` : text;
-      const last = this.shown.get(key);
-      if (last !== undefined && Date.now() - last < 10 * 60_000) return;
-      this.shown.set(key, Date.now());
-    }
+    if (background && !this.notices.admit(explained ?? text)) return;
 
     const actions = [...(explained ? (actionsFor[explained.reason] ?? ['Show Log']) : ['Show Log'])].filter(
       (a) => a !== 'Copy Role YAML' || hints.needs?.length,
@@ -88,6 +88,6 @@ export class ErrorReporter {
 
   /** Forget shown failures, e.g. after a successful retry, so the next failure is shown again. */
   reset(): void {
-    this.shown.clear();
+    this.notices.reset();
   }
 }

@@ -16,6 +16,7 @@ export class ClusterStatusBar implements vscode.Disposable {
   constructor(private readonly explorer: ClusterExplorer) {
     this.item.name = 'Tether: Kubernetes context';
     this.item.command = 'tether.selectContext';
+    // Rows changing inside a namespace do not change this item; which namespaces are watched does.
     this.store.add(explorer.onDidChange((c) => c.scope !== 'namespace' && this.update()));
     this.update();
   }

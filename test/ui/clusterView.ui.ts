@@ -32,6 +32,28 @@ export const clusterViewScenarios: Scenario[] = [
     },
   },
   {
+    name: "the context's status bar tooltip lists the namespace just expanded as watched",
+    async run({ workbench, cluster, page, screenshot }) {
+      const item = page.locator('.part.statusbar .statusbar-item', { hasText: `${cluster.context} ·` }).first();
+      await item.waitFor({ timeout: 20_000 });
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Watching workloads in' });
+      const deadline = Date.now() + 20_000;
+      let text = '';
+      for (;;) {
+        await item.hover();
+        text = (await hover.first().textContent({ timeout: 5_000 }).catch(() => '')) ?? '';
+        if (/Watching workloads in: .*shop/.test(text)) break;
+        if (Date.now() > deadline) throw new Error(`the tooltip does not list shop as watched: ${text || 'no tooltip'}`);
+        await page.mouse.move(0, 0);
+        await page.waitForTimeout(300);
+      }
+      if (text.includes('none yet')) throw new Error(`the tooltip still says none yet: ${text}`);
+      await screenshot('context-status-tooltip');
+      await page.mouse.move(0, 0);
+      await workbench.viewPane('Cluster').hover();
+    },
+  },
+  {
     name: 'the ml namespace shows the unschedulable 8-GPU pod with its GPU badge',
     async run({ workbench, screenshot, docsImage }) {
       const view = workbench.viewPane('Cluster');

@@ -9,12 +9,13 @@ import { Workbench } from './workbench';
 import type { Scenario, UiContext } from './scenario';
 import { clusterViewScenarios } from './clusterView.ui';
 import { paletteScenarios } from './palette.ui';
+import { failureScenarios } from './failures.ui';
 import { podDetailsScenarios } from './podDetails.ui';
 import { gpuViewScenarios } from './gpuView.ui';
 import { previewScenarios } from './preview.ui';
 import { completionScenarios } from './completion.ui';
 
-const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...completionScenarios, ...previewScenarios];
+const SCENARIOS: readonly Scenario[] = [...clusterViewScenarios, ...paletteScenarios, ...failureScenarios, ...podDetailsScenarios, ...gpuViewScenarios, ...completionScenarios, ...previewScenarios];
 
 export interface UiRunOptions {
   page: Page;

@@ -35,4 +35,23 @@ export const paletteScenarios: Scenario[] = [
       if (errors.length) throw new Error(`error notifications after refresh: ${errors.join(' | ')}`);
     },
   },
+  {
+    name: 'Tether: Tunnel Workload to Local Port asks for the namespace in a pick of the known ones, the context\'s own first',
+    async run({ workbench, page, screenshot }) {
+      await workbench.runCommand('Tether: Tunnel Workload to Local Port');
+      try {
+        const rows = workbench.quickPickRows();
+        await rows.filter({ hasText: 'kube-system' }).first().waitFor({ timeout: 20_000 });
+        const labels = (await rows.locator('.label-name').allInnerTexts()).map((l) => l.trim());
+        if (labels[0] !== 'default') throw new Error(`the context's namespace is not first: ${labels.join(', ')}`);
+        for (const ns of ['shop', 'ml']) if (!labels.includes(ns)) throw new Error(`namespace ${ns} is not offered: ${labels.join(', ')}`);
+        await screenshot('tunnel-namespace-pick');
+        await workbench.pick('shop');
+        // The next question is the workload in that namespace.
+        await workbench.quickPickRows().filter({ has: page.locator('.label-name', { hasText: /^web$/ }) }).first().waitFor({ timeout: 20_000 });
+      } finally {
+        await workbench.closeQuickInput();
+      }
+    },
+  },
 ];

@@ -102,7 +102,7 @@ export const podDetailsScenarios: Scenario[] = [
       const doc = webviewContent(page);
       await waitForText(doc.locator('header .summary'), /Pending · Unschedulable.*GPU 8 nvidia\.com\/gpu/s, 'the summary');
       await waitForText(doc.locator('section.events'), /FailedScheduling.*Insufficient nvidia\.com\/gpu/s, 'the scheduler event');
-      await waitForText(doc.locator('.log-status'), /not available|waiting to start|ended/i, 'the log status of a pod that never started');
+      await waitForText(doc.locator('.log-status'), /^Container train has not started: the pod is Pending, no node can take it \(.*Insufficient nvidia\.com\/gpu\)\. Its log follows once it runs\.$/, 'the log status of a pod that never started');
       await workbench.runCommand('View: Close All Editors');
     },
   },

@@ -67,6 +67,30 @@ test('every menu entry and keybinding references a real command; item-only comma
   for (const id of treeItemCommands) assert.ok(hidden.has(id), `${id} acts on a tree item and should be hidden from the palette`);
 });
 
+/** The commands of a view item's context menu, evaluating `view == … && viewItem ==/=~ …` clauses. */
+function itemMenu(view: string, viewItem: string): string[] {
+  return (pkg.contributes.menus?.['view/item/context'] ?? [])
+    .filter((m) => {
+      const clauses = (m.when ?? '').split('&&').map((c) => c.trim());
+      return clauses.every((c) => {
+        const eq = /^(view|viewItem) == (\S+)$/.exec(c);
+        if (eq) return (eq[1] === 'view' ? view : viewItem) === eq[2];
+        const re = /^viewItem =~ \/(.*)\/$/.exec(c);
+        if (re) return new RegExp(re[1]).test(viewItem);
+        throw new Error(`unexpected clause ${c}`);
+      });
+    })
+    .map((m) => m.command ?? '');
+}
+
+test('a workload row offers Tunnel while none runs and Stop Tunnel while one does (the row says ".tunnel")', () => {
+  const idle = itemMenu('tether.cluster', 'tether.deployment');
+  assert.ok(idle.includes('tether.startTunnel') && !idle.includes('tether.stopTunnel'), idle.join(', '));
+  const running = itemMenu('tether.cluster', 'tether.deployment.tunnel');
+  assert.ok(running.includes('tether.stopTunnel') && !running.includes('tether.startTunnel'), running.join(', '));
+  assert.ok(running.includes('tether.describeResource') && running.includes('tether.copyName'), 'the rest of the menu stays');
+});
+
 test('views live in a contributed container, welcome views name real views, icons exist', () => {
   const containers = new Set(Object.values(pkg.contributes.viewsContainers ?? {}).flat().map((c) => c.id));
   for (const container of Object.keys(pkg.contributes.views ?? {})) {
@@ -80,6 +104,13 @@ test('views live in a contributed container, welcome views name real views, icon
   const icons = [pkg.icon, ...Object.values(pkg.contributes.viewsContainers ?? {}).flat().map((c) => c.icon), ...Object.values(pkg.contributes.views ?? {}).flat().map((v) => v.icon)];
   for (const icon of icons) if (icon && !icon.startsWith('$(')) assert.ok(existsSync(join(root, icon)), `missing icon file ${icon}`);
   if (pkg.icon) assert.match(pkg.icon, /\.png$/, 'the marketplace needs a PNG icon');
+});
+
+test('welcome views use only what viewsWelcome renders: links and line breaks, no inline code or emphasis', () => {
+  for (const w of pkg.contributes.viewsWelcome ?? []) {
+    const text = w.contents.replace(/\[[^\]]*\]\([^)]*\)/g, '');
+    assert.doesNotMatch(text, /[`*_]/, `the welcome view of ${w.view} would show Markdown marks literally: ${w.contents}`);
+  }
 });
 
 test('activation is narrow', () => {

@@ -17,7 +17,7 @@ export const crossFileRules: CrossRule = {
     { id: 'service-selector-no-match', family: 'cross-file', severity: 'warning', doc: "A Service's selector matches no workload's pod labels in the same namespace, so it has no endpoints." },
     { id: 'service-target-port-unknown', family: 'cross-file', severity: 'warning', doc: "A Service's named targetPort matches no container port name of the pods it selects." },
   ],
-  check(resources: Resource[], _ctx, report: (r: Resource, f: Finding) => void): void {
+  check(resources: Resource[], ctx, report: (r: Resource, f: Finding) => void): void {
     const seen = new Map<string, Resource>();
     const workloads = new Map<string, { r: Resource; pod: PodTemplate }[]>();
     let workloadCount = 0;
@@ -28,7 +28,7 @@ export const crossFileRules: CrossRule = {
         if (first) {
           report(r, {
             ruleId: 'duplicate-resource',
-            message: `${r.kind} "${r.name}"${namespaceOf(r) ? ` in namespace "${namespaceOf(r)}"` : ''} is also declared in ${first.file} (document ${first.document.index + 1})`,
+            message: `${r.kind} "${r.name}"${namespaceOf(r) ? ` in namespace "${namespaceOf(r)}"` : ''} is also declared in ${ctx.displayPath(first.file)} (document ${first.document.index + 1})`,
             start: r.anchor.start,
             end: r.anchor.end,
           });

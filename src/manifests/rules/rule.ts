@@ -17,6 +17,8 @@ export interface RuleContext {
   /** Target Kubernetes version as [major, minor]. */
   version: [number, number];
   cluster?: ClusterFacts;
+  /** A file as messages name it (see LintOptions.displayPath). */
+  displayPath: (path: string) => string;
 }
 
 /** A rule that looks at one resource at a time. */

@@ -75,7 +75,7 @@ export function resourceCommands(explorer: ClusterExplorer, reporter: ErrorRepor
       );
       return;
     }
-    const pod = ref.kind === 'Pod' ? podNode(ref.context, ref.namespace, live, Date.now()) : undefined;
+    const pod = ref.kind === 'Pod' ? podNode(ref.context, ref.namespace, live) : undefined;
     const answer = await vscode.window.showWarningMessage(
       `Delete ${refLabel(ref)}?`,
       { modal: true, detail: `Context ${ref.context}.${pod ? ` The pod is ${pod.summary.reason ?? pod.summary.phase}.` : ' Its pods are deleted with it.'}` },

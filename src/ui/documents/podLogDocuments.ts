@@ -1,13 +1,20 @@
 /**
  * Live pod logs in a read-only document on scheme `tether-logs`: `pods/log?follow=true` streamed
- * into the document, refreshed at most 4 times a second, capped to the last 2 MB. The stream stops
- * when the last tab showing it closes (or the document is disposed).
+ * into the document, refreshed at most 4 times a second, capped to the last 2 MB. A container
+ * that has not started yet has no log: the document says why (from the pod, through the shared
+ * watch of its namespace) and starts following once it runs. Editors keep its end in view while
+ * following (logFollow.ts). The stream stops when the last tab showing it closes (or the document
+ * is disposed).
  */
 import * as vscode from 'vscode';
 import type { IncomingMessage } from 'node:http';
 import { DisposableStore } from '../../lifecycle';
 import { podLogRequest } from '../../workloads/podLogStream';
+import { objectKey, type KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
+import type { WatchSource } from '../session/watchedKind';
+import { containerNotStarted } from '../views/containerStart';
+import { LogFollower } from './logFollow';
 import type { ErrorReporter } from '../errorReporter';
 import { needsFor, refFromUriParts, refLabel, refToUriParts, type ResourceRef } from './resourceRef';
 
@@ -46,7 +53,10 @@ class LogStream {
   async start(explorer: ClusterExplorer, reporter: ErrorReporter): Promise<void> {
     const ref = this.ref;
     try {
-      const client = (await explorer.kube()).client(ref.context);
+      const access = await explorer.kube();
+      const client = access.client(ref.context);
+      // A previous run means the container has run; otherwise wait until it has.
+      if (!this.previousFirst && !(await this.untilStarted(access.hub))) return;
       const target = { namespace: ref.namespace, pod: ref.name, container: ref.container };
       if (this.previousFirst) {
         try {
@@ -71,6 +81,44 @@ class LogStream {
       const e = err as { why?: string; remedy?: string };
       this.append(`--- ${refLabel(ref)}: logs unavailable: ${e.why ?? String(err)}${e.remedy ? `. ${e.remedy}` : ''} ---\n`);
     }
+  }
+
+  /**
+   * Resolves true once the container has run (at once when it has), saying meanwhile why it has
+   * not; false when the document went away first. Reads the pod from the shared watch of its
+   * namespace; when that watch fails, or the pod is not there, the log request says what is wrong.
+   */
+  private untilStarted(hub: WatchSource): Promise<boolean> {
+    const { ref } = this;
+    const key = objectKey({ namespace: ref.namespace, name: ref.name });
+    return new Promise((resolve) => {
+      if (this.abort.signal.aborted) return resolve(false);
+      let finished = false;
+      let said: string | undefined;
+      // Called only from events and the abort, which come after the observation exists.
+      const finish = (started: boolean) => {
+        if (finished) return;
+        finished = true;
+        this.abort.signal.removeEventListener('abort', onAbort);
+        observation.dispose();
+        resolve(started);
+      };
+      const onAbort = () => finish(false);
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+      const seen = (pod: KubeObject | undefined) => {
+        const why = pod && containerNotStarted(pod, ref.container);
+        if (!why) return finish(true);
+        if (why !== said) this.append(`--- ${why}. Its log follows once it runs. ---\n`);
+        said = why;
+      };
+      const observation = hub.observe<KubeObject>({ context: ref.context, kind: 'Pod', namespace: ref.namespace }, (e) => {
+        if (finished) return;
+        if (e.type === 'synced') seen(e.objects.get(key));
+        else if ((e.type === 'added' || e.type === 'modified') && objectKey(e.object.metadata) === key) seen(e.object);
+        else if (e.type === 'deleted' && objectKey(e.object.metadata) === key) finish(true);
+        else if (e.type === 'state' && e.state.phase === 'backoff') finish(true);
+      });
+    });
   }
 
   private append(chunk: string): void {
@@ -100,6 +148,7 @@ export class PodLogDocuments implements vscode.TextDocumentContentProvider, vsco
     private readonly explorer: ClusterExplorer,
     private readonly reporter: ErrorReporter,
   ) {
+    this.store.add(new LogFollower(logsScheme));
     this.store.add(vscode.workspace.onDidCloseTextDocument((doc) => this.stop(doc.uri)));
     this.store.add(
       vscode.window.tabGroups.onDidChangeTabs((e) => {

@@ -59,13 +59,15 @@ export class ContextGpuFeed implements Disposable {
 
   /**
    * The running feed's summary for `context` (default: whichever it runs for); undefined while
-   * it is stopped, runs for another context or has not listed nodes and pods yet.
+   * it is stopped, runs for another context, or has not listed (or cannot read) nodes and pods.
    */
   summary(context?: string): GpuSummary | undefined {
     const state = this.stateValue;
     if (state.phase !== 'running' || (context !== undefined && context !== state.context)) return undefined;
-    const listing = state.feed.status.listing;
+    const { listing, failures } = state.feed.status;
     if (listing.includes('Node') || listing.includes('Pod')) return undefined;
+    // Nodes or pods that could not be read are no numbers to sum up ("none in this cluster").
+    if (failures.some((f) => f.kind === 'Node' || f.kind === 'Pod')) return undefined;
     return gpuSummary(state.feed.table());
   }
 

@@ -42,6 +42,7 @@ export function toGpuTreeItem(node: GpuTreeNode): vscode.TreeItem {
       const item = new vscode.TreeItem(node.label, collapsible(node.children, false));
       item.id = node.id;
       item.description = node.description;
+      item.tooltip = node.tooltip;
       item.iconPath = new vscode.ThemeIcon('symbol-namespace', node.overQuota ? warning : undefined);
       item.contextValue = 'gpu.namespace';
       return item;
@@ -75,6 +76,7 @@ export function toGpuTreeItem(node: GpuTreeNode): vscode.TreeItem {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
       item.id = node.id;
       item.tooltip = node.tooltip ?? node.label;
+      if (node.retry) item.command = { title: 'Retry', command: 'tether.retryConnection' };
       item.iconPath =
         node.severity === 'error'
           ? new vscode.ThemeIcon('error', error)

@@ -4,19 +4,20 @@
  * (with the reason). Pure and deterministic for a given table, status and clock.
  */
 import type { GpuFeedStatus } from '../../gpu/gpuFeed';
-import type { GpuNodeRow, GpuPodRow, GpuTable, GpuWaitingRow } from '../../gpu/table';
+import type { GpuNamespaceRow, GpuNodeRow, GpuPodRow, GpuTable, GpuWaitingRow } from '../../gpu/table';
 import { formatTaint } from '../../gpu/placement';
+import { causeKey, failureHeadline, failureNotice, isClusterWide } from '../../kube/failureCause';
 import { formatAge } from '../views/age';
 
 export type GpuTreeNode =
   | { readonly type: 'section'; readonly id: string; readonly label: string; readonly description: string; readonly children: readonly GpuTreeNode[] }
   | { readonly type: 'node'; readonly id: string; readonly row: GpuNodeRow; readonly description: string; readonly tooltip: string; readonly children: readonly GpuTreeNode[] }
   | { readonly type: 'slot'; readonly id: string; readonly label: string; readonly description: string }
-  | { readonly type: 'namespace'; readonly id: string; readonly label: string; readonly description: string; readonly overQuota: boolean; readonly children: readonly GpuTreeNode[] }
+  | { readonly type: 'namespace'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip: string; readonly overQuota: boolean; readonly children: readonly GpuTreeNode[] }
   | { readonly type: 'quota'; readonly id: string; readonly label: string; readonly description: string; readonly full: boolean }
   | { readonly type: 'holder'; readonly id: string; readonly pod: GpuPodRow; readonly label: string; readonly description: string; readonly tooltip: string; readonly idle: boolean }
   | { readonly type: 'waiting'; readonly id: string; readonly pod: GpuWaitingRow; readonly label: string; readonly description: string; readonly tooltip: string; readonly children: readonly GpuTreeNode[] }
-  | { readonly type: 'message'; readonly id: string; readonly severity: 'info' | 'loading' | 'error'; readonly label: string; readonly tooltip?: string };
+  | { readonly type: 'message'; readonly id: string; readonly severity: 'info' | 'loading' | 'error'; readonly label: string; readonly tooltip?: string; readonly retry?: boolean };
 
 const barCells = 10;
 
@@ -31,7 +32,22 @@ function counts(gpus: GpuPodRow['gpus']): string {
   return gpus.map((g) => `${g.count} ${g.resource}`).join(', ');
 }
 
+/**
+ * The cluster could not be read at all (unreachable, credentials refused…): one row per cause and
+ * the next step, and nothing else — empty sections would read as facts about the cluster.
+ */
+function unreadable(status: GpuFeedStatus): GpuTreeNode[] | undefined {
+  const causes = new Map(status.failures.filter((f) => isClusterWide(f.error)).map((f) => [causeKey(f.error), f.error]));
+  if (causes.size === 0) return undefined;
+  return [...causes].flatMap(([key, error]): GpuTreeNode[] => [
+    { type: 'message', id: `unreadable:${key}`, severity: 'error', label: `${failureHeadline(error)}: ${error.why}`, tooltip: failureNotice(error), retry: true },
+    { type: 'message', id: `unreadable:${key}:next`, severity: 'info', label: `Next: ${error.remedy}`, tooltip: 'Click to retry', retry: true },
+  ]);
+}
+
 export function buildGpuTree(table: GpuTable, status: GpuFeedStatus, now: number): GpuTreeNode[] {
+  const cannotRead = unreadable(status);
+  if (cannotRead) return cannotRead;
   const roots: GpuTreeNode[] = [];
   for (const f of status.failures) {
     roots.push({ type: 'message', id: `failure:${f.kind}`, severity: 'error', label: `${f.kind}: ${f.error.why}`, tooltip: f.error.message });
@@ -94,21 +110,37 @@ function namespacesSection(table: GpuTable): GpuTreeNode {
       description: usageBar(q.used, q.hard),
       full: q.used >= q.hard,
     }));
-    const parts = [
-      ns.requested.length ? ns.requested.map((r) => `${r.count} ${r.resource}`).join(', ') : 'no GPU pods',
-      ...ns.quotas.map((q) => `quota ${q.used}/${q.hard}`),
-      ns.waiting ? `${ns.waiting} waiting` : undefined,
-    ];
+    const parts = [...heldAndWaiting(ns), ...ns.quotas.map((q) => `quota ${q.used}/${q.hard}`)];
+    const tooltip = [
+      `${ns.namespace}: ${ns.holding} pod${ns.holding === 1 ? '' : 's'} holding ${counts(ns.held) || 'no GPUs'}`,
+      `${ns.waiting} pod${ns.waiting === 1 ? '' : 's'} waiting${ns.waiting ? ` for ${counts(ns.waitingFor)}` : ''}`,
+      ...ns.quotas.map((q) => `quota ${q.quota}: ${q.used} of ${q.hard} ${q.resource} used`),
+    ].join('\n');
     return {
       type: 'namespace',
       id: `ns:${ns.namespace}`,
       label: ns.namespace,
-      description: parts.filter(Boolean).join(' · '),
+      description: parts.join(' · '),
+      tooltip,
       overQuota: ns.quotas.some((q) => q.used >= q.hard),
       children: quotas,
     };
   });
   return { type: 'section', id: 'namespaces', label: 'Namespaces', description: `${children.length}`, children };
+}
+
+/**
+ * What a namespace's pods hold apart from what they wait for: "1 nvidia.com/gpu held · 8 waiting"
+ * (the unit said once when both are the same resource), "8 nvidia.com/gpu waiting", "no GPU pods".
+ */
+export function heldAndWaiting(ns: Pick<GpuNamespaceRow, 'held' | 'waitingFor'>): string[] {
+  const parts: string[] = [];
+  if (ns.held.length) parts.push(`${counts(ns.held)} held`);
+  if (ns.waitingFor.length) {
+    const sameUnit = ns.held.length === 1 && ns.waitingFor.length === 1 && ns.held[0].resource === ns.waitingFor[0].resource;
+    parts.push(`${sameUnit ? ns.waitingFor[0].count : counts(ns.waitingFor)} waiting`);
+  }
+  return parts.length ? parts : ['no GPU pods'];
 }
 
 function sortPods<T extends GpuPodRow>(pods: readonly T[]): T[] {

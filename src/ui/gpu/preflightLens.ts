@@ -1,7 +1,8 @@
 /**
  * "Will it schedule?": a CodeLens above every pod template in a YAML manifest (Pod, Deployment,
  * StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) and the command behind it. The command reads
- * the selected context's nodes, pods and quotas now, runs the preflight and opens the report.
+ * the selected context's nodes, pods and quotas now, runs the preflight and opens the report in
+ * a read-only document (preflightDocuments.ts).
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
@@ -9,6 +10,7 @@ import { findPodTemplates, templateAt } from '../../gpu/manifestTemplates';
 import { loadPreflightCluster, type PreflightLister } from '../../gpu/preflightCluster';
 import { preflight } from '../../gpu/preflight';
 import { preflightReport } from '../../gpu/preflightReport';
+import { PreflightDocuments } from './preflightDocuments';
 
 export const checkSchedulingCommand = 'tether.checkScheduling';
 
@@ -50,6 +52,7 @@ class PreflightLenses implements vscode.CodeLensProvider {
 export function registerPreflight(source: PreflightSource, report: (err: unknown) => void): vscode.Disposable {
   const store = new DisposableStore();
   const lenses = store.add(new PreflightLenses());
+  const reports = store.add(new PreflightDocuments());
   store.add(vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }], lenses));
 
   const run = async (uri?: vscode.Uri, index?: number) => {
@@ -88,7 +91,7 @@ export function registerPreflight(source: PreflightSource, report: (err: unknown
         }
       },
     );
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text.body });
+    const doc = await reports.show(PreflightDocuments.uriFor(document.uri, found.index, `${found.template.kind} ${found.template.name || '(unnamed)'}`), text.body);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     const fits = text.result.fitsOn.length > 0 && text.result.quotas.every((q) => q.fits);
     const show = fits ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;

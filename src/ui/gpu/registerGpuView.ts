@@ -1,15 +1,16 @@
 /**
  * The GPU view (`tether.gpus`): while it is visible, holds the selected context's GPU feed and
- * renders it (the feed coalesces to a few renders a second). Hidden, it holds nothing, so the
- * feed stops unless something else holds it (the shared watches linger briefly, so showing the
- * view again is quick).
+ * renders it (the feed coalesces to a few renders a second), and again when a pod's age it shows
+ * changes. Hidden, it holds nothing, so the feed stops unless something else holds it (the shared
+ * watches linger briefly, so showing the view again is quick).
  */
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../../lifecycle';
-import { gpuSummary } from '../../gpu/gpuSummary';
 import type { ContextGpuFeed } from './contextGpuFeed';
 import { buildGpuTree, type GpuTreeNode } from './gpuTreeModel';
 import { GpuTreeProvider } from './gpuTreeProvider';
+import { nextAgeChange } from '../views/age';
+import { AgeTicker } from '../views/ageTicker';
 
 export const gpuViewId = 'tether.gpus';
 export const extraResourcesSetting = 'tether.gpu.extraResources';
@@ -28,11 +29,13 @@ function message(id: string, severity: 'info' | 'error' | 'loading', label: stri
 export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider): vscode.Disposable {
   const store = new DisposableStore();
   const view = store.add(vscode.window.createTreeView(gpuViewId, { treeDataProvider: provider, showCollapseAll: true }));
+  const ages = store.add(new AgeTicker<'table'>(() => render()));
 
   const render = () => {
     const state = gpu.state;
     let waiting = 0;
     let description: string | undefined;
+    if (state.phase !== 'running') ages.set('table', undefined);
     switch (state.phase) {
       case 'stopped':
         break;
@@ -47,9 +50,12 @@ export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider):
         break;
       case 'running': {
         const table = state.feed.table();
-        provider.show(buildGpuTree(table, state.feed.status, Date.now()));
-        waiting = table.waiting.length;
-        description = gpuSummary(table).text || undefined;
+        const now = Date.now();
+        provider.show(buildGpuTree(table, state.feed.status, now));
+        ages.set('table', nextAgeChange([...table.holders, ...table.waiting].map((p) => p.createdAt), now));
+        const summary = gpu.summary(state.context);
+        waiting = summary ? table.waiting.length : 0;
+        description = summary?.text || undefined;
       }
     }
     view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} pod${waiting === 1 ? '' : 's'} waiting for GPUs` } : undefined;
@@ -58,6 +64,7 @@ export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider):
 
   let held: Disposable | undefined;
   const sync = () => {
+    ages.setActive(view.visible);
     if (view.visible && !held) held = gpu.hold();
     if (!view.visible && held) {
       held.dispose();

@@ -10,6 +10,12 @@ import { toVscodeDiagnostic } from './convert';
 import { readLintSettings, type LintSettings } from './settings';
 
 const DEBOUNCE_MS = 250;
+
+/** Files are linted by URI; messages name them as the Explorer does (workspace-relative, or the path). */
+function displayPath(key: string): string {
+  const uri = vscode.Uri.parse(key);
+  return uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri);
+}
 const MAX_WORKSPACE_FILES = 2000;
 
 /** Engine diagnostics of one file as last published, for code actions. */
@@ -71,7 +77,8 @@ export class ManifestDiagnostics implements vscode.Disposable {
   private options(): LintOptions {
     const facts = this.cluster?.current() ?? this.target()?.facts;
     this.clusterKey = facts ? JSON.stringify(facts) : '';
-    return facts ? { ...this.settings.options, cluster: facts } : this.settings.options;
+    const options = { ...this.settings.options, displayPath };
+    return facts ? { ...options, cluster: facts } : options;
   }
 
   private clusterSchemaChanged(): void {

@@ -4,7 +4,8 @@
  * countdowns move with it); a sandbox's forks, pods and recent events are read when it is expanded.
  */
 import * as vscode from 'vscode';
-import { forkLabel, roleLabel, sandboxSelector } from '../../sandbox/labels';
+import { sandboxSelector } from '../../sandbox/labels';
+import { forkNames } from '../../sandbox/forks/forkNames';
 import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { ownerLabelValue } from '../../sandbox/names';
 import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
@@ -12,7 +13,7 @@ import { recentEvents, sandboxPods } from '../../sandbox/preview/previewStatus';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
-import { detailNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
+import { detailNodes, failureNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
 import { developer } from './workspace';
 
 export const openUrlCommand = 'tether.openPreviewUrl';
@@ -78,7 +79,9 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
       case 'message': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
+        item.tooltip = node.label;
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        if (node.retry) item.command = { title: 'Retry', command: 'tether.retryConnection' };
         return item;
       }
     }
@@ -105,7 +108,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
         return nodes;
       } catch (err) {
         this.onFailure(err);
-        return [{ type: 'message', id: 'message/error', label: err instanceof Error ? err.message : String(err), error: true }];
+        return failureNodes('message', err);
       }
     }
     if (!context) return [];
@@ -123,15 +126,12 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
       ]);
       const workloads = [...deployments.items, ...statefulSets.items];
       // The shareable host's gate is no fork; its pod is still listed with the sandbox's pods.
-      const forks = workloads.filter((d) => d.metadata.labels?.[roleLabel] !== 'preview-gate').map((d) => {
-        const labels = d.metadata.labels ?? {};
-        return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : `${labels[forkLabel] ?? d.metadata.name}`;
-      });
+      const forks = forkNames(workloads);
       const names = new Set([...workloads.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
       const events = await recentEvents(client, namespace, names).catch(() => []);
       return detailNodes({ node, forks, pods: pods.pods, events });
     } catch (err) {
-      return [{ type: 'message', id: `${node.id}/error`, label: err instanceof Error ? err.message : String(err), error: true }];
+      return failureNodes(node.id, err);
     }
   }
 

@@ -4,6 +4,8 @@
  * recent events).
  * No VS Code import; sandboxTree.ts maps these nodes to TreeItems.
  */
+import { ExplainedError } from '../../kube/errors';
+import { failureHeadline, isClusterWide } from '../../kube/failureCause';
 import type { SandboxListing, SandboxSummary } from '../../sandbox/lifecycle/lifecycle';
 import type { RunningSummary } from '../../sandbox/preview/previewRunning';
 import type { SandboxPod } from '../../sandbox/preview/previewStatus';
@@ -14,7 +16,7 @@ export type SandboxNode =
   | { type: 'group'; id: string; group: SandboxGroup; label: string; count: number }
   | { type: 'sandbox'; id: string; context: string; summary: SandboxSummary; running?: RunningSummary; label: string; description: string; tooltip: string; contextValue: string }
   | { type: 'detail'; id: string; label: string; description?: string; tooltip?: string; icon: string; url?: string; contextValue?: string }
-  | { type: 'message'; id: string; label: string; error: boolean };
+  | { type: 'message'; id: string; label: string; error: boolean; retry?: boolean };
 
 const groupLabels: Record<SandboxGroup, string> = { mine: 'Mine', others: "Others' (read-only)", orphans: 'Orphans (lease lapsed)' };
 
@@ -26,6 +28,19 @@ export function ttlText(remainingMs: number): string {
   const s = Math.floor((abs % 60_000) / 1000);
   const text = h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
   return remainingMs > 0 ? text : `lapsed ${text} ago`;
+}
+
+/**
+ * What the view shows when it could not read the sandboxes: the failure (only that the cluster
+ * could not be read, when that is the cause) and the next step.
+ */
+export function failureNodes(idPrefix: string, err: unknown): SandboxNode[] {
+  if (!(err instanceof ExplainedError)) return [{ type: 'message', id: `${idPrefix}/error`, label: err instanceof Error ? err.message : String(err), error: true }];
+  const label = isClusterWide(err) ? `${failureHeadline(err)}: ${err.why}` : `${err.what} failed: ${err.why}`;
+  return [
+    { type: 'message', id: `${idPrefix}/error`, label, error: true },
+    { type: 'message', id: `${idPrefix}/next`, label: `Next: ${err.remedy}`, error: false, retry: true },
+  ];
 }
 
 export function groupNodes(listing: SandboxListing): SandboxNode[] {

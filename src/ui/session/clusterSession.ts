@@ -11,8 +11,11 @@ import { kinds, type KindName } from '../../kube/kinds';
 import type { NamespaceObjects } from '../views/workloads';
 import { WatchedKind, type WatchSource } from './watchedKind';
 
-/** What changed, so the view can refresh just that node. */
-export type SessionChange = { scope: 'namespaces' } | { scope: 'namespace'; namespace: string };
+/**
+ * What changed, so the view can refresh just that node; `watching`: the set of namespaces whose
+ * workloads are watched (what the status bar tooltip lists), not any row.
+ */
+export type SessionChange = { scope: 'namespaces' } | { scope: 'namespace'; namespace: string } | { scope: 'watching' };
 
 /** The watched kind behind each field of NamespaceObjects. */
 export const namespaceKinds = {
@@ -68,6 +71,11 @@ export class ClusterSession implements Disposable {
   /** Names known from the namespace watch (all of them, unfiltered), sorted. */
   knownNamespaces(): string[] {
     return [...(this.watchNamespaceList().items.values())].map((n) => n.metadata.name).sort();
+  }
+
+  /** Every namespace once the namespace watch has listed them; undefined before that. */
+  listedNamespaces(): string[] | undefined {
+    return this.namespaceList?.hasSynced ? this.knownNamespaces() : undefined;
   }
 
   /** The namespaces to show and why the list may be partial. */
@@ -141,13 +149,20 @@ export class ClusterSession implements Disposable {
   private reconcile(): void {
     if (this.store.isDisposed) return;
     const wanted = new Set([...this.expanded, ...(this.filter ?? [])]);
+    let changed = false;
     for (const [ns, entry] of this.open) {
       if (!wanted.has(ns)) {
         entry.dispose();
         this.open.delete(ns);
+        changed = true;
       }
     }
-    for (const ns of wanted) if (!this.open.has(ns)) this.open.set(ns, this.openNamespace(ns));
+    for (const ns of wanted) {
+      if (this.open.has(ns)) continue;
+      this.open.set(ns, this.openNamespace(ns));
+      changed = true;
+    }
+    if (changed) this.onChange({ scope: 'watching' });
   }
 
   private openNamespace(namespace: string): { watches: NamespaceWatches; dispose(): void } {

@@ -5,7 +5,7 @@
  */
 import { DisposableStore, Emitter, type Disposable } from '../../lifecycle';
 import { ExplainedError } from '../../kube/errors';
-import type { LoadedKubeconfig } from '../../kube/config';
+import type { KubeconfigLookup, LoadedKubeconfig } from '../../kube/config';
 import type { Logger } from '../../kube/logger';
 import { Coalescer } from '../../kube/coalesce';
 import type { KubeClient } from '../../kube/api';
@@ -26,7 +26,15 @@ export interface ClusterAccess extends Disposable {
   client(context: string): KubeClient;
 }
 
-export type ExplorerChange = { scope: 'all' } | { scope: 'context'; context: string } | { scope: 'namespace'; context: string; namespace: string };
+/**
+ * What changed: everything, one context's rows, one namespace's rows, or (`watching`) only which
+ * of a context's namespaces are watched, which no row shows.
+ */
+export type ExplorerChange =
+  | { scope: 'all' }
+  | { scope: 'context'; context: string }
+  | { scope: 'namespace'; context: string; namespace: string }
+  | { scope: 'watching'; context: string };
 
 /** Where choices are remembered (a vscode.Memento satisfies it). */
 export interface ChoiceStore {
@@ -37,10 +45,10 @@ export interface ChoiceStore {
 export interface ExplorerOptions {
   logger: Logger;
   choices: ChoiceStore;
-  /** Environment for kubeconfig lookup (KUBECONFIG overridden by the tether.kubeconfig setting). */
-  env: () => NodeJS.ProcessEnv;
+  /** Environment for kubeconfig lookup (KUBECONFIG overridden by the tether.kubeconfig setting) and where it came from. */
+  lookup: () => KubeconfigLookup;
   /** Loads cluster access; injected so the module is only loaded on first use. */
-  openAccess: (env: NodeJS.ProcessEnv, logger: Logger) => Promise<ClusterAccess>;
+  openAccess: (lookup: KubeconfigLookup, logger: Logger) => Promise<ClusterAccess>;
 }
 
 const contextKey = 'tether.context';
@@ -166,7 +174,7 @@ export class ClusterExplorer implements Disposable {
   private async loadNow(): Promise<void> {
     this.stateValue = { phase: 'loading' };
     try {
-      const access = await this.options.openAccess(this.options.env(), this.options.logger);
+      const access = await this.options.openAccess(this.options.lookup(), this.options.logger);
       if (this.store.isDisposed) {
         access.dispose(); // disposed while loading: nobody owns it now
         return;
@@ -206,7 +214,13 @@ export class ClusterExplorer implements Disposable {
     if (!summary) return undefined;
     const filter = this.options.choices.get<Record<string, string[]>>(filterKey)?.[context];
     const onChange = (change: SessionChange) =>
-      this.emit(change.scope === 'namespace' ? { scope: 'namespace', context, namespace: change.namespace } : { scope: 'context', context });
+      this.emit(
+        change.scope === 'namespace'
+          ? { scope: 'namespace', context, namespace: change.namespace }
+          : change.scope === 'watching'
+            ? { scope: 'watching', context }
+            : { scope: 'context', context },
+      );
     return new ClusterSession(access.hub, context, summary.namespace ?? 'default', filter, onChange);
   }
 

@@ -4,7 +4,7 @@
  * them; a kubeconfig reload disposes this and builds a new one.
  */
 import { KubeClient } from '../../kube/api';
-import { loadKubeconfig, type LoadedKubeconfig } from '../../kube/config';
+import { loadKubeconfig, type KubeconfigLookup, type LoadedKubeconfig } from '../../kube/config';
 import { WatchHub } from '../../kube/hub';
 import type { Logger } from '../../kube/logger';
 import type { ClusterAccess } from './explorer';
@@ -21,8 +21,8 @@ export class KubeAccess implements ClusterAccess {
   }
 
   /** Reads the kubeconfig; throws ExplainedError NoKubeconfig or InvalidKubeconfig. */
-  static load(env: NodeJS.ProcessEnv, logger: Logger): KubeAccess {
-    return new KubeAccess(loadKubeconfig(env), logger);
+  static load(lookup: KubeconfigLookup, logger: Logger): KubeAccess {
+    return new KubeAccess(loadKubeconfig(lookup.env, lookup.origin), logger);
   }
 
   client(context: string): KubeClient {

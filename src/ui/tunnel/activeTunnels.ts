@@ -6,7 +6,7 @@
  */
 import type * as vscode from 'vscode';
 import type { KubeClient } from '../../kube/api';
-import type { Disposable } from '../../lifecycle';
+import { Emitter, type Disposable } from '../../lifecycle';
 import type { StartedTunnel } from '../../tunnel/sessionStart';
 import type { TunnelState, TunnelStats } from '../../tunnel/sessionState';
 import type { TunnelStatusBar } from './tunnelStatusBar';
@@ -61,8 +61,33 @@ export function tunnelKey(context: string, namespace: string, workload: string):
   return `${context}/${namespace}/${workload}`;
 }
 
-export class ActiveTunnels implements vscode.Disposable {
+/** A running tunnel as the Cluster view's workload row shows it. */
+export interface WorkloadTunnel {
+  readonly state: TunnelState;
+  readonly localPort: number;
+}
+
+/** The tunnels of workloads, for the Cluster view's rows (ActiveTunnels satisfies it). */
+export interface WorkloadTunnels {
+  forWorkload(context: string, namespace: string, workload: string): WorkloadTunnel | undefined;
+  /** Fires with the tunnel's workload when a tunnel starts, stops or changes state. */
+  readonly onDidChange: (listener: (workload: TunnelWorkloadRef) => void) => Disposable;
+}
+
+export interface TunnelWorkloadRef {
+  readonly context: string;
+  readonly namespace: string;
+  readonly workload: string;
+}
+
+function workloadRef(tunnel: ActiveTunnel): TunnelWorkloadRef {
+  return { context: tunnel.context, namespace: tunnel.started.namespace, workload: tunnel.workload.name };
+}
+
+export class ActiveTunnels implements vscode.Disposable, WorkloadTunnels {
   private readonly tunnels = new Map<string, ActiveTunnel>();
+  private readonly changes = new Emitter<TunnelWorkloadRef>();
+  readonly onDidChange = this.changes.event;
 
   get all(): ActiveTunnel[] {
     return [...this.tunnels.values()];
@@ -72,9 +97,16 @@ export class ActiveTunnels implements vscode.Disposable {
     return this.tunnels.get(key);
   }
 
+  forWorkload(context: string, namespace: string, workload: string): WorkloadTunnel | undefined {
+    const tunnel = this.tunnels.get(tunnelKey(context, namespace, workload));
+    return tunnel && { state: tunnel.started.session.state, localPort: tunnel.localPort };
+  }
+
   add(tunnel: ActiveTunnel): void {
     this.remove(tunnel.key);
     this.tunnels.set(tunnel.key, tunnel);
+    tunnel.subscriptions.push(tunnel.started.session.onDidChangeState(() => this.changes.fire(workloadRef(tunnel))));
+    this.changes.fire(workloadRef(tunnel));
   }
 
   /** Disposes the tunnel's local side (connection, forwards, status bar, client). */
@@ -86,9 +118,11 @@ export class ActiveTunnels implements vscode.Disposable {
     tunnel.started.session.dispose();
     tunnel.statusBar.dispose();
     tunnel.client.dispose();
+    this.changes.fire(workloadRef(tunnel));
   }
 
   dispose(): void {
     for (const key of [...this.tunnels.keys()]) this.remove(key);
+    this.changes.dispose();
   }
 }

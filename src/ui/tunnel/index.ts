@@ -8,7 +8,7 @@ import { readRelayAgentScript } from '../relayAgentScript';
 import type { Logger } from '../../kube/logger';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
-import { ActiveTunnels, snapshotOf, type TunnelSnapshot } from './activeTunnels';
+import { ActiveTunnels, snapshotOf, type TunnelSnapshot, type WorkloadTunnels } from './activeTunnels';
 import { startTunnelCommand, stopTunnelCommand, tunnelActions, tunnelActionsCommand, type TunnelCommandDeps } from './tunnelCommands';
 import { TunnelEnvironment } from './tunnelEnvironment';
 
@@ -23,6 +23,8 @@ export interface TunnelFeature extends vscode.Disposable {
   snapshots(): TunnelSnapshot[];
   /** The one owner of the terminal environment; sandbox `local` forks hand theirs to it too. */
   readonly environment: TunnelEnvironment;
+  /** The running tunnels by workload, for the Cluster view's rows. */
+  readonly workloads: WorkloadTunnels;
 }
 
 export function registerTunnelFeature(context: vscode.ExtensionContext, deps: TunnelFeatureDeps): TunnelFeature {
@@ -55,5 +57,5 @@ export function registerTunnelFeature(context: vscode.ExtensionContext, deps: Tu
     tunnels,
     environment,
   );
-  return { snapshots: () => tunnels.all.map(snapshotOf), environment, dispose: () => disposables.dispose() };
+  return { snapshots: () => tunnels.all.map(snapshotOf), environment, workloads: tunnels, dispose: () => disposables.dispose() };
 }

@@ -24,6 +24,7 @@ import type { WorkloadNode } from '../views/clusterModel';
 import { ActiveTunnels, snapshotOf, tunnelKey, type ActiveTunnel, type TunnelSnapshot } from './activeTunnels';
 import { startTunnelArgs } from './tunnelArgs';
 import type { TunnelEnvironment } from './tunnelEnvironment';
+import type { NamespaceChoiceInput } from './namespaceChoices';
 import { pickLocalPort, pickNamespace, pickWorkload, type WorkloadChoice } from './tunnelPicks';
 import { TunnelStatusBar } from './tunnelStatusBar';
 
@@ -56,6 +57,21 @@ async function workloadPort(client: KubeClient, workload: WorkloadChoice): Promi
   const object = await client.get<KubeObject>(kinds[workload.kind], workload.namespace, workload.name);
   const template = (object.spec as { template?: PodTemplate } | undefined)?.template ?? {};
   return relayPortsFor(template, []).ports[0]?.targetPort;
+}
+
+/**
+ * What the namespace question offers: the Cluster view's namespaces when it has listed them, else
+ * the cluster's list (none when listing is not allowed: the name is typed then).
+ */
+async function namespaceInput(deps: TunnelCommandDeps, client: KubeClient, context: string): Promise<NamespaceChoiceInput> {
+  const session = deps.explorer.sessionFor(context);
+  const known =
+    session?.listedNamespaces() ??
+    (await client.list<KubeObject>(kinds.Namespace, undefined).then(
+      (list) => list.items.map((n) => n.metadata.name),
+      () => undefined,
+    ));
+  return { known, filter: session?.namespaceFilter, contextNamespace: client.defaultNamespace, open: session?.watchedNamespaces() };
 }
 
 /** Missing permissions block the start: the user sees which and can copy the Role for an admin. */
@@ -98,7 +114,7 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
     if (args) workload = { kind: args.workload.kind, namespace: args.namespace, name: args.workload.name };
     else if (isWorkloadNode(arg) && (arg.kind === 'Deployment' || arg.kind === 'StatefulSet')) workload = { kind: arg.kind, namespace: arg.namespace, name: arg.name };
     else {
-      const namespace = await pickNamespace(client.defaultNamespace, deps.explorer.session?.namespaceFilter);
+      const namespace = await pickNamespace(await namespaceInput(deps, client, context));
       if (!namespace) return undefined;
       workload = await pickWorkload(client, namespace);
     }
@@ -185,7 +201,7 @@ async function stopLeftoverRelay(deps: TunnelCommandDeps): Promise<void> {
   if (!context) return void vscode.window.showInformationMessage('No tunnel is running in this window.');
   const client = KubeClient.forContext((await deps.explorer.kube()).config, context, deps.logger);
   try {
-    const namespace = await pickNamespace(client.defaultNamespace, deps.explorer.session?.namespaceFilter);
+    const namespace = await pickNamespace(await namespaceInput(deps, client, context));
     if (!namespace) return;
     const { items } = await client.list<KubeObject>(kinds.Deployment, namespace, { labelSelector: `${managedByLabel}=${managedByValue},${componentLabel}=relay` });
     if (items.length === 0) return void vscode.window.showInformationMessage(`No tunnel is running in this window, and namespace "${namespace}" has no Tether relay.`);

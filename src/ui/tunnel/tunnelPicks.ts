@@ -1,7 +1,7 @@
 /**
- * The questions "Tunnel Workload to Local Port" asks: which workload (when not started from the
- * Cluster view) and which local port, suggested from what listens on this computer and from the
- * workspace's launch configurations.
+ * The questions "Tunnel Workload to Local Port" asks: which namespace and workload (when not
+ * started from the Cluster view) and which local port, suggested from what listens on this
+ * computer and from the workspace's launch configurations.
  */
 import * as vscode from 'vscode';
 import type { KubeClient } from '../../kube/api';
@@ -9,6 +9,7 @@ import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import { listeningPorts } from '../../tunnel/localTarget';
 import type { TunnelWorkloadKind } from '../../tunnel/sessionStart';
+import { isNamespaceName, namespaceChoices, type NamespaceChoiceInput } from './namespaceChoices';
 
 export interface WorkloadChoice {
   kind: TunnelWorkloadKind;
@@ -18,10 +19,40 @@ export interface WorkloadChoice {
 
 const tunnelKinds: TunnelWorkloadKind[] = ['Deployment', 'StatefulSet'];
 
-export async function pickNamespace(defaultNamespace: string, filter: readonly string[] | undefined): Promise<string | undefined> {
-  if (filter && filter.length === 1) return filter[0];
-  if (filter && filter.length > 1) return vscode.window.showQuickPick([...filter], { title: 'Tunnel: namespace of the workload' });
-  return vscode.window.showInputBox({ title: 'Tunnel: namespace of the workload', value: defaultNamespace, validateInput: (v) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : 'A namespace name: lowercase letters, digits and -') });
+/**
+ * The namespace: a quick pick of the known ones (the filtered or the context's own first); a name
+ * typed that is not listed can be used too (when listing namespaces is not allowed, that is the
+ * only way to reach the others). With one filtered namespace, that one without asking.
+ */
+export async function pickNamespace(input: NamespaceChoiceInput): Promise<string | undefined> {
+  if (input.filter && input.filter.length === 1) return input.filter[0];
+  const choices = namespaceChoices(input).map((c) => ({ label: c.name, description: c.description }));
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
+  pick.title = 'Tunnel: namespace of the workload';
+  pick.placeholder = input.known ? 'Pick a namespace, or type its name' : 'Listing namespaces is not allowed: pick one or type its name';
+  pick.items = choices;
+  const typedItem = (value: string): vscode.QuickPickItem | undefined =>
+    value && !choices.some((c) => c.label === value)
+      ? { label: value, description: isNamespaceName(value) ? 'use this namespace' : 'not a namespace name: lowercase letters, digits and -', alwaysShow: true }
+      : undefined;
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      pick.onDidChangeValue((value) => {
+        const typed = typedItem(value.trim());
+        pick.items = typed ? [typed, ...choices] : choices;
+      });
+      pick.onDidAccept(() => {
+        const name = pick.selectedItems[0]?.label ?? pick.value.trim();
+        if (!isNamespaceName(name)) return;
+        resolve(name);
+        pick.hide();
+      });
+      pick.onDidHide(() => resolve(undefined));
+      pick.show();
+    });
+  } finally {
+    pick.dispose();
+  }
 }
 
 export async function pickWorkload(client: KubeClient, namespace: string, signal?: AbortSignal): Promise<WorkloadChoice | undefined> {

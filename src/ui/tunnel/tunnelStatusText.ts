@@ -38,3 +38,17 @@ export function statusText(label: TunnelLabel, state: TunnelState, stats: Tunnel
     }
   }
 }
+
+/** What a workload's row in the Cluster view says about its running tunnel, e.g. "tunnel → :3000". */
+export function tunnelRowText(state: TunnelState, localPort: number): string {
+  switch (state.phase) {
+    case 'connected':
+      return `tunnel → :${localPort}`;
+    case 'connecting':
+      return `tunnel connecting → :${localPort}`;
+    case 'reconnecting':
+      return `tunnel reconnecting → :${localPort}`;
+    case 'stopped':
+      return 'tunnel stopped';
+  }
+}

@@ -37,3 +37,36 @@ export function formatAge(timestamp: string | undefined, now: number): string | 
   const t = Date.parse(timestamp);
   return Number.isNaN(t) ? undefined : formatDuration(now - t);
 }
+
+const second = 1000;
+const minute = 60 * second;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+/** How often an age of `ms` changes as formatDuration prints it (45s, 6m12s: every second; 95m, 5h30m: every minute; …). */
+function ageStep(ms: number): number {
+  if (ms < 10 * minute) return second;
+  if (ms < 8 * hour) return minute;
+  if (ms < 8 * day) return hour;
+  if (ms < 8 * 365 * day) return day;
+  return 365 * day;
+}
+
+/** Milliseconds until an age of `ms` reads differently. */
+export function msUntilAgeChanges(ms: number): number {
+  if (ms < 0) return second - ms; // "0s" until a second has passed
+  const step = ageStep(ms);
+  return step - (ms % step);
+}
+
+/** Milliseconds until the first of these ages reads differently; undefined when none is shown. */
+export function nextAgeChange(timestamps: Iterable<string | undefined>, now: number): number | undefined {
+  let soonest: number | undefined;
+  for (const timestamp of timestamps) {
+    const t = timestamp ? Date.parse(timestamp) : NaN;
+    if (Number.isNaN(t)) continue;
+    const wait = msUntilAgeChanges(now - t);
+    if (soonest === undefined || wait < soonest) soonest = wait;
+  }
+  return soonest;
+}

@@ -4,8 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { GpuSummary } from '../../gpu/gpuSummary';
+import type { WorkloadTunnel } from '../tunnel/activeTunnels';
+import { tunnelRowText } from '../tunnel/tunnelStatusText';
 import { describePodRow, type Health } from './podSummary';
-import type { ClusterNode, ContainerNode, ContextNode, MessageNode, PodNode, WorkloadNode } from './clusterModel';
+import { formatAge } from './age';
+import { createdAt, podsOf, type ClusterNode, type ContainerNode, type ContextNode, type MessageNode, type PodNode, type WorkloadNode } from './clusterModel';
 import type { WorkloadKind } from './workloads';
 
 const healthIcons: Record<Health, [string, string]> = {
@@ -72,17 +75,23 @@ function gpuText(n: PodNode): string | undefined {
   return g.total ? `${g.total} GPU${g.total === 1 ? '' : 's'}` : undefined;
 }
 
-function podItem(n: PodNode): vscode.TreeItem {
+/** The age a row shows now ("45s", "6m12s", "3d4h"), like kubectl. */
+export function rowAge(row: WorkloadNode | PodNode, now: number): string | undefined {
+  return formatAge(createdAt(row), now);
+}
+
+function podItem(n: PodNode, now: number): vscode.TreeItem {
   const s = n.summary;
+  const age = rowAge(n, now);
   const item = new vscode.TreeItem(n.name, Collapsed);
   const [iconName] = healthIcons[s.health];
   item.iconPath = icon(iconName, s.health);
   const gpus = gpuText(n);
-  item.description = [gpus ? `⚡${gpus}` : undefined, describePodRow(s, n.age)].filter(Boolean).join(' · ');
+  item.description = [gpus ? `⚡${gpus}` : undefined, describePodRow(s, age)].filter(Boolean).join(' · ');
   item.contextValue = n.managed ? 'tether.pod.managed' : 'tether.pod';
   const lines = [
     `**Pod ${esc(n.name)}** — ${esc(s.phase)}${s.reason ? ` · ${esc(s.reason)}` : ''}`,
-    `Ready ${s.ready}/${s.total} · restarts ${s.restarts}${n.age ? ` · age ${n.age}` : ''}`,
+    `Ready ${s.ready}/${s.total} · restarts ${s.restarts}${age ? ` · age ${age}` : ''}`,
   ];
   if (s.message) lines.push(esc(s.message));
   if (gpus) {
@@ -94,14 +103,23 @@ function podItem(n: PodNode): vscode.TreeItem {
   return item;
 }
 
-function workloadItem(n: WorkloadNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(n.name, n.pods.length ? Collapsed : None);
+function workloadItem(n: WorkloadNode, now: number, tunnel: WorkloadTunnel | undefined): vscode.TreeItem {
+  const pods = podsOf(n);
+  const progress = [n.description, rowAge(n, now)].filter(Boolean).join(' · ');
+  const item = new vscode.TreeItem(n.name, n.pods.length || n.jobs.length ? Collapsed : None);
   item.iconPath = icon(kindIcons[n.kind], n.health === 'ok' || n.health === 'succeeded' ? undefined : n.health);
-  item.description = `${n.kind} · ${n.description}`;
+  const tunnelText = tunnel && tunnelRowText(tunnel.state, tunnel.localPort);
+  item.description = `${n.kind} · ${progress}${tunnelText ? ` · ⇄ ${tunnelText}` : ''}`;
   const managed = n.object?.metadata.labels?.['app.kubernetes.io/managed-by'] === 'tether';
-  item.contextValue = `tether.${n.kind.toLowerCase()}${managed ? '.managed' : ''}`;
-  const failing = n.pods.filter((p) => p.summary.health === 'error');
-  const lines = [`**${n.kind} ${esc(n.name)}** — ${esc(n.description)}`, `${n.pods.length} pod${n.pods.length === 1 ? '' : 's'}`];
+  // ".tunnel" while one runs: the context menu offers Stop Tunnel instead of starting another.
+  item.contextValue = `tether.${n.kind.toLowerCase()}${managed ? '.managed' : ''}${tunnel ? '.tunnel' : ''}`;
+  const failing = pods.filter((p) => p.summary.health === 'error');
+  const counts = [
+    ...(n.jobs.length ? [`${n.jobs.length} job${n.jobs.length === 1 ? '' : 's'}`] : []),
+    `${pods.length} pod${pods.length === 1 ? '' : 's'}`,
+  ];
+  const lines = [`**${n.kind} ${esc(n.name)}** — ${esc(progress)}`, counts.join(' · ')];
+  if (tunnel) lines.push(`$(plug) Its in-cluster traffic tunnels to 127.0.0.1:${tunnel.localPort} (${esc(tunnel.state.phase)}); right-click for Stop Tunnel`);
   for (const p of failing.slice(0, 5)) lines.push(`$(error) ${esc(p.name)}: ${esc(p.summary.reason ?? p.summary.phase)}`);
   item.tooltip = markdown(lines);
   return item;
@@ -135,10 +153,15 @@ function messageItem(n: MessageNode): vscode.TreeItem {
   return item;
 }
 
-/** What a row shows beyond its node: a watched namespace's summary, a context's GPU summary. */
+/**
+ * What a row shows beyond its node: a watched namespace's summary, a context's GPU summary, a
+ * workload's tunnel, and the time its age is read at (default: now).
+ */
 export interface ItemExtras {
+  readonly now?: number;
   readonly namespaceDescription?: string;
   readonly gpu?: GpuSummary;
+  readonly tunnel?: WorkloadTunnel;
 }
 
 /** The TreeItem for a node, with the extras that apply to its type. */
@@ -155,10 +178,10 @@ export function toTreeItem(n: ClusterNode, extras: ItemExtras = {}): vscode.Tree
       item.contextValue = 'tether.namespace';
       break;
     case 'workload':
-      item = workloadItem(n);
+      item = workloadItem(n, extras.now ?? Date.now(), extras.tunnel);
       break;
     case 'pod':
-      item = podItem(n);
+      item = podItem(n, extras.now ?? Date.now());
       break;
     case 'container':
       item = containerItem(n);

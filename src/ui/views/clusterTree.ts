@@ -4,7 +4,7 @@
  * Namespace and context nodes are kept per id so VS Code can be told exactly which one changed.
  */
 import * as vscode from 'vscode';
-import { DisposableStore, toDisposable, type Disposable } from '../../lifecycle';
+import { DisposableStore, type Disposable } from '../../lifecycle';
 import type { GpuSummary } from '../../gpu/gpuSummary';
 import type { ClusterExplorer, ExplorerChange } from '../session/explorer';
 import type { WatchFailure } from '../session/clusterSession';
@@ -13,17 +13,23 @@ import {
   buildNamespaceChildren,
   contextNode,
   errorNode,
+  failureNodes,
   messageNode,
   namespaceNode,
   namespaceSummary,
   PodNodeCache,
+  agedRows,
+  createdAt,
   type ClusterNode,
   type ContextNode,
   type NamespaceNode,
   type PodNode,
   type WorkloadNode,
 } from './clusterModel';
-import { toTreeItem } from './clusterItems';
+import { rowAge, toTreeItem } from './clusterItems';
+import { nextAgeChange } from './age';
+import { AgeTicker } from './ageTicker';
+import type { TunnelWorkloadRef, WorkloadTunnels } from '../tunnel/activeTunnels';
 
 /** GPU summaries for context tooltips (ContextGpuFeed satisfies it); only read, never started. */
 export interface GpuSummaries {
@@ -47,35 +53,34 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   /** The GPU summary each context row was last rendered with, so only real changes re-render it. */
   private readonly gpuShown = new Map<string, string>();
   private view?: vscode.TreeView<ClusterNode>;
+  /** One timer for every age shown, keyed by namespace row id. */
+  private readonly ages = this.store.add(new AgeTicker<string>((ids) => this.refreshAges(ids)));
+  /** The age each workload and pod row was last rendered with. */
+  private readonly agesShown = new WeakMap<WorkloadNode | PodNode, string | undefined>();
 
-  /** `onFailure` hears about every failure shown as a row (for notifications and the log). */
+  /**
+   * `onFailure` hears about every failure shown as a row (for notifications and the log); `gpus`
+   * and `tunnels` add what context and workload rows show beyond the cluster's objects.
+   */
   constructor(
     private readonly explorer: ClusterExplorer,
     private readonly onFailure: (failure: WatchFailure) => void,
     private readonly gpus?: GpuSummaries,
+    private readonly tunnels?: WorkloadTunnels,
   ) {
     this.store.add(explorer.onDidChange((c) => this.refresh(c)));
     if (gpus) this.store.add(gpus.onDidChange(() => this.refreshGpuSummaries()));
+    if (tunnels) this.store.add(tunnels.onDidChange((ref) => this.refreshWorkload(ref)));
   }
 
   /**
    * Wires expansion to watches (a collapsed namespace or context stops being watched) and keeps
-   * ages fresh: once a minute, while the view is visible, watched namespaces re-render.
+   * ages fresh while the view is visible: a namespace re-renders when one of its ages changes.
    */
   attach(view: vscode.TreeView<ClusterNode>): void {
     this.view = view;
-    const ages = setInterval(() => {
-      if (!view.visible) return;
-      for (const [context, rows] of this.namespaces) {
-        const watched = new Set(this.explorer.sessionFor(context)?.watchedNamespaces());
-        for (const [name, node] of rows) {
-          if (!watched.has(name)) continue;
-          this.built.delete(node.id);
-          this.changed.fire(node);
-        }
-      }
-    }, 60_000);
-    this.store.add(toDisposable(() => clearInterval(ages)));
+    this.ages.setActive(view.visible);
+    this.store.add(view.onDidChangeVisibility((e) => this.ages.setActive(e.visible)));
     this.store.add(
       view.onDidExpandElement((e) => {
         const node = e.element;
@@ -102,6 +107,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
+    if (node.type === 'workload' || node.type === 'pod') {
+      const now = Date.now();
+      this.agesShown.set(node, rowAge(node, now));
+      const tunnel = node.type === 'workload' ? this.tunnels?.forWorkload(node.context, node.namespace, node.name) : undefined;
+      return toTreeItem(node, { now, tunnel });
+    }
     if (node.type === 'context') {
       const gpu = this.gpus?.summary(node.context.name);
       this.gpuShown.set(node.context.name, summaryKey(gpu));
@@ -110,6 +121,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     if (node.type !== 'namespace') return toTreeItem(node);
     const watched = this.explorer.sessionFor(node.context)?.watchedNamespaces().includes(node.name);
     return toTreeItem(node, { namespaceDescription: watched ? namespaceSummary(this.namespaceChildren(node)) : undefined });
+  }
+
+  /** Re-renders a workload's row (its tunnel started, stopped or changed state). */
+  private refreshWorkload(ref: TunnelWorkloadRef): void {
+    const ns = this.namespaces.get(ref.context)?.get(ref.namespace);
+    const row = ns && this.built.get(ns.id)?.find((n) => n.type === 'workload' && n.name === ref.workload && (n.kind === 'Deployment' || n.kind === 'StatefulSet'));
+    if (row) this.changed.fire(row);
   }
 
   /** Re-renders the context rows whose GPU summary changed since they were last rendered. */
@@ -138,7 +156,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         return children;
       }
       case 'workload':
-        return node.pods;
+        return [...node.jobs, ...node.pods];
       case 'pod':
         return buildContainerChildren(node);
       default:
@@ -204,7 +222,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
       rows.push(messageNode(node.id, 'info', 'Watched while expanded — click to select this context', { action: { kind: 'selectContext', context } }));
     }
     if (failure) {
-      rows.push(errorNode(node.id, failure.error, context));
+      rows.push(...failureNodes(node.id, failure.error, context));
       if (selected) this.onFailure(failure);
       if (selected && failure.error.reason === 'Forbidden') {
         rows.push(messageNode(node.id, 'info', 'Pick namespaces to show with Filter Namespaces', { action: { kind: 'filterNamespaces' } }));
@@ -222,19 +240,44 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     let children = this.built.get(node.id);
     const session = this.explorer.sessionFor(node.context);
     if (!children && session) {
-      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, Date.now(), this.podNodes);
+      children = buildNamespaceChildren(node.context, node.name, session.namespaceObjects(node.name).objects, this.podNodes);
       this.built.set(node.id, children);
+      this.ages.set(node.id, nextAgeChange(Array.from(agedRows(children), createdAt), Date.now()));
     }
     return children ?? [];
   }
 
+  /**
+   * A namespace's ages moved on (its objects did not): only the rows whose age reads differently
+   * re-render, as the same elements, so VS Code keeps every other row (and what a context menu
+   * is about) as it is.
+   */
+  private refreshAges(ids: readonly string[]): void {
+    const due = new Set(ids);
+    const now = Date.now();
+    for (const rows of this.namespaces.values()) {
+      for (const node of rows.values()) {
+        const children = due.has(node.id) ? this.built.get(node.id) : undefined;
+        if (!children) continue;
+        for (const row of agedRows(children)) {
+          if (this.agesShown.has(row) && this.agesShown.get(row) !== rowAge(row, now)) this.changed.fire(row);
+        }
+        this.ages.set(node.id, nextAgeChange(Array.from(agedRows(children), createdAt), now));
+      }
+    }
+  }
+
   /** Drops the rows kept for a context that is no longer shown. */
   private forget(context: string): void {
-    for (const node of this.namespaces.get(context)?.values() ?? []) this.built.delete(node.id);
+    for (const node of this.namespaces.get(context)?.values() ?? []) {
+      this.built.delete(node.id);
+      this.ages.set(node.id, undefined);
+    }
     this.namespaces.delete(context);
   }
 
   private refresh(change: ExplorerChange): void {
+    if (change.scope === 'watching') return; // no row shows which namespaces are watched
     if (change.scope === 'namespace') {
       const ns = this.namespaces.get(change.context)?.get(change.namespace);
       if (!ns) return;

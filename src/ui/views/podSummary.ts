@@ -20,6 +20,8 @@ export interface PodSummary {
   message?: string;
   /** A few words worth showing on the row itself, e.g. "1 Insufficient nvidia.com/gpu". */
   detail?: string;
+  /** How the run behind `reason` ended, for the row: "exit 3", "exit 137", "signal 9". */
+  exit?: string;
   health: Health;
   gpus: PodGpus;
 }
@@ -63,6 +65,7 @@ interface Problem {
   reason: string;
   message?: string;
   detail?: string;
+  exit?: string;
   health: Health;
 }
 
@@ -98,6 +101,13 @@ export function podSpecOf(pod: KubeObject): PodSpecSlim {
   return (pod.spec ?? {}) as PodSpecSlim;
 }
 
+/** "exit 3", "signal 9"; nothing for a clean exit. */
+function exitText(t: NonNullable<ContainerState['terminated']> | undefined): string | undefined {
+  if (!t) return undefined;
+  if (t.exitCode !== undefined) return t.exitCode === 0 ? undefined : `exit ${t.exitCode}`;
+  return t.signal !== undefined ? `signal ${t.signal}` : undefined;
+}
+
 function terminationText(t: NonNullable<ContainerState['terminated']>): string {
   const code = t.exitCode !== undefined ? `exit code ${t.exitCode}` : t.signal !== undefined ? `signal ${t.signal}` : '';
   return [t.reason, code].filter(Boolean).join(', ');
@@ -113,6 +123,7 @@ function containerProblem(c: ContainerStatus): Problem | undefined {
       return {
         reason: 'OOMKilled',
         message: `Container ${c.name} was killed for using more memory than its limit (${terminationText(lastTerminated)}) and is in CrashLoopBackOff: ${waiting.message ?? ''}`.trim(),
+        exit: exitText(lastTerminated),
         health: 'error',
       };
     }
@@ -120,6 +131,7 @@ function containerProblem(c: ContainerStatus): Problem | undefined {
     return {
       reason: waiting.reason,
       message: `Container ${c.name}: ${waiting.reason}${waiting.message ? ` — ${waiting.message}` : ''}.${last}`,
+      exit: waiting.reason === 'CrashLoopBackOff' ? exitText(lastTerminated) : undefined,
       health: failing ? 'error' : 'warning',
     };
   }
@@ -129,6 +141,7 @@ function containerProblem(c: ContainerStatus): Problem | undefined {
     return {
       reason: terminated.reason ?? (terminated.signal !== undefined ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode ?? 0}`),
       message: `Container ${c.name} terminated: ${terminationText(terminated)}${terminated.message ? ` — ${terminated.message}` : ''}`,
+      exit: exitText(terminated),
       health: failed ? 'error' : 'succeeded',
     };
   }
@@ -146,7 +159,7 @@ function initProblem(pod: KubeObject, status: PodStatus): Problem | undefined {
     const problem = containerProblem(c);
     if (problem) {
       const reason = t ? `Init:${t.reason ?? `ExitCode:${t.exitCode}`}` : `Init:${problem.reason}`;
-      return { reason, message: problem.message, health: problem.health === 'succeeded' ? 'pending' : problem.health };
+      return { reason, message: problem.message, exit: problem.exit, health: problem.health === 'succeeded' ? 'pending' : problem.health };
     }
     const done = statuses.filter((s) => s.state?.terminated?.exitCode === 0).length;
     return { reason: `Init:${done}/${inits.length || statuses.length}`, health: 'pending' };
@@ -203,9 +216,11 @@ function rank(h: Health): number {
   return ['succeeded', 'ok', 'progressing', 'pending', 'terminating', 'warning', 'error'].indexOf(h);
 }
 
-/** One line for the tree row, e.g. "CrashLoopBackOff · 0/1 · 3 restarts · 5m". */
+/** One line for the tree row, e.g. "CrashLoopBackOff · exit 3 · 0/1 · 3 restarts · 5m". */
 export function describePodRow(s: PodSummary, age: string | undefined): string {
-  const parts = [s.detail ? `${s.reason ?? s.phase}: ${s.detail}` : (s.reason ?? s.phase), `${s.ready}/${s.total}`];
+  const parts = [s.detail ? `${s.reason ?? s.phase}: ${s.detail}` : (s.reason ?? s.phase)];
+  if (s.exit) parts.push(s.exit);
+  parts.push(`${s.ready}/${s.total}`);
   if (s.restarts > 0) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'}`);
   if (age) parts.push(age);
   return parts.join(' · ');
@@ -216,7 +231,7 @@ export function summarizeContainer(c: ContainerStatus | undefined): { text: stri
   if (!c) return { text: 'not started', health: 'pending' };
   const problem = containerProblem(c);
   const restarts = c.restartCount ? ` · ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}` : '';
-  if (problem) return { text: `${problem.reason}${restarts}`, health: problem.health, message: problem.message };
+  if (problem) return { text: `${problem.reason}${problem.exit ? ` · ${problem.exit}` : ''}${restarts}`, health: problem.health, message: problem.message };
   if (c.state?.running) return { text: `${c.ready ? 'ready' : 'running, not ready'}${restarts}`, health: c.ready ? 'ok' : 'progressing' };
   return { text: `waiting${restarts}`, health: 'pending' };
 }

@@ -1,7 +1,8 @@
 /**
  * Pods grouped under the workload that runs them, through controller ownerReferences:
- * Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob, Pod -> StatefulSet, Pod -> DaemonSet.
- * Pods whose owner is none of these (or who have none) are bare pods. Pure.
+ * Pod -> ReplicaSet -> Deployment, Pod -> StatefulSet, Pod -> DaemonSet, Pod -> Job, and a
+ * CronJob's Jobs under the CronJob (each Job holding its own pods). Pods whose owner is none of
+ * these (or who have none) are bare pods. Pure.
  */
 import type { KubeObject, OwnerReference } from '../../kube/types';
 
@@ -27,6 +28,8 @@ export interface WorkloadGroup {
   /** Undefined while the owner is not (yet) in the cache; the group still shows its pods. */
   object?: KubeObject;
   pods: KubeObject[];
+  /** A CronJob's Jobs, newest first, each with its pods (the CronJob itself holds no pods). */
+  jobs?: WorkloadGroup[];
 }
 
 export interface GroupedNamespace {
@@ -53,7 +56,6 @@ const compareNames = (a: { metadata: { name: string } }, b: { metadata: { name: 
 
 export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
   const replicaSets = byName(objs.replicaSets);
-  const jobs = byName(objs.jobs);
   const groups = new Map<string, WorkloadGroup>();
   const group = (kind: WorkloadKind, name: string): WorkloadGroup => {
     const key = `${kind}/${name}`;
@@ -61,6 +63,18 @@ export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
     if (!g) {
       g = { kind, name, pods: [] };
       groups.set(key, g);
+    }
+    return g;
+  };
+  /** Jobs a CronJob started, by Job name; they are rows under their CronJob, not in the namespace. */
+  const cronJobRuns = new Map<string, WorkloadGroup>();
+  const cronJobRun = (job: string, cronJob: string): WorkloadGroup => {
+    let g = cronJobRuns.get(job);
+    if (!g) {
+      g = { kind: 'Job', name: job, pods: [] };
+      cronJobRuns.set(job, g);
+      const parent = group('CronJob', cronJob);
+      (parent.jobs ??= []).push(g);
     }
     return g;
   };
@@ -72,40 +86,53 @@ export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
     ['CronJob', objs.cronJobs],
   ];
   for (const [kind, map] of owned) for (const o of map.values()) group(kind, o.metadata.name).object = o;
+  const jobs = byName(objs.jobs);
   for (const job of objs.jobs.values()) {
-    if (controllerOf(job)?.kind !== 'CronJob') group('Job', job.metadata.name).object = job;
+    const cronJob = cronJobOf(job);
+    if (cronJob) cronJobRun(job.metadata.name, cronJob).object = job;
+    else group('Job', job.metadata.name).object = job;
   }
 
   const barePods: KubeObject[] = [];
   for (const pod of objs.pods.values()) {
     const owner = controllerOf(pod);
-    const target = owner && resolveWorkload(owner, replicaSets, jobs);
+    if (owner?.kind === 'Job') {
+      const job = jobs.get(owner.name);
+      const cronJob = job && cronJobOf(job);
+      (cronJob ? cronJobRun(owner.name, cronJob) : group('Job', owner.name)).pods.push(pod);
+      continue;
+    }
+    const target = owner && resolveWorkload(owner, replicaSets);
     if (target) group(target.kind, target.name).pods.push(pod);
     else barePods.push(pod);
   }
 
   const workloads = [...groups.values()];
-  for (const g of workloads) g.pods.sort(compareNames);
+  for (const g of [...workloads, ...cronJobRuns.values()]) g.pods.sort(compareNames);
+  for (const g of workloads) g.jobs?.sort(newestFirst);
   workloads.sort((a, b) => workloadKinds.indexOf(a.kind) - workloadKinds.indexOf(b.kind) || byCodeUnits(a.name, b.name));
   barePods.sort(compareNames);
   return { workloads, barePods };
 }
 
-function resolveWorkload(
-  owner: OwnerReference,
-  replicaSets: Map<string, KubeObject>,
-  jobs: Map<string, KubeObject>,
-): { kind: WorkloadKind; name: string } | undefined {
+/** The CronJob that started a Job, if one did. */
+function cronJobOf(job: KubeObject): string | undefined {
+  const owner = controllerOf(job);
+  return owner?.kind === 'CronJob' ? owner.name : undefined;
+}
+
+/** A CronJob's runs, the latest on top (Job names end in the scheduled minute, so names break ties). */
+function newestFirst(a: WorkloadGroup, b: WorkloadGroup): number {
+  const at = (g: WorkloadGroup) => g.object?.metadata.creationTimestamp ?? '';
+  return byCodeUnits(at(b), at(a)) || byCodeUnits(b.name, a.name);
+}
+
+function resolveWorkload(owner: OwnerReference, replicaSets: Map<string, KubeObject>): { kind: WorkloadKind; name: string } | undefined {
   switch (owner.kind) {
     case 'ReplicaSet': {
       const up = replicaSets.get(owner.name);
       const top = up && controllerOf(up);
       return top?.kind === 'Deployment' ? { kind: 'Deployment', name: top.name } : { kind: 'ReplicaSet', name: owner.name };
-    }
-    case 'Job': {
-      const up = jobs.get(owner.name);
-      const top = up && controllerOf(up);
-      return top?.kind === 'CronJob' ? { kind: 'CronJob', name: top.name } : { kind: 'Job', name: owner.name };
     }
     case 'StatefulSet':
     case 'DaemonSet':
@@ -122,7 +149,8 @@ interface WorkloadStatus {
   numberReady?: number;
   succeeded?: number;
   failed?: number;
-  active?: number;
+  /** A CronJob's running Jobs: object references, not a count. */
+  active?: unknown[] | number;
   conditions?: Array<{ type: string; status: string }>;
   lastScheduleTime?: string;
 }
@@ -159,7 +187,8 @@ export function workloadProgress(g: WorkloadGroup): { text: string; settled: boo
       return { text: `${status.succeeded ?? 0}/${spec.completions ?? 1} done`, settled: false, failed: false };
     }
     case 'CronJob': {
-      const text = `${spec.schedule ?? ''}${spec.suspend ? ' (suspended)' : ''}${status.active ? ` · ${status.active} active` : ''}`;
+      const active = Array.isArray(status.active) ? status.active.length : 0;
+      const text = `${spec.schedule ?? ''}${spec.suspend ? ' (suspended)' : ''}${active ? ` · ${active} active` : ''}`;
       return { text, settled: true, failed: false };
     }
   }

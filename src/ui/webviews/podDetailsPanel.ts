@@ -20,6 +20,7 @@ import {
   type WebviewMessage,
 } from './podDetailsProtocol';
 import { PodLogFeed } from './podLogFeed';
+import { containerNotStarted } from '../views/containerStart';
 import { PodWatch, type PodWatchAccess } from './podWatch';
 import { panelTitle } from './podDetailsTarget';
 import { WebviewPanelBase } from './webviewPanel';
@@ -72,7 +73,7 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
           this.lastLogStatus = { state, text };
           this.post({ type: 'logStatus', state, text });
         },
-      }),
+      }, { notStarted: (container) => (this.watch?.pod ? containerNotStarted(this.watch.pod, container) : undefined) }),
     );
     this.store.add({ dispose: () => this.watch?.dispose() });
     // Ages ("3m", "12s ago") move on without any change to the pod.
@@ -166,7 +167,10 @@ export class PodDetailsPanel extends WebviewPanelBase<HostMessage, WebviewMessag
     this.viewValue = view;
     this.post({ type: 'details', view });
     if (this.isListening && !this.log.selection) this.startLog();
-    else this.followNewRun(view);
+    else {
+      this.log.refreshWaiting();
+      this.followNewRun(view);
+    }
   }
 
   /**

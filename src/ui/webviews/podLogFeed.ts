@@ -9,6 +9,14 @@ import { streamPodLog, type LogStreamSource } from '../../workloads/podLogStream
 import { LogBatcher, type LogBatcherOptions } from './logBatcher';
 import { maxLogLines, type LogSelection, type LogState, type PodRef } from './podDetailsProtocol';
 
+export interface LogFeedOptions extends LogBatcherOptions {
+  /**
+   * Why a container has not started yet (containerStart.ts, from the pod as last seen); undefined
+   * once it has run. A container that has not started has no log: the feed says why instead.
+   */
+  notStarted?: (container: string) => string | undefined;
+}
+
 export interface LogFeedOutput {
   /** A new log begins: the webview clears what it shows. */
   start(selection: LogSelection): void;
@@ -33,6 +41,7 @@ export class PodLogFeed implements Disposable {
   private current?: AbortController;
   private selectionValue?: LogSelection;
   private state: LogState = 'ended';
+  private lastText = '';
   private disposed = false;
   private readonly maxLines: number;
   /** Said with the status while the stream lasts (why it is not the log that was asked for). */
@@ -42,10 +51,16 @@ export class PodLogFeed implements Disposable {
     private readonly ref: PodRef,
     private readonly source: () => Promise<LogStreamSource>,
     private readonly out: LogFeedOutput,
-    batching: LogBatcherOptions = {},
+    private readonly options: LogFeedOptions = {},
   ) {
-    this.maxLines = batching.maxLines ?? maxLogLines;
-    this.batcher = new LogBatcher((lines, dropped) => this.out.lines(lines, dropped), { ...batching, maxLines: this.maxLines });
+    this.maxLines = options.maxLines ?? maxLogLines;
+    this.batcher = new LogBatcher((lines, dropped) => this.out.lines(lines, dropped), { ...options, maxLines: this.maxLines });
+  }
+
+  /** "Container app has not started: …. Its log follows once it runs.", or undefined once it has run. */
+  private notStartedText(selection: LogSelection): string | undefined {
+    const why = selection.previous ? undefined : this.options.notStarted?.(selection.container);
+    return why && `${why}. Its log follows once it runs.`;
   }
 
   get selection(): LogSelection | undefined {
@@ -67,6 +82,8 @@ export class PodLogFeed implements Disposable {
     this.current = abort;
     this.selectionValue = selection;
     this.out.start(selection);
+    const waiting = this.notStartedText(selection);
+    if (waiting) return this.setState('ended', waiting);
     const what = selection.previous ? `the previous run of ${selection.container}` : selection.container;
     this.setState('connecting', `Connecting to the log of ${what}…`);
     const sink = {
@@ -77,7 +94,7 @@ export class PodLogFeed implements Disposable {
           'ended',
           selection.previous
             ? `End of the previous run's log of ${selection.container}.`
-            : `The log stream of ${selection.container} ended (the container stopped, or the API server closed it). Reconnect to follow again.`,
+            : (this.notStartedText(selection) ?? `The log stream of ${selection.container} ended (the container stopped, or the API server closed it). Reconnect to follow again.`),
         );
       },
       fail: (err: Error) => {
@@ -99,8 +116,21 @@ export class PodLogFeed implements Disposable {
         await this.select({ ...selection, previous: false }, `No previous run's log of ${selection.container} (${why}); showing the current run.`);
         return;
       }
+      const waitingNow = isUnavailable(err) ? this.notStartedText(selection) : undefined;
+      if (waitingNow) return this.setState('ended', waitingNow);
       this.setState('failed', failureText(err));
     }
+  }
+
+  /**
+   * The pod changed: while the selected container has not started (and so has no stream), say
+   * why as it is now (Pending, then ContainerCreating, then maybe ImagePullBackOff).
+   */
+  refreshWaiting(): void {
+    const selection = this.selectionValue;
+    if (this.disposed || !selection || (this.state !== 'ended' && this.state !== 'failed')) return;
+    const waiting = this.notStartedText(selection);
+    if (waiting && waiting !== this.lastText) this.setState('ended', waiting);
   }
 
   setPaused(paused: boolean): void {
@@ -128,6 +158,7 @@ export class PodLogFeed implements Disposable {
 
   private setState(state: LogState, text: string): void {
     this.state = state;
+    this.lastText = text;
     this.out.status(state, text);
   }
 

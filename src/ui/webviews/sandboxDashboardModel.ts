@@ -3,9 +3,7 @@
  * webview renders from the sandbox's Lease summary, its forks, its preview URL and the progress
  * of the last check run. No VS Code import, so node:test checks it.
  */
-import type { KubeObject } from '../../kube/types';
 import type { CheckProgress } from '../../sandbox/checks/checkSuite';
-import { forkLabel, roleLabel } from '../../sandbox/labels';
 import type { SandboxSummary } from '../../sandbox/lifecycle/lifecycle';
 import type { CheckSpec } from '../../sandbox/spec';
 import { ttlText } from '../sandbox/sandboxTreeModel';
@@ -31,14 +29,6 @@ export function sandboxRefFrom(arg: unknown, selectedContext: string | undefined
 
 export function refKey(ref: SandboxRef): string {
   return `${ref.context}/${ref.namespace}/${ref.sandbox}`;
-}
-
-/** The sandbox's forks from its Deployments: the forked workload's name, relays as "<name> (local)"; the preview gate is none. */
-export function forkNames(deployments: readonly KubeObject[]): string[] {
-  return deployments.filter((d) => d.metadata.labels?.[roleLabel] !== 'preview-gate').map((d) => {
-    const labels = d.metadata.labels ?? {};
-    return labels[roleLabel] === 'relay' ? `${d.metadata.name} (local)` : (labels[forkLabel] ?? d.metadata.name);
-  });
 }
 
 /** Log text as lines, without the empty one after a final newline. */

@@ -17,7 +17,7 @@ import { currentBranch, developer, readSpecText, selectedContext } from '../sand
 import type { ClusterExplorer } from '../session/explorer';
 import type { DashboardSource } from './sandboxDashboardPanel';
 import type { CheckRunTarget } from './sandboxDashboardRun';
-import { forkNames } from './sandboxDashboardModel';
+import { forkNames } from '../../sandbox/forks/forkNames';
 import type { SandboxRef } from './sandboxDashboardProtocol';
 
 export interface DashboardSourceDeps {

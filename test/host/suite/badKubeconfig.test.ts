@@ -22,3 +22,24 @@ describe('malformed kubeconfig', () => {
     assert.ok(after.some((r) => r.node.type === 'message' && r.node.severity === 'error'));
   });
 });
+
+describe('malformed kubeconfig chosen with the tether.kubeconfig setting', () => {
+  const setting = () => vscode.workspace.getConfiguration('tether');
+
+  after(async () => {
+    await setting().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('is told to choose another file in the setting, not to remove it from KUBECONFIG', async () => {
+    const api = await tetherApi();
+    const file = process.env.KUBECONFIG;
+    assert.ok(file, 'the scenario sets KUBECONFIG');
+    await setting().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+    // The tooltip is Markdown: drop its escapes to read it as shown.
+    const shown = (tooltip: string) => tooltip.replace(/\\(.)/g, '$1');
+    const error = await eventually(api, 'an error row naming the setting', async () =>
+      (await rows(api)).find((r) => r.node.type === 'message' && r.node.severity === 'error' && shown(r.tooltip).includes('tether.kubeconfig')));
+    assert.match(shown(error.tooltip), /choose another file in the tether\.kubeconfig setting/);
+    assert.doesNotMatch(shown(error.tooltip), /remove it from KUBECONFIG/);
+  });
+});

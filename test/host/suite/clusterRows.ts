@@ -15,6 +15,8 @@ export interface Row {
   tooltip: string;
   icon?: string;
   iconColor?: string;
+  /** What the row's context menu is chosen by. */
+  contextValue?: string;
 }
 
 function text(value: string | vscode.TreeItemLabel | vscode.MarkdownString | boolean | undefined): string {
@@ -36,6 +38,7 @@ export async function rows(api: TetherApi, parent?: ClusterNode): Promise<Row[]>
       tooltip: text(item.tooltip),
       icon: icon?.id,
       iconColor: icon?.color?.id,
+      contextValue: item.contextValue,
     };
   }));
 }

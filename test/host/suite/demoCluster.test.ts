@@ -50,8 +50,8 @@ describe('demo cluster', () => {
     const api = await tetherApi();
     const cart = await rowUntil(api, [simContext(), 'shop', 'cart'], 'cart to have a pod', (r) => r.node.type === 'workload' && r.node.pods.length > 0);
     const pod = (await rows(api, cart.node))[0];
-    const row = await rowUntil(api, [simContext(), 'shop', 'cart', pod.label], 'the cart pod in CrashLoopBackOff with its restarts',
-      (r) => r.description.includes('CrashLoopBackOff') && /[1-9]\d* restarts?|[1-9]\d*↻/.test(r.description), 60_000);
+    const row = await rowUntil(api, [simContext(), 'shop', 'cart', pod.label], 'the cart pod in CrashLoopBackOff with its exit code and restarts',
+      (r) => r.description.includes('CrashLoopBackOff · exit 3') && /[1-9]\d* restarts?|[1-9]\d*↻/.test(r.description), 60_000);
     assert.equal(row.icon, 'error');
   });
 
@@ -70,5 +70,12 @@ describe('demo cluster', () => {
     assert.match(job.description, /^Job/);
     const pod = (await rows(api, job.node))[0];
     assert.match(pod.description, /⚡2 GPUs/);
+  });
+
+  it("sums the ml namespace's GPUs with those held apart from those waiting", async () => {
+    const api = await tetherApi();
+    // train-resnet holds 2 GPUs and inference 1 MIG slice; train-llm-8gpu waits for 8.
+    const ml = await rowUntil(api, [simContext(), 'ml'], 'the ml namespace summary with held and waiting GPUs apart', (r) => /^3 pods · 3 GPUs held · 8 waiting$/.test(r.description));
+    assert.doesNotMatch(ml.description, /11 GPUs/);
   });
 });

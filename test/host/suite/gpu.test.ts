@@ -55,6 +55,11 @@ async function gpuRowAt(api: TetherApi, path: string[], timeoutMs = 30_000): Pro
   }
 }
 
+/** The open "Will it schedule?" reports (read-only documents of Tether's own scheme). */
+function preflightReports(): vscode.TextDocument[] {
+  return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'tether-preflight' && !d.isClosed);
+}
+
 async function contextTooltip(api: TetherApi): Promise<string> {
   return (await childRow(api, undefined, simContext())).tooltip;
 }
@@ -117,21 +122,27 @@ describe('GPU insight', () => {
     assert.equal(lenses[0].range.start.line, document.getText().split('\n').findIndex((l) => l.startsWith('apiVersion:')));
     const command = lenses[0].command as vscode.Command;
     await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
-    const report = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Will it schedule? Pod train-llm-8gpu'));
+    const report = preflightReports().find((d) => d.getText().startsWith('# Will it schedule? Pod train-llm-8gpu'));
     assert.ok(report, 'the report opens');
+    assert.equal(report.languageId, 'markdown');
+    assert.equal(report.isUntitled, false, 'a read-only report, not an Untitled document that asks to be saved');
+    assert.equal(report.isDirty, false);
     const body = report.getText();
     assert.ok(body.includes(`Context \`${simContext()}\`, namespace \`ml\``), body);
     assert.match(body, /## Nodes \(0 of 4 fit\)/);
-    assert.match(body, /❌ \*\*gpu-a\*\*: .*nvidia\.com\/gpu/);
+    assert.match(body, /❌ \*\*gpu-a\*\*: .*nvidia\.com\/gpu, 2 of 4 free/);
   });
 
-  it('tether.checkScheduling checks the template under the cursor when run from the palette', async () => {
+  it('tether.checkScheduling checks the template under the cursor when run from the palette, refreshing its report', async () => {
     const document = await vscode.workspace.openTextDocument(manifest);
-    await vscode.window.showTextDocument(document);
-    const before = new Set(vscode.workspace.textDocuments);
+    const editor = await vscode.window.showTextDocument(document);
+    const line = document.getText().split('\n').findIndex((l) => l.startsWith('kind:'));
+    editor.selection = new vscode.Selection(line, 0, line, 0);
+    const before = preflightReports().map((d) => d.uri.toString());
     await vscode.commands.executeCommand('tether.checkScheduling');
-    const report = vscode.workspace.textDocuments.find((d) => !before.has(d) && d.languageId === 'markdown');
-    assert.ok(report, 'a new report opens');
-    assert.match(report.getText(), /^# Will it schedule\? Pod train-llm-8gpu/);
+    const reports = preflightReports();
+    assert.equal(reports.length, 1, `one report per template, checked again in place: ${reports.map((d) => d.uri.path).join(', ')}`);
+    assert.ok(before.length === 0 || before[0] === reports[0].uri.toString());
+    assert.match(reports[0].getText(), /^# Will it schedule\? Pod train-llm-8gpu/);
   });
 });

@@ -112,6 +112,18 @@ describe('Kubernetes YAML diagnostics', function () {
     }
   });
 
+  it('a duplicate resource names the other file by its path, not a file:// URI', async () => {
+    const copy = await vscode.workspace.openTextDocument({ language: 'yaml', content: readFileSync(join(fixtureDir, 'deploy.yaml'), 'utf8') });
+    await vscode.window.showTextDocument(copy);
+    try {
+      const duplicate = await until('duplicate-resource on the copy', () => lintDiagnostics(copy.uri).find((d) => d.code === 'duplicate-resource'), () => JSON.stringify(rows('untitled', lintDiagnostics(copy.uri))));
+      assert.doesNotMatch(duplicate.message, /file:\/\//);
+      assert.ok(duplicate.message.includes(`is also declared in ${vscode.workspace.asRelativePath(uri('deploy.yaml'))} (document 1)`), duplicate.message);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it("a hover shows the field's schema description and type", async () => {
     const doc = await vscode.workspace.openTextDocument(uri('deploy.yaml'));
     const line = doc.getText().split('\n').findIndex((l) => l.trim().startsWith('image:'));

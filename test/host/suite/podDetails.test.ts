@@ -67,6 +67,13 @@ describe('pod details', () => {
     const gpuRows = view.containers[0].resources.filter((r) => r.gpu);
     assert.deepEqual(gpuRows, [{ resource: 'nvidia.com/gpu', request: '8', limit: '8', gpu: true }]);
     assert.match(view.events.find((e) => e.reason === 'FailedScheduling')?.message ?? '', /Insufficient nvidia\.com\/gpu/);
+    // It never started: the log says so and why, not that a stream ended.
+    const status = await eventually(api, 'the log status of the container that never started', async () => {
+      const s = panel.logProgress.status;
+      return s && /has not started/.test(s.text) ? s : undefined;
+    });
+    assert.equal(status.state, 'ended');
+    assert.match(status.text, /^Container train has not started: the pod is Pending, no node can take it \(.*Insufficient nvidia\.com\/gpu\)\. Its log follows once it runs\.$/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await eventually(api, 'the panel to be disposed', async () => (panel.isDisposed ? true : undefined));
   });

@@ -6,6 +6,7 @@ import type { TunnelSnapshot } from '../../../src/ui/tunnel/activeTunnels';
 import type { StartTunnelArgs } from '../../../src/ui/tunnel/tunnelArgs';
 import { clusterRest } from './clusterRest';
 import { tetherApi } from './extension';
+import { eventually, rowAt, type Row } from './clusterRows';
 import { simContext } from './simContext';
 import { until } from './until';
 
@@ -112,6 +113,15 @@ async function startTunnel(args: Omit<StartTunnelArgs, 'context' | 'namespace'>)
   return started;
 }
 
+/** The Cluster view's row of Deployment `workload` once `ok` holds for it. */
+async function workloadRow(workload: string, what: string, ok: (row: Row) => boolean): Promise<Row> {
+  const api = await tetherApi();
+  return eventually(api, what, async () => {
+    const row = await rowAt(api, [simContext(), namespace, workload]);
+    return ok(row) ? row : undefined;
+  });
+}
+
 describe('the tunnel', () => {
   const relay = 'tether-relay-web';
   let local: Server;
@@ -145,6 +155,12 @@ describe('the tunnel', () => {
     assert.deepEqual(listed.map((t) => [t.key, t.state.phase]), [[started.key, 'connected']]);
   });
 
+  it("the workload's row in the Cluster view shows the tunnel and offers Stop Tunnel", async () => {
+    const row = await workloadRow('web', 'the web row to show its tunnel', (r) => r.description.includes(`⇄ tunnel → :${localPort}`));
+    assert.equal(row.contextValue, 'tether.deployment.tunnel', 'the context menu offers Stop Tunnel, not a second tunnel');
+    assert.match(row.tooltip, new RegExp(`tunnels to 127\\.0\\.0\\.1:${localPort}`));
+  });
+
   it('an in-cluster caller of the relay Service lands on the local server; the status bar counts it', async () => {
     const answer = await runCaller(callers[0], relay, 80, '/from-cluster?caller=pod');
     assert.equal(answer.log, 'HTTP 200: from this computer /from-cluster?caller=pod');
@@ -161,11 +177,14 @@ describe('the tunnel', () => {
     assert.match(counted.statusText, connectedIdle(localPort));
   });
 
-  it('Stop Tunnel removes every relay object from the cluster and leaves the baseline as it was', async () => {
-    await vscode.commands.executeCommand('tether.stopTunnel', started!.key);
+  it('Stop Tunnel (from the workload row) removes every relay object from the cluster and leaves the baseline as it was', async () => {
+    const running = await workloadRow('web', 'the web row with its tunnel', (r) => r.contextValue === 'tether.deployment.tunnel');
+    await vscode.commands.executeCommand('tether.stopTunnel', running.node);
     started = undefined;
     const api = await tetherApi();
     assert.deepEqual(api.tunnels(), []);
+    const idle = await workloadRow('web', 'the web row without a tunnel', (r) => r.contextValue === 'tether.deployment');
+    assert.doesNotMatch(idle.description, /tunnel/);
     await assertNoRelayObjects(relay);
     assert.equal(await baseline('web'), baselineBefore, 'Deployment and Service "web" are unchanged');
     const after = await runCaller(callers[1], relay, 80, '/after-stop');

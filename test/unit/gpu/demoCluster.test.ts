@@ -46,7 +46,7 @@ test('the preflight predicts it before it is applied', () => {
   assert.ok(template);
   const r = preflight(template, { nodes, usage: nodeUsage([]) });
   assert.equal(r.summary, 'fits on no node (4 checked): 4 have too little free nvidia.com/gpu');
-  assert.deepEqual(r.nodes.find((n) => n.node === 'gpu-a')?.obstacles.map((o) => o.text), ['needs 8 nvidia.com/gpu, 4 free of 4']);
+  assert.deepEqual(r.nodes.find((n) => n.node === 'gpu-a')?.obstacles.map((o) => o.text), ['needs 8 nvidia.com/gpu, 4 of 4 free']);
   const two = podTemplateOf(objects.find((o) => o.kind === 'Job'));
   assert.ok(two);
   assert.equal(preflight(two, { nodes, usage: nodeUsage([]) }).summary, 'fits on: gpu-a');

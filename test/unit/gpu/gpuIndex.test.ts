@@ -60,7 +60,15 @@ test('recorded node, running GPU pod and pending GPU pod with its event', () => 
   );
   assert.match(table.waiting[0].scheduler ?? '', /^0\/1 nodes are available: 1 Insufficient nvidia.com\/gpu/);
   assert.deepEqual(table.namespaces, [
-    { namespace: 'samples', requested: [{ resource: 'nvidia.com/gpu', count: 10 }], quotas: [], holding: 1, waiting: 1 },
+    {
+      namespace: 'samples',
+      requested: [{ resource: 'nvidia.com/gpu', count: 10 }],
+      held: [{ resource: 'nvidia.com/gpu', count: 2 }],
+      waitingFor: [{ resource: 'nvidia.com/gpu', count: 8 }],
+      quotas: [],
+      holding: 1,
+      waiting: 1,
+    },
   ]);
   assert.deepEqual(table.resources, [
     { resource: 'nvidia.com/gpu', allocatable: 4, requested: 2, free: 2, nodes: 1, largestAllocatable: 4, largestFree: { node: 'vm', free: 2 } },
@@ -204,6 +212,8 @@ test('quotas: used from status, else from the pods seen; non-GPU quotas ignored'
   assert.deepEqual(t.namespaces.find((n) => n.namespace === 'empty'), {
     namespace: 'empty',
     requested: [],
+    held: [],
+    waitingFor: [],
     quotas: [{ quota: 'gpus', resource: 'amd.com/gpu', hard: 2, used: 0 }],
     holding: 0,
     waiting: 0,

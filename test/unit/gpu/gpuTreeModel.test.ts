@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGpuTree, usageBar, type GpuTreeNode } from '../../../src/ui/gpu/gpuTreeModel';
+import { buildGpuTree, heldAndWaiting, usageBar, type GpuTreeNode } from '../../../src/ui/gpu/gpuTreeModel';
 import { GpuIndex } from '../../../src/gpu/gpuIndex';
 import { ExplainedError } from '../../../src/kube/errors';
 import type { EventShape, NodeShape, PodShape } from '../../../src/gpu/shapes';
@@ -65,7 +65,16 @@ test('the recorded cluster: node bar, holder with age, waiting pod with its reas
   ]);
   assert.match(waiting.tooltip, /scheduler said: 0\/1 nodes are available: 1 Insufficient nvidia.com\/gpu/);
   const ns = find(roots, 'ns:samples');
-  assert.equal(ns?.type === 'namespace' && ns.description, '10 nvidia.com/gpu · 1 waiting');
+  assert.equal(ns?.type === 'namespace' && ns.description, '2 nvidia.com/gpu held · 8 waiting', 'held and waiting apart, not added up');
+  assert.equal(ns?.type === 'namespace' && ns.tooltip, 'samples: 1 pod holding 2 nvidia.com/gpu\n1 pod waiting for 8 nvidia.com/gpu');
+});
+
+test('held and waiting GPUs of a namespace, per resource', () => {
+  const one = [{ resource: 'nvidia.com/gpu', count: 1 }];
+  assert.deepEqual(heldAndWaiting({ held: one, waitingFor: [{ resource: 'nvidia.com/gpu', count: 8 }] }), ['1 nvidia.com/gpu held', '8 waiting']);
+  assert.deepEqual(heldAndWaiting({ held: [], waitingFor: [{ resource: 'nvidia.com/gpu', count: 8 }] }), ['8 nvidia.com/gpu waiting']);
+  assert.deepEqual(heldAndWaiting({ held: one, waitingFor: [{ resource: 'nvidia.com/mig-1g.10gb', count: 2 }] }), ['1 nvidia.com/gpu held', '2 nvidia.com/mig-1g.10gb waiting']);
+  assert.deepEqual(heldAndWaiting({ held: [], waitingFor: [] }), ['no GPU pods']);
 });
 
 test('failures and listing come first; an empty cluster says so', () => {
@@ -116,4 +125,17 @@ test('a node whose GPUs are not allocatable says so', () => {
   assert.ok(n?.type === 'node');
   assert.equal(n.description, '0/0 · 4 nvidia.com/gpu unavailable');
   assert.match(n.tooltip, /check the device plugin/);
+});
+
+test("a cluster that could not be read: one row per cause and the next step, no sections that read as facts", () => {
+  const server = 'https://10.0.0.1:6443';
+  const unreachable = (what: string) => new ExplainedError({ reason: 'Unreachable', what, why: `the cluster at ${server} did not answer (ECONNREFUSED)`, remedy: 'Check the VPN, then retry', server, context: 'dev' });
+  const failures = (['Node', 'Pod', 'ResourceQuota', 'Event'] as const).map((kind) => ({ kind, error: unreachable(`Watch ${kind}`) }));
+  const roots = buildGpuTree(new GpuIndex().table(), { listing: [], failures }, now);
+  assert.deepEqual(roots.map((r) => r.type === 'message' && [r.severity, r.label, r.retry]), [
+    ['error', `Cannot reach the cluster of context "dev": the cluster at ${server} did not answer (ECONNREFUSED)`, true],
+    ['info', 'Next: Check the VPN, then retry', true],
+  ]);
+  assert.equal(find(roots, 'nodes:none'), undefined, 'no "No node offers GPUs"');
+  assert.equal(find(roots, 'namespaces'), undefined, 'no "Namespaces 0"');
 });

@@ -51,7 +51,7 @@ test('fits where GPUs, CPU and memory are free; says why not elsewhere', () => {
   assert.deepEqual(r.fitsOn, ['gpu-a']);
   assert.equal(r.summary, 'fits on: gpu-a');
   const why = (name: string) => r.nodes.find((n) => n.node === name)?.obstacles.map((o) => o.text);
-  assert.deepEqual(why('gpu-b'), ['needs 1.5 cpu, 1 free of 4'], 'finished pods hold nothing; CPU is short');
+  assert.deepEqual(why('gpu-b'), ['needs 1.5 cpu, 1 of 4 free'], 'finished pods hold nothing; CPU is short');
   assert.deepEqual(why('cpu-1'), ['needs 2 nvidia.com/gpu; the node has none'], 'exactly the free memory fits');
   assert.deepEqual(r.requests.map((q) => [q.resource, q.shown]), [
     ['cpu', '1.5'],
@@ -124,7 +124,7 @@ test('init containers count as a maximum and overhead is added, against free cap
   });
   assert.deepEqual(preflight(t('3', '500m'), c).fitsOn, ['n'], 'cpu max(2, 3) + 0.5 = 3.5 <= 4; GPUs 4 (not 5)');
   assert.equal(preflight(t('3', '500m'), c).requests.find((q) => q.resource === 'nvidia.com/gpu')?.amount, 4);
-  assert.deepEqual(preflight(t('3', '1500m'), c).nodes[0].obstacles.map((o) => o.text), ['needs 4.5 cpu, 4 free of 4']);
+  assert.deepEqual(preflight(t('3', '1500m'), c).nodes[0].obstacles.map((o) => o.text), ['needs 4.5 cpu, 4 of 4 free']);
 });
 
 test('MIG profiles and other vendors are matched by exact resource name', () => {
@@ -134,7 +134,7 @@ test('MIG profiles and other vendors are matched by exact resource name', () => 
   };
   const pod = (resource: string, n: string): PodTemplate => ({ kind: 'Pod', name: 'p', replicas: 1, spec: { containers: [{ resources: { limits: { [resource]: n } } }] } });
   assert.deepEqual(preflight(pod('nvidia.com/mig-1g.10gb', '2'), c).fitsOn, ['mig']);
-  assert.deepEqual(preflight(pod('nvidia.com/mig-1g.10gb', '3'), c).nodes.find((n) => n.node === 'mig')?.obstacles[0].text, 'needs 3 nvidia.com/mig-1g.10gb, 2 free of 7');
+  assert.deepEqual(preflight(pod('nvidia.com/mig-1g.10gb', '3'), c).nodes.find((n) => n.node === 'mig')?.obstacles[0].text, 'needs 3 nvidia.com/mig-1g.10gb, 2 of 7 free');
   assert.deepEqual(preflight(pod('amd.com/gpu', '2'), c).fitsOn, ['amd']);
 });
 
@@ -177,7 +177,7 @@ test('the recorded cluster: 2 of 4 GPUs in use, a pod asking for 8 fits nowhere,
   assert.ok(big);
   const r = preflight(big, c);
   assert.equal(r.summary, 'fits on no node (1 checked): 1 has too little free nvidia.com/gpu');
-  assert.deepEqual(r.nodes[0].obstacles.map((o) => o.text), ['needs 8 nvidia.com/gpu, 2 free of 4']);
+  assert.deepEqual(r.nodes[0].obstacles.map((o) => o.text), ['needs 8 nvidia.com/gpu, 2 of 4 free']);
   const small = podTemplateOf({ kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [{ resources: { limits: { 'nvidia.com/gpu': 2 } } }] } });
   assert.ok(small);
   assert.equal(preflight(small, c).summary, 'fits on: vm');

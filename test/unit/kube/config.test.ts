@@ -119,6 +119,24 @@ test('malformed YAML -> InvalidKubeconfig naming the file and line', (t) => {
   assert.ok(both.what.includes('bad.yaml'), 'the broken file is the one named');
 });
 
+test('the remedy for a broken or missing file names where it came from: the setting, KUBECONFIG or ~/.kube/config', (t) => {
+  const dir = tempDir(t);
+  const bad = writeKubeconfig(dir, 'bad.yaml', 'apiVersion: v1\nclusters: [\n');
+  const fromSetting = reasonOf(() => loadKubeconfig({ KUBECONFIG: bad }, 'setting'));
+  assert.match(fromSetting.remedy, /choose another file in the tether\.kubeconfig setting \(Tether: Pick Kubeconfig File\)/);
+  assert.doesNotMatch(fromSetting.remedy, /remove it from KUBECONFIG/, 'the file did not come from KUBECONFIG');
+  assert.match(reasonOf(() => loadKubeconfig({ KUBECONFIG: bad })).remedy, /remove it from KUBECONFIG$/);
+  const kube = path.join(dir, '.kube');
+  mkdirSync(kube);
+  writeKubeconfig(kube, 'config', 'apiVersion: v1\nclusters: [\n');
+  const fromDefault = reasonOf(() => loadKubeconfig({ HOME: dir }));
+  assert.match(fromDefault.remedy, /point KUBECONFIG at another kubeconfig \(this one is kubectl's default, ~\/\.kube\/config\)$/);
+  const missing = reasonOf(() => loadKubeconfig({ KUBECONFIG: path.join(dir, 'nope.yaml') }, 'setting'));
+  assert.equal(missing.reason, 'NoKubeconfig');
+  assert.match(missing.why, /the tether\.kubeconfig setting names a file that does not exist/);
+  assert.match(missing.remedy, /Pick Kubeconfig File/);
+});
+
 test('structurally broken kubeconfig -> InvalidKubeconfig with the field', (t) => {
   const dir = tempDir(t);
   const noServer = writeKubeconfig(dir, 'a.yaml', 'clusters:\n- name: c\n  cluster: {}\ncontexts: []\n');

@@ -15,6 +15,13 @@ test('the same kind, namespace and name in two files is reported on the second',
   assert.deepEqual(dups[0].range, rangeOf(good, 'web'));
 });
 
+test('the other file is named as the caller shows paths (the editor: workspace-relative, not a URI)', () => {
+  const displayPath = (p: string) => p.replace(/^file:\/\/\/work\/repo\//, '');
+  const [, b] = lintAll([{ path: 'file:///work/repo/k8s/a.yaml', text: good }, { path: 'file:///work/repo/k8s/b.yaml', text: good }], { displayPath });
+  const [dup] = only(b.diagnostics, 'duplicate-resource');
+  assert.match(dup.message, /is also declared in k8s\/a\.yaml \(document 1\)$/);
+});
+
 test('a Service whose selector matches no workload, and a named targetPort no container declares', () => {
   const svc = `apiVersion: v1
 kind: Service

@@ -5,7 +5,8 @@ import type { SandboxListing, SandboxSummary } from '../../../src/sandbox/lifecy
 import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
 import { eventLines } from '../../../src/sandbox/preview/previewStatus';
 import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
-import { detailNodes, groupNodes, sandboxNodes, ttlText } from '../../../src/ui/sandbox/sandboxTreeModel';
+import { detailNodes, failureNodes, groupNodes, sandboxNodes, ttlText } from '../../../src/ui/sandbox/sandboxTreeModel';
+import { ExplainedError } from '../../../src/kube/errors';
 
 const now = Date.parse('2026-11-22T03:00:00Z');
 
@@ -134,4 +135,15 @@ test('tool text: the preview answer and the status report', () => {
   assert.match(status, /Orphans: 1\n {2}- jane-old in jane-old: orphan, lease lapsed/);
   assert.match(statusText(undefined, undefined, [], new Map()), /No Kubernetes context/);
   assert.doesNotMatch(statusText('sim', listing, [running], new Map(), 'bob-fix'), /jane-main/);
+});
+
+test('the Sandboxes view that could not read the cluster says only that, and the next step', () => {
+  const error = new ExplainedError({ reason: 'Unreachable', what: 'List leases in namespace default', why: 'the cluster at https://10.0.0.1:6443 did not answer (ECONNREFUSED)', remedy: 'Check the VPN', server: 'https://10.0.0.1:6443', context: 'dev' });
+  assert.deepEqual(failureNodes('message', error), [
+    { type: 'message', id: 'message/error', label: 'Cannot reach the cluster of context "dev": the cluster at https://10.0.0.1:6443 did not answer (ECONNREFUSED)', error: true },
+    { type: 'message', id: 'message/next', label: 'Next: Check the VPN', error: false, retry: true },
+  ]);
+  const forbidden = new ExplainedError({ reason: 'Forbidden', what: 'List leases in namespace default', why: 'user "jane" may not list leases', remedy: 'Ask for a Role' });
+  assert.equal(failureNodes('message', forbidden)[0].label, 'List leases in namespace default failed: user "jane" may not list leases');
+  assert.deepEqual(failureNodes('x', new Error('boom')), [{ type: 'message', id: 'x/error', label: 'boom', error: true }]);
 });

@@ -42,7 +42,7 @@ function setup(open: () => Promise<ClusterAccess>) {
   const explorer = new ClusterExplorer({
     logger: silentLogger,
     choices: { get: <T>(k: string) => values.get(k) as T | undefined, update: async (k: string, v: unknown) => void values.set(k, v) },
-    env: () => ({}),
+    lookup: () => ({ env: {}, origin: 'default' }),
     openAccess: () => {
       opened++;
       return open();
@@ -160,4 +160,25 @@ test('another context is watched only while its row is expanded', async () => {
   assert.equal(explorer.peek('nope'), undefined);
   explorer.dispose();
   assert.equal(access.watches.size, 0);
+});
+
+test('expanding or collapsing a namespace says which namespaces are watched now (the status bar lists them)', async () => {
+  const access = new FakeAccess(config);
+  const { explorer, changes } = setup(async () => access);
+  await explorer.load();
+  await new Promise((r) => setTimeout(r, 150));
+  changes.length = 0;
+  explorer.session?.setExpanded('web', true);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(changes, [{ scope: 'watching', context: 'prod' }]);
+  assert.deepEqual(explorer.session?.watchedNamespaces(), ['web']);
+  changes.length = 0;
+  explorer.session?.setExpanded('web', true);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(changes, [], 'nothing changed, nothing said');
+  explorer.session?.setExpanded('web', false);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(changes, [{ scope: 'watching', context: 'prod' }]);
+  assert.deepEqual(explorer.session?.watchedNamespaces(), []);
+  explorer.dispose();
 });

@@ -11,7 +11,8 @@ test('CrashLoopBackOff with its exit code', () => {
   assert.equal(s.restarts, 3);
   assert.equal(`${s.ready}/${s.total}`, '0/1');
   assert.match(s.message ?? '', /exit code 3/);
-  assert.equal(describePodRow(s, '5m'), 'CrashLoopBackOff · 0/1 · 3 restarts · 5m');
+  assert.equal(s.exit, 'exit 3');
+  assert.equal(describePodRow(s, '5m'), 'CrashLoopBackOff · exit 3 · 0/1 · 3 restarts · 5m', 'the exit code is on the row, not only in the tooltip');
 });
 
 test('OOMKilled behind a CrashLoopBackOff is the reason that matters', () => {
@@ -20,6 +21,7 @@ test('OOMKilled behind a CrashLoopBackOff is the reason that matters', () => {
   assert.equal(s.health, 'error');
   assert.match(s.message ?? '', /memory/);
   assert.match(s.message ?? '', /137/);
+  assert.match(describePodRow(s, undefined), /^OOMKilled · exit 137 · /);
 });
 
 test('an image that cannot be pulled', () => {
@@ -76,6 +78,7 @@ test('failed container in a failed pod is an error', () => {
   const s = summarizePod(pod({ phase: 'Failed', containerStatuses: [{ name: 'c', state: { terminated: { exitCode: 2, reason: 'Error' } } }] }));
   assert.equal(s.reason, 'Error');
   assert.equal(s.health, 'error');
+  assert.equal(describePodRow(s, undefined), 'Error · exit 2 · 0/1');
 });
 
 test('init containers: progress and failures', () => {
@@ -117,7 +120,7 @@ test('container rows', () => {
   const crash = summarizeContainer(
     (sample('pod-crashloop').status as { containerStatuses: [never] }).containerStatuses[0],
   );
-  assert.equal(crash.text, 'CrashLoopBackOff · 3 restarts');
+  assert.equal(crash.text, 'CrashLoopBackOff · exit 3 · 3 restarts');
   assert.equal(crash.health, 'error');
 });
 

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
 import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
 import { detailNodes, type SandboxNode } from '../../../src/ui/sandbox/sandboxTreeModel';
-import { forkNames } from '../../../src/ui/webviews/sandboxDashboardModel';
+import { forkNames } from '../../../src/sandbox/forks/forkNames';
 
 const share = { url: 'https://jane-main.preview.example.com/products', link: 'https://jane-main.preview.example.com/products?tether_token=v1.jane-main.1795410000.sig', expiresAt: '2026-11-23T05:00:00.000Z' };
 const result: PreviewResult = { url: 'http://127.0.0.1:4000/products', sandbox: 'jane-main', namespace: 'jane-main', context: 'dev', warm: false, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 900, share };

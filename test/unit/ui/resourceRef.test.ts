@@ -28,7 +28,7 @@ test('describe drops managedFields and the last-applied annotation, not the rest
 });
 
 test('tree nodes name their objects', () => {
-  const pod = podNode('c', 'samples', sample('pod-crashloop'), Date.now());
+  const pod = podNode('c', 'samples', sample('pod-crashloop'));
   assert.deepEqual(refOf(pod), { context: 'c', namespace: 'samples', kind: 'Pod', name: 'crashloop' });
   const [container] = buildContainerChildren(pod);
   assert.deepEqual(refOf(container), { context: 'c', namespace: 'samples', kind: 'Pod', name: 'crashloop', container: 'c' });

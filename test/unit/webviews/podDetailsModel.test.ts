@@ -29,7 +29,7 @@ test('a crash-looping pod: CrashLoopBackOff, restarts and how the last run ended
   assert.equal(c.image, 'busybox:local');
   assert.equal(c.restarts, 3);
   assert.equal(c.ready, false);
-  assert.match(c.state, /^CrashLoopBackOff · 3 restarts$/);
+  assert.match(c.state, /^CrashLoopBackOff · exit 3 · 3 restarts$/);
   assert.equal(c.lastTermination, 'Error, exit code 3 · 92s ago');
   assert.equal(c.hasPreviousRun, true);
   assert.equal(c.started, false, 'waiting in back-off: the current run has no log yet');

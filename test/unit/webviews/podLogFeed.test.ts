@@ -181,3 +181,47 @@ test('a flood of 50,000 lines reaches the webview in a few capped batches', asyn
   assert.ok(out.lines.length <= 5000 * out.batches);
   assert.equal(out.lines.at(-1), 'line 49999');
 });
+
+test('a container that has not started: no stream, the reason instead, kept current while the pod changes', async (t) => {
+  const logs = new FakeLogs();
+  let why = 'Container app has not started: the pod is Pending, no node can take it (4 Insufficient nvidia.com/gpu)';
+  const out = { states: [] as Array<[LogState, string]> };
+  const f = new PodLogFeed(ref, async () => logs, { start: () => undefined, lines: () => undefined, status: (state, text) => out.states.push([state, text]) }, { intervalMs: 20, notStarted: () => why });
+  t.after(() => f.dispose());
+  await f.select(app);
+  assert.equal(logs.requests.length, 0, 'nothing to stream yet');
+  assert.deepEqual(out.states, [['ended', `${why}. Its log follows once it runs.`]]);
+  assert.doesNotMatch(out.states[0][1], /stopped/);
+  f.refreshWaiting();
+  assert.equal(out.states.length, 1, 'the same reason is not said again');
+  why = 'Container app has not started: ImagePullBackOff — Back-off pulling image "x"';
+  f.refreshWaiting();
+  assert.deepEqual(out.states.at(-1), ['ended', `${why}. Its log follows once it runs.`]);
+});
+
+test('a stream that ends because the container has not started says why', async (t) => {
+  const logs = new FakeLogs();
+  const seen: { why?: string } = {};
+  const out = { states: [] as Array<[LogState, string]> };
+  const f = new PodLogFeed(ref, async () => logs, { start: () => undefined, lines: () => undefined, status: (state, text) => out.states.push([state, text]) }, { intervalMs: 20, notStarted: () => seen.why });
+  t.after(() => f.dispose());
+  await f.select(app);
+  // An unscheduled pod's log: the API server answers 200 with nothing and ends (no node to ask).
+  seen.why = 'Container app has not started: the pod is Pending, waiting for the scheduler to place it';
+  logs.responses[0].end();
+  await tick(50);
+  assert.deepEqual(out.states.at(-1), ['ended', `${seen.why}. Its log follows once it runs.`]);
+});
+
+test("the kubelet's 400 for a container waiting to start is no failure: the reason is said, as the pod was seen", async (t) => {
+  const logs = new FakeLogs();
+  logs.refuse = new ExplainedError({ reason: 'Invalid', what: 'Stream logs', why: 'container "app" in pod "cart-1" is waiting to start: ContainerCreating', remedy: 'x', status: 400 });
+  // Not known to be waiting when the stream is asked for (the pod was not seen yet); known when the answer comes.
+  const answers = [undefined, 'Container app has not started: ContainerCreating'];
+  const out = { states: [] as Array<[LogState, string]> };
+  const f = new PodLogFeed(ref, async () => logs, { start: () => undefined, lines: () => undefined, status: (state, text) => out.states.push([state, text]) }, { intervalMs: 20, notStarted: () => answers.shift() });
+  t.after(() => f.dispose());
+  await f.select(app);
+  assert.equal(logs.requests.length, 1);
+  assert.deepEqual(out.states.at(-1), ['ended', 'Container app has not started: ContainerCreating. Its log follows once it runs.']);
+});

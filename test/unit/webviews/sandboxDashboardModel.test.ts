@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/kube/types';
 import type { SandboxSummary } from '../../../src/sandbox/lifecycle/lifecycle';
 import type { CheckSpec } from '../../../src/sandbox/spec';
-import { checkViews, dashboardView, durationText, forkNames, logLines, refKey, sandboxRefFrom, suiteSummary } from '../../../src/ui/webviews/sandboxDashboardModel';
+import { checkViews, dashboardView, durationText, logLines, refKey, sandboxRefFrom, suiteSummary } from '../../../src/ui/webviews/sandboxDashboardModel';
 
 const spec = (name: string): CheckSpec => ({ name, image: `img/${name}`, command: ['run'], env: {}, timeoutSeconds: 60 });
 
@@ -21,14 +20,6 @@ test('a command argument names a sandbox: a Sandboxes view row, a location, or n
   assert.equal(sandboxRefFrom({ type: 'group' }, 'kind'), undefined);
   assert.equal(sandboxRefFrom('jane-main', 'kind'), undefined);
   assert.equal(refKey({ context: 'kind', namespace: 'shop', sandbox: 'jane-main' }), 'kind/shop/jane-main');
-});
-
-test('forks are named for the workload; relays for local forks say so', () => {
-  const deployments: KubeObject[] = [
-    { metadata: { name: 'jane-main-api', uid: '1', resourceVersion: '1', labels: { 'tether.dev/fork': 'api', 'tether.dev/role': 'fork' } } },
-    { metadata: { name: 'web-relay', uid: '2', resourceVersion: '1', labels: { 'tether.dev/role': 'relay' } } },
-  ];
-  assert.deepEqual(forkNames(deployments), ['api', 'web-relay (local)']);
 });
 
 test('log text splits into lines without a trailing empty one', () => {
