@@ -57,8 +57,21 @@ export class LeaseHeartbeat implements Disposable {
     return this;
   }
 
-  /** One renewal. Resolves to false when the Lease is lost. */
+  /**
+   * One renewal. Resolves to false when the Lease is lost. A write that meets a newer
+   * resourceVersion (the sandbox was applied again between the read and the patch) reads again.
+   */
   async renew(signal?: AbortSignal): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.renewOnce(signal);
+      } catch (err) {
+        if (!(err instanceof ExplainedError && err.reason === 'Conflict') || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private async renewOnce(signal?: AbortSignal): Promise<boolean> {
     const { namespace, name } = this.lease.metadata;
     const sandbox = this.lease.metadata.labels[sandboxLabel];
     let current: KubeObject;

@@ -48,3 +48,32 @@ test('the heartbeat stops, and says why, when the sandbox was deleted; it never 
   await new Promise((r) => setTimeout(r, 200));
   await assert.rejects(client.get(kinds.Lease, namespace, 'tether-sandbox'), (err: Error & { reason?: string }) => err.reason === 'NotFound');
 });
+
+test('a renewal that meets a newer resourceVersion (the sandbox applied again in between) reads again and renews', async (t) => {
+  const { client, namespace, lease } = await sandboxLease(t, 'sandbox-heartbeat-conflict');
+  let raced = false;
+  // Between the heartbeat's read and its patch, someone else writes the Lease once.
+  const racing = new Proxy(client, {
+    get(target, key, receiver) {
+      if (key !== 'get') return Reflect.get(target, key, receiver) as unknown;
+      return async (...args: Parameters<typeof client.get>) => {
+        const read = await target.get(...args);
+        if (!raced) {
+          raced = true;
+          await target.request({ what: 'Touch the Lease', method: 'PATCH', path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/tether-sandbox`, contentType: 'application/merge-patch+json', body: { metadata: { annotations: { 'test.tether.dev/touched': 'yes' } } } });
+        }
+        return read;
+      };
+    },
+  });
+  const heartbeat = new LeaseHeartbeat(racing, lease, { intervalMs: 60_000 });
+  t.after(() => heartbeat.dispose());
+  const events: HeartbeatEvent['type'][] = [];
+  heartbeat.onEvent((e) => events.push(e.type));
+  assert.equal(await heartbeat.renew(), true);
+  assert.ok(raced, 'the race happened');
+  assert.deepEqual(events, ['renewed']);
+  const stored = await client.get<KubeObject & { spec: { renewTime: string } }>(kinds.Lease, namespace, 'tether-sandbox');
+  assert.equal(stored.metadata.annotations?.['test.tether.dev/touched'], 'yes');
+  assert.ok(Date.parse(stored.spec.renewTime) > Date.parse((lease.spec as { renewTime: string }).renewTime));
+});
