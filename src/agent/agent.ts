@@ -1,8 +1,8 @@
 /**
- * The relay agent: accepts one authenticated extension connection at a time on the control port
- * (127.0.0.1 only, reached through pods/portforward), turns each in-cluster connection on a data
- * port into an inbound stream to the extension, and dials cluster services for the extension's
- * outbound streams.
+ * The relay's end of the tunnel: accepts one authenticated extension connection at a time on the
+ * control port (127.0.0.1 only, reached through pods/portforward), turns each in-cluster
+ * connection on a data port into an inbound stream to the extension, and dials cluster services
+ * for the extension's streams (its outbound forwards and, in a sandbox, every preview connection).
  */
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { describeCloseReason, type Mux, type MuxStream } from '../tunnel/mux';
@@ -135,16 +135,27 @@ class Agent implements RelayAgent {
       return;
     }
     let stream: MuxStream;
+    let accepted: Promise<MuxStream>;
     try {
-      stream = await mux.open({ kind: 'inbound', port, peer });
+      // The caller's first bytes go out with the open: the extension's answer is not waited for.
+      ({ stream, accepted } = mux.openEarly({ kind: 'inbound', port, peer }));
     } catch (err) {
       this.log('inbound-dropped', { port, peer, reason: (err as Error).message });
       socket.destroy();
       return;
     }
-    this.log('inbound-open', { stream: stream.id, port, peer });
+    const answered = accepted.then(
+      () => {
+        this.log('inbound-open', { stream: stream.id, port, peer });
+        return true;
+      },
+      (err: Error) => {
+        this.log('inbound-dropped', { stream: stream.id, port, peer, reason: err.message });
+        return false;
+      },
+    );
     await this.carry(stream, socket);
-    this.log('inbound-closed', { stream: stream.id, port, peer, sent: socket.bytesRead, received: socket.bytesWritten });
+    if (await answered) this.log('inbound-closed', { stream: stream.id, port, peer, sent: socket.bytesRead, received: socket.bytesWritten });
   }
 
   private onDial(stream: MuxStream, target: OpenTarget): void {

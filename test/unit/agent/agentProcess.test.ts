@@ -101,7 +101,7 @@ test('wrong or missing tokens and wrong versions are rejected with a goaway that
     const answer = new FrameDecoder().push(await readAll(old));
     assert.equal(answer.length, 1);
     assert.equal(answer[0].type, 'goaway');
-    assert.match((answer[0] as { reason: string }).reason, /protocol version 99 is not supported.*speaks version 1; redeploy the relay/);
+    assert.match((answer[0] as { reason: string }).reason, /protocol version 99 is not supported.*speaks version 2; redeploy the relay/);
     // A client that speaks something else is dropped at once.
     const garbage = await agent.connectControl();
     garbage.write('GET / HTTP/1.1\r\n\r\n');
