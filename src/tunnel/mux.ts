@@ -355,6 +355,8 @@ export class Mux implements Disposable {
       },
       released: (stream) => {
         if (this.streams.get(stream.id) !== stream) return;
+        // Closed by this side before the peer answered: nobody waits for that answer any more.
+        if (this.pendingOpens.get(stream.id) === stream) this.pendingOpens.settle(stream.id, new StreamClosedError(`The stream to ${describeTarget(stream.target)} was closed before the relay answered`, 'TUNNEL_CLOSED'));
         this.streams.delete(stream.id);
         writer.forget(stream);
         this.unclaimed.delete(stream);

@@ -86,7 +86,6 @@ export function dataPorts(ports: RelayPort[]): number[] {
 }
 
 function checkSpec(spec: RelaySpec): void {
-  if (spec.ports.length === 0) throw new RangeError('a relay needs at least one port for in-cluster callers');
   for (const p of [...spec.ports.map((x) => x.port), ...dataPorts(spec.ports), spec.controlPort ?? defaultControlPort]) {
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw new RangeError(`${p} is not a TCP port`);
   }
@@ -165,6 +164,27 @@ function relayContainer(spec: RelaySpec, secretName: string): Record<string, unk
 
 /** Every object of the tunnel for `spec`. Throws RangeError for ports that cannot work. */
 export function relayObjects(spec: RelaySpec): RelayObjects {
+  if (spec.ports.length === 0) throw new RangeError('a relay needs at least one port for in-cluster callers');
+  const workload = relayWorkload(spec);
+  const service: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(spec, spec.serviceName ?? spec.name),
+    spec: {
+      type: 'ClusterIP',
+      selector: relaySelector(spec.name),
+      ports: spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
+    },
+  };
+  return { ...workload, service };
+}
+
+/**
+ * The agent's ConfigMap, token Secret and Deployment without a Service of its own (a sandbox's
+ * Services select its agent instead). No ports means no tunnel listener: the agent then only
+ * dials for the extension. Throws RangeError for ports that cannot work.
+ */
+export function relayWorkload(spec: RelaySpec): Omit<RelayObjects, 'service'> {
   checkSpec(spec);
   const name = spec.name;
   const secretName = `${name}-token`;
@@ -213,15 +233,5 @@ export function relayObjects(spec: RelaySpec): RelayObjects {
       },
     },
   };
-  const service: Manifest = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(spec, spec.serviceName ?? name),
-    spec: {
-      type: 'ClusterIP',
-      selector,
-      ports: spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
-    },
-  };
-  return { configMap, secret, deployment, service };
+  return { configMap, secret, deployment };
 }

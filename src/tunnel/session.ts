@@ -208,7 +208,7 @@ export class TunnelSession implements Disposable {
   private async connect(signal: AbortSignal): Promise<Live> {
     const { client, namespace, selector } = this.options;
     const lookup = await findRelayPod(client, namespace, selector, signal);
-    if (!lookup.ready) throw new ConnectFailure(relayNotReady(lookup.why));
+    if (!lookup.ready) throw new ConnectFailure(relayNotReady(lookup.why, lookup.stuck));
     const pod = lookup.ready;
     const connection = await openPortForward(client, namespace, pod.name, this.options.controlPort, signal, this.options.portForward);
     const { mux, welcome } = await connectExtension(connection, this.options.token, { ...this.options.mux, signal }).catch((err: unknown) => {
@@ -331,7 +331,8 @@ export class TunnelSession implements Disposable {
       });
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`The tunnel is not connected (${this.current.phase === 'reconnecting' ? this.current.reason.message : this.current.phase}); gave up after ${Math.round(timeoutMs / 1000)} s.`));
+        const reason = this.current.phase === 'reconnecting' ? this.current.reason : undefined;
+        reject(new TunnelUnavailableError(`The tunnel is not connected (${reason ? reason.message : this.current.phase}); gave up after ${Math.round(timeoutMs / 1000)} s.`, reason));
       }, timeoutMs);
       const onAbort = () => {
         cleanup();
@@ -361,6 +362,17 @@ export class TunnelSession implements Disposable {
     for (const emitter of [this.stateEmitter, this.statsEmitter, this.dropEmitter, this.localProblemEmitter, this.forwardFailedEmitter, this.connectedEmitter]) {
       (emitter as Emitter<unknown>).dispose();
     }
+  }
+}
+
+/** The tunnel was down for longer than a connection could wait; `reason` is why, when known. */
+export class TunnelUnavailableError extends Error {
+  override readonly name = 'TunnelUnavailableError';
+  constructor(
+    message: string,
+    readonly reason: DropReason | undefined,
+  ) {
+    super(message);
   }
 }
 

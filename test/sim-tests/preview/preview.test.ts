@@ -38,7 +38,7 @@ test('local fork: cold preview answers from the local process, the second call i
   assert.match(cold.url, /^http:\/\/127\.0\.0\.1:\d+\/products$/);
   assert.equal(cold.status, 200);
   for (const step of ['sandbox', 'tunnel', 'heartbeat', 'listener', 'health', 'ready'] as const) assert.ok(steps.includes(step), `progress reported ${step}`);
-  assert.ok(cold.pods.some((p) => p.role === 'relay' && p.ready), JSON.stringify(cold.pods));
+  assert.ok(cold.pods.some((p) => p.role === 'agent' && p.ready), JSON.stringify(cold.pods));
 
   const first = await fetchText(cold.url);
   assert.deepEqual(first, { status: 200, body: 'local v1 /products' });
@@ -81,7 +81,7 @@ test('local fork: cold preview answers from the local process, the second call i
   assert.ok((await c.client.get<KubeObject>(kinds.Deployment, c.shop, 'api')).metadata.name);
 });
 
-test('the relay pod is replaced: the same preview URL answers again from the new pod', async (t) => {
+test('the agent pod is replaced: the same preview URL answers again from the new pod', async (t) => {
   const c = await previewCluster(t, suite);
   const result = await c.loop.ensure(c.request(c.localSpec()));
   const selector = `${sandboxSelector(result.sandbox)},app.kubernetes.io/component=relay`;
