@@ -56,11 +56,27 @@ export class AgentDialer implements EntryConnector {
   }
 
   async connect(signal: AbortSignal): Promise<EntryConnection> {
-    const fallback = this.fallbackNow();
-    if (fallback) return fallback.connect(signal);
+    const { session, fallback } = this.options;
+    if (this.fallbackNow()) return fallback!.connect(signal);
     const { host, port } = await this.resolveAddress(signal);
-    const { stream, accepted } = await this.options.session.openStream(host, port, signal, this.options.waitMs ?? defaultAgentWaitMs);
-    return { stream, ready: accepted.then(() => undefined) };
+    const open = async (wait: AbortSignal): Promise<EntryConnection> => {
+      const { stream, accepted } = await session.openStream(host, port, wait, this.options.waitMs ?? defaultAgentWaitMs);
+      return { stream, ready: accepted.then(() => undefined) };
+    };
+    if (!fallback || session.state.phase === 'connected') return open(signal);
+    // Waiting for the agent: stop as soon as its pod turns out unable to start.
+    const stuck = new AbortController();
+    const watch = session.onDidChangeState(() => {
+      if (this.fallbackNow()) stuck.abort();
+    });
+    try {
+      return await open(AbortSignal.any([signal, stuck.signal]));
+    } catch (err) {
+      if (stuck.signal.aborted && !signal.aborted) return fallback.connect(signal);
+      throw err;
+    } finally {
+      watch.dispose();
+    }
   }
 
   async explain(err: unknown): Promise<ExplainedError | undefined> {
@@ -73,6 +89,15 @@ export class AgentDialer implements EntryConnector {
         what: `Reach Service "${service}" through the sandbox's agent`,
         why: `the agent is not reachable: ${err.message}`,
         remedy: err.reason?.remedy ?? 'Tether reconnects by itself; the Sandboxes view shows the agent pod',
+      });
+    }
+    if (err instanceof StreamClosedError && err.code === 'TUNNEL_CLOSED') {
+      const state = this.options.session.state;
+      return new ExplainedError({
+        reason: 'Unreachable',
+        what: `Reach Service "${service}" through the sandbox's agent`,
+        why: `the connection to the agent dropped before the answer (${state.phase === 'reconnecting' ? state.reason.message : err.message.replace(/\.$/, '')})`,
+        remedy: 'Tether reconnects by itself; load the page again',
       });
     }
     // The agent could not connect, or the connection broke before an answer: are the entry's pods ready?

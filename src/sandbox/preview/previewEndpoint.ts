@@ -24,6 +24,8 @@ export interface PreviewEndpoint extends Disposable {
   readonly isOpen: boolean;
   /** How its connections reach the entry. */
   readonly connector: EntryConnector;
+  /** Why the last connection could not be carried; cleared by the next one that was. */
+  readonly lastProblem: ExplainedError | undefined;
   check(options?: HealthOptions): Promise<HealthResult>;
   explain(result: Extract<HealthResult, { ok: false }>): ExplainedError;
 }
