@@ -100,7 +100,8 @@ class PortForwardSession {
   }
 
   private dial(stream: PortStream, target: { host: string; port: number }): void {
-    const tcp = connect({ host: target.host, port: target.port });
+    // The kubelet is Go, whose TCP connections have Nagle's algorithm off.
+    const tcp = connect({ host: target.host, port: target.port, noDelay: true });
     stream.tcp = tcp;
     tcp.on('data', (chunk: Buffer) => this.toClient(stream, tcp, chunk));
     tcp.on('drain', () => this.writerDrained(tcp));
