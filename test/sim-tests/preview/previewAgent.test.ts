@@ -4,7 +4,6 @@
 // cannot start leaves a sandbox without local forks previewing through port-forwards of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
 import { kinds } from '../../../src/kube/kinds';
 import type { Logger } from '../../../src/kube/logger';
 import type { KubeObject } from '../../../src/kube/types';
@@ -12,7 +11,7 @@ import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { greetingWorkload } from './previewBaseline';
-import { previewCluster, type PreviewCluster } from './previewCluster';
+import { fetchText, previewCluster, type PreviewCluster } from './previewCluster';
 
 const suite = 'preview-agent';
 
@@ -22,18 +21,6 @@ interface Outcome {
   ms: number;
   /** The listener's explanation when the connection failed. */
   problem?: string;
-}
-
-function fetchText(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
 }
 
 /** An env fork of the greeting workload: its preview is answered inside the cluster. */

@@ -4,7 +4,7 @@
  * process, and a PreviewLoop that opens clients to the cluster. Previews are made for a developer
  * unique to the run, so their sandboxes never meet another run's and cleanup finds them by label.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
@@ -134,4 +134,17 @@ export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string
       return realRelayStartMs;
     },
   };
+}
+
+/** One GET without keep-alive: a new connection, as a browser's first request on it. */
+export function fetchText(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }

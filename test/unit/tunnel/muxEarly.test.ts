@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { StreamClosedError, type MuxStream } from '../../../src/tunnel/mux';
 import { EARLY_DATA_WINDOW, type OpenTarget } from '../../../src/tunnel/protocol';
-import { memoryPair, readAll, tcpPair, until, writeBytes } from './muxFixtures';
+import { memoryPair, readAll, tcpPair, until, writeBytes, type MuxPair } from './muxFixtures';
 
 const dial: OpenTarget = { kind: 'dial', host: 'api.shop.svc', port: 80 };
 
@@ -19,14 +19,29 @@ function collect(stream: MuxStream): Buffer[] {
 
 const size = (chunks: Buffer[]) => chunks.reduce((n, c) => n + c.length, 0);
 
-test('the request goes out with the open: the peer has it before it accepts, and the answer follows the accept', async () => {
-  const pair = memoryPair();
+/** The streams the agent side receives, left unanswered for the test to accept. */
+function unanswered(pair: MuxPair): MuxStream[] {
+  const seen: MuxStream[] = [];
+  pair.agent.onStream((stream) => {
+    stream.deferAccept();
+    seen.push(stream);
+  });
+  return seen;
+}
+
+/** Runs `body` on a fresh pair and disposes it afterwards, however the body ends. */
+async function onPair(make: () => MuxPair | Promise<MuxPair>, body: (pair: MuxPair) => Promise<void>): Promise<void> {
+  const pair = await make();
   try {
-    const seen: MuxStream[] = [];
-    pair.agent.onStream((stream) => {
-      stream.deferAccept();
-      seen.push(stream);
-    });
+    await body(pair);
+  } finally {
+    pair.dispose();
+  }
+}
+
+test('the request goes out with the open: the peer has it before it accepts, and the answer follows the accept', () =>
+  onPair(() => memoryPair(), async (pair) => {
+    const seen = unanswered(pair);
     const { stream, accepted } = pair.extension.openEarly(dial);
     stream.write('GET / HTTP/1.1\r\n\r\n');
     await until(() => seen.length === 1, 2000, 'the open at the peer');
@@ -40,19 +55,11 @@ test('the request goes out with the open: the peer has it before it accepts, and
     peer.end('HTTP/1.1 200 OK\r\n\r\n');
     stream.end();
     assert.equal((await readAll(stream)).toString(), 'HTTP/1.1 200 OK\r\n\r\n');
-  } finally {
-    pair.dispose();
-  }
-});
+  }));
 
-test('early data stops at the early window and the rest flows once the peer accepts', async () => {
-  const pair = await tcpPair();
-  try {
-    const seen: MuxStream[] = [];
-    pair.agent.onStream((stream) => {
-      stream.deferAccept();
-      seen.push(stream);
-    });
+test('early data stops at the early window and the rest flows once the peer accepts', () =>
+  onPair(() => tcpPair(), async (pair) => {
+    const seen = unanswered(pair);
     const { stream, accepted } = pair.extension.openEarly(dial);
     const total = 4 * EARLY_DATA_WINDOW + 123;
     const sent = writeBytes(stream, total, 7, 4096);
@@ -72,14 +79,10 @@ test('early data stops at the early window and the rest flows once the peer acce
     const all = Buffer.concat([head, tail]);
     assert.equal(all.length, total);
     assert.equal(createHash('sha256').update(all).digest('hex'), hash);
-  } finally {
-    pair.dispose();
-  }
-});
+  }));
 
-test('a refused early stream fails with the peer\'s reason; its early data is dropped', async () => {
-  const pair = memoryPair();
-  try {
+test('a refused early stream fails with the peer\'s reason; its early data is dropped', () =>
+  onPair(() => memoryPair(), async (pair) => {
     pair.agent.onStream((stream) => {
       stream.deferAccept();
       setTimeout(() => stream.refuse('connecting to api.shop.svc:80 from the relay pod failed: ECONNREFUSED'), 10);
@@ -92,24 +95,17 @@ test('a refused early stream fails with the peer\'s reason; its early data is dr
     assert.ok(error instanceof StreamClosedError);
     assert.equal(error.code, 'REFUSED');
     await until(() => pair.agent.stats.openStreams === 0 && pair.extension.stats.openStreams === 0, 2000, 'streams released');
-  } finally {
-    pair.dispose();
-  }
-});
+  }));
 
 test('an early stream the peer never answers fails at the deadline, and one whose tunnel goes away says so', async () => {
-  const pair = memoryPair({ dialTimeoutMs: 100 });
-  try {
+  await onPair(() => memoryPair({ dialTimeoutMs: 100 }), async (pair) => {
     pair.agent.onStream((stream) => stream.deferAccept());
     const late = pair.extension.openEarly(dial);
     const timedOut = new Promise<Error>((resolve) => late.stream.once('error', resolve));
     await assert.rejects(late.accepted, /timed out after 100 ms/);
     assert.match((await timedOut).message, /timed out after 100 ms/);
-  } finally {
-    pair.dispose();
-  }
-  const tcp = await tcpPair();
-  try {
+  });
+  await onPair(() => tcpPair(), async (tcp) => {
     tcp.agent.onStream((stream) => stream.deferAccept());
     const lost = tcp.extension.openEarly(dial);
     const closed = new Promise<Error>((resolve) => lost.stream.once('error', resolve));
@@ -117,14 +113,11 @@ test('an early stream the peer never answers fails at the deadline, and one whos
     assert.match((await closed).message, /The tunnel closed/);
     await assert.rejects(lost.accepted, /The tunnel closed/);
     assert.throws(() => tcp.extension.openEarly(dial), /the tunnel is closed/);
-  } finally {
-    tcp.dispose();
-  }
+  });
 });
 
-test('a request that ends with the open (data and fin before the accept) is answered in full', async () => {
-  const pair = memoryPair();
-  try {
+test('a request that ends with the open (data and fin before the accept) is answered in full', () =>
+  onPair(() => memoryPair(), async (pair) => {
     pair.agent.onStream((stream) => {
       stream.deferAccept();
       setTimeout(() => {
@@ -135,7 +128,4 @@ test('a request that ends with the open (data and fin before the accept) is answ
     const { stream } = pair.extension.openEarly(dial);
     stream.end('ping');
     assert.equal((await readAll(stream)).toString(), 'got ping');
-  } finally {
-    pair.dispose();
-  }
-});
+  }));
