@@ -117,3 +117,23 @@ test('an agent whose pod cannot start: a sandbox without local forks previews th
   assert.ok(lines.some((l) => /The sandbox's agent cannot run \(.*(ErrImagePull|ImagePullBackOff).*\); until it does, each preview connection to Service "hello" opens a port-forward of its own/.test(l)), lines.join('\n'));
   assert.ok(result.pods.some((p) => p.role === 'agent' && !p.ready), JSON.stringify(result.pods));
 });
+
+test('no permission to create the agent\'s Role: a sandbox without local forks is made without its agent, says so, and previews through port-forwards; a local fork is refused with the Role to ask for', async (t) => {
+  if (simulatorOnly(t, 'a simulator user who may not create Roles')) return;
+  const lines: string[] = [];
+  const logger: Logger = { trace: () => undefined, debug: () => undefined, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(String(m)) };
+  const c = await previewCluster(t, suite, { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'roles' }] }] }, { logger });
+  const jane = c.cluster.sim().contextOf('jane');
+  const spec = await helloSpec(c);
+  const result = await c.loop.ensure(c.request(spec, { context: jane }));
+  assert.deepEqual(await fetchText(result.url), { status: 200, body: 'hello from the sandbox /hi' });
+  assert.ok(result.notes.some((n) => /runs no agent, because you may not create its objects \(create roles.*removed only by Tether: Delete Sandbox.*port-forward of its own/.test(n)), result.notes.join(' | '));
+  assert.ok(!result.pods.some((p) => p.role === 'agent'), JSON.stringify(result.pods));
+  assert.ok(lines.some((l) => /no agent runs in the sandbox, so each preview connection opens a port-forward of its own/.test(l)), lines.join('\n'));
+
+  const local = await c.loop.ensure(c.request(c.localSpec(), { context: jane, branch: 'local' })).then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  assert.match(String(local), /you may not create roles/);
+});
