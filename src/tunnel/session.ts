@@ -219,7 +219,7 @@ export class TunnelSession implements Disposable {
       mux.dispose();
       throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
     }
-    this.logger.info(`Tunnel connected to relay pod ${pod.name} (agent ${welcome.agentVersion}, data ports ${welcome.ports.join(', ')})`);
+    this.logger.info(`Tunnel connected to relay pod ${pod.name} (agent ${welcome.agentVersion}, data ports ${welcome.ports.join(', ') || 'none'})`);
     this.live = { mux, pod };
     this.setState({ phase: 'connected', pod: pod.name, agentVersion: welcome.agentVersion });
     this.connectedEmitter.fire(mux);
