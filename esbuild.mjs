@@ -1,8 +1,7 @@
 // One build for everything that ships or runs in a host:
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
 //   dist/tether-lint.js    the manifest linter CLI (node, cjs)
-//   dist/relay-agent.js    the in-cluster relay agent (standalone, no dependencies)
-//   dist/sandbox-janitor.js the in-cluster self-cleanup for sandboxes without a relay (standalone)
+//   dist/relay-agent.js    the in-cluster agent: relay, preview gate, self-cleanup (standalone, no dependencies)
 //   dist/webview/*.js      webview scripts (browser, iife)
 //   out/test/host/index.js the extension-host test suite (node, cjs, `vscode` external)
 import * as esbuild from 'esbuild';
@@ -48,18 +47,6 @@ if (existsSync('src/agent/main.ts')) {
     ...common,
     entryPoints: ['src/agent/main.ts'],
     outfile: 'dist/relay-agent.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    minify: true,
-    sourcemap: false,
-  });
-}
-if (existsSync('src/agent/janitorMain.ts')) {
-  targets.push({
-    ...common,
-    entryPoints: ['src/agent/janitorMain.ts'],
-    outfile: 'dist/sandbox-janitor.js',
     platform: 'node',
     format: 'cjs',
     target: 'node18',

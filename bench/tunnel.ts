@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     ]);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built above
     const side = require(sideBundle) as typeof ExtensionSide;
-    const agent = await startChild([agentBundle], { TETHER_TOKEN: TOKEN, TETHER_CONTROL_PORT: '0', TETHER_DATA_PORTS: '0' }, /control=127\.0\.0\.1:(\d+) data=(\d+)/);
+    const agent = await startChild([agentBundle], { TETHER_TOKEN: TOKEN, TETHER_CONTROL_PORT: '0', TETHER_HEALTH_PORT: '0', TETHER_DATA_PORTS: '0' }, /control=127\.0\.0\.1:(\d+) data=(\d+)/);
     children.push(agent.child);
     const forward = await startChild([forwardBundle], { TETHER_BENCH_TARGET_PORT: agent.match[1] }, /listening (\d+)/);
     children.push(forward.child);

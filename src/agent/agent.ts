@@ -1,8 +1,10 @@
 /**
- * The relay agent: accepts one authenticated extension connection at a time on the control port
+ * The relay's end of the tunnel: accepts authenticated extension connections on the control port
  * (127.0.0.1 only, reached through pods/portforward), turns each in-cluster connection on a data
- * port into an inbound stream to the extension, and dials cluster services for the extension's
- * outbound streams.
+ * port into an inbound stream to the newest extension connection, and dials cluster services for
+ * the streams of any of them (outbound forwards and, in a sandbox, every preview connection). An
+ * older connection is not cut when a newer one arrives: two editor windows on one sandbox both
+ * keep their previews, and a stale connection ends by itself when its pings stop.
  */
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { describeCloseReason, type Mux, type MuxStream } from '../tunnel/mux';
@@ -35,7 +37,8 @@ class Agent implements RelayAgent {
   dataPorts: number[] = [];
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Socket>();
-  private current: Mux | undefined;
+  /** Live extension connections, oldest first; inbound traffic goes to the newest. */
+  private readonly connections: Mux[] = [];
   private readonly waiters = new Set<(mux: Mux | undefined) => void>();
   private nextConnection = 1;
   private closed = false;
@@ -62,13 +65,14 @@ class Agent implements RelayAgent {
     this.closed = true;
     for (const waiter of this.waiters) waiter(undefined);
     this.waiters.clear();
-    const closing = this.current;
-    this.current = undefined;
-    if (closing) {
-      const done = new Promise<void>((resolve) => closing.onClose(() => resolve()));
-      closing.close('the relay agent is shutting down');
-      await done;
-    }
+    const closing = this.connections.splice(0);
+    await Promise.all(
+      closing.map((mux) => {
+        const done = new Promise<void>((resolve) => mux.onClose(() => resolve()));
+        mux.close('the relay agent is shutting down');
+        return done;
+      }),
+    );
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const socket of this.sockets) socket.destroy();
     this.log('stopped');
@@ -110,16 +114,12 @@ class Agent implements RelayAgent {
       mux.dispose();
       return;
     }
-    const previous = this.current;
-    this.current = mux;
-    this.log('extension-connected', { connection: id, from });
-    if (previous) {
-      this.log('extension-replaced', { streams: previous.stats.openStreams });
-      previous.close('replaced by a newer connection from the extension');
-    }
+    this.connections.push(mux);
+    this.log('extension-connected', { connection: id, from, others: this.connections.length - 1 || undefined });
     mux.onStream((stream, target) => this.onDial(stream, target));
     mux.onClose((reason) => {
-      if (this.current === mux) this.current = undefined;
+      const index = this.connections.indexOf(mux);
+      if (index >= 0) this.connections.splice(index, 1);
       this.log('extension-disconnected', { connection: id, reason: describeCloseReason(reason), bytesIn: mux.stats.bytesIn, bytesOut: mux.stats.bytesOut });
     });
     for (const waiter of this.waiters) waiter(mux);
@@ -128,23 +128,34 @@ class Agent implements RelayAgent {
 
   private async onInbound(socket: Socket, port: number): Promise<void> {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    const mux = this.current ?? (await this.waitForExtension());
+    const mux = this.newest() ?? (await this.waitForExtension());
     if (!mux || socket.destroyed) {
       this.log('inbound-dropped', { port, peer, reason: `no extension connected within ${this.config.holdMs} ms` });
       socket.destroy();
       return;
     }
     let stream: MuxStream;
+    let accepted: Promise<MuxStream>;
     try {
-      stream = await mux.open({ kind: 'inbound', port, peer });
+      // The caller's first bytes go out with the open: the extension's answer is not waited for.
+      ({ stream, accepted } = mux.openEarly({ kind: 'inbound', port, peer }));
     } catch (err) {
       this.log('inbound-dropped', { port, peer, reason: (err as Error).message });
       socket.destroy();
       return;
     }
-    this.log('inbound-open', { stream: stream.id, port, peer });
+    const answered = accepted.then(
+      () => {
+        this.log('inbound-open', { stream: stream.id, port, peer });
+        return true;
+      },
+      (err: Error) => {
+        this.log('inbound-dropped', { stream: stream.id, port, peer, reason: err.message });
+        return false;
+      },
+    );
     await this.carry(stream, socket);
-    this.log('inbound-closed', { stream: stream.id, port, peer, sent: socket.bytesRead, received: socket.bytesWritten });
+    if (await answered) this.log('inbound-closed', { stream: stream.id, port, peer, sent: socket.bytesRead, received: socket.bytesWritten });
   }
 
   private onDial(stream: MuxStream, target: OpenTarget): void {
@@ -185,6 +196,11 @@ class Agent implements RelayAgent {
         this.log('dial-closed', { stream: stream.id, host, port, sent: socket.bytesWritten, received: socket.bytesRead });
       });
     });
+  }
+
+  /** The connection inbound traffic goes to: the newest one that takes new streams. */
+  private newest(): Mux | undefined {
+    return this.connections.filter((m) => m.isOpen).at(-1);
   }
 
   private carry(stream: MuxStream, socket: Socket): Promise<void> {

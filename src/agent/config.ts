@@ -1,8 +1,10 @@
 /**
- * The relay agent's configuration, from its environment (set by the relay Deployment):
- *   TETHER_CONTROL_PORT   port of the control listener on 127.0.0.1 (default 7070), or "off" for a
- *                         gate-only relay (no tunnel; then no token is needed)
+ * The agent's configuration, from its environment (set by the relay or sandbox agent Deployment):
+ *   TETHER_CONTROL_PORT   port of the control listener on 127.0.0.1 (default 7070)
+ *   TETHER_HEALTH_PORT    port of the health endpoint on 127.0.0.1 that the readiness probe asks
+ *                         (default 7071), so the probe never knocks on the control port
  *   TETHER_DATA_PORTS     comma-separated ports to listen on 0.0.0.0 for in-cluster callers
+ *                         (none in a sandbox without a `local` fork: the tunnel listener is off)
  *   TETHER_TOKEN          the session token, or
  *   TETHER_TOKEN_FILE     a file holding it (a mounted Secret)
  *   TETHER_DIAL_TIMEOUT_MS  deadline for dials to cluster services (default 8000)
@@ -12,6 +14,7 @@
  *   TETHER_PREVIEW_KEY_FILE   file holding the sandbox's link-signing key (a mounted Secret)
  *   TETHER_PREVIEW_SANDBOX    the sandbox a link's token must name
  *   TETHER_PREVIEW_ROUTING    "header": add baggage tether-sandbox=<sandbox> upstream (default "namespace")
+ * In a sandbox, the self-cleanup reads its own variables (cleanupKinds.ts cleanupEnv).
  */
 import { readFileSync } from 'node:fs';
 import { previewKeyFromText } from '../sandbox/preview/previewToken';
@@ -21,13 +24,13 @@ export const AGENT_VERSION = '0.1.0';
 export interface AgentConfig {
   controlHost: string;
   controlPort: number;
+  /** The health endpoint, on controlHost. */
+  healthPort: number;
   dataHost: string;
   dataPorts: number[];
   token: string;
   dialTimeoutMs: number;
   holdMs: number;
-  /** False for a gate-only relay: no control listener (default true). */
-  control?: boolean;
   /** The preview gate in front of the shareable host, when configured. */
   preview?: PreviewGateSettings;
 }
@@ -46,33 +49,38 @@ export class ConfigError extends Error {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): AgentConfig {
-  const control = env.TETHER_CONTROL_PORT !== 'off';
-  const controlPort = control ? port(env.TETHER_CONTROL_PORT ?? '7070', 'TETHER_CONTROL_PORT') : 0;
+  const controlPort = port(env.TETHER_CONTROL_PORT ?? '7070', 'TETHER_CONTROL_PORT');
+  const healthPort = port(env.TETHER_HEALTH_PORT ?? '7071', 'TETHER_HEALTH_PORT');
   const dataPorts = (env.TETHER_DATA_PORTS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => port(s, 'TETHER_DATA_PORTS'));
-  if (!control && dataPorts.length > 0) throw new ConfigError('TETHER_CONTROL_PORT is "off" but TETHER_DATA_PORTS is set; data ports need the control connection.');
-  if (controlPort !== 0 && dataPorts.includes(controlPort)) {
-    throw new ConfigError(`TETHER_DATA_PORTS includes the control port ${controlPort}; pick a different TETHER_CONTROL_PORT.`);
+  for (const [own, name] of [
+    [controlPort, 'control'],
+    [healthPort, 'health'],
+  ] as const) {
+    if (own !== 0 && dataPorts.includes(own)) throw new ConfigError(`TETHER_DATA_PORTS includes the ${name} port ${own}; pick a different TETHER_${name.toUpperCase()}_PORT.`);
   }
+  if (controlPort !== 0 && controlPort === healthPort) throw new ConfigError(`TETHER_HEALTH_PORT and TETHER_CONTROL_PORT are both ${controlPort}; the probe must not knock on the control port.`);
   if (new Set(dataPorts).size !== dataPorts.length && !dataPorts.includes(0)) {
     throw new ConfigError(`TETHER_DATA_PORTS lists a port twice: ${env.TETHER_DATA_PORTS}.`);
   }
   const config: AgentConfig = {
     controlHost: '127.0.0.1',
     controlPort,
+    healthPort,
     dataHost: '0.0.0.0',
     dataPorts,
-    token: control ? token(env, readFile) : '',
+    token: token(env, readFile),
     dialTimeoutMs: positive(env.TETHER_DIAL_TIMEOUT_MS ?? '8000', 'TETHER_DIAL_TIMEOUT_MS'),
     holdMs: positive(env.TETHER_HOLD_MS ?? '5000', 'TETHER_HOLD_MS'),
   };
-  if (!control) config.control = false;
   const preview = previewGate(env, readFile);
-  if (preview) config.preview = preview;
-  if (!control && !preview) throw new ConfigError('TETHER_CONTROL_PORT is "off" and no preview gate is configured, so the relay would do nothing; set TETHER_PREVIEW_PORT.');
+  if (preview) {
+    if (preview.port !== 0 && dataPorts.includes(preview.port)) throw new ConfigError(`TETHER_DATA_PORTS includes the preview gate's port ${preview.port}; pick a different TETHER_PREVIEW_PORT.`);
+    config.preview = preview;
+  }
   return config;
 }
 

@@ -25,10 +25,15 @@ export const planHashAnnotation = 'tether.dev/plan-sha256';
 /** On the Lease: the developer's name as typed (labels hold a slug of it). */
 export const developerAnnotation = 'tether.dev/developer';
 
-export type ObjectRole = 'namespace' | 'lease' | 'rbac' | 'fork' | 'service' | 'baseline-alias' | 'relay' | 'preview-gate';
+export type ObjectRole = 'namespace' | 'lease' | 'rbac' | 'fork' | 'service' | 'baseline-alias' | 'agent' | 'preview-gate';
 
 /** Roles of the Deployments that may run the sandbox's self-cleanup: it never deletes them itself. */
-export const selfCleaningRoles: ReadonlySet<string> = new Set<ObjectRole>(['relay', 'preview-gate']);
+export const selfCleaningRoles: ReadonlySet<string> = new Set<ObjectRole>(['agent']);
+
+/** On the agent's pods: the agent's name. The forks' and the gate's Services select its pod by it. */
+export const agentLabel = 'tether.dev/agent';
+/** On the agent's Deployment: the `local` forks it stands in for, comma-separated. */
+export const localForksAnnotation = 'tether.dev/local-forks';
 
 export const fieldManager = 'tether';
 

@@ -8,15 +8,17 @@ import type { KubeObject } from '../kube/types';
 import { cleanupEnv } from './lifecycle/cleanupKinds';
 import type { DesiredObject } from './desired';
 import { configCopies, referenceNotes, type ForkedBaseline } from './forks/configCopies';
-import { aliasService, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './forks/fork';
+import { aliasService, forkServices, servicesSelecting, type ObjectNaming } from './forks/fork';
 import { forkWorkload } from './forks/forkWorkload';
-import type { JanitorBuilder } from './lifecycle/janitor';
-import { previewGateBaseName, previewUpstream, type PreviewGateBuilder, type PlannedShare } from './preview/previewGateObjects';
-import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
+import { agentDataPorts, servicesThroughAgent, targetPorts, type LocalForkPorts } from './agentPorts';
+import { agentBaseName, type AgentBuilder, type PlannedAgent, type PlannedShare } from './agentRequest';
+import { previewGateBaseName, previewGatePort, previewUpstream } from './preview/previewGateObjects';
+import { agentLabel, managedByLabel, managedByValue, ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lifecycle/lease';
 import { boundedName, ownerLabelValue, sandboxName } from './names';
 import { relayAccessObjects } from './rbac';
-import type { RelayBuilder } from './relayRequest';
+import { defaultControlPort, defaultHealthPort } from '../tunnel/relay';
+import { selectorText } from '../tunnel/relayLabels';
 import type { ForkPort, SandboxSpec } from './spec';
 
 export type Placement = { mode: 'namespace' } | { mode: 'shared'; namespace: string };
@@ -32,12 +34,15 @@ export interface PlanInput {
   holderIdentity: string;
   renewTime: Date;
   leaseDurationSeconds?: number;
-  /** Required when the spec has `local` forks. */
-  relay?: RelayBuilder;
-  /** For sandboxes without a relay: the in-cluster self-cleanup (janitor.ts). Without it such a sandbox only goes when deleted. */
-  janitor?: JanitorBuilder;
-  /** With a preview domain: the gate behind the shareable host (previewGateObjects.ts); it needs a preview section. */
-  previewGate?: PreviewGateBuilder;
+  /**
+   * The sandbox's one in-cluster agent (agentObjects.ts): the tunnel for `local` forks (required
+   * for them), the gate of a shareable host, the self-cleanup at the TTL, and the end of the
+   * editor's one connection that preview connections ride. Without it a sandbox has no local
+   * forks, no shareable host, and goes only when deleted.
+   */
+  agent?: AgentBuilder;
+  /** A shareable host is configured (the agent builder has its settings); it needs a preview section. */
+  share?: boolean;
 }
 
 export interface SandboxPlan {
@@ -52,6 +57,8 @@ export interface SandboxPlan {
   entry?: { service: string; port?: number; path: string };
   /** The shareable host (`<sandbox>.<domain>`) when a preview gate was planned. */
   share?: PlannedShare;
+  /** The sandbox's agent, when it has one: what the editor connects to. */
+  agent?: PlannedAgent;
   /** Hash of what the plan applies (renewal times left out); also on the Lease. */
   hash: string;
   /** Things the user should know about this plan, in plain words. */
@@ -59,7 +66,7 @@ export interface SandboxPlan {
 }
 
 export const defaultLeaseDurationSeconds = 60;
-const relayAccessName = 'tether-relay';
+const agentAccessName = 'tether-agent';
 const leaseBaseName = 'tether-sandbox';
 
 function invalid(why: string, remedy: string): ExplainedError {
@@ -86,8 +93,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const selfCleanupEnv = { [cleanupEnv.sandbox]: sandbox, [cleanupEnv.namespace]: namespace, [cleanupEnv.lease]: leaseName, [cleanupEnv.ownsNamespace]: String(own) };
   const workloads: DesiredObject[] = [];
   const forkedServiceNames = new Set<string>();
-  let needsRelay = false;
   const forked: ForkedBaseline[] = [];
+  const local: (LocalForkPorts & { services: DesiredObject[] })[] = [];
   for (const fork of spec.forks) {
     const { kind } = fork.workload;
     const ofKind = input.baseline.filter((o) => o.kind === kind);
@@ -103,27 +110,13 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     }
     for (const s of servicesSelecting(baseline, services)) forkedServiceNames.add(s.metadata.name);
     const ownServices = forkServices(fork, baseline, services, naming);
-    workloads.push(...ownServices);
     if (fork.mode === 'local') {
-      if (!input.relay) throw invalid(`fork "${fork.workload.name}" runs locally, which needs the relay`, 'Use mode "image" or "env" until the tunnel is available');
-      needsRelay = true;
+      if (!input.agent) throw invalid(`fork "${fork.workload.name}" runs locally, which needs the sandbox's agent (the relay)`, 'Use mode "image" or "env" until the agent can be deployed');
       const ports = fork.ports.length > 0 ? fork.ports : declaredPorts(baseline);
       if (ports.length === 0) throw invalid(`the local fork "${fork.workload.name}" has no ports and its baseline declares none`, 'Add "ports" to the fork in tether.yaml');
-      const relayLabels = { ...labels, [roleLabel]: 'relay' };
-      const relayed = input.relay({
-        name: nameOf(`${fork.workload.name}-relay`),
-        namespace,
-        labels: relayLabels,
-        podLabels: forkPodLabels(fork, baseline, naming).labels,
-        ports,
-        serviceAccountName: nameOf(relayAccessName),
-        cleanupEnv: selfCleanupEnv,
-        baseline,
-      });
-      for (const object of relayed) assertOwned(object, sandbox, labels);
-      workloads.push(...relayed);
+      local.push({ fork: fork.workload.name, ports, services: ownServices });
     } else {
-      workloads.push(...forkWorkload(fork, baseline, ownServices, naming));
+      workloads.push(...ownServices, ...forkWorkload(fork, baseline, ownServices, naming));
       forked.push({ fork, baseline });
     }
   }
@@ -131,27 +124,33 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   if (own) workloads.push(...configCopies(forked, input.baseline, naming, spec.baseline.namespace));
   notes.push(...referenceNotes(forked, own, namespace, spec.baseline.namespace));
   const entryService = spec.preview && (forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service);
-  // The gate is a relay of its own; without a `local` fork it is the only one and cleans up too.
-  const gate = spec.preview && entryService && input.previewGate
-    ? input.previewGate({
-        name: nameOf(previewGateBaseName),
-        namespace,
-        sandbox,
-        labels: { ...labels, [roleLabel]: 'preview-gate' },
-        upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, services),
-        selfCleanup: needsRelay ? undefined : { serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv },
-      })
-    : undefined;
-  for (const object of gate?.objects ?? []) assertOwned(object, sandbox, labels);
-  workloads.push(...(gate?.objects ?? []));
-  if (!needsRelay && !gate && input.janitor) {
-    const janitor = input.janitor({ name: nameOf('tether-janitor'), namespace, labels: { ...labels, [roleLabel]: 'relay' }, serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv });
-    for (const object of janitor) assertOwned(object, sandbox, labels);
-    workloads.push(...janitor);
-  } else if (!needsRelay && !gate) {
-    notes.push('No relay or janitor runs in the sandbox, so it is removed only by Tether: Delete Sandbox, not when its TTL runs out.');
+
+  // One agent for the whole sandbox: the local forks' Services select its pod, on its data ports.
+  const agentName = nameOf(agentBaseName);
+  const podSelector = { [managedByLabel]: managedByValue, [agentLabel]: agentName };
+  const dataPorts = agentDataPorts(local, [defaultControlPort, defaultHealthPort, previewGatePort], local.flatMap((f) => f.services.flatMap(targetPorts)));
+  for (const fork of local) {
+    const through = servicesThroughAgent(fork.services, fork.fork, dataPorts, podSelector);
+    workloads.push(...through.services);
+    notes.push(...through.notes);
   }
-  const selfCleaning = needsRelay || Boolean(gate) || Boolean(input.janitor);
+  const gate = input.share && spec.preview && entryService ? { name: nameOf(previewGateBaseName), upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, services) } : undefined;
+  const built = input.agent?.({
+    name: agentName,
+    namespace,
+    sandbox,
+    labels: { ...labels, [roleLabel]: 'agent' },
+    podSelector,
+    dataPorts,
+    localForks: local.map((f) => f.fork),
+    serviceAccountName: nameOf(agentAccessName),
+    cleanupEnv: selfCleanupEnv,
+    ...(gate ? { gate } : {}),
+  });
+  for (const object of built?.objects ?? []) assertOwned(object, sandbox, labels);
+  workloads.push(...(built?.objects ?? []));
+  if (!built) notes.push('No agent runs in the sandbox, so it is removed only by Tether: Delete Sandbox, not when its TTL runs out.');
+  const selfCleaning = Boolean(built);
   const plannedServices = new Set(workloads.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
   const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name) && !plannedServices.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];
 
@@ -168,7 +167,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     renewTime: input.renewTime,
   });
   const content = [...aliases, ...workloads];
-  const access = selfCleaning ? relayAccessObjects({ name: nameOf(relayAccessName), namespace, labels, leaseName, objects: [lease, ...content], ownsNamespace: own }) : [];
+  const access = selfCleaning ? relayAccessObjects({ name: nameOf(agentAccessName), namespace, labels, leaseName, objects: [lease, ...content], ownsNamespace: own }) : [];
   const namespaceObject: DesiredObject[] = own ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, [roleLabel]: 'namespace' } } }] : [];
   const objects = [...namespaceObject, lease, ...access, ...order(content)];
   const hash = planHash(objects);
@@ -179,7 +178,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
     if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
   }
-  if (gate) plan.share = gate.share;
+  if (built?.share) plan.share = built.share;
+  if (built) plan.agent = { name: agentName, namespace, selector: selectorText(podSelector), dataPorts, localForks: local.map((f) => f.fork) };
   return plan;
 }
 
@@ -196,7 +196,7 @@ function declaredPorts(deployment: KubeObject): ForkPort[] {
 
 function assertOwned(object: DesiredObject, sandbox: string, labels: Record<string, string>): void {
   const missing = Object.entries(labels).filter(([k, v]) => object.metadata.labels?.[k] !== v);
-  if (missing.length > 0) throw invalid(`the relay object ${object.kind} "${object.metadata.name}" lacks the ownership labels of sandbox "${sandbox}"`, 'Build relay objects with the labels the plan passes in');
+  if (missing.length > 0) throw invalid(`the agent's object ${object.kind} "${object.metadata.name}" lacks the ownership labels of sandbox "${sandbox}"`, 'Build the agent\'s objects with the labels the plan passes in');
 }
 
 const applyOrder = ['ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'Service', 'Deployment', 'StatefulSet'];

@@ -9,25 +9,22 @@ import { Liveness } from './muxLiveness';
 import { describeCloseReason, resolveMuxOptions, type MuxCloseReason, type MuxOptions, type MuxStats } from './muxOptions';
 import { MuxStream, StreamClosedError, type StreamHost } from './muxStream';
 import { FrameWriter } from './muxWriter';
+import { abortError, PendingOpens } from './muxOpens';
 import { ProtocolError } from './codec';
 import { FrameDecoder } from './codecDecode';
-import { describeTarget, type Frame, type OpenFrame, type OpenTarget } from './protocol';
+import { describeTarget, EARLY_DATA_WINDOW, type Frame, type OpenFrame, type OpenTarget } from './protocol';
 
 export { MuxStream, StreamClosedError } from './muxStream';
 export { describeCloseReason, type MuxCloseReason, type MuxOptions, type MuxStats } from './muxOptions';
 
-const MIN_WINDOW = 16 * 1024;
+/** Every window holds at least the early data an opener may send before the answer. */
+const MIN_WINDOW = EARLY_DATA_WINDOW;
 
-interface PendingOpen {
-  resolve(stream: MuxStream): void;
-  reject(error: Error): void;
-  cleanup(): void;
-}
 
 export class Mux implements Disposable {
   private readonly options: Required<MuxOptions>;
   private readonly streams = new Map<number, MuxStream>();
-  private readonly pendingOpens = new Map<number, PendingOpen>();
+  private readonly pendingOpens: PendingOpens;
   private readonly acceptTimers = new Map<number, NodeJS.Timeout>();
   /** Streams the peer opened while no onStream handler was registered. */
   private readonly unclaimed = new Set<MuxStream>();
@@ -63,6 +60,7 @@ export class Mux implements Disposable {
     options: MuxOptions = {},
   ) {
     this.options = resolveMuxOptions(options);
+    this.pendingOpens = new PendingOpens(this.options.dialTimeoutMs);
     this.writer = new FrameWriter(connection);
     this.liveness = new Liveness(
       this.options,
@@ -98,43 +96,43 @@ export class Mux implements Disposable {
     return this.state === 'closed';
   }
 
+  /** New streams can be opened: neither closing nor closed. */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
   /** Opens a stream to `target`; resolves once the peer accepts, rejects on refusal, deadline or abort. */
   open(target: OpenTarget, signal?: AbortSignal): Promise<MuxStream> {
     if (this.state !== 'open') return Promise.reject(this.unavailable(`open a stream to ${describeTarget(target)}`));
     if (signal?.aborted) return Promise.reject(abortError(signal));
+    return this.start(target, signal).accepted;
+  }
+
+  /**
+   * Opens a stream that can be written at once: its first EARLY_DATA_WINDOW bytes go out with the
+   * open, before the peer answers, so a new connection costs one round trip instead of two.
+   * `accepted` settles with the answer; a refusal, the deadline, an abort or a lost tunnel before
+   * it also destroys the stream with that error. Throws when the tunnel is closing.
+   */
+  openEarly(target: OpenTarget, signal?: AbortSignal): { stream: MuxStream; accepted: Promise<MuxStream> } {
+    if (this.state !== 'open') throw this.unavailable(`open a stream to ${describeTarget(target)}`);
+    if (signal?.aborted) throw abortError(signal);
+    const opened = this.start(target, signal);
+    opened.stream.failsLoudly = true;
+    opened.accepted.catch(() => undefined); // the stream reports it too
+    return opened;
+  }
+
+  private start(target: OpenTarget, signal: AbortSignal | undefined): { stream: MuxStream; accepted: Promise<MuxStream> } {
     const id = this.nextStreamId;
     this.nextStreamId += 2;
     if (this.nextStreamId > 0xffffffff) this.close('stream ids exhausted; reconnect to continue');
     const window = this.grantInitialWindow();
-    const stream = new MuxStream(this.host, id, target, 'opening', 0, window);
+    const stream = new MuxStream(this.host, id, target, 'opening', EARLY_DATA_WINDOW, window);
     this.streams.set(id, stream);
     this.writeFrame({ type: 'open', stream: id, target, window });
-    return new Promise<MuxStream>((resolve, reject) => {
-      const fail = (error: Error, reason: string) => {
-        this.pendingOpens.get(id)?.cleanup();
-        stream.reset(reason);
-        reject(error);
-      };
-      const timer = setTimeout(
-        () =>
-          fail(
-            new Error(`Opening a stream to ${describeTarget(target)} timed out after ${this.options.dialTimeoutMs} ms: the relay did not answer. The tunnel may be overloaded or the target slow to connect; try again.`),
-            'open timed out',
-          ),
-        this.options.dialTimeoutMs,
-      );
-      const onAbort = () => fail(abortError(signal!), 'open cancelled');
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pendingOpens.set(id, {
-        resolve,
-        reject,
-        cleanup: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          this.pendingOpens.delete(id);
-        },
-      });
-    });
+    const accepted = this.pendingOpens.wait(stream, signal, (error, reason) => stream.reset(reason, stream.failsLoudly ? error : undefined));
+    return { stream, accepted };
   }
 
   /** Round-trip time to the peer in milliseconds. */
@@ -158,11 +156,7 @@ export class Mux implements Disposable {
   private drain(reason: MuxCloseReason): void {
     this.state = 'draining';
     this.drainReason = reason;
-    for (const [id, pending] of [...this.pendingOpens]) {
-      pending.cleanup();
-      pending.reject(this.unavailable('open a stream'));
-      this.streams.get(id)?.abort(this.unavailable('open a stream'));
-    }
+    for (const stream of this.pendingOpens.failAll(this.unavailable('open a stream'))) stream.abort(this.unavailable('open a stream'));
     if (this.streams.size === 0) {
       this.terminate(reason);
       return;
@@ -183,10 +177,7 @@ export class Mux implements Disposable {
     for (const timer of this.acceptTimers.values()) clearTimeout(timer);
     this.acceptTimers.clear();
     const error = new StreamClosedError(`The tunnel closed: ${describeCloseReason(reason)}.`, 'TUNNEL_CLOSED');
-    for (const pending of [...this.pendingOpens.values()]) {
-      pending.cleanup();
-      pending.reject(error);
-    }
+    this.pendingOpens.failAll(error);
     this.liveness.fail(error);
     for (const stream of [...this.streams.values()]) stream.abort(quiet ? undefined : error);
     this.streams.clear();
@@ -239,29 +230,23 @@ export class Mux implements Disposable {
         this.incoming(frame);
         return;
       case 'accept': {
-        const pending = this.pendingOpens.get(frame.stream);
-        const stream = this.streams.get(frame.stream);
-        if (!pending || !stream) return;
-        pending.cleanup();
+        const stream = this.pendingOpens.get(frame.stream);
+        if (!stream || this.streams.get(frame.stream) !== stream) return;
         stream.opened(frame.window);
-        pending.resolve(stream);
+        this.pendingOpens.settle(frame.stream);
         return;
       }
       case 'refuse': {
-        const pending = this.pendingOpens.get(frame.stream);
-        const stream = this.streams.get(frame.stream);
-        if (!pending || !stream) return;
-        pending.cleanup();
-        stream.abort(new StreamClosedError(`refused: ${frame.reason}`, 'PEER_RESET'));
-        pending.reject(new Error(`The relay could not open a stream to ${describeTarget(stream.target)}: ${frame.reason}`));
+        const stream = this.pendingOpens.get(frame.stream);
+        if (!stream || this.streams.get(frame.stream) !== stream) return;
+        const error = new StreamClosedError(`The relay could not open a stream to ${describeTarget(stream.target)}: ${frame.reason}`, 'REFUSED');
+        this.pendingOpens.settle(frame.stream, error);
+        stream.abort(error);
         return;
       }
       case 'reset': {
-        const pending = this.pendingOpens.get(frame.stream);
-        if (pending) {
-          pending.cleanup();
-          pending.reject(new Error(`The relay reset the stream to ${describeTarget(this.streams.get(frame.stream)!.target)} before accepting it: ${frame.reason}`));
-        }
+        const stream = this.pendingOpens.get(frame.stream);
+        if (stream) this.pendingOpens.settle(frame.stream, new Error(`The relay reset the stream to ${describeTarget(stream.target)} before accepting it: ${frame.reason}`));
         this.streams.get(frame.stream)?.onReset(frame.reason);
         return;
       }
@@ -370,6 +355,8 @@ export class Mux implements Disposable {
       },
       released: (stream) => {
         if (this.streams.get(stream.id) !== stream) return;
+        // Closed by this side before the peer answered: nobody waits for that answer any more.
+        if (this.pendingOpens.get(stream.id) === stream) this.pendingOpens.settle(stream.id, new StreamClosedError(`The stream to ${describeTarget(stream.target)} was closed before the relay answered`, 'TUNNEL_CLOSED'));
         this.streams.delete(stream.id);
         writer.forget(stream);
         this.unclaimed.delete(stream);
@@ -389,10 +376,4 @@ export class Mux implements Disposable {
   private writeFrame(frame: Frame): void {
     if (this.state !== 'closed') this.writer.writeFrame(frame);
   }
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return new DOMException('The operation was aborted', 'AbortError');
 }

@@ -25,12 +25,12 @@ export interface StreamHost {
 
 type StreamState = 'opening' | 'awaiting-accept' | 'open' | 'closed';
 
-/** A stream ended by a reset (from either side) or by the tunnel going away. */
+/** A stream ended by a reset (from either side), a refusal, or the tunnel going away. */
 export class StreamClosedError extends Error {
   override readonly name = 'StreamClosedError';
   constructor(
     message: string,
-    readonly code: 'PEER_RESET' | 'TUNNEL_CLOSED' | 'FLOW_CONTROL',
+    readonly code: 'PEER_RESET' | 'REFUSED' | 'TUNNEL_CLOSED' | 'FLOW_CONTROL',
   ) {
     super(message);
   }
@@ -57,6 +57,13 @@ export class MuxStream extends Duplex {
   private endPushed = false;
   private localFinSent = false;
   private acceptDeferred = false;
+  /** Bytes sent before the peer accepted (early data); the peer's window counts them. */
+  private sentEarly = 0;
+  /**
+   * Set by the opener that writes before the answer (Mux.openEarly): a refusal, timeout or lost
+   * tunnel before accept then destroys the stream with that error instead of quietly.
+   */
+  failsLoudly = false;
 
   constructor(
     private readonly host: StreamHost,
@@ -73,11 +80,11 @@ export class MuxStream extends Duplex {
     this.recvAllowed = recvWindow;
   }
 
-  /** Abandons the stream in both directions and tells the peer why. */
-  reset(reason: string): void {
+  /** Abandons the stream in both directions and tells the peer why; `error` is what this side's reader sees. */
+  reset(reason: string, error?: Error): void {
     if (this.state === 'closed') return;
     this.closeWith({ type: 'reset', stream: this.id, reason });
-    this.destroy();
+    this.destroy(error);
   }
 
   /**
@@ -106,10 +113,15 @@ export class MuxStream extends Duplex {
     return this.acceptDeferred;
   }
 
-  /** @internal The peer accepted the stream this side opened. */
-  opened(sendCredit: number): void {
+  /** @internal The peer accepted the stream this side opened with a window of `window` bytes from its start. */
+  opened(window: number): void {
+    if (window < this.sentEarly) {
+      this.violate(`the peer accepted stream ${this.id} with a window of ${window} bytes after ${this.sentEarly} bytes of early data`);
+      return;
+    }
     this.state = 'open';
-    this.sendCredit = sendCredit;
+    this.sendCredit = window - this.sentEarly;
+    this.flushWrite();
   }
 
   /** @internal */ onData(payload: Uint8Array): void {
@@ -148,30 +160,30 @@ export class MuxStream extends Duplex {
 
   /** @internal */ onReset(reason: string): void {
     if (this.state === 'closed') return;
-    const unanswered = this.state !== 'open';
+    const quiet = this.state !== 'open' && !this.failsLoudly;
     this.state = 'closed';
     // A stream nobody has accepted yet just closes: there is no reader to tell.
-    if (unanswered) this.destroy();
+    if (quiet) this.destroy();
     else this.destroy(new StreamClosedError(`The peer reset the stream to ${describeTarget(this.target)}: ${reason}`, 'PEER_RESET'));
   }
 
   /** @internal The tunnel is gone: fail without sending anything (quietly while still unanswered). */
   abort(error: Error | undefined): void {
     if (this.state === 'closed') return;
-    const unanswered = this.state !== 'open';
+    const quiet = this.state !== 'open' && !this.failsLoudly;
     this.state = 'closed';
     // Both directions already ended: everything arrived, let the reader finish what is queued.
     if (this.remoteFin && this.localFinSent) {
       if (this.wantsData) this.deliver();
       return;
     }
-    this.destroy(unanswered ? undefined : error);
+    this.destroy(quiet ? undefined : error);
   }
 
-  /** @internal Sends what the peer's credit and the connection allow. */
+  /** @internal Sends what the peer's credit and the connection allow (early data while opening). */
   flushWrite(): void {
     const pending = this.pendingWrite;
-    if (!pending || this.state !== 'open') return;
+    if (!pending || (this.state !== 'open' && this.state !== 'opening')) return;
     while (pending.offset < pending.chunk.length && this.sendCredit > 0) {
       if (this.host.congested) {
         this.host.waitForDrain(this);
@@ -181,6 +193,7 @@ export class MuxStream extends Duplex {
       this.host.writeData(this.id, pending.chunk.subarray(pending.offset, pending.offset + n));
       pending.offset += n;
       this.sendCredit -= n;
+      if (this.state === 'opening') this.sentEarly += n;
     }
     if (pending.offset < pending.chunk.length) return; // waits for credit
     this.pendingWrite = undefined;

@@ -10,7 +10,14 @@
  * several data frames for the same stream, which means the same thing).
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Bytes the opener of a stream may send before the peer accepts it (early data): a new connection
+ * costs one round trip, not two. The acceptor's window, given with accept, counts these bytes;
+ * every window is at least this large. Data sent early on a stream that is refused is dropped.
+ */
+export const EARLY_DATA_WINDOW = 16 * 1024;
 
 export type OpenTarget =
   /** Agent -> extension: a cluster client connected to data port `port` from `peer` (address:port). */

@@ -30,8 +30,8 @@ export interface DropReason {
   needsUser: boolean;
 }
 
-function reason(cause: DropCause, message: string, remedy?: string): DropReason {
-  const needsUser = cause === 'credentials' || cause === 'forbidden' || cause === 'agent-rejected';
+function reason(cause: DropCause, message: string, remedy?: string, stuck = false): DropReason {
+  const needsUser = stuck || cause === 'credentials' || cause === 'forbidden' || cause === 'agent-rejected';
   return remedy ? { cause, message, remedy, needsUser } : { cause, message, needsUser };
 }
 
@@ -68,8 +68,9 @@ export function reasonFromError(err: unknown): DropReason {
   return reason('unknown', e?.message ?? String(err));
 }
 
-/** There is no ready relay pod; `why` comes from relayPod.ts. */
-export function relayNotReady(why: string): DropReason {
+/** There is no ready relay pod; `why` comes from relayPod.ts, and `stuck` when it cannot start by itself. */
+export function relayNotReady(why: string, stuck = false): DropReason {
+  if (stuck) return reason('relay-not-ready', why, 'The relay pod cannot start by itself: fix what the message names (the image in tether.relay.image, say); `kubectl describe pod` shows more', true);
   return reason('relay-not-ready', why, 'Tether waits for the relay pod; `kubectl describe pod` shows more if it never gets ready');
 }
 

@@ -11,6 +11,8 @@ import { relaySelector, tunnelLabels, type TunnelIdentity } from './relayLabels'
 
 export const defaultRelayImage = 'node:22-alpine';
 export const defaultControlPort = 7457;
+/** The agent's health endpoint on 127.0.0.1, which the readiness probe asks. */
+export const defaultHealthPort = 7458;
 export const agentMountPath = '/opt/tether';
 export const agentFileName = 'relay-agent.js';
 export const tokenSecretKey = 'token';
@@ -84,12 +86,14 @@ export function dataPorts(ports: RelayPort[]): number[] {
 }
 
 function checkSpec(spec: RelaySpec): void {
-  if (spec.ports.length === 0) throw new RangeError('a relay needs at least one port for in-cluster callers');
   for (const p of [...spec.ports.map((x) => x.port), ...dataPorts(spec.ports), spec.controlPort ?? defaultControlPort]) {
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw new RangeError(`${p} is not a TCP port`);
   }
-  if (dataPorts(spec.ports).includes(spec.controlPort ?? defaultControlPort)) {
-    throw new RangeError(`the control port ${spec.controlPort ?? defaultControlPort} cannot also carry in-cluster traffic`);
+  for (const [own, role] of [
+    [spec.controlPort ?? defaultControlPort, 'control'],
+    [defaultHealthPort, 'health'],
+  ] as const) {
+    if (dataPorts(spec.ports).includes(own)) throw new RangeError(`the ${role} port ${own} cannot also carry in-cluster traffic`);
   }
   if (spec.ports.length > 1 && spec.ports.some((p) => !p.name)) throw new RangeError('every port needs a name when the Service has several');
   if (spec.join) {
@@ -100,9 +104,24 @@ function checkSpec(spec: RelaySpec): void {
   }
 }
 
-/** Exits 0 when something accepts a connection on the control port inside the pod. */
-export function controlProbeScript(port: number): string {
-  return `require('net').connect(${port},'127.0.0.1').on('connect',function(){this.destroy();process.exit(0)}).on('error',function(){process.exit(1)})`;
+/**
+ * Exits 0 when the agent's health endpoint (src/agent/health.ts) answers 200 inside the pod. It
+ * asks the health port, not the control port: a connection there that leaves without a hello
+ * would be logged as a rejected extension every period.
+ */
+export function healthProbeScript(port: number): string {
+  return `require('http').get({host:'127.0.0.1',port:${port},path:'/healthz',timeout:4000},function(r){process.exit(r.statusCode===200?0:1)}).on('error',function(){process.exit(1)}).on('timeout',function(){process.exit(1)})`;
+}
+
+/** The agent container's readiness probe: its health endpoint, from inside the pod. */
+export function agentReadinessProbe(): Record<string, unknown> {
+  return {
+    exec: { command: ['node', '-e', healthProbeScript(defaultHealthPort)] },
+    initialDelaySeconds: 1,
+    periodSeconds: 20,
+    timeoutSeconds: 5,
+    failureThreshold: 3,
+  };
 }
 
 function relayContainer(spec: RelaySpec, secretName: string): Record<string, unknown> {
@@ -114,20 +133,15 @@ function relayContainer(spec: RelaySpec, secretName: string): Record<string, unk
     command: ['node', `${agentMountPath}/${agentFileName}`],
     env: [
       { name: 'TETHER_CONTROL_PORT', value: String(spec.controlPort ?? defaultControlPort) },
+      { name: 'TETHER_HEALTH_PORT', value: String(defaultHealthPort) },
       { name: 'TETHER_DATA_PORTS', value: ports.join(',') },
       { name: 'TETHER_TOKEN', valueFrom: { secretKeyRef: { name: secretName, key: tokenSecretKey } } },
       { name: 'NODE_OPTIONS', value: '--max-old-space-size=64' },
     ],
     ports: ports.map((port, i) => ({ name: spec.join?.portNames[port] ?? `data-${i}`, containerPort: port, protocol: 'TCP' })),
-    // Ready once the agent's control port answers. A TCP probe on a data port would be carried to
-    // the developer's process as a connection every period, so the probe stays inside the pod.
-    readinessProbe: {
-      exec: { command: ['node', '-e', controlProbeScript(spec.controlPort ?? defaultControlPort)] },
-      initialDelaySeconds: 1,
-      periodSeconds: 20,
-      timeoutSeconds: 5,
-      failureThreshold: 3,
-    },
+    // Ready once the agent's health endpoint answers. A TCP probe on a data port would be carried
+    // to the developer's process as a connection every period, so the probe stays inside the pod.
+    readinessProbe: agentReadinessProbe(),
     resources: {
       requests: { cpu: '10m', memory: '48Mi' },
       limits: { cpu: '500m', memory: '128Mi' },
@@ -150,6 +164,27 @@ function relayContainer(spec: RelaySpec, secretName: string): Record<string, unk
 
 /** Every object of the tunnel for `spec`. Throws RangeError for ports that cannot work. */
 export function relayObjects(spec: RelaySpec): RelayObjects {
+  if (spec.ports.length === 0) throw new RangeError('a relay needs at least one port for in-cluster callers');
+  const workload = relayWorkload(spec);
+  const service: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(spec, spec.serviceName ?? spec.name),
+    spec: {
+      type: 'ClusterIP',
+      selector: relaySelector(spec.name),
+      ports: spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
+    },
+  };
+  return { ...workload, service };
+}
+
+/**
+ * The agent's ConfigMap, token Secret and Deployment without a Service of its own (a sandbox's
+ * Services select its agent instead). No ports means no tunnel listener: the agent then only
+ * dials for the extension. Throws RangeError for ports that cannot work.
+ */
+export function relayWorkload(spec: RelaySpec): Omit<RelayObjects, 'service'> {
   checkSpec(spec);
   const name = spec.name;
   const secretName = `${name}-token`;
@@ -198,15 +233,5 @@ export function relayObjects(spec: RelaySpec): RelayObjects {
       },
     },
   };
-  const service: Manifest = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(spec, spec.serviceName ?? name),
-    spec: {
-      type: 'ClusterIP',
-      selector,
-      ports: spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
-    },
-  };
-  return { configMap, secret, deployment, service };
+  return { configMap, secret, deployment };
 }

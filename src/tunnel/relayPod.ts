@@ -28,7 +28,16 @@ export interface RelayPodRef {
   node?: string;
 }
 
-export type RelayPodLookup = { ready: RelayPodRef } | { ready?: undefined; why: string };
+/** `stuck`: the pod cannot start until someone acts (its image cannot be pulled, its agent crash-loops). */
+export type RelayPodLookup = { ready: RelayPodRef } | { ready?: undefined; why: string; stuck?: boolean };
+
+/** Waiting reasons a pod does not leave by itself. */
+const stuckReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+
+/** The pod cannot start until someone acts: see stuckReasons. */
+export function isStuck(pod: KubeObject): boolean {
+  return (statusOf(pod).containerStatuses ?? []).some((c) => stuckReasons.has(c.state?.waiting?.reason ?? ''));
+}
 
 function statusOf(pod: KubeObject): PodStatus {
   return (pod.status ?? {}) as PodStatus;
@@ -74,7 +83,7 @@ export async function findRelayPod(client: KubeClient, namespace: string, select
   if (ready.length > 0) return { ready: podRef(ready[0]) };
   if (items.length === 0) return { why: `no relay pod matches ${selector} in namespace "${namespace}" (the relay Deployment may have been deleted or be scaled to 0)` };
   const candidate = live[0] ?? items[0];
-  return { why: notReadyReason(candidate) };
+  return isStuck(candidate) ? { why: notReadyReason(candidate), stuck: true } : { why: notReadyReason(candidate) };
 }
 
 /**

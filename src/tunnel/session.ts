@@ -16,7 +16,7 @@ import { openPortForward, type PortForwardOptions } from '../kube/portforward';
 import { Emitter, type Disposable } from '../lifecycle';
 import { dialLocal, type LocalTarget } from './localTarget';
 import { joinStreams } from './muxSocket';
-import type { Mux, MuxCloseReason, MuxOptions, MuxStream } from './mux';
+import { StreamClosedError, type Mux, type MuxCloseReason, type MuxOptions, type MuxStream } from './mux';
 import { connectExtension } from './muxHandshake';
 import type { OpenTarget } from './protocol';
 import { computerSlept, reasonFromClose, reasonFromError, relayNotReady, relayRestarted, type DropReason } from './reconnectReason';
@@ -26,6 +26,12 @@ import { LocalForward } from './sessionForward';
 import type { LocalProblem, TunnelState, TunnelStats } from './sessionState';
 
 export type { LocalTarget } from './localTarget';
+
+/** A stream opened with early data (Mux.openEarly) and the agent's answer to it. */
+export interface EarlyStream {
+  stream: MuxStream;
+  accepted: Promise<MuxStream>;
+}
 export type { LocalProblem, TunnelState, TunnelStats } from './sessionState';
 
 export interface TunnelSessionOptions {
@@ -123,7 +129,7 @@ export class TunnelSession implements Disposable {
   /** Listens on 127.0.0.1:`localPort` (0 = free port); its connections dial `host:port` from the relay pod. */
   async open(host: string, port: number, localPort = 0): Promise<ForwardHandle> {
     if (this.lifetime.signal.aborted) throw new Error('The tunnel is stopped; start it again to open forwards.');
-    const forward = await LocalForward.listen(host, port, (h, p, signal) => this.dial(h, p, signal), { failed: (h, p, error) => this.forwardFailedEmitter.fire({ host: h, port: p, error }) }, localPort);
+    const forward = await LocalForward.listen(host, port, (h, p, signal) => this.openStream(h, p, signal), { failed: (h, p, error) => this.forwardFailedEmitter.fire({ host: h, port: p, error }) }, localPort);
     if (this.lifetime.signal.aborted) {
       forward.dispose();
       throw new Error('The tunnel stopped while the forward was opening.');
@@ -202,7 +208,7 @@ export class TunnelSession implements Disposable {
   private async connect(signal: AbortSignal): Promise<Live> {
     const { client, namespace, selector } = this.options;
     const lookup = await findRelayPod(client, namespace, selector, signal);
-    if (!lookup.ready) throw new ConnectFailure(relayNotReady(lookup.why));
+    if (!lookup.ready) throw new ConnectFailure(relayNotReady(lookup.why, lookup.stuck));
     const pod = lookup.ready;
     const connection = await openPortForward(client, namespace, pod.name, this.options.controlPort, signal, this.options.portForward);
     const { mux, welcome } = await connectExtension(connection, this.options.token, { ...this.options.mux, signal }).catch((err: unknown) => {
@@ -213,7 +219,7 @@ export class TunnelSession implements Disposable {
       mux.dispose();
       throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
     }
-    this.logger.info(`Tunnel connected to relay pod ${pod.name} (agent ${welcome.agentVersion}, data ports ${welcome.ports.join(', ')})`);
+    this.logger.info(`Tunnel connected to relay pod ${pod.name} (agent ${welcome.agentVersion}, data ports ${welcome.ports.join(', ') || 'none'})`);
     this.live = { mux, pod };
     this.setState({ phase: 'connected', pod: pod.name, agentVersion: welcome.agentVersion });
     this.connectedEmitter.fire(mux);
@@ -288,14 +294,30 @@ export class TunnelSession implements Disposable {
     });
   }
 
-  private async dial(host: string, port: number, signal: AbortSignal): Promise<MuxStream> {
-    const mux = await this.waitForMux(this.options.waitForTunnelMs ?? 10_000, signal);
-    return mux.open({ kind: 'dial', host, port }, signal);
+  /**
+   * A connection to `host:port` dialled from the relay pod, writable at once: its first bytes go
+   * out with the open (early data), so it costs one round trip. While the tunnel is down (the pod
+   * starting or replaced) it waits up to `waitMs` for the reconnect, then fails with the reason.
+   * `accepted` settles with the agent's answer; a refusal also fails the stream with the reason.
+   */
+  async openStream(host: string, port: number, signal?: AbortSignal, waitMs = this.options.waitForTunnelMs ?? 10_000): Promise<EarlyStream> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const mux = await this.waitForMux(Math.max(0, deadline - Date.now()), signal);
+      try {
+        return mux.openEarly({ kind: 'dial', host, port }, signal);
+      } catch (err) {
+        // The connection began closing in between (replaced, or dropped): wait for the next one.
+        if (!(err instanceof StreamClosedError) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
   }
 
   private waitForMux(timeoutMs: number, signal?: AbortSignal): Promise<Mux> {
     const live = this.live;
-    if (live && !live.mux.isClosed) return Promise.resolve(live.mux);
+    if (live && live.mux.isOpen) return Promise.resolve(live.mux);
+    if (signal?.aborted) return Promise.reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
     return new Promise<Mux>((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -309,7 +331,8 @@ export class TunnelSession implements Disposable {
       });
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`The tunnel is not connected (${this.current.phase === 'reconnecting' ? this.current.reason.message : this.current.phase}); gave up after ${Math.round(timeoutMs / 1000)} s.`));
+        const reason = this.current.phase === 'reconnecting' ? this.current.reason : undefined;
+        reject(new TunnelUnavailableError(`The tunnel is not connected (${reason ? reason.message : this.current.phase}); gave up after ${Math.round(timeoutMs / 1000)} s.`, reason));
       }, timeoutMs);
       const onAbort = () => {
         cleanup();
@@ -339,6 +362,17 @@ export class TunnelSession implements Disposable {
     for (const emitter of [this.stateEmitter, this.statsEmitter, this.dropEmitter, this.localProblemEmitter, this.forwardFailedEmitter, this.connectedEmitter]) {
       (emitter as Emitter<unknown>).dispose();
     }
+  }
+}
+
+/** The tunnel was down for longer than a connection could wait; `reason` is why, when known. */
+export class TunnelUnavailableError extends Error {
+  override readonly name = 'TunnelUnavailableError';
+  constructor(
+    message: string,
+    readonly reason: DropReason | undefined,
+  ) {
+    super(message);
   }
 }
 

@@ -9,8 +9,11 @@ import type { Disposable } from '../lifecycle';
 import { joinStreams } from './muxSocket';
 import type { MuxStream } from './mux';
 
-/** How a forward reaches the tunnel: opens a dial stream, waiting for the tunnel if it is down. */
-export type DialThroughTunnel = (host: string, port: number, signal: AbortSignal) => Promise<MuxStream>;
+/**
+ * How a forward reaches the tunnel: opens a dial stream that can be written at once, waiting for
+ * the tunnel if it is down; `accepted` settles with the relay's answer.
+ */
+export type DialThroughTunnel = (host: string, port: number, signal: AbortSignal) => Promise<{ stream: MuxStream; accepted: Promise<MuxStream> }>;
 
 export interface ForwardEvents {
   /** A connection could not be carried (tunnel down past the deadline, or the relay refused the dial). */
@@ -69,17 +72,29 @@ export class LocalForward implements Disposable {
       controller.abort();
     });
     socket.on('error', () => undefined);
+    const failed = (error: Error) => {
+      if (!socket.destroyed && !this.disposed) this.events.failed(this.remoteHost, this.remotePort, error);
+      socket.destroy();
+    };
     this.dial(this.remoteHost, this.remotePort, controller.signal).then(
-      (stream) => {
-        this.controllers.delete(controller);
+      ({ stream, accepted }) => {
         if (socket.destroyed) return void stream.reset('the local client went away');
+        // What the client sends goes out with the open; a refusal ends the pair with the reason.
+        accepted.then(
+          () => this.controllers.delete(controller),
+          (error: Error) => {
+            this.controllers.delete(controller);
+            // The stream already ended the socket; the client going away (an abort) is not a failure.
+            if (error.name !== 'AbortError' && !this.disposed) this.events.failed(this.remoteHost, this.remotePort, error);
+            socket.destroy();
+          },
+        );
         void joinStreams(stream, socket);
         socket.resume();
       },
       (error: Error) => {
         this.controllers.delete(controller);
-        if (!socket.destroyed && !this.disposed) this.events.failed(this.remoteHost, this.remotePort, error);
-        socket.destroy();
+        failed(error);
       },
     );
   }

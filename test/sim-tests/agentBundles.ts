@@ -1,6 +1,6 @@
 /**
- * The in-cluster programs bundled as the build bundles them (dist/relay-agent.js,
- * dist/sandbox-janitor.js): one file each, Node's standard library only, built once per test process.
+ * The in-cluster agent bundled as the build bundles it (dist/relay-agent.js): one file, Node's
+ * standard library only, built once per test process.
  */
 import { build } from 'esbuild';
 import path from 'node:path';
@@ -28,6 +28,3 @@ function bundle(entry: string): Promise<string> {
 
 /** The relay agent (src/agent/main.ts). */
 export const relayAgentScript = (): Promise<string> => bundle('src/agent/main.ts');
-
-/** The self-cleanup alone (src/agent/janitorMain.ts). */
-export const janitorScript = (): Promise<string> => bundle('src/agent/janitorMain.ts');

@@ -33,6 +33,8 @@ export interface SubresourceRequest {
   pod: KubeObject;
   req: IncomingMessage;
   url: URL;
+  /** The injected latency (faults.ts) as it is now: a port-forward's answers are delayed by it. */
+  latencyMs?: () => number;
 }
 
 /**

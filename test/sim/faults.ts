@@ -9,7 +9,11 @@ export interface FaultCommand {
   dropWatches?: boolean;
   /** The next N watches and lists answer 410 Expired. */
   expireNext?: number;
-  /** Added before every answer; 0 clears it. */
+  /**
+   * Added before every answer, 0 clears it: REST answers, the answer to a port-forward upgrade,
+   * and every message a port-forward carries from the pod back to the client. So one request and
+   * its answer over an open port-forward cost it once, as over a link to a remote cluster.
+   */
   latencyMs?: number;
   /** 503 for the next `count` requests (matching `pathPattern` when given); `count` omitted = until cleared. */
   serverErrors?: { count?: number; pathPattern?: string } | null;

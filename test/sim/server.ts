@@ -131,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('request', (req, res) => void handleRequest(ctx, req, res));
-  server.on('upgrade', (req, socket, head) => handleUpgrade(ctx, req, socket as Socket, head));
+  server.on('upgrade', (req, socket, head) => void handleUpgrade(ctx, req, socket as Socket, head));
   server.on('tlsClientError', () => {});
 
   function listen(): Promise<void> {

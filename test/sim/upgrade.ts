@@ -1,7 +1,8 @@
 /**
  * Connection upgrades: `pods/NAME/portforward` (WebSocket, v4.channel.k8s.io) goes to the pod
  * runtime after authentication and authorization (`get` and `create` on pods/portforward), like
- * the API server proxying to the kubelet. Anything else is refused with a Status.
+ * the API server proxying to the kubelet. Anything else is refused with a Status. Injected latency
+ * delays the answer to the upgrade, and the runtime delays what the pod sends back by it too.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,8 +18,11 @@ function refuse(socket: Socket, status: Status, headers: Record<string, string> 
   socket.end(`HTTP/1.1 ${status.code} ${reasons[status.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
 }
 
-export function handleUpgrade(ctx: RestContext, req: IncomingMessage, socket: Socket, head: Buffer): void {
+export async function handleUpgrade(ctx: RestContext, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
   socket.on('error', () => socket.destroy());
+  // The injected latency delays the upgrade's answer like any other (faults.ts).
+  if (ctx.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.faults.latencyMs));
+  if (socket.destroyed) return;
   try {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const user = ctx.access.authenticate(req.headers.authorization);
@@ -40,7 +44,7 @@ export function handleUpgrade(ctx: RestContext, req: IncomingMessage, socket: So
     if (phase !== 'Running') {
       throw new ApiError(failure(400, 'BadRequest', `unable to upgrade connection: pod ${name} is not running (phase ${phase ?? 'unknown'})`));
     }
-    ctx.runtime().servePortForward({ namespace: namespace ?? '', pod, req, url }, socket, head);
+    ctx.runtime().servePortForward({ namespace: namespace ?? '', pod, req, url, latencyMs: () => ctx.faults.latencyMs }, socket, head);
   } catch (err) {
     if (err instanceof ApiError) refuse(socket, err.status, err.headers);
     else {

@@ -12,14 +12,11 @@ import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
 import { readReferencedConfig } from '../forks/configRead';
 import type { DesiredObject } from '../desired';
 import { LeaseHeartbeat } from './heartbeat';
-import type { JanitorBuilder } from './janitor';
 import { sandboxName } from '../names';
-import type { PreviewGateBuilder } from '../preview/previewGateObjects';
-import type { SandboxLocationChoice } from '../preview/previewKey';
+import type { SandboxAgentSource } from '../agentRequest';
 import { belongsTo, planHashAnnotation } from '../labels';
 import { hasLapsed, leaseTiming } from './lease';
 import { planSandbox, type SandboxPlan } from '../plan';
-import type { RelayBuilder } from '../relayRequest';
 import { assertPlanAllowed, choosePlacement, readBaseline } from '../placement';
 import type { SandboxSpec } from '../spec';
 
@@ -30,11 +27,12 @@ export interface CreateSandboxInput {
   holderIdentity: string;
   /** Where to go when namespaces may not be created; default the baseline namespace. */
   sharedNamespace?: string;
-  relay?: RelayBuilder;
-  /** The self-cleanup for sandboxes without a relay (janitorBuilder). */
-  janitor?: JanitorBuilder;
-  /** With a preview domain: the gate's builder, made once the placement is known (previewKey.ts previewGateFor). */
-  previewGate?: (where: SandboxLocationChoice, signal?: AbortSignal) => Promise<PreviewGateBuilder>;
+  /**
+   * The sandbox's agent (agentSecrets.ts sandboxAgentFor): its tunnel, shareable host, self-cleanup
+   * and the end of the editor's one connection. Without it a sandbox has no local forks and no
+   * shareable host, and is removed only when deleted.
+   */
+  agent?: SandboxAgentSource;
   leaseDurationSeconds?: number;
   now?: () => Date;
 }
@@ -48,7 +46,14 @@ export interface CreatedSandbox {
   upToDate?: boolean;
 }
 
-async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: AbortSignal): Promise<{ plan: SandboxPlan; placementReason: string }> {
+interface Prepared {
+  plan: SandboxPlan;
+  placementReason: string;
+  /** The same plan without the agent, for when the agent cannot be deployed. */
+  withoutAgent(): SandboxPlan;
+}
+
+async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: AbortSignal): Promise<Prepared> {
   const [choice, baseline] = await Promise.all([
     choosePlacement(client, { baselineNamespace: input.spec.baseline.namespace, sharedNamespace: input.sharedNamespace }, signal),
     readBaseline(client, input.spec.baseline.namespace, signal),
@@ -58,27 +63,50 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
   const sandbox = sandboxName(input.developer, input.branch);
   const own = choice.placement.mode === 'namespace';
   const where = { sandbox, namespace: choice.placement.mode === 'shared' ? choice.placement.namespace : sandbox, ownNamespace: own };
-  const previewGate = input.previewGate ? await input.previewGate(where, signal) : undefined;
-  const plan = planSandbox({
-    spec: input.spec,
-    baseline: [...baseline, ...config],
-    placement: choice.placement,
-    developer: input.developer,
-    branch: input.branch,
-    holderIdentity: input.holderIdentity,
-    renewTime: (input.now ?? (() => new Date()))(),
-    leaseDurationSeconds: input.leaseDurationSeconds,
-    relay: input.relay,
-    janitor: input.janitor,
-    previewGate,
-  });
-  return { plan, placementReason: choice.reason };
+  const agent = input.agent ? await input.agent.builder(where, signal) : undefined;
+  const renewTime = (input.now ?? (() => new Date()))();
+  const plan = (withAgent: boolean) =>
+    planSandbox({
+      spec: input.spec,
+      baseline: [...baseline, ...config],
+      placement: choice.placement,
+      developer: input.developer,
+      branch: input.branch,
+      holderIdentity: input.holderIdentity,
+      renewTime,
+      leaseDurationSeconds: input.leaseDurationSeconds,
+      ...(withAgent && agent ? { agent, share: input.agent?.share } : {}),
+    });
+  return { plan: plan(true), placementReason: choice.reason, withoutAgent: () => plan(false) };
 }
 
-async function applyPrepared(client: KubeClient, prepared: { plan: SandboxPlan; placementReason: string }, options: ApplyOptions): Promise<CreatedSandbox> {
-  await assertPlanAllowed(client, prepared.plan, options.signal);
-  const result = await applyPlan(client, prepared.plan, options);
-  return { ...prepared, result };
+/**
+ * The plan when every permission it needs is there. When only the agent's objects are not allowed
+ * (its service account, Role and RoleBinding, say) and nothing needs the agent (no local fork, no
+ * shareable host), the plan without it, saying what that costs; otherwise the explained Forbidden.
+ */
+async function allowedPlan(client: KubeClient, prepared: Prepared, signal?: AbortSignal): Promise<SandboxPlan> {
+  const { plan } = prepared;
+  try {
+    await assertPlanAllowed(client, plan, signal);
+    return plan;
+  } catch (err) {
+    const optional = plan.agent && plan.agent.localForks.length === 0 && !plan.share;
+    if (!optional || !(err instanceof ExplainedError && err.reason === 'Forbidden')) throw err;
+    const without = prepared.withoutAgent();
+    await assertPlanAllowed(client, without, signal).catch(() => {
+      throw err;
+    });
+    without.notes = without.notes.filter((n) => !n.startsWith('No agent runs'));
+    without.notes.push(`The sandbox runs no agent, because you may not create its objects (${err.why.replace(/^you may not /, '')}); so it is removed only by Tether: Delete Sandbox, not when its TTL runs out, and each preview connection opens a port-forward of its own.`);
+    return without;
+  }
+}
+
+async function applyPrepared(client: KubeClient, prepared: Prepared, options: ApplyOptions): Promise<CreatedSandbox> {
+  const plan = await allowedPlan(client, prepared, options.signal);
+  const result = await applyPlan(client, plan, options);
+  return { plan, placementReason: prepared.placementReason, result };
 }
 
 export async function createSandbox(client: KubeClient, input: CreateSandboxInput, options: ApplyOptions = {}): Promise<CreatedSandbox> {
@@ -106,5 +134,5 @@ export async function ensureSandbox(client: KubeClient, input: CreateSandboxInpu
     heartbeat.dispose();
   }
   options.onProgress?.({ phase: 'done', created: 0, updated: 0, pruned: 0 });
-  return { ...prepared, result: { created: [], updated: [], pruned: [], lease: current }, upToDate: true };
+  return { plan, placementReason: prepared.placementReason, result: { created: [], updated: [], pruned: [], lease: current }, upToDate: true };
 }

@@ -6,8 +6,9 @@
  *
  * It has to be an HTTP proxy, not a byte pipe like preview.ts: the header goes into each request,
  * including every request of a keep-alive connection and WebSocket upgrade requests. Upstream
- * connections are port-forward streams handed to an http.Agent, so they are kept alive and reused
- * across browser connections. Bodies stream both ways; hop-by-hop headers stay on their hop. When
+ * connections come from its connector (entryConnector.ts: streams through the sandbox's agent,
+ * or a port-forward each where no agent runs) and are handed to an http.Agent, so they are kept
+ * alive and reused across browser connections. Bodies stream both ways; hop-by-hop headers stay on their hop. When
  * the entry cannot be reached, the answer is a 502 page that says why. It owns its server, agent
  * and upgraded sockets; dispose closes all.
  */
@@ -20,6 +21,7 @@ import type { PortForwardOptions } from '../../kube/portforward';
 import type { Disposable } from '../../lifecycle';
 import { listenOnLoopback } from '../../loopback';
 import { BaggageError, mergeBaggage, sandboxBaggageKey } from './baggage';
+import type { EntryConnector } from './entryConnector';
 import { EntryDialer } from './entryDialer';
 import { checkHealth, explainHealth, type HealthOptions, type HealthResult } from '../lifecycle/health';
 import type { PreviewTarget } from './previewTarget';
@@ -30,7 +32,14 @@ export interface BaggageProxyOptions extends LoopbackEndpointOptions {
   client: KubeClient;
   /** The value of the `tether-sandbox` baggage member: the sandbox's name. */
   sandbox: string;
+  /** How upstream connections reach the entry; default a port-forward each (EntryDialer). */
+  connector?: EntryConnector;
   portForward?: PortForwardOptions;
+}
+
+/** A reused upstream connection the service had closed: reset, in words of either transport. */
+function isReset(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'ECONNRESET' || err.code === 'PEER_RESET';
 }
 
 /** Headers that belong to one connection (RFC 9110 7.6.1), never forwarded as they are. */
@@ -76,7 +85,7 @@ export function errorPage(title: string, error: { what: string; why: string; rem
 }
 
 /**
- * An http.Agent whose connections are port-forward streams. A free stream is dropped a little
+ * An http.Agent whose connections are the connector's streams. A free stream is dropped a little
  * before the service would close it (the `Keep-Alive: timeout` hint, else Node's 5 s), so a reused
  * stream is very rarely one the service is closing at that moment.
  */
@@ -110,7 +119,7 @@ class ForwardAgent extends Agent {
 }
 
 export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServer> implements Disposable {
-  private readonly dialer: EntryDialer;
+  readonly connector: EntryConnector;
   private readonly agent: ForwardAgent;
   /** Upgraded (WebSocket) connections: both ends, which the server and agent no longer track. */
   private readonly upgraded = new Set<Duplex>();
@@ -120,7 +129,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
 
   private constructor(server: HttpServer, options: BaggageProxyOptions) {
     super(server, options);
-    this.dialer = new EntryDialer(options.client, options.entry, options.portForward);
+    this.connector = options.connector ?? new EntryDialer(options.client, options.entry, options.portForward);
     this.agent = new ForwardAgent((callback) => this.dial(callback));
   }
 
@@ -141,8 +150,9 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     return this.options.sandbox;
   }
 
+  /** The pod connections currently go to, when they go through port-forwards and one was resolved. */
   get currentTarget(): PreviewTarget | undefined {
-    return this.dialer.currentTarget;
+    return this.connector instanceof EntryDialer ? this.connector.currentTarget : undefined;
   }
 
   /** Why the last request could not be forwarded; cleared by the next one that was. */
@@ -169,9 +179,10 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     return explainHealth(this.url, result.failure);
   }
 
+  /** A connection for the http.Agent: given at once, so the request goes out with its open. */
   private dial(callback: (err: Error | null, stream: Duplex) => void): void {
-    this.dialer.open(this.shutdown.signal).then(
-      (stream) => {
+    this.connector.connect(this.shutdown.signal).then(
+      ({ stream }) => {
         stream.on('error', (err) => this.streamFailed(err));
         callback(null, stream);
       },
@@ -179,10 +190,17 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     );
   }
 
-  /** A forward that broke after it started (the kubelet's "connection refused" in the pod) explains the next failure. */
+  /** A connection that broke after it started (the kubelet's "connection refused" in the pod) explains the next failure. */
   private streamFailed(err: Error): void {
     if (err instanceof ExplainedError) this.problem = err;
-    this.dialer.forget();
+    this.connector.forget();
+  }
+
+  /** Why a request could not be forwarded: the connector's explanation, else the failure itself. */
+  private async explainFailure(err: unknown): Promise<ExplainedError> {
+    const explained = await this.connector.explain(err);
+    if (explained) return explained;
+    return new ExplainedError({ reason: 'Unreachable', what: `Forward the request to Service "${this.options.entry.service}"`, why: err instanceof Error ? err.message : String(err), remedy: 'Try again; the Tether log has details' });
   }
 
   /** The outgoing headers of `req`, with our baggage member; a BaggageError when it does not fit. */
@@ -217,9 +235,12 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (res.headersSent || this.disposed) return void res.destroy();
       // A kept forward the service closed just as it was reused: a request without a body is safe to send once more.
-      if (!retry && upstream.reusedSocket && err.code === 'ECONNRESET' && bodiless.has(req.method ?? '')) return this.send(req, res, headers, true);
-      this.problem = this.dialer.explain(err);
-      this.answerError(res, 502, 'The preview cannot reach its entry', this.problem);
+      if (!retry && upstream.reusedSocket && isReset(err) && bodiless.has(req.method ?? '')) return this.send(req, res, headers, true);
+      void this.explainFailure(err).then((problem) => {
+        this.problem = problem;
+        if (res.headersSent || res.destroyed) return void res.destroy();
+        this.answerError(res, 502, 'The preview cannot reach its entry', problem);
+      });
     });
     // The browser went away before the answer finished: stop the upstream exchange too.
     res.on('close', () => {
@@ -259,20 +280,31 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     const abort = new AbortController();
     socket.once('close', () => abort.abort());
     let stream: Duplex;
+    let ready: Promise<void>;
     try {
-      stream = await this.dialer.open(abort.signal);
+      ({ stream, ready } = await this.connector.connect(abort.signal));
     } catch (err) {
       if (isCancellation(err)) return void socket.destroy();
-      this.problem = this.dialer.explain(err);
+      this.problem = await this.explainFailure(err);
       return void socket.end(rawErrorResponse(502, this.problem.message));
     }
     if (this.disposed || socket.destroyed) return void stream.destroy();
-    this.problem = undefined;
     this.upgraded.add(stream);
     stream.once('close', () => this.upgraded.delete(stream));
+    let answered = false;
+    stream.once('data', () => (answered = true));
+    ready.then(
+      () => (this.problem = undefined),
+      () => undefined, // the stream fails with the same error
+    );
     stream.on('error', (err) => {
       this.streamFailed(err);
-      socket.destroy();
+      if (answered) return void socket.destroy();
+      // No answer to the upgrade yet: the client gets a 502 that says why.
+      void this.explainFailure(err).then((problem) => {
+        this.problem = problem;
+        socket.end(rawErrorResponse(502, problem.message));
+      });
     });
     socket.once('close', () => stream.destroy());
     stream.write(requestHead(req, headers));

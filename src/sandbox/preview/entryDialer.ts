@@ -1,15 +1,18 @@
 /**
- * Opening connections to a preview's entry Service through `pods/portforward`, shared by the raw
- * preview listener and the header-routing proxy. The target pod is resolved once and reused;
+ * Connections to a preview's entry Service through a `pods/portforward` each: the fallback where
+ * the sandbox has no agent (entryConnector.ts). The target pod is resolved once and reused;
  * concurrent callers share one resolution. When a forward cannot be opened the target is resolved
  * again (the pod was replaced) and tried once more.
  */
 import type { KubeClient } from '../../kube/api';
 import { ExplainedError, isCancellation } from '../../kube/errors';
 import { openPortForward, type PortForwardOptions, type PortForwardStream } from '../../kube/portforward';
+import type { EntryConnection, EntryConnector } from './entryConnector';
 import { resolvePreviewTarget, type PreviewEntry, type PreviewTarget } from './previewTarget';
 
-export class EntryDialer {
+export class EntryDialer implements EntryConnector {
+  readonly via = undefined;
+
   private target: PreviewTarget | undefined;
   private resolving: Promise<PreviewTarget> | undefined;
 
@@ -66,9 +69,14 @@ export class EntryDialer {
     }
   }
 
+  /** A forwarded connection: it is established once open resolves. */
+  async connect(signal: AbortSignal): Promise<EntryConnection> {
+    return { stream: await this.open(signal), ready: Promise.resolve() };
+  }
+
   /** A failure of `open` as an ExplainedError (it usually is one already). */
-  explain(err: unknown): ExplainedError {
+  async explain(err: unknown): Promise<ExplainedError> {
     if (err instanceof ExplainedError) return err;
-    return new ExplainedError({ reason: 'Unknown', what: `Forward a preview connection to Service "${this.entry.service}"`, why: String(err), remedy: 'Try again; the Tether log has details' });
+    return new ExplainedError({ reason: 'Unknown', what: `Forward a preview connection to Service "${this.entry.service}"`, why: err instanceof Error ? err.message : String(err), remedy: 'Try again; the Tether log has details' });
   }
 }

@@ -1,16 +1,18 @@
 /**
- * The always-available preview URL: a listener on 127.0.0.1:<free port> whose every connection is
- * forwarded through `pods/portforward` to a ready pod behind the sandbox's entry Service (see
- * entryDialer.ts for how the pod is found and re-found). What went wrong last is kept, so a failed
- * health check can say why in plain words. The listener owns its sockets and forwards; dispose
- * closes all.
+ * The always-available preview URL: a listener on 127.0.0.1:<free port> whose every connection
+ * is carried to the sandbox's entry Service by its connector (entryConnector.ts): a stream on the
+ * editor's one connection to the sandbox's agent, or, where no agent can run, a port-forward each.
+ * What went wrong last is kept, so a failed health check can say why in plain words. The listener
+ * owns its sockets and streams; dispose closes all.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { KubeClient } from '../../kube/api';
 import { ExplainedError, isCancellation } from '../../kube/errors';
-import type { PortForwardOptions, PortForwardStream } from '../../kube/portforward';
+import type { PortForwardOptions } from '../../kube/portforward';
 import type { Disposable } from '../../lifecycle';
 import { listenOnLoopback } from '../../loopback';
+import type { EntryConnector } from './entryConnector';
 import { EntryDialer } from './entryDialer';
 import { checkHealth, explainHealth, type HealthOptions, type HealthResult } from '../lifecycle/health';
 import type { PreviewTarget } from './previewTarget';
@@ -18,23 +20,25 @@ import { LoopbackEndpoint, type LoopbackEndpointOptions } from './loopbackEndpoi
 
 export interface PreviewListenerOptions extends LoopbackEndpointOptions {
   client: KubeClient;
+  /** How connections reach the entry; default a port-forward each (EntryDialer). */
+  connector?: EntryConnector;
   portForward?: PortForwardOptions;
 }
 
 export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> implements Disposable {
-  private readonly sockets = new Set<Socket | PortForwardStream>();
-  private readonly dialer: EntryDialer;
+  private readonly sockets = new Set<Socket | Duplex>();
+  readonly connector: EntryConnector;
   private problem: ExplainedError | undefined;
   private connections = 0;
 
   private constructor(server: Server, options: PreviewListenerOptions) {
     super(server, options);
-    this.dialer = new EntryDialer(options.client, options.entry, options.portForward);
+    this.connector = options.connector ?? new EntryDialer(options.client, options.entry, options.portForward);
   }
 
   /** Listens and resolves once the port is open. */
   static async open(options: PreviewListenerOptions): Promise<PreviewListener> {
-    const server = createServer({ pauseOnConnect: true });
+    const server = createServer({ pauseOnConnect: true, noDelay: true });
     const listener = new PreviewListener(server, options);
     server.on('connection', (socket) => listener.accept(socket));
     await listenOnLoopback(server, options.localPort);
@@ -42,9 +46,9 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
     return listener;
   }
 
-  /** The pod connections currently go to, once one was resolved. */
+  /** The pod connections currently go to, when they go through port-forwards and one was resolved. */
   get currentTarget(): PreviewTarget | undefined {
-    return this.dialer.currentTarget;
+    return this.connector instanceof EntryDialer ? this.connector.currentTarget : undefined;
   }
 
   /** Why the last connection could not be forwarded; cleared by the next one that was. */
@@ -55,11 +59,6 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
   /** Connections accepted so far. */
   get connectionCount(): number {
     return this.connections;
-  }
-
-  /** Resolves the entry now (without waiting for a connection); throws the explanation. */
-  resolve(signal?: AbortSignal): Promise<PreviewTarget> {
-    return this.dialer.resolve(signal);
   }
 
   /** One GET of the URL; a failure carries the listener's own explanation when it has one. */
@@ -88,30 +87,46 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
     const abort = new AbortController();
     const onClose = () => abort.abort();
     socket.once('close', onClose);
-    let stream: PortForwardStream;
+    let stream: Duplex;
+    let ready: Promise<void>;
     try {
-      stream = await this.dialer.open(abort.signal);
+      ({ stream, ready } = await this.connector.connect(abort.signal));
     } catch (err) {
-      if (!isCancellation(err)) this.problem = this.dialer.explain(err);
+      if (!isCancellation(err)) this.problem = await this.connector.explain(err);
       socket.destroy();
       return;
     } finally {
       socket.off('close', onClose);
     }
     if (this.disposed || socket.destroyed) return void stream.destroy();
-    this.problem = undefined;
     this.sockets.add(stream);
     stream.once('close', () => this.sockets.delete(stream));
+    let answered = false;
+    stream.once('data', () => (answered = true));
+    ready.then(
+      () => (this.problem = undefined),
+      () => undefined, // the stream fails with the same error
+    );
+    // Ended or failed before any answer: say why before the client sees the connection go, so the
+    // health check that made it can tell (an unready entry pod, a refusal).
+    const unanswered = (err: unknown, close: () => void) =>
+      void this.connector.explain(err).then((problem) => {
+        if (problem) this.problem = problem;
+        close();
+      });
     stream.on('error', (err) => {
-      // A failure after the start (the kubelet's "connection refused" inside the pod) explains a reset.
-      if (err instanceof ExplainedError) this.problem = err;
-      this.dialer.forget();
-      socket.destroy();
+      this.connector.forget();
+      if (answered) socket.destroy();
+      else unanswered(err, () => socket.destroy());
     });
     socket.once('close', () => stream.destroy());
-    stream.once('end', () => socket.end());
+    stream.once('end', () => {
+      if (answered) socket.end();
+      else unanswered(new Error('the entry closed the connection without answering'), () => socket.end());
+    });
     socket.pipe(stream);
-    stream.pipe(socket);
+    // The end is passed on above, once it is known whether the entry answered at all.
+    stream.pipe(socket, { end: false });
     socket.resume();
   }
 

@@ -1,36 +1,34 @@
 /**
  * The preview loop: `ensure()` makes a sandbox's preview answer. Cold, it applies the sandbox
- * (createSandbox: placement, plan, permission preflight, server-side apply with rollback), starts
- * a tunnel for every `local` fork, starts the Lease heartbeat, opens the local preview listener and
- * waits until the preview answers. Warm (everything already runs in this window, same spec), it
+ * (createSandbox: placement, plan, permission preflight, server-side apply with rollback) with its
+ * one agent, connects to the agent (the `local` forks' tunnels and the preview's connections ride
+ * that one connection), starts the Lease heartbeat, opens the local preview listener and waits
+ * until the preview answers. Warm (everything already runs in this window, same spec), it
  * only checks health again, which takes well under a second.
  *
  * The loop owns every running sandbox (by context and sandbox name), and each running sandbox owns
- * its client, tunnels, heartbeat and listener.
+ * its client, agent session, heartbeat and listener.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { KubeClient } from '../../kube/api';
 import { ExplainedError } from '../../kube/errors';
 import { silentLogger, type Logger } from '../../kube/logger';
 import { Emitter, type Disposable } from '../../lifecycle';
-import { defaultControlPort } from '../../tunnel/relay';
-import { relaySelector, selectorText } from '../../tunnel/relayLabels';
-import { TunnelSession, type TunnelSessionOptions } from '../../tunnel/session';
+import type { TunnelSessionOptions } from '../../tunnel/session';
+import { sandboxAgentFor } from '../agentSecrets';
 import { createSandbox } from '../lifecycle/create';
 import type { DesiredObject } from '../desired';
 import { LeaseHeartbeat, type HeartbeatOptions } from '../lifecycle/heartbeat';
 import { deleteSandbox, type SandboxLocation } from '../lifecycle/lifecycle';
 import { sandboxName } from '../names';
-import type { RelayBuilder, RelayRequest } from '../relayRequest';
 import { waitForHealth } from '../lifecycle/healthWait';
+import { syncAgentSession, previewConnector, type AgentSessionSettings } from './previewAgent';
 import { endpointRouting, endpointServes, openPreviewEndpoint } from './previewEndpoint';
 import type { PreviewHostSettings } from './previewHost';
-import { previewGateFor } from './previewKey';
 import { previewEntry, previewRouting, type HeaderRoutingInfo } from './previewRouting';
 import { assertGatewayApi, sharedPreview, type SharedPreview } from './previewShare';
 import { RunningSandbox, type RunningSummary } from './previewRunning';
 import { lastLogErrors, sandboxPods, type SandboxPod } from './previewStatus';
-import { sandboxRelayBuilder } from '../relayBuilder';
 import type { SandboxSpec } from '../spec';
 
 export type PreviewStep = 'sandbox' | 'tunnel' | 'heartbeat' | 'listener' | 'health' | 'ready';
@@ -47,7 +45,7 @@ export interface PreviewRequest {
   branch: string;
   /** Who renews the Lease, e.g. "jane@laptop". */
   holderIdentity: string;
-  /** The relay agent bundle (dist/relay-agent.js); read only for `local` forks or a shareable host. */
+  /** The agent bundle (dist/relay-agent.js): every sandbox runs one agent. */
   agentScript: () => Promise<string>;
   relayImage?: string;
   /** With tether.preview.domain set: the shareable host (previewHost.ts previewHostSettings). */
@@ -90,6 +88,10 @@ export interface PreviewLoopOptions {
   tunnel?: Partial<TunnelSessionOptions>;
   heartbeat?: HeartbeatOptions;
   leaseDurationSeconds?: number;
+  /** Poll interval of the agents' self-cleanup, ms (tests shorten it; default 30 s). */
+  cleanupPollMs?: number;
+  /** How long a preview connection waits for an agent that is not reachable (default 15 s). */
+  previewWaitMs?: number;
 }
 
 function hashSpec(spec: SandboxSpec, share?: PreviewHostSettings): string {
@@ -116,6 +118,10 @@ export class PreviewLoop implements Disposable {
 
   constructor(private readonly options: PreviewLoopOptions) {
     this.logger = options.logger ?? silentLogger;
+  }
+
+  private get agentSettings(): AgentSessionSettings {
+    return { logger: this.logger, tunnel: this.options.tunnel, previewWaitMs: this.options.previewWaitMs };
   }
 
   /** The running sandboxes of this window. */
@@ -168,26 +174,22 @@ export class PreviewLoop implements Disposable {
     let running = this.running.get(key);
     const fresh = !running;
     const client = running?.client ?? this.options.openClient(request.context);
-    const token = running?.token ?? randomBytes(24).toString('base64url');
     try {
-      const needsRelay = spec.forks.some((f) => f.mode === 'local');
-      const relays: RelayRequest[] = [];
-      let relay: RelayBuilder | undefined;
-      if (needsRelay) {
-        const agentScript = await request.agentScript();
-        const build = sandboxRelayBuilder({ agentScript, token, image: request.relayImage });
-        relay = (r) => {
-          relays.push(r);
-          return build(r);
-        };
-      }
       const share = request.share && spec.preview ? request.share : undefined;
       if (share) await assertGatewayApi(client, share, signal);
-      const previewGate = share ? previewGateFor(client, { settings: share, agentScript: await request.agentScript(), image: request.relayImage, onKey: (k) => this.shareKeys.set(key, k) }) : undefined;
+      let token: string | undefined;
+      const agent = sandboxAgentFor(client, {
+        agentScript: await request.agentScript(),
+        image: request.relayImage,
+        share,
+        cleanupPollMs: this.options.cleanupPollMs,
+        onToken: (t) => (token = t),
+        onKey: (k) => this.shareKeys.set(key, k),
+      });
       progress({ step: 'sandbox', message: `Applying sandbox "${sandboxName(request.developer, request.branch)}"…` });
       const created = await createSandbox(
         client,
-        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, relay, previewGate, leaseDurationSeconds: this.options.leaseDurationSeconds },
+        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, agent, leaseDurationSeconds: this.options.leaseDurationSeconds },
         {
           signal,
           onProgress: (p) => {
@@ -206,7 +208,7 @@ export class PreviewLoop implements Disposable {
       }
       if (this.disposed) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
       if (!running) {
-        running = new RunningSandbox(key, request.context, client, plan, token, specHash);
+        running = new RunningSandbox(key, request.context, client, plan, specHash);
         this.running.set(key, running);
         const owned = running;
         owned.onDidChange(() => {
@@ -222,7 +224,8 @@ export class PreviewLoop implements Disposable {
         running.plan = plan;
         running.specHash = specHash;
       }
-      this.syncTunnels(running, relays, progress);
+      if (plan.agent) progress({ step: 'tunnel', message: plan.agent.localForks.length > 0 ? `Starting the tunnel for ${plan.agent.localForks.join(', ')}…` : 'Connecting to the sandbox\'s agent…' });
+      syncAgentSession(running, plan, spec, token, this.agentSettings);
       if (!running.heartbeat?.isRunning) {
         progress({ step: 'heartbeat', message: 'Starting the Lease heartbeat…' });
         const lease = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
@@ -230,18 +233,20 @@ export class PreviewLoop implements Disposable {
       }
       const wanted = { routing: previewRouting(spec), entry: previewEntry(spec, plan)!, sandbox: plan.sandbox, path: plan.entry.path };
       const listener = running.listener;
-      if (!endpointServes(listener, wanted)) {
+      if (!endpointServes(listener, wanted, running.agent?.session)) {
         progress({ step: 'listener', message: wanted.routing === 'header' ? 'Opening the local preview proxy…' : 'Opening the local preview port…' });
         // A changed preview section keeps the URL's port when it can.
         const previousPort = listener?.isOpen ? listener.port : undefined;
         listener?.dispose();
-        const opened = await openPreviewEndpoint({ client, ...wanted, localPort: previousPort }).catch(() => openPreviewEndpoint({ client, ...wanted }));
+        const connector = previewConnector(running, wanted.entry, this.agentSettings);
+        const opened = await openPreviewEndpoint({ client, ...wanted, connector, localPort: previousPort }).catch(() => openPreviewEndpoint({ client, ...wanted, connector }));
         running.setListener(opened);
       }
-      for (const tunnel of running.tunnels.values()) {
-        if (tunnel.session.state.phase === 'connected') continue;
-        progress({ step: 'tunnel', message: `Connecting the tunnel for ${tunnel.workload}…` });
-        await tunnel.session.whenConnected(request.healthTimeoutMs ?? 90_000, signal);
+      // Local forks need the agent to be reached at all; the preview's own connections wait for it by themselves.
+      const session = running.agent?.session;
+      if (session && running.tunnels.size > 0 && session.state.phase !== 'connected') {
+        progress({ step: 'tunnel', message: `Connecting the tunnel for ${[...running.tunnels.keys()].join(', ')}…` });
+        await session.whenConnected(request.healthTimeoutMs ?? 90_000, signal);
       }
       progress({ step: 'health', message: `Waiting for ${running.listener!.url} to answer…` });
       const status = await waitForHealth(running, {
@@ -257,36 +262,6 @@ export class PreviewLoop implements Disposable {
         else client.dispose();
       }
       throw err;
-    }
-  }
-
-  /** One TunnelSession per relay of the plan; relays the plan no longer has are stopped. */
-  private syncTunnels(running: RunningSandbox, relays: RelayRequest[], progress: (p: PreviewProgress) => void): void {
-    const wanted = new Set(relays.map((r) => r.name));
-    for (const name of [...running.tunnels.keys()]) if (!wanted.has(name)) running.removeTunnel(name);
-    for (const r of relays) {
-      const ports = r.ports.map((p) => ({ port: p.port, localPort: p.localPort ?? p.port }));
-      const current = running.tunnels.get(r.name);
-      if (current && JSON.stringify(current.ports) === JSON.stringify(ports)) continue;
-      // New, or its ports changed in tether.yaml: a session delivers to the ports it was made with.
-      if (current) running.removeTunnel(r.name);
-      const workload = (r.baseline.metadata.name as string | undefined) ?? r.name;
-      progress({ step: 'tunnel', message: `Starting the tunnel for ${workload}…` });
-      const session = new TunnelSession({
-        client: running.client,
-        namespace: r.namespace,
-        selector: selectorText(relaySelector(r.name)),
-        token: running.token,
-        controlPort: defaultControlPort,
-        local: (dataPort) => {
-          const port = ports.find((p) => p.port === dataPort);
-          return port ? { host: '127.0.0.1', port: port.localPort } : undefined;
-        },
-        logger: this.logger,
-        ...this.options.tunnel,
-      });
-      running.addTunnel({ name: r.name, workload, ports, session, baseline: { kind: r.baseline.kind ?? 'Deployment', namespace: r.baseline.metadata.namespace ?? '', name: workload } });
-      session.start();
     }
   }
 

@@ -1,23 +1,27 @@
 /**
- * One sandbox while its preview runs in this window: the client it talks through, the tunnels of
- * its `local` forks, the Lease heartbeat and the preview listener. It owns all of them and disposes
- * them together; cluster objects stay (Delete Sandbox removes those, or the TTL does).
+ * One sandbox while its preview runs in this window: the client it talks through, the editor's one
+ * connection to the sandbox's agent (its `local` forks' tunnels and every preview connection ride
+ * it), the Lease heartbeat and the preview listener. It owns all of them and disposes them
+ * together; cluster objects stay (Delete Sandbox removes those, or the TTL does).
  */
 import type { KubeClient } from '../../kube/api';
 import { Emitter, type Disposable } from '../../lifecycle';
 import type { TunnelSession } from '../../tunnel/session';
 import { describeState } from '../../tunnel/sessionState';
 import type { LeaseHeartbeat } from '../lifecycle/heartbeat';
+import type { AgentDataPort } from '../agentRequest';
 import type { SandboxPlan } from '../plan';
 import { endpointRouting, type PreviewEndpoint } from './previewEndpoint';
 
+/** A `local` fork while it runs: a view of the agent's session for that fork's ports. */
 export interface RunningTunnel {
-  /** The relay's object name. */
+  /** The fork's workload (one tunnel per local fork). */
   name: string;
-  /** The baseline workload the relay stands in for. */
+  /** The baseline workload the agent stands in for. */
   workload: string;
   /** Cluster port -> local port. */
   ports: { port: number; localPort: number }[];
+  /** The sandbox's agent session, shared by every local fork and the preview. */
   session: TunnelSession;
   /** The baseline workload, whose environment local terminals get (forkEnvironment.ts). */
   baseline?: { kind: string; namespace: string; name: string };
@@ -41,6 +45,10 @@ export interface RunningSummary {
 
 export class RunningSandbox implements Disposable {
   readonly tunnels = new Map<string, RunningTunnel>();
+  /** The editor's one connection to the sandbox's agent, and what it was made for. */
+  agent: { session: TunnelSession; key: string } | undefined;
+  /** The agent's data ports and where they go locally; read on every inbound connection. */
+  agentPorts: AgentDataPort[] = [];
   /** The local end of the preview: the raw listener, or the baggage proxy for header routing. */
   listener: PreviewEndpoint | undefined;
   heartbeat: LeaseHeartbeat | undefined;
@@ -52,6 +60,7 @@ export class RunningSandbox implements Disposable {
   private readonly changes = new Emitter<void>();
   readonly onDidChange = this.changes.event;
   private readonly subscriptions: Disposable[] = [];
+  private agentSubscriptions: Disposable[] = [];
   private disposed = false;
 
   constructor(
@@ -59,8 +68,6 @@ export class RunningSandbox implements Disposable {
     readonly context: string,
     readonly client: KubeClient,
     public plan: SandboxPlan,
-    /** The relay session token: kept, so applying again does not restart the relay pods. */
-    readonly token: string,
     public specHash: string,
   ) {}
 
@@ -68,10 +75,10 @@ export class RunningSandbox implements Disposable {
     return this.disposed;
   }
 
-  /** Still usable for a warm answer: heartbeat alive, listener open, no tunnel stopped. */
+  /** Still usable for a warm answer: heartbeat alive, listener open, the agent's session not stopped. */
   get isHealthy(): boolean {
     if (this.disposed || this.heartbeatState === 'lost' || !this.listener?.isOpen) return false;
-    return [...this.tunnels.values()].every((t) => t.session.state.phase !== 'stopped');
+    return this.agent?.session.state.phase !== 'stopped';
   }
 
   note(problem: string): void {
@@ -84,21 +91,28 @@ export class RunningSandbox implements Disposable {
     return [...this.problems];
   }
 
-  addTunnel(tunnel: RunningTunnel): void {
-    this.tunnels.get(tunnel.name)?.session.dispose();
-    this.tunnels.set(tunnel.name, tunnel);
-    this.subscriptions.push(
-      tunnel.session.onDidChangeState(() => this.changes.fire()),
-      tunnel.session.onLocalProblem((p) => {
-        this.localProblem = { workload: tunnel.workload, target: p.target, message: p.message };
-        this.note(`Cluster traffic for ${tunnel.workload} (port ${p.dataPort}) could not reach ${p.target}: ${p.message}`);
+  /** Owns `session` from now on (undefined: no agent); the previous one is closed. */
+  setAgent(session: TunnelSession | undefined, key = ''): void {
+    if (this.agent?.session === session) return;
+    for (const s of this.agentSubscriptions.splice(0)) s.dispose();
+    this.agent?.session.dispose();
+    this.agent = session ? { session, key } : undefined;
+    if (!session) return;
+    this.agentSubscriptions.push(
+      session.onDidChangeState(() => this.changes.fire()),
+      session.onLocalProblem((p) => {
+        const workload = this.agentPorts.find((d) => d.dataPort === p.dataPort)?.fork ?? 'the local fork';
+        this.localProblem = { workload, target: p.target, message: p.message };
+        this.note(`Cluster traffic for ${workload} (port ${p.dataPort}) could not reach ${p.target}: ${p.message}`);
       }),
     );
   }
 
-  removeTunnel(name: string): void {
-    this.tunnels.get(name)?.session.dispose();
-    this.tunnels.delete(name);
+  /** The local forks' tunnels, all views of the agent's session. */
+  setTunnels(tunnels: readonly RunningTunnel[]): void {
+    this.tunnels.clear();
+    for (const t of tunnels) this.tunnels.set(t.name, t);
+    this.changes.fire();
   }
 
   setHeartbeat(heartbeat: LeaseHeartbeat): void {
@@ -151,7 +165,7 @@ export class RunningSandbox implements Disposable {
     this.disposed = true;
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.listener?.dispose();
-    for (const t of this.tunnels.values()) t.session.dispose();
+    this.setAgent(undefined);
     this.tunnels.clear();
     this.heartbeat?.dispose();
     this.client.dispose();

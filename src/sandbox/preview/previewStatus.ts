@@ -7,12 +7,12 @@ import { isCancellation } from '../../kube/errors';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import { streamPodLog } from '../../workloads/podLogStream';
-import { roleLabel, sandboxSelector } from '../labels';
+import { agentLabel, roleLabel, sandboxSelector } from '../labels';
 import { isPodReady, podProblem } from './previewTarget';
 
 export interface SandboxPod {
   name: string;
-  /** "relay" for a local fork's relay, "fork" for a forked workload's pod. */
+  /** "agent" for the sandbox's agent, "fork" for a forked workload's pod, else its role label. */
   role: string;
   phase: string;
   ready: boolean;
@@ -27,7 +27,7 @@ export function summarizePod(pod: KubeObject): SandboxPod {
   const ready = isPodReady(pod);
   const summary: SandboxPod = {
     name: pod.metadata.name,
-    role: labels['app.kubernetes.io/component'] === 'relay' ? 'relay' : (labels[roleLabel] ?? 'fork'),
+    role: labels[agentLabel] ? 'agent' : (labels[roleLabel] ?? 'fork'),
     phase: pod.metadata.deletionTimestamp ? 'Terminating' : (status.phase ?? 'Unknown'),
     ready,
     restarts: (status.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),

@@ -125,7 +125,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
         sandboxPods(client, namespace, sandbox),
       ]);
       const workloads = [...deployments.items, ...statefulSets.items];
-      // The shareable host's gate is no fork; its pod is still listed with the sandbox's pods.
+      // The agent is no fork; its pod is still listed with the sandbox's pods.
       const forks = forkNames(workloads);
       const names = new Set([...workloads.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
       const events = await recentEvents(client, namespace, names).catch(() => []);

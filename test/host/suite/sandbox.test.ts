@@ -92,7 +92,7 @@ describe('sandboxes and the preview', () => {
     const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
     assert.match(text, new RegExp(`^Preview URL: ${preview!.url.replace(/[.]/g, '\\.')}\n`));
     assert.match(text, /already running; health check answered HTTP 200/);
-    assert.match(text, /\[relay\] ready/);
+    assert.match(text, /\[agent\] ready/);
     assert.match(text, /Last errors: none/);
   });
 

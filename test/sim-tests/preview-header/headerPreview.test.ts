@@ -19,6 +19,7 @@ import { sandboxName } from '../../../src/sandbox/names';
 import { PreviewLoop } from '../../../src/sandbox/preview/previewLoop';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { clusterFor, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
+import { relayAgentScript } from '../agentBundles';
 import { echoWorkload, idleScript } from './echoWorkload';
 
 const suite = 'preview-header';
@@ -200,7 +201,8 @@ test('Preview Changes with routing: header opens the proxy into the baseline and
     preview: { service: 'echo', path: '/products', routing: 'header' },
     checks: [],
   };
-  const request = { context: cluster.context, spec, developer, branch: 'main', holderIdentity: 'jane@laptop', agentScript: () => Promise.reject(new Error('no local forks')), healthTimeoutMs: cluster.timeouts.podReadyMs };
+  const agent = await relayAgentScript();
+  const request = { context: cluster.context, spec, developer, branch: 'main', holderIdentity: 'jane@laptop', agentScript: async () => agent, relayImage: cluster.images.relay, healthTimeoutMs: cluster.timeouts.podReadyMs };
   const result = await loop.ensure(request);
   assert.match(result.url, /^http:\/\/127\.0\.0\.1:\d+\/products$/);
   assert.deepEqual(result.routing, {

@@ -93,7 +93,7 @@ test('ingress mode: the link without a token is refused, with the token it sets 
   assert.equal((await c.visit(result.share.url)).status, 404, 'the controller no longer knows the host');
 });
 
-test('gateway mode without a local fork: an HTTPRoute to the gate-only relay, which refuses visitors without a link; delete removes the HTTPRoute', async (t) => {
+test('gateway mode without a local fork: an HTTPRoute to the sandbox\'s agent, whose gate refuses visitors without a link; delete removes the HTTPRoute', async (t) => {
   const c = await shareCluster(t);
   const spec: SandboxSpec = { name: 'sample', baseline: { namespace: 'shop' }, ttlSeconds: 7200, forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'env', env: { LOG_LEVEL: 'debug' }, ports: [] }], preview: { service: 'api', path: '/' }, checks: [] };
   // No local fork and no process answering the entry: the local health check is not what this test is about.
@@ -104,7 +104,7 @@ test('gateway mode without a local fork: an HTTPRoute to the gate-only relay, wh
   assert.deepEqual(route.spec.parentRefs.map((p) => `${p.namespace}/${p.name}`), ['gateway-system/preview']);
   assert.deepEqual(await remaining(c, 'Ingress', 'jane-main'), []);
   const deployments = (await c.client.listAll<KubeObject>(kinds.Deployment, 'jane-main', { labelSelector: sandboxSelector('jane-main') })).items.map((d) => d.metadata.name).sort();
-  assert.deepEqual(deployments, ['api', 'tether-preview'], 'the gate runs in place of the janitor');
+  assert.deepEqual(deployments, ['api', 'tether-agent'], 'the agent runs the gate; there is no pod of its own for it');
 
   const refused = await c.visitWhenRouted('http://jane-main.preview.test/');
   assert.equal(refused.status, 401);

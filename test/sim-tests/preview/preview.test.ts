@@ -2,7 +2,7 @@
 // through the relay, out of the local preview URL; warm answers; failures explained; delete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer, get } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds, resourcePath } from '../../../src/kube/kinds';
@@ -11,22 +11,11 @@ import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { PreviewProgress } from '../../../src/sandbox/preview/previewLoop';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { greetingScript, greetingWorkload } from './previewBaseline';
-import { previewCluster, type PreviewCluster } from './previewCluster';
+import { fetchText, previewCluster, type PreviewCluster } from './previewCluster';
 
 const suite = 'preview';
 /** A user of the simulator who may not create namespaces: sandboxes share the baseline namespace. */
 const withoutNamespaces = { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] };
-
-function fetchText(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
 
 test('local fork: cold preview answers from the local process, the second call is warm, a change shows, delete removes it all', async (t) => {
   const c = await previewCluster(t, suite);
@@ -38,7 +27,7 @@ test('local fork: cold preview answers from the local process, the second call i
   assert.match(cold.url, /^http:\/\/127\.0\.0\.1:\d+\/products$/);
   assert.equal(cold.status, 200);
   for (const step of ['sandbox', 'tunnel', 'heartbeat', 'listener', 'health', 'ready'] as const) assert.ok(steps.includes(step), `progress reported ${step}`);
-  assert.ok(cold.pods.some((p) => p.role === 'relay' && p.ready), JSON.stringify(cold.pods));
+  assert.ok(cold.pods.some((p) => p.role === 'agent' && p.ready), JSON.stringify(cold.pods));
 
   const first = await fetchText(cold.url);
   assert.deepEqual(first, { status: 200, body: 'local v1 /products' });
@@ -81,7 +70,7 @@ test('local fork: cold preview answers from the local process, the second call i
   assert.ok((await c.client.get<KubeObject>(kinds.Deployment, c.shop, 'api')).metadata.name);
 });
 
-test('the relay pod is replaced: the same preview URL answers again from the new pod', async (t) => {
+test('the agent pod is replaced: the same preview URL answers again from the new pod', async (t) => {
   const c = await previewCluster(t, suite);
   const result = await c.loop.ensure(c.request(c.localSpec()));
   const selector = `${sandboxSelector(result.sandbox)},app.kubernetes.io/component=relay`;

@@ -4,12 +4,12 @@
  * process, and a PreviewLoop that opens clients to the cluster. Previews are made for a developer
  * unique to the run, so their sandboxes never meet another run's and cleanup finds them by label.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { sandboxName } from '../../../src/sandbox/names';
-import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/preview/previewLoop';
+import { PreviewLoop, type PreviewLoopOptions, type PreviewRequest } from '../../../src/sandbox/preview/previewLoop';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { clusterFor, type ClusterOptions, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
 import { agentScript } from '../tunnel/sessionCluster';
@@ -59,8 +59,11 @@ async function pullRelayImage(cluster: ClusterUnderTest): Promise<void> {
   await cluster.waitForPodReady('app=relay-image');
 }
 
-/** `options.timings: 'simulator'` gives the simulator's own timings (as the demo runs) instead of the tests' short ones. */
-export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string, options: ClusterOptions = {}): Promise<PreviewCluster> {
+/**
+ * `options.timings: 'simulator'` gives the simulator's own timings (as the demo runs) instead of
+ * the tests' short ones; `loopOptions` go to the PreviewLoop.
+ */
+export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string, options: ClusterOptions = {}, loopOptions: Partial<PreviewLoopOptions> = {}): Promise<PreviewCluster> {
   const reply = { text: 'local v1', status: 200 };
   const hits: string[] = [];
   const local: Server = createServer((req, res) => {
@@ -88,6 +91,7 @@ export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string
     openClient: (context) => KubeClient.forContext(kubeconfig, context),
     tunnel: { backoff: { initialMs: 100, maxMs: 500 } },
     heartbeat: { intervalMs: 300 },
+    ...loopOptions,
   }));
   const agent = await agentScript();
   const developer = cluster.developer('jane');
@@ -130,4 +134,17 @@ export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string
       return realRelayStartMs;
     },
   };
+}
+
+/** One GET without keep-alive: a new connection, as a browser's first request on it. */
+export function fetchText(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }

@@ -35,10 +35,10 @@ require('node:net').createServer((sock) => {
 }).listen(9001);`,
 };
 
-async function setup(t: { after(fn: () => unknown): void }) {
+async function setup(t: { after(fn: () => unknown): void }, latency = { ms: 0 }) {
   const cluster = new FakeCluster();
   const runtime = createPodRuntime(cluster, { portForward: { highWaterMark: 1024 * 1024, lowWaterMark: 256 * 1024 } });
-  const server = await startRuntimeServer(cluster, runtime);
+  const server = await startRuntimeServer(cluster, runtime, () => latency.ms);
   cluster.add(scriptConfigMap('app', scripts));
   t.after(async () => {
     await server.close();
@@ -117,6 +117,26 @@ test('refuses a request without ports and an unknown subprotocol with 400 Status
     assert.match(String(err.body), /requested protocol\(s\) are not supported/);
     return true;
   });
+});
+
+test('injected latency holds back what the pod sends, in order, on open port-forwards too; sessions are counted', async (t) => {
+  const latency = { ms: 0 };
+  const { cluster, runtime, base } = await setup(t, latency);
+  await runningPod(cluster, runtime, 'web', 'web.js', [8080]);
+  const before = runtime.portForwardStats.sessions;
+  const client = await PortForwardClient.open(base, 'default', 'web', [8080]);
+  await client.until(() => client.ports[0].announced.length === 2);
+  latency.ms = 150;
+  const started = performance.now();
+  client.send(0, 'GET /slow HTTP/1.1\r\nHost: web\r\n\r\n');
+  await client.until(() => client.text(0).includes('hello from /slow'));
+  assert.ok(performance.now() - started >= 140, 'the answer waited for the latency');
+  latency.ms = 0;
+  client.send(0, 'GET /fast HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n');
+  await client.until(() => client.text(0).includes('hello from /fast'));
+  assert.ok(client.text(0).indexOf('/slow') < client.text(0).indexOf('/fast'), 'in order');
+  assert.equal(await client.closed, 1000);
+  assert.equal(runtime.portForwardStats.sessions, before + 1);
 });
 
 test('cutPortForwards drops every open port-forward abruptly', async (t) => {

@@ -9,12 +9,12 @@ import type { PodRuntime, SimCluster, SubresourceRequest } from '../../sim/contr
 
 const route = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(log|portforward)$/;
 
-function match(cluster: SimCluster, req: IncomingMessage): { request?: SubresourceRequest; sub?: string } {
+function match(cluster: SimCluster, req: IncomingMessage, latencyMs?: () => number): { request?: SubresourceRequest; sub?: string } {
   const url = new URL(req.url ?? '/', 'http://runtime.test');
   const m = route.exec(url.pathname);
   if (!m) return {};
   const pod: KubeObject | undefined = cluster.get('Pod', m[1], m[2]);
-  return { request: pod && { namespace: m[1], pod, req, url }, sub: m[3] };
+  return { request: pod && { namespace: m[1], pod, req, url, ...(latencyMs ? { latencyMs } : {}) }, sub: m[3] };
 }
 
 export interface RuntimeServer {
@@ -23,14 +23,15 @@ export interface RuntimeServer {
   close(): Promise<void>;
 }
 
-export async function startRuntimeServer(cluster: SimCluster, runtime: PodRuntime): Promise<RuntimeServer> {
+/** `latencyMs`: the latency port-forwards delay the pod's messages by, as the API server's injected one. */
+export async function startRuntimeServer(cluster: SimCluster, runtime: PodRuntime, latencyMs?: () => number): Promise<RuntimeServer> {
   const server = createServer((req, res) => {
     const { request, sub } = match(cluster, req);
     if (request && sub === 'log') return runtime.serveLog(request, res);
     res.writeHead(404).end();
   });
   server.on('upgrade', (req, socket, head) => {
-    const { request, sub } = match(cluster, req);
+    const { request, sub } = match(cluster, req, latencyMs);
     if (request && sub === 'portforward') return runtime.servePortForward(request, socket, head);
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });

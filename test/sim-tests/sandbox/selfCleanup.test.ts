@@ -1,98 +1,91 @@
+// Every sandbox cleans up after itself: its one agent pod watches the Lease and, once it has lapsed
+// past the TTL, deletes the sandbox, itself last. For every fork mix (local only, image only, env
+// only, mixed), with and without a shareable host, in a namespace of its own (simulator and real
+// clusters), and in a shared namespace (simulator users only). TTLs are shortened to 2 s here
+// (tether.yaml allows one minute at least).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { janitorScript } from '../agentBundles';
-import { kinds } from '../../../src/kube/kinds';
-import type { KubeObject } from '../../../src/kube/types';
-import { createSandbox } from '../../../src/sandbox/lifecycle/create';
-import type { DesiredObject } from '../../../src/sandbox/desired';
-import { LeaseHeartbeat } from '../../../src/sandbox/lifecycle/heartbeat';
-import { sandboxSelector } from '../../../src/sandbox/labels';
-import { listSandboxes } from '../../../src/sandbox/lifecycle/lifecycle';
-import { janitorBuilder } from '../../../src/sandbox/lifecycle/janitor';
-import type { RelayRequest } from '../../../src/sandbox/relayRequest';
-import type { SandboxSpec } from '../../../src/sandbox/spec';
 import type { KubeClient } from '../../../src/kube/api';
+import { kinds, type KindName } from '../../../src/kube/kinds';
+import type { KubeObject } from '../../../src/kube/types';
+import { sandboxAgentFor } from '../../../src/sandbox/agentSecrets';
+import { createSandbox } from '../../../src/sandbox/lifecycle/create';
+import { LeaseHeartbeat } from '../../../src/sandbox/lifecycle/heartbeat';
+import { listSandboxes } from '../../../src/sandbox/lifecycle/lifecycle';
+import { sandboxSelector } from '../../../src/sandbox/labels';
+import type { PreviewHostSettings } from '../../../src/sandbox/preview/previewHost';
+import type { ForkSpec, SandboxSpec } from '../../../src/sandbox/spec';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
-import { shopCluster } from './shopCluster';
+import { relayAgentScript } from '../agentBundles';
+import { shopCluster, type ShopCluster } from './shopCluster';
 
+const share: PreviewHostSettings = { domain: 'preview.test', scheme: 'http', linkTtlHours: 24 };
 
+const apiLocal: ForkSpec = { workload: { kind: 'Deployment', name: 'api' }, mode: 'local', env: {}, ports: [{ port: 8080, localPort: 3001 }] };
+const apiImage: ForkSpec = { workload: { kind: 'Deployment', name: 'api' }, mode: 'image', image: 'ghcr.io/example/api:pr-42', env: {}, ports: [] };
+const webEnv: ForkSpec = { workload: { kind: 'Deployment', name: 'web' }, mode: 'env', env: { API_URL: 'http://api' }, ports: [] };
+const webImage: ForkSpec = { workload: { kind: 'Deployment', name: 'web' }, mode: 'image', image: 'ghcr.io/example/web:pr-42', env: {}, ports: [] };
 
-/** A relay as the tunnel builds one, reduced to what self-cleanup needs: the agent file in a ConfigMap, run by node. */
-function relayWith(agent: string, pollMs: number, image: string) {
-  return (r: RelayRequest): DesiredObject[] => [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, data: { 'agent.js': agent } },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: r.podLabels },
-        template: {
-          metadata: { labels: r.podLabels },
-          spec: {
-            serviceAccountName: r.serviceAccountName,
-            containers: [
-              {
-                name: 'relay',
-                image,
-                command: ['node', '/opt/tether/agent.js'],
-                env: [...Object.entries(r.cleanupEnv).map(([name, value]) => ({ name, value })), { name: 'TETHER_CLEANUP_POLL_MS', value: String(pollMs) }],
-                volumeMounts: [{ name: 'agent', mountPath: '/opt/tether', readOnly: true }],
-              },
-            ],
-            volumes: [{ name: 'agent', configMap: { name: r.name } }],
-          },
-        },
-      },
-    },
-  ];
-}
+const mixes: Record<string, ForkSpec[]> = {
+  'local only': [apiLocal],
+  'image only': [apiImage],
+  'env only': [webEnv],
+  mixed: [apiLocal, webImage],
+};
 
-/** The local fork of api with a TTL of 2 s: tether.yaml allows 1 minute at least; the clock is shortened here. */
-
-async function sandboxObjects(client: KubeClient, sandbox: string, namespace: string): Promise<string[]> {
+/** The sandbox's objects that are still there (not being deleted), as Kind/name. */
+async function leftovers(client: KubeClient, sandbox: string, namespace: string, withShare: boolean): Promise<string[]> {
+  const names: KindName[] = ['Deployment', 'Service', 'ConfigMap', 'Secret', 'Lease', 'Role', 'RoleBinding', 'ServiceAccount', ...(withShare ? (['Ingress'] as const) : [])];
   const all: string[] = [];
-  for (const kind of [kinds.Deployment, kinds.Service, kinds.ConfigMap, kinds.Lease, kinds.Role, kinds.RoleBinding, kinds.ServiceAccount]) {
-    const { items } = await client.listAll<KubeObject>(kind, namespace, { labelSelector: sandboxSelector(sandbox) });
-    all.push(...items.map((o) => `${kind.kind}/${o.metadata.name}`));
+  for (const kind of names) {
+    const { items } = await client.listAll<KubeObject>(kinds[kind], namespace, { labelSelector: sandboxSelector(sandbox) }).catch(() => ({ items: [] as KubeObject[] }));
+    all.push(...items.filter((o) => !o.metadata.deletionTimestamp).map((o) => `${kind}/${o.metadata.name}`));
   }
   return all.sort();
 }
 
-async function relayRunning(client: KubeClient, sandbox: string, namespace: string): Promise<boolean> {
-  const pods = await client.listAll<KubeObject & { status?: { phase?: string } }>(kinds.Pod, namespace, { labelSelector: sandboxSelector(sandbox) });
+async function agentRunning(client: KubeClient, sandbox: string, namespace: string): Promise<boolean> {
+  const pods = await client.listAll<KubeObject & { status?: { phase?: string } }>(kinds.Pod, namespace, { labelSelector: `${sandboxSelector(sandbox)},tether.dev/agent` });
   return pods.items.some((p) => p.status?.phase === 'Running');
 }
 
-test('shared namespace: after the Lease lapses past the TTL the janitor deletes the sandbox, itself last', async (t) => {
-  if (simulatorOnly(t, 'needs a simulator user who may not create namespaces, so the sandbox shares the baseline namespace')) return;
-  const shopped = await shopCluster(t, 'sandbox-janitor', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
-  const { cluster, shop } = shopped;
-  const client = cluster.client('jane');
-  const script = await janitorScript();
-  const spec: SandboxSpec = { ...shopped.spec('image-env.tether.yaml'), ttlSeconds: 2 };
-  const { plan } = await createSandbox(client, { spec, developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop', janitor: janitorBuilder({ script, pollMs: 100 }), leaseDurationSeconds: 1 });
-  const { sandbox } = plan;
-  assert.equal(plan.namespace, shop);
-  const before = await sandboxObjects(client, sandbox, shop);
-  assert.ok(before.includes(`RoleBinding/${sandbox}-tether-relay`) && before.includes(`Deployment/${sandbox}-tether-janitor`) && before.includes(`Deployment/${sandbox}-api`));
-  await cluster.until(() => relayRunning(client, sandbox, shop), 'the janitor pod to run', cluster.timeouts.podReadyMs);
-  // Nobody renews the Lease: 2 s later the janitor removes everything of the sandbox, and the garbage
-  // collector takes the janitor and its permissions with the Lease.
-  await cluster.until(async () => (await sandboxObjects(client, sandbox, shop)).length === 0, 'the sandbox to be gone');
-  const baseline = (await client.listAll(kinds.Deployment, shop)).items.map((o) => o.metadata.name).sort();
-  assert.deepEqual(baseline, ['api', 'web']);
-  assert.deepEqual((await client.listAll(kinds.Service, shop)).items.map((o) => o.metadata.name).sort(), ['api', 'postgres', 'web']);
-});
+async function namespaceGone(client: KubeClient, namespace: string): Promise<boolean> {
+  const ns = await client.get<KubeObject>(kinds.Namespace, undefined, namespace).catch(() => undefined);
+  return ns === undefined || Boolean(ns.metadata.deletionTimestamp);
+}
 
-test('own namespace: a renewed Lease keeps the sandbox; once renewals stop the relay deletes it with its namespace', async (t) => {
+/** Creates the sandbox with the agent the editor builds; nobody renews its Lease afterwards. */
+async function createUnrenewed(shopped: ShopCluster, client: KubeClient, spec: SandboxSpec, withShare: boolean) {
+  const { cluster } = shopped;
+  const agent = sandboxAgentFor(client, { agentScript: await relayAgentScript(), image: cluster.images.relay, cleanupPollMs: 100, onToken: () => undefined, ...(withShare ? { share } : {}) });
+  return createSandbox(client, { spec, developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop', agent, leaseDurationSeconds: 1 });
+}
+
+for (const [mix, forks] of Object.entries(mixes)) {
+  for (const withShare of [false, true]) {
+    test(`${mix}, ${withShare ? 'with' : 'without'} a shareable host: one agent pod, and the sandbox is gone after its TTL`, async (t) => {
+      const shopped = await shopCluster(t, 'sandbox-self-cleanup');
+      const { cluster, client } = shopped;
+      const spec: SandboxSpec = { ...shopped.spec('image-env.tether.yaml'), ttlSeconds: 2, forks, preview: { service: forks[0].workload.name, port: 80, path: '/' } };
+      const { plan } = await createUnrenewed(shopped, client, spec, withShare);
+      const { sandbox, namespace } = plan;
+      assert.equal(namespace, sandbox);
+      assert.equal(plan.objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels['tether.dev/role'] === 'agent').length, 1, 'one agent');
+      assert.equal(Boolean(plan.share), withShare);
+      assert.deepEqual(plan.agent?.localForks, forks.filter((f) => f.mode === 'local').map((f) => f.workload.name));
+      await cluster.until(() => agentRunning(client, sandbox, namespace), 'the agent pod to run', cluster.timeouts.podReadyMs);
+      // Nobody renews the Lease: 2 s later the agent removes the sandbox with its namespace.
+      await cluster.until(() => namespaceGone(client, namespace), `namespace ${namespace} to be deleted by the agent`);
+      assert.deepEqual((await client.listAll(kinds.Deployment, shopped.shop)).items.map((o) => o.metadata.name).sort(), ['api', 'web'], 'the baseline stays');
+    });
+  }
+}
+
+test('a renewed Lease keeps the sandbox; once renewals stop its agent deletes it with its namespace', async (t) => {
   const shopped = await shopCluster(t, 'sandbox-self-cleanup');
   const { cluster, client } = shopped;
-  const agent = await janitorScript();
-  // The local fork of api with a TTL of 2 s: tether.yaml allows 1 minute at least; the clock is shortened here.
   const spec: SandboxSpec = { ...shopped.spec('local.tether.yaml'), ttlSeconds: 2 };
-  const { plan } = await createSandbox(client, { spec, developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop', relay: relayWith(agent, 100, cluster.images.relay), leaseDurationSeconds: 1 });
+  const { plan } = await createUnrenewed(shopped, client, spec, false);
   const { sandbox, namespace } = plan;
   const lease = plan.objects.find((o) => o.kind === 'Lease');
   assert.ok(lease);
@@ -101,7 +94,7 @@ test('own namespace: a renewed Lease keeps the sandbox; once renewals stop the r
   const renewals: Date[] = [];
   heartbeat.onEvent((e) => e.type === 'renewed' && renewals.push(e.at));
   heartbeat.start();
-  await cluster.until(() => relayRunning(client, sandbox, namespace), 'the relay pod to run', cluster.timeouts.podReadyMs);
+  await cluster.until(() => agentRunning(client, sandbox, namespace), 'the agent pod to run', cluster.timeouts.podReadyMs);
   const renewedBefore = renewals.length;
   await new Promise((r) => setTimeout(r, 3000));
   assert.ok(renewals.length - renewedBefore >= 5, `renewed ${renewals.length - renewedBefore} times in 3 s`);
@@ -109,12 +102,27 @@ test('own namespace: a renewed Lease keeps the sandbox; once renewals stop the r
   const mine = alive.mine.filter((s) => s.sandbox === sandbox);
   assert.deepEqual(mine.map((s) => [s.sandbox, s.state]), [[sandbox, 'active']]);
   assert.ok(mine[0].remainingMs > 0 && mine[0].remainingMs <= 2000);
-  assert.ok((await sandboxObjects(client, sandbox, namespace)).length > 0, 'still there while renewed');
+  assert.ok((await leftovers(client, sandbox, namespace, false)).length > 0, 'still there while renewed');
 
   heartbeat.dispose();
   // The editor is gone.
-  await cluster.until(async () => {
-    const ns = await client.get<KubeObject>(kinds.Namespace, undefined, namespace).catch(() => undefined);
-    return ns === undefined || Boolean(ns.metadata.deletionTimestamp);
-  }, 'the namespace to be deleted by the relay');
+  await cluster.until(() => namespaceGone(client, namespace), 'the namespace to be deleted by the agent');
+});
+
+test('shared namespace, image and env forks: after the Lease lapses the agent deletes the sandbox, itself last', async (t) => {
+  if (simulatorOnly(t, 'needs a simulator user who may not create namespaces, so the sandbox shares the baseline namespace')) return;
+  const shopped = await shopCluster(t, 'sandbox-self-cleanup-shared', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const { cluster, shop } = shopped;
+  const client = cluster.client('jane');
+  const spec: SandboxSpec = { ...shopped.spec('image-env.tether.yaml'), ttlSeconds: 2 };
+  const { plan } = await createUnrenewed(shopped, client, spec, false);
+  const { sandbox } = plan;
+  assert.equal(plan.namespace, shop);
+  const before = await leftovers(client, sandbox, shop, false);
+  for (const name of [`RoleBinding/${sandbox}-tether-agent`, `Deployment/${sandbox}-tether-agent`, `Deployment/${sandbox}-api`]) assert.ok(before.includes(name), `${name} in ${before.join(', ')}`);
+  await cluster.until(() => agentRunning(client, sandbox, shop), 'the agent pod to run', cluster.timeouts.podReadyMs);
+  // The garbage collector takes the agent and its permissions with the Lease.
+  await cluster.until(async () => (await leftovers(client, sandbox, shop, false)).length === 0, 'the sandbox to be gone');
+  assert.deepEqual((await client.listAll(kinds.Deployment, shop)).items.map((o) => o.metadata.name).sort(), ['api', 'web']);
+  assert.deepEqual((await client.listAll(kinds.Service, shop)).items.map((o) => o.metadata.name).sort(), ['api', 'postgres', 'web']);
 });

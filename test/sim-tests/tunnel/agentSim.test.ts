@@ -68,6 +68,7 @@ async function cluster(t: TestHandle) {
           env: [
             { name: 'TETHER_TOKEN', value: token },
             { name: 'TETHER_CONTROL_PORT', value: '7070' },
+            { name: 'TETHER_HEALTH_PORT', value: '7071' },
             { name: 'TETHER_DATA_PORTS', value: '8080' },
           ],
           ...listening(8080),

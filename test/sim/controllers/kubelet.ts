@@ -12,6 +12,7 @@ import { WorkQueue } from '../workqueue';
 import { Controller, splitKey } from './controller';
 import type { ControllerContext, ControllerTimings } from './index';
 import { fakeDigest, qualifiedImage, setCondition, setReadiness, type ContainerStatus, type Dict } from './pod-status';
+import { imageCannotBePulled } from '../images';
 
 interface ContainerSpec {
   name: string;
@@ -27,10 +28,6 @@ function containers(pod: KubeObject): ContainerSpec[] {
 
 function envFlag(c: ContainerSpec, name: string): boolean {
   return (c.env ?? []).some((e) => e.name === name && e.value === '1');
-}
-
-function imageMissing(image: string): boolean {
-  return image.includes('missing') || image.includes('does-not-exist');
 }
 
 function restartPolicy(pod: KubeObject): string {
@@ -177,7 +174,7 @@ export class Kubelet extends Controller {
         const waiting = s.state.waiting as { reason?: string } | undefined;
         const running = s.state.running !== undefined;
         if (step === 'start' && waiting?.reason === 'ContainerCreating') {
-          if (imageMissing(spec.image)) {
+          if (imageCannotBePulled(spec.image)) {
             s.state = { waiting: { message: `rpc error: code = NotFound desc = failed to pull and unpack image "${qualifiedImage(spec.image)}": not found`, reason: 'ErrImagePull' } };
             this.event(pod, 'Warning', 'Failed', `Failed to pull image "${spec.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${qualifiedImage(spec.image)}": not found`);
             this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');

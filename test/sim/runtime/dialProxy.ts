@@ -63,7 +63,8 @@ export class DialProxy implements Disposable {
   }
 
   private connect(inbound: Socket, target: { host: string; port: number }, rest: Buffer): void {
-    const outbound = createConnection({ host: target.host, port: target.port, allowHalfOpen: true });
+    // Inside a real cluster this hop is the kernel's (kube-proxy's rules), which adds no delay of its own.
+    const outbound = createConnection({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
     this.track(outbound);
     if (rest.length > 0) outbound.write(rest);
     outbound.once('connect', () => {

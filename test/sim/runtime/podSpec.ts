@@ -4,6 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { KubeObject } from '../../../src/kube/types';
+import { imageCannotBePulled } from '../images';
 
 export interface KeyRef {
   name: string;
@@ -121,11 +122,14 @@ export function runsNodeFromConfigMap(container: ContainerSpec, volumes: readonl
   });
 }
 
-/** The runtime claims a pod when all of its containers qualify and it has no init containers. */
+/**
+ * The runtime claims a pod when all of its containers qualify and it has no init containers. One
+ * whose image cannot be pulled is left to the simulated kubelet, which reports ImagePullBackOff.
+ */
 export function isProcessPod(pod: KubeObject): boolean {
   const spec = podSpecOf(pod);
   if (spec.containers.length === 0 || (spec.initContainers?.length ?? 0) > 0) return false;
-  return spec.containers.every((c) => runsNodeFromConfigMap(c, spec.volumes ?? []));
+  return spec.containers.every((c) => runsNodeFromConfigMap(c, spec.volumes ?? []) && !imageCannotBePulled(c.image));
 }
 
 export function restartPolicyOf(spec: PodSpec): RestartPolicy {

@@ -25,6 +25,8 @@ export const defaultPortForwardLimits: PortForwardLimits = { highWaterMark: 1024
 
 export interface PortForwardStats {
   open: number;
+  /** Sessions (WebSocket upgrades) served since the server started. */
+  sessions: number;
   /** The largest backlog towards any client seen so far, in bytes. */
   peakBufferedBytes: number;
   /** The largest write buffer towards any pod port seen so far, in bytes. */
@@ -57,10 +59,21 @@ interface PortStream {
   done: boolean;
 }
 
+/** A message on its way to the client, held back by the injected latency. */
+interface Delayed {
+  due: number;
+  /** Nothing to send: only `sent` to run in its turn (closing after the rest). */
+  message?: Buffer;
+  sent?: () => void;
+}
+
 class PortForwardSession {
   private readonly streams: PortStream[];
   private backlog = 0;
   private readonly blockedWriters = new Set<Socket>();
+  /** Messages to the client in order; each leaves once its latency has passed. */
+  private readonly delayed: Delayed[] = [];
+  private delayTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -68,6 +81,7 @@ class PortForwardSession {
     private readonly uid: string,
     private readonly limits: PortForwardLimits,
     private readonly peaks: Peaks,
+    private readonly latencyMs: () => number = () => 0,
   ) {
     this.streams = ports.map((port, i) => ({ port, data: 2 * i, error: 2 * i + 1, done: false }));
     ws.on('message', (data, isBinary) => this.fromClient(data, isBinary));
@@ -77,8 +91,8 @@ class PortForwardSession {
 
   start(resolve: (port: number) => { host: string; port: number } | undefined): void {
     for (const stream of this.streams) {
-      this.ws.send(portPrefix(stream.data, stream.port));
-      this.ws.send(portPrefix(stream.error, stream.port));
+      this.send(portPrefix(stream.data, stream.port));
+      this.send(portPrefix(stream.error, stream.port));
       const target = resolve(stream.port);
       if (!target) this.fail(stream, connectionRefusedMessage(stream.port, this.uid));
       else this.dial(stream, target);
@@ -86,7 +100,8 @@ class PortForwardSession {
   }
 
   private dial(stream: PortStream, target: { host: string; port: number }): void {
-    const tcp = connect({ host: target.host, port: target.port });
+    // The kubelet is Go, whose TCP connections have Nagle's algorithm off.
+    const tcp = connect({ host: target.host, port: target.port, noDelay: true });
     stream.tcp = tcp;
     tcp.on('data', (chunk: Buffer) => this.toClient(stream, tcp, chunk));
     tcp.on('drain', () => this.writerDrained(tcp));
@@ -102,11 +117,34 @@ class PortForwardSession {
     const size = chunk.length + 1;
     this.backlog += size;
     this.peaks.toClient = Math.max(this.peaks.toClient, this.backlog);
-    this.ws.send(frame(stream.data, chunk), () => {
+    this.send(frame(stream.data, chunk), () => {
       this.backlog -= size;
       if (this.backlog <= this.limits.lowWaterMark) for (const s of this.streams) s.tcp?.resume();
     });
     if (this.backlog > this.limits.highWaterMark) tcp.pause();
+  }
+
+  /** To the client, after the injected latency; in order either way. */
+  private send(message: Buffer | undefined, sent?: () => void): void {
+    const latency = this.latencyMs();
+    if (latency <= 0 && this.delayed.length === 0) {
+      if (message) this.ws.send(message, sent);
+      else sent?.();
+      return;
+    }
+    this.delayed.push({ due: performance.now() + latency, message, sent });
+    this.pump();
+  }
+
+  private pump(): void {
+    clearTimeout(this.delayTimer);
+    this.delayTimer = undefined;
+    while (this.delayed.length > 0 && this.delayed[0].due <= performance.now()) {
+      const next = this.delayed.shift()!;
+      if (next.message && this.ws.readyState === this.ws.OPEN) this.ws.send(next.message, next.sent);
+      else next.sent?.();
+    }
+    if (this.delayed.length > 0) this.delayTimer = setTimeout(() => this.pump(), Math.max(0, this.delayed[0].due - performance.now()));
   }
 
   private fromClient(data: RawData, isBinary: boolean): void {
@@ -130,20 +168,26 @@ class PortForwardSession {
 
   private fail(stream: PortStream, message: string): void {
     if (stream.done) return;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame(stream.error, Buffer.from(message)));
+    if (this.ws.readyState === this.ws.OPEN) this.send(frame(stream.error, Buffer.from(message)));
     stream.tcp?.destroy();
     this.finish(stream);
   }
 
-  /** A port's connection ended; once every port is done the WebSocket closes, as the kubelet's does. */
+  /** A port's connection ended; once every port is done the WebSocket closes, as the kubelet's does (after what is still on its way). */
   private finish(stream: PortStream): void {
     if (stream.tcp) this.writerDrained(stream.tcp);
     if (stream.done) return;
     stream.done = true;
-    if (this.streams.every((s) => s.done) && this.ws.readyState === this.ws.OPEN) this.ws.close(1000);
+    if (!this.streams.every((s) => s.done)) return;
+    const close = () => {
+      if (this.ws.readyState === this.ws.OPEN) this.ws.close(1000);
+    };
+    this.send(undefined, close);
   }
 
   private closeAll(): void {
+    clearTimeout(this.delayTimer);
+    for (const held of this.delayed.splice(0)) held.sent?.();
     for (const stream of this.streams) {
       stream.done = true;
       stream.tcp?.destroy();
@@ -165,6 +209,7 @@ export class PortForwardServer implements Disposable {
     handleProtocols: (protocols) => (protocols.has(portForwardProtocol) ? portForwardProtocol : false),
   });
   private readonly sessions = new Set<PortForwardSession>();
+  private served = 0;
   private readonly peaks: Peaks = { toClient: 0, toPod: 0 };
 
   constructor(
@@ -173,7 +218,7 @@ export class PortForwardServer implements Disposable {
   ) {}
 
   get stats(): PortForwardStats {
-    return { open: this.sessions.size, peakBufferedBytes: this.peaks.toClient, peakPodBufferedBytes: this.peaks.toPod };
+    return { open: this.sessions.size, sessions: this.served, peakBufferedBytes: this.peaks.toClient, peakPodBufferedBytes: this.peaks.toPod };
   }
 
   serve(request: SubresourceRequest, socket: Duplex, head: Buffer): void {
@@ -182,8 +227,9 @@ export class PortForwardServer implements Disposable {
     const pod = request.pod;
     this.wss.handleUpgrade(request.req, socket, head, (ws) => {
       if (ws.protocol !== portForwardProtocol) return ws.terminate();
-      const session = new PortForwardSession(ws, parsed.ports, pod.metadata.uid, this.limits, this.peaks);
+      const session = new PortForwardSession(ws, parsed.ports, pod.metadata.uid, this.limits, this.peaks, request.latencyMs);
       this.sessions.add(session);
+      this.served++;
       ws.once('close', () => this.sessions.delete(session));
       session.start((port) => this.resolve(request.namespace, pod.metadata.name, port));
     });

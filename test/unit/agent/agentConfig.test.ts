@@ -7,6 +7,7 @@ test('configuration comes from the environment with defaults', () => {
   const config = readConfig({ TETHER_TOKEN: 't0k', TETHER_DATA_PORTS: '8080, 9090' });
   assert.equal(config.controlHost, '127.0.0.1');
   assert.equal(config.controlPort, 7070);
+  assert.equal(config.healthPort, 7071);
   assert.equal(config.dataHost, '0.0.0.0');
   assert.deepEqual(config.dataPorts, [8080, 9090]);
   assert.equal(config.token, 't0k');
@@ -25,6 +26,8 @@ test('bad configuration explains itself', () => {
   assert.throws(() => readConfig({ TETHER_TOKEN: 'x', TETHER_CONTROL_PORT: '70000' }), /not a port number/);
   assert.throws(() => readConfig({ TETHER_TOKEN: 'x', TETHER_DATA_PORTS: '7070' }), /includes the control port 7070/);
   assert.throws(() => readConfig({ TETHER_TOKEN: 'x', TETHER_DATA_PORTS: '80,80' }), /lists a port twice/);
+  assert.throws(() => readConfig({ TETHER_TOKEN: 'x', TETHER_DATA_PORTS: '7071' }), /includes the health port 7071/);
+  assert.throws(() => readConfig({ TETHER_TOKEN: 'x', TETHER_HEALTH_PORT: '7070' }), /must not knock on the control port/);
   assert.throws(() => readConfig({ TETHER_TOKEN: 'x', TETHER_HOLD_MS: '-1' }), /positive number/);
 });
 

@@ -20,7 +20,7 @@ export interface AgentProcess {
 export async function startAgentProcess(env: Record<string, string>, script = AGENT_SOURCE): Promise<AgentProcess> {
   const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
   const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', TETHER_CONTROL_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', TETHER_CONTROL_PORT: '0', TETHER_HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

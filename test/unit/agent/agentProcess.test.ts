@@ -101,7 +101,7 @@ test('wrong or missing tokens and wrong versions are rejected with a goaway that
     const answer = new FrameDecoder().push(await readAll(old));
     assert.equal(answer.length, 1);
     assert.equal(answer[0].type, 'goaway');
-    assert.match((answer[0] as { reason: string }).reason, /protocol version 99 is not supported.*speaks version 1; redeploy the relay/);
+    assert.match((answer[0] as { reason: string }).reason, /protocol version 99 is not supported.*speaks version 2; redeploy the relay/);
     // A client that speaks something else is dropped at once.
     const garbage = await agent.connectControl();
     garbage.write('GET / HTTP/1.1\r\n\r\n');
@@ -113,17 +113,30 @@ test('wrong or missing tokens and wrong versions are rejected with a goaway that
   }
 });
 
-test('a new authenticated connection replaces the old one; inbound callers are held briefly, then dropped', { timeout: 30_000 }, async () => {
+test('a newer connection takes inbound traffic and the older one keeps its streams; inbound callers are held briefly, then dropped', { timeout: 30_000 }, async () => {
   const local = localService();
   const localPort = await listen(local);
+  const clusterEcho = createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
+  const echoPort = await listen(clusterEcho);
   const agent = await startAgentProcess({ TETHER_TOKEN: TOKEN, TETHER_DATA_PORTS: '0', TETHER_HOLD_MS: '1500' });
   try {
     const first = await connectExtension(await agent.connectControl(), TOKEN);
-    const firstClosed = new Promise<MuxCloseReason>((resolve) => first.mux.onClose(resolve));
+    const firstInbound: string[] = [];
+    first.mux.onStream((stream) => {
+      firstInbound.push('inbound');
+      stream.refuse('the older window');
+    });
     const second = await connectExtension(await agent.connectControl(), TOKEN);
     forwardInbound(second.mux, localPort);
-    assert.deepEqual(await firstClosed, { kind: 'goaway', reason: 'replaced by a newer connection from the extension' });
+    await agent.waitFor(/extension-connected connection=2 .*others=1/);
     assert.equal(await httpCall(agent.dataPorts[0], 'GET', '/x'), 'hello from local /x');
+    assert.deepEqual(firstInbound, [], 'inbound traffic goes to the newest connection');
+    // The older connection (another editor window, say) still dials cluster services.
+    const echo = await first.mux.open({ kind: 'dial', host: '127.0.0.1', port: echoPort });
+    echo.end('still here');
+    assert.equal((await readAll(echo)).toString(), 'still here');
+    assert.equal(first.mux.isClosed, false);
+    first.mux.dispose();
 
     // No extension: the caller waits up to TETHER_HOLD_MS for one, then the agent closes it.
     second.mux.dispose();
@@ -143,6 +156,7 @@ test('a new authenticated connection replaces the old one; inbound callers are h
   } finally {
     await agent.stop();
     local.close();
+    clusterEcho.close();
   }
 });
 

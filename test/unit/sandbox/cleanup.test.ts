@@ -6,17 +6,17 @@ import { leaseObject, leaseTiming, hasLapsed, isStale, microTime } from '../../.
 const labels = (sandbox: string, extra: Record<string, string> = {}) => ({ 'app.kubernetes.io/managed-by': 'tether', 'tether.dev/sandbox': sandbox, 'tether.dev/owner': 'jane', ...extra });
 const obj = (name: string, l: Record<string, string>, uid = `uid-${name}`): ListedObject => ({ metadata: { name, uid, labels: l } });
 
-test('cleanup order: workloads, services, config; only this sandbox; the relay Deployment and RBAC left to the Lease; namespace then Lease last', () => {
+test('cleanup order: workloads, services, config; only this sandbox; the agent\'s Deployment and RBAC left to the Lease; namespace then Lease last', () => {
   const found = new Map<string, ListedObject[]>([
-    ['Deployment', [obj('api', labels('s')), obj('api-relay', labels('s', { 'tether.dev/role': 'relay' })), obj('theirs', labels('other')), obj('baseline', { app: 'x' })]],
+    ['Deployment', [obj('api', labels('s')), obj('tether-agent', labels('s', { 'tether.dev/role': 'agent' })), obj('theirs', labels('other')), obj('baseline', { app: 'x' })]],
     ['Service', [obj('api', labels('s'))]],
-    ['ConfigMap', [obj('api-relay', labels('s', { 'tether.dev/role': 'relay' }))]],
-    ['Role', [obj('tether-relay', labels('s'))]],
+    ['ConfigMap', [obj('tether-agent', labels('s', { 'tether.dev/role': 'agent' }))]],
+    ['Role', [obj('tether-agent', labels('s'))]],
   ]);
   const steps = planCleanup(found, { sandbox: 's', namespace: 's', lease: 'tether-sandbox', ownsNamespace: true });
   assert.deepEqual(
     steps.map((s) => `${typeof s.kind === 'string' ? s.kind : s.kind.kind}/${s.name}${s.uid ? `@${s.uid}` : ''}`),
-    ['Deployment/api@uid-api', 'Service/api@uid-api', 'ConfigMap/api-relay@uid-api-relay', 'Namespace/s', 'Lease/tether-sandbox'],
+    ['Deployment/api@uid-api', 'Service/api@uid-api', 'ConfigMap/tether-agent@uid-tether-agent', 'Namespace/s', 'Lease/tether-sandbox'],
   );
   const shared = planCleanup(found, { sandbox: 's', namespace: 'shop', lease: 's-tether-sandbox', ownsNamespace: false });
   assert.ok(!shared.some((s) => s.kind === 'Namespace'));
@@ -38,7 +38,7 @@ test('lease state: alive until renewTime + TTL, then lapsed; a missing Lease is 
   assert.equal(leaseTiming({ metadata: { annotations: { 'tether.dev/ttl-seconds': 'x' } }, spec: { renewTime: microTime(renew) } }, 60).ttlSeconds, 60);
 });
 
-test('the target comes from the relay environment', () => {
+test('the target comes from the agent\'s environment', () => {
   assert.equal(cleanupTargetFromEnv({}), undefined);
   assert.deepEqual(cleanupTargetFromEnv({ TETHER_SANDBOX: 's', TETHER_NAMESPACE: 'n', TETHER_LEASE: 'l', TETHER_OWNS_NAMESPACE: 'true' }), { sandbox: 's', namespace: 'n', lease: 'l', ownsNamespace: true });
 });

@@ -7,9 +7,8 @@ import type { KubeObject } from '../../../src/kube/types';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { isTetherOwned, ownerLabel, sandboxLabel } from '../../../src/sandbox/labels';
 import { planSandbox, type PlanInput } from '../../../src/sandbox/plan';
-import type { RelayRequest } from '../../../src/sandbox/relayRequest';
-import { sandboxRelayBuilder } from '../../../src/sandbox/relayBuilder';
-import { janitorBuilder } from '../../../src/sandbox/lifecycle/janitor';
+import type { AgentBuilder } from '../../../src/sandbox/agentRequest';
+import { agent } from './planGolden';
 import { parseSpec } from '../../../src/sandbox/spec';
 
 const fixtures = join(__dirname, '../../fixtures/sandbox');
@@ -23,28 +22,6 @@ function specOf(file: string) {
   return parsed.spec;
 }
 
-/** A relay builder with the shape the tunnel's builder has: one Deployment selected by the fork's Services. */
-function relay(request: RelayRequest): DesiredObject[] {
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: request.name, namespace: request.namespace, labels: request.labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: request.podLabels },
-        template: {
-          metadata: { labels: request.podLabels },
-          spec: {
-            serviceAccountName: request.serviceAccountName,
-            containers: [{ name: 'relay', image: 'node:22-alpine', env: Object.entries(request.cleanupEnv).map(([name, value]) => ({ name, value })), ports: request.ports.map((p) => ({ containerPort: p.port })) }],
-          },
-        },
-      },
-    },
-  ];
-}
-
 function golden(name: string, input: Omit<PlanInput, 'baseline' | 'renewTime' | 'holderIdentity'>) {
   const plan = planSandbox({ ...input, baseline, renewTime, holderIdentity: 'jane@laptop' });
   const text = stringify({ sandbox: plan.sandbox, namespace: plan.namespace, placement: plan.placement, entry: plan.entry, notes: plan.notes }) + '---\n' + plan.objects.map((o) => stringify(o)).join('---\n');
@@ -55,7 +32,7 @@ function golden(name: string, input: Omit<PlanInput, 'baseline' | 'renewTime' | 
 }
 
 test('own namespace: forks copy the baseline with image and env changed, the rest are ExternalName aliases', () => {
-  const plan = golden('image-env.namespace', { spec: specOf('image-env.tether.yaml'), placement: { mode: 'namespace' }, developer: 'Jane Doe', branch: 'feature/Login' });
+  const plan = golden('image-env.namespace', { spec: specOf('image-env.tether.yaml'), placement: { mode: 'namespace' }, developer: 'Jane Doe', branch: 'feature/Login', agent });
   assert.equal(plan.namespace, 'jane-doe-feature-login');
   const api = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api') as DesiredObject & { spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } } };
   assert.equal(api.spec.template.spec.containers[0].image, 'ghcr.io/example/api:pr-42');
@@ -70,7 +47,7 @@ test('own namespace: forks copy the baseline with image and env changed, the res
 });
 
 test('shared namespace: prefixed names, no aliases, pods never carry baseline labels, said plainly', () => {
-  const plan = golden('image-env.shared', { spec: specOf('image-env.tether.yaml'), placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main' });
+  const plan = golden('image-env.shared', { spec: specOf('image-env.tether.yaml'), placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', agent });
   assert.ok(plan.objects.every((o) => o.metadata.name.startsWith('jane-main-')));
   assert.ok(!plan.objects.some((o) => (o as { spec?: { type?: string } }).spec?.type === 'ExternalName'));
   const web = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'jane-main-web') as DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
@@ -79,29 +56,30 @@ test('shared namespace: prefixed names, no aliases, pods never carry baseline la
   assert.equal(plan.entry?.service, 'jane-main-web');
 });
 
-test('local fork: relay objects from the builder, Services selecting the relay, RBAC limited to the planned names', () => {
-  const plan = golden('local.namespace', { spec: specOf('local.tether.yaml'), placement: { mode: 'namespace' }, developer: 'jane', branch: 'main', relay });
+test('local fork: the agent\'s objects from the builder, Services selecting the agent pod, RBAC limited to the planned names', () => {
+  const plan = golden('local.namespace', { spec: specOf('local.tether.yaml'), placement: { mode: 'namespace' }, developer: 'jane', branch: 'main', agent });
   const role = plan.objects.find((o) => o.kind === 'Role') as DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
   const deletes = role.rules.filter((r) => r.verbs.includes('delete'));
-  assert.deepEqual(deletes.find((r) => r.resources[0] === 'deployments')?.resourceNames, ['api-relay']);
+  assert.deepEqual(deletes.find((r) => r.resources[0] === 'deployments')?.resourceNames, ['tether-agent']);
   assert.deepEqual(deletes.find((r) => r.resources[0] === 'namespaces')?.resourceNames, ['jane-main']);
   assert.ok(!deletes.some((r) => !r.resourceNames), 'every delete is limited by name');
-  assert.ok(!role.rules.some((r) => r.verbs.includes('list') && r.resources.includes('secrets')), 'the relay may not read the namespace\'s Secrets');
+  assert.ok(!role.rules.some((r) => r.verbs.includes('list') && r.resources.includes('secrets')), 'the agent may not read the namespace\'s Secrets');
   const svc = plan.objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api') as DesiredObject & { spec: { selector: Record<string, string> } };
-  const relayDeployment = plan.objects.find((o) => o.metadata.name === 'api-relay') as DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
-  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(relayDeployment.spec.template.metadata.labels[k], v);
+  const agentDeployment = plan.objects.find((o) => o.metadata.name === 'tether-agent' && o.kind === 'Deployment') as DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(agentDeployment.spec.template.metadata.labels[k], v);
+  assert.deepEqual(plan.agent, { name: 'tether-agent', namespace: 'jane-main', selector: 'app.kubernetes.io/managed-by=tether,tether.dev/agent=tether-agent', dataPorts: [{ fork: 'api', port: 8080, dataPort: 8080, localPort: 3001 }], localForks: ['api'] });
 });
 
-test('local fork without a relay builder, and an unknown workload, are explained errors', () => {
+test('local fork without the agent, and an unknown workload, are explained errors', () => {
   const spec = specOf('local.tether.yaml');
-  assert.throws(() => planSandbox({ spec, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' }), /needs the relay/);
+  assert.throws(() => planSandbox({ spec, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b' }), /needs the sandbox's agent/);
   const missing = { ...spec, forks: [{ ...spec.forks[0], workload: { kind: 'Deployment' as const, name: 'cart' } }] };
-  assert.throws(() => planSandbox({ spec: missing, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b', relay }), /no Deployment of that name \(it has: api, web\)/);
+  assert.throws(() => planSandbox({ spec: missing, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b', agent }), /no Deployment of that name \(it has: api, web\)/);
 });
 
-test('a relay builder that drops the ownership labels is refused', () => {
-  const careless = (r: RelayRequest) => relay(r).map((o) => ({ ...o, metadata: { ...o.metadata, labels: { app: 'relay' } } }));
-  assert.throws(() => planSandbox({ spec: specOf('local.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b', relay: careless }), /lacks the ownership labels/);
+test('an agent builder that drops the ownership labels is refused', () => {
+  const careless: AgentBuilder = (r) => ({ objects: agent(r).objects.map((o) => ({ ...o, metadata: { ...o.metadata, labels: { app: 'agent' } } })) });
+  assert.throws(() => planSandbox({ spec: specOf('local.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'j', branch: 'b', agent: careless }), /lacks the ownership labels/);
 });
 
 test('labels carry sandbox and owner', () => {
@@ -110,24 +88,52 @@ test('labels carry sandbox and owner', () => {
   assert.equal(plan.objects[0].metadata.labels[sandboxLabel], 'unicode-dev-b');
 });
 
-test('local fork with the tunnel relay objects: sandbox labels, cleanup env, service account, selected by the fork Service', () => {
-  const plan = planSandbox({ spec: specOf('local.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', relay: sandboxRelayBuilder({ agentScript: 'console.log(1)', token: 't0ken' }) });
+test('local fork with the agent\'s objects: sandbox labels, cleanup env, service account, selected by the fork Service', () => {
+  const plan = planSandbox({ spec: specOf('local.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', agent });
   const kindsAndNames = plan.objects.map((o) => `${o.kind}/${o.metadata.name}`);
-  assert.deepEqual(kindsAndNames, ['Lease/jane-main-tether-sandbox', 'ServiceAccount/jane-main-tether-relay', 'Role/jane-main-tether-relay', 'RoleBinding/jane-main-tether-relay', 'Secret/jane-main-api-relay-token', 'ConfigMap/jane-main-api-relay', 'Service/jane-main-api', 'Deployment/jane-main-api-relay']);
+  assert.deepEqual(kindsAndNames, ['Lease/jane-main-tether-sandbox', 'ServiceAccount/jane-main-tether-agent', 'Role/jane-main-tether-agent', 'RoleBinding/jane-main-tether-agent', 'Secret/jane-main-tether-agent-token', 'ConfigMap/jane-main-tether-agent', 'Service/jane-main-api', 'Deployment/jane-main-tether-agent']);
   for (const o of plan.objects) assert.ok(isTetherOwned(o));
   type Pod = { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string; containers: { env: { name: string; value?: string }[]; securityContext: { runAsNonRoot: boolean } }[] } };
-  const relayDeployment = plan.objects.find((o) => o.kind === 'Deployment') as DesiredObject & { spec: { template: Pod } };
-  assert.equal(relayDeployment.metadata.labels['tether.dev/role'], 'relay');
-  const pod = relayDeployment.spec.template;
-  assert.equal(pod.spec.serviceAccountName, 'jane-main-tether-relay');
+  const agentDeployment = plan.objects.find((o) => o.kind === 'Deployment') as DesiredObject & { spec: { template: Pod } };
+  assert.equal(agentDeployment.metadata.labels['tether.dev/role'], 'agent');
+  assert.equal(agentDeployment.metadata.annotations?.['tether.dev/local-forks'], 'api');
+  const pod = agentDeployment.spec.template;
+  assert.equal(pod.spec.serviceAccountName, 'jane-main-tether-agent');
   assert.equal(pod.spec.containers[0].securityContext.runAsNonRoot, true);
   const env = Object.fromEntries(pod.spec.containers[0].env.map((e) => [e.name, e.value]));
   assert.deepEqual([env.TETHER_SANDBOX, env.TETHER_NAMESPACE, env.TETHER_LEASE, env.TETHER_OWNS_NAMESPACE, env.TETHER_DATA_PORTS], ['jane-main', 'shop', 'jane-main-tether-sandbox', 'false', '8080']);
   const svc = plan.objects.find((o) => o.kind === 'Service') as DesiredObject & { spec: { selector: Record<string, string>; ports: { targetPort: number }[] } };
   for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(pod.metadata.labels[k], v);
-  assert.equal(svc.spec.ports[0].targetPort, 8080, 'the named baseline port resolves to the number the relay listens on');
+  assert.equal(svc.spec.ports[0].targetPort, 8080, 'the named baseline port resolves to the number the agent listens on');
   const role = plan.objects.find((o) => o.kind === 'Role') as DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
-  assert.deepEqual(role.rules.find((r) => r.verbs.includes('delete') && r.resources[0] === 'secrets')?.resourceNames, ['jane-main-api-relay-token']);
+  assert.deepEqual(role.rules.find((r) => r.verbs.includes('delete') && r.resources[0] === 'secrets')?.resourceNames, ['jane-main-tether-agent-token']);
+});
+
+test('two local forks on the same port share the one agent pod on different data ports', () => {
+  const spec = { ...specOf('local.tether.yaml'), forks: [specOf('local.tether.yaml').forks[0], { workload: { kind: 'Deployment' as const, name: 'web' }, mode: 'local' as const, env: {}, ports: [{ port: 8080, localPort: 4000 }, { port: 3000, localPort: 4001 }] }] };
+  const plan = planSandbox({ spec, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'jane', branch: 'main', agent });
+  assert.deepEqual(plan.agent?.dataPorts, [
+    { fork: 'api', port: 8080, dataPort: 8080, localPort: 3001 },
+    { fork: 'web', port: 8080, dataPort: 20000, localPort: 4000 },
+    { fork: 'web', port: 3000, dataPort: 3000, localPort: 4001 },
+  ]);
+  assert.equal(plan.objects.filter((o) => o.kind === 'Deployment').length, 1, 'one agent pod for both local forks');
+  type Svc = DesiredObject & { spec: { selector: Record<string, string>; ports: { port: number; targetPort: number }[] } };
+  const web = plan.objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web') as Svc;
+  const api = plan.objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api') as Svc;
+  assert.deepEqual(web.spec.ports.map((p) => [p.port, p.targetPort]), [[80, 3000]]);
+  assert.deepEqual(api.spec.ports.map((p) => [p.port, p.targetPort]), [[80, 8080]]);
+  assert.deepEqual(web.spec.selector, api.spec.selector);
+  const env = Object.fromEntries(((plan.objects.find((o) => o.kind === 'Deployment') as DesiredObject & { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.containers[0].env).map((e) => [e.name, e.value]));
+  assert.equal(env.TETHER_DATA_PORTS, '8080,20000,3000');
+});
+
+test('a Service port whose target the local fork does not forward is left out, said in a note', () => {
+  const spec = { ...specOf('local.tether.yaml'), forks: [{ ...specOf('local.tether.yaml').forks[0], ports: [{ port: 9090, localPort: 3001 }] }] };
+  const plan = planSandbox({ spec, baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'jane', branch: 'main', agent });
+  assert.ok(!plan.objects.some((o) => o.kind === 'Service' && o.metadata.name === 'api'));
+  assert.ok(plan.notes.some((n) => /Port 80 of Service "api" targets port 8080, which the local fork "api" does not forward/.test(n)), plan.notes.join(' | '));
+  assert.ok(plan.notes.some((n) => /Service "api" is left out of the sandbox/.test(n)));
 });
 
 test('what a fork reads from the baseline namespace: ConfigMaps and Secrets are copied, the service account is named in the notes', () => {
@@ -159,16 +165,21 @@ test('what a fork reads from the baseline namespace: ConfigMaps and Secrets are 
   assert.ok(!shared.notes.some((n) => n.includes('reads')), 'in the baseline namespace they are at hand');
 });
 
-test('a sandbox without local forks gets the janitor, its permissions and the cleanup environment', () => {
-  const plan = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', janitor: janitorBuilder({ script: '1', pollMs: 500 }) });
-  assert.ok(!plan.notes.some((n) => n.includes('No relay or janitor')));
-  const janitor = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'jane-main-tether-janitor') as DesiredObject & { spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[] }[] } } } };
-  assert.ok(janitor);
-  assert.equal(janitor.metadata.labels['tether.dev/role'], 'relay');
-  assert.equal(janitor.spec.template.spec.serviceAccountName, 'jane-main-tether-relay');
-  assert.deepEqual(janitor.spec.template.spec.containers[0].env.map((e) => e.name), ['TETHER_SANDBOX', 'TETHER_NAMESPACE', 'TETHER_LEASE', 'TETHER_OWNS_NAMESPACE', 'TETHER_CLEANUP_POLL_MS']);
+test('a sandbox without local forks still gets its agent, with no data ports, its permissions and the cleanup environment', () => {
+  const plan = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'shared', namespace: 'shop' }, developer: 'jane', branch: 'main', agent });
+  assert.ok(!plan.notes.some((n) => n.includes('No agent runs')));
+  const deployment = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'jane-main-tether-agent') as DesiredObject & { spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[]; ports: unknown[] }[] } } } };
+  assert.ok(deployment);
+  assert.equal(deployment.metadata.labels['tether.dev/role'], 'agent');
+  assert.equal(deployment.spec.template.spec.serviceAccountName, 'jane-main-tether-agent');
+  const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+  assert.equal(env.TETHER_DATA_PORTS, '', 'the tunnel listener is off');
+  assert.deepEqual(deployment.spec.template.spec.containers[0].ports, []);
+  for (const name of ['TETHER_SANDBOX', 'TETHER_NAMESPACE', 'TETHER_LEASE', 'TETHER_OWNS_NAMESPACE']) assert.ok(name in env, name);
   assert.ok(plan.objects.some((o) => o.kind === 'RoleBinding'));
+  assert.deepEqual(plan.agent?.dataPorts, []);
   const without = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'jane', branch: 'main' });
   assert.ok(!without.objects.some((o) => o.kind === 'Role'));
-  assert.match(without.notes.at(-1) ?? '', /removed only by Tether: Delete Sandbox/);
+  assert.equal(without.agent, undefined);
+  assert.match(without.notes.at(-1) ?? '', /No agent runs in the sandbox, so it is removed only by Tether: Delete Sandbox/);
 });

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../../src/kube/types';
+import { sandboxAgentBuilder } from '../../../src/sandbox/agentObjects';
 import type { SandboxPlan } from '../../../src/sandbox/plan';
 import { parseSpec, type SandboxSpec } from '../../../src/sandbox/spec';
 
@@ -27,3 +28,6 @@ export function assertGolden(name: string, plan: SandboxPlan): void {
   if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
   assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
 }
+
+/** The sandbox agent's builder as the editor makes it, with a stand-in bundle and token. */
+export const agent = sandboxAgentBuilder({ agentScript: 'AGENT', token: 't0ken-0123456789abcdef' });

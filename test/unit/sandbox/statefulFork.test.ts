@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { isTetherOwned } from '../../../src/sandbox/labels';
 import { planSandbox, type PlanInput } from '../../../src/sandbox/plan';
-import type { RelayRequest } from '../../../src/sandbox/relayRequest';
 import { relayAccessObjects } from '../../../src/sandbox/rbac';
 import { parseSpec } from '../../../src/sandbox/spec';
-import { assertGolden, baselineOf, specOf } from './planGolden';
+import { agent, assertGolden, baselineOf, specOf } from './planGolden';
 
 const baseline = baselineOf('stateful-baseline.yaml');
 const renewTime = new Date('2026-11-22T03:00:00.000Z');
@@ -29,10 +28,6 @@ function plan(spec: string, input: Partial<PlanInput> & Pick<PlanInput, 'placeme
 
 const find = <T extends DesiredObject>(objects: DesiredObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as T;
 
-/** A relay with the shape of the tunnel's: one Deployment whose pods carry the labels the fork's Services select. */
-function relay(request: RelayRequest): DesiredObject[] {
-  return [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: request.name, namespace: request.namespace, labels: request.labels }, spec: { replicas: 1, selector: { matchLabels: request.podLabels }, template: { metadata: { labels: request.podLabels }, spec: { containers: [{ name: 'relay', image: 'node:22-alpine' }] } } } }];
-}
 
 test('own namespace: a StatefulSet fork has one replica, a headless governing Service, fresh claims deleted with it', () => {
   const result = plan('stateful.tether.yaml', { placement: { mode: 'namespace' } });
@@ -83,14 +78,14 @@ test('shared namespace: prefixed StatefulSet, so its claims (<template>-<set>-<o
   assert.ok(result.objects.every((o) => o.metadata.name.startsWith('jane-main-')));
 });
 
-test('local mode: the StatefulSet\'s Services route to the relay and no copy of the StatefulSet runs', () => {
-  const result = plan('stateful-local.tether.yaml', { placement: { mode: 'namespace' }, relay });
+test('local mode: the StatefulSet\'s Services route to the sandbox\'s agent and no copy of the StatefulSet runs', () => {
+  const result = plan('stateful-local.tether.yaml', { placement: { mode: 'namespace' }, agent });
   assertGolden('stateful-local.namespace', result);
   assert.ok(!result.objects.some((o) => o.kind === 'StatefulSet'));
   const svc = find<Service>(result.objects, 'Service', 'db');
   assert.equal(svc.spec.clusterIP, 'None');
-  const relayPods = (find<DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } }>(result.objects, 'Deployment', 'db-relay')).spec.template.metadata.labels;
-  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(relayPods[k], v);
+  const agentPods = (find<DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> } } } }>(result.objects, 'Deployment', 'tether-agent')).spec.template.metadata.labels;
+  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(agentPods[k], v);
 });
 
 test('an unknown StatefulSet is an explained error listing the StatefulSets there are', () => {
@@ -99,9 +94,9 @@ test('an unknown StatefulSet is an explained error listing the StatefulSets ther
   assert.throws(() => planSandbox({ spec: missing, baseline, renewTime, holderIdentity: 'x', developer: 'j', branch: 'b', placement: { mode: 'namespace' } }), /no StatefulSet of that name \(it has: cache, db\)/);
 });
 
-test('the relay\'s self-cleanup may list StatefulSets and delete only the planned one', () => {
+test('the agent\'s self-cleanup may list StatefulSets and delete only the planned one', () => {
   const result = plan('stateful.tether.yaml', { placement: { mode: 'namespace' } });
-  const [, role] = relayAccessObjects({ name: 'tether-relay', namespace: result.namespace, labels: {}, leaseName: 'l', objects: result.objects, ownsNamespace: true }) as [DesiredObject, DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] }];
+  const [, role] = relayAccessObjects({ name: 'tether-agent', namespace: result.namespace, labels: {}, leaseName: 'l', objects: result.objects, ownsNamespace: true }) as [DesiredObject, DesiredObject & { rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[] }];
   assert.ok(role.rules.some((r) => r.verbs.includes('list') && r.resources.includes('statefulsets')));
   assert.deepEqual(role.rules.find((r) => r.verbs.includes('delete') && r.resources[0] === 'statefulsets')?.resourceNames, ['cache', 'db']);
 });

@@ -30,12 +30,12 @@ test('the tools report the shareable URL and the signed link, and the running sa
   assert.match(status, /preview http:\/\/127\.0\.0\.1:4000\/products; shareable at https:\/\/jane-main\.preview\.example\.com\/products; Lease renewing/);
 });
 
-test('the Sandboxes view shows the shareable host, and the preview gate is not counted as a fork', () => {
+test('the Sandboxes view shows the shareable host, and the agent that runs the gate is not counted as a fork', () => {
   const live: RunningSummary = { key: 'sim/jane-main', context: 'sim', sandbox: 'jane-main', namespace: 'jane-main', url: result.url, shareUrl: share.url, tunnels: [], heartbeat: 'renewing', lastErrors: [] };
   const node = { type: 'sandbox', id: 'sim/jane-main', context: 'sim', summary: { readOnly: false }, running: live, label: 'jane-main', description: '', tooltip: '', contextValue: '' } as unknown as Extract<SandboxNode, { type: 'sandbox' }>;
   const shareNode = detailNodes({ node, forks: ['api'], pods: [], events: [] }).find((d) => d.id === 'sim/jane-main/share');
   assert.ok(shareNode && shareNode.type === 'detail');
   assert.equal(shareNode.description, share.url);
   const deployment = (name: string, role: string, fork?: string) => ({ metadata: { name, labels: { 'tether.dev/role': role, ...(fork ? { 'tether.dev/fork': fork } : {}) } } }) as unknown as KubeObject;
-  assert.deepEqual(forkNames([deployment('api', 'fork', 'api'), deployment('tether-preview', 'preview-gate')]), ['api']);
+  assert.deepEqual(forkNames([deployment('api', 'fork', 'api'), deployment('tether-agent', 'agent')]), ['api']);
 });
