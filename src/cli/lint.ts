@@ -1,7 +1,7 @@
 /**
  * tether-lint: the manifest diagnostics engine on the command line, for CI.
  *
- *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--disable id,id] [--openapi file]
+ *   tether-lint [--format text|json|sarif] [--kubernetes-version 1.30] [--pod-security auto] [--disable id,id] [--openapi file]
  *               [--context name [--kubeconfig path]] <files or folders>
  *
  * Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreachable cluster.
@@ -25,11 +25,15 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
 
 const USAGE = `Usage: tether-lint [options] <files or folders>
 
-Validates Kubernetes YAML: schema, GPU, workload, API-version and Pod Security rules.
+Validates Kubernetes YAML: schema, the API server's own validation, GPU, workload, API-version and
+Pod Security rules.
 
 Options:
   --format text|json|sarif     output format (default: text)
-  --kubernetes-version X.Y     target Kubernetes version for API-version rules (default: the bundled schema's)
+  --kubernetes-version X.Y     target Kubernetes version: the API versions it serves and how its API server
+                               validates (default: the cluster's with --context, else the bundled schema's)
+  --pod-security MODE          auto|restricted|baseline|summary: list Pod Security findings (auto: where the
+                               cluster's namespace enforces or warns; elsewhere one summary line per workload)
   --disable id[,id...]         turn rules off
   --openapi FILE               add schemas (CRDs) from a saved /openapi/v3 document (.json or .json.gz); repeatable
   --context NAME               validate against a live cluster: its /openapi/v3 schema (version and CRDs)
@@ -82,6 +86,12 @@ function parseArgs(argv: readonly string[]): Args {
         args.options.kubernetesVersion = value();
         if (!/^v?\d+\.\d+/.test(args.options.kubernetesVersion)) throw new UsageError(`--kubernetes-version must look like 1.30, not "${args.options.kubernetesVersion}"`);
         break;
+      case '--pod-security': {
+        const m = value();
+        if (m !== 'auto' && m !== 'restricted' && m !== 'baseline' && m !== 'summary') throw new UsageError(`--pod-security must be auto, restricted, baseline or summary, not "${m}"`);
+        args.options.podSecurity = m;
+        break;
+      }
       case '--disable':
         for (const id of value().split(',').map((s) => s.trim()).filter(Boolean)) {
           if (!known.has(id)) throw new UsageError(`--disable: no rule "${id}" (see --list-rules)`);

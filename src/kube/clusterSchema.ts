@@ -115,18 +115,27 @@ export async function fetchClusterSchema(client: KubeClient, signal?: AbortSigna
   return bundledSchema().with(own).set;
 }
 
-/**
- * Node facts for the cluster-aware GPU rules. Without permission to list nodes (403) the answer
- * is undefined: those rules stay off, nothing fails.
- */
-export async function fetchClusterFacts(client: KubeClient, signal?: AbortSignal): Promise<ClusterFacts | undefined> {
+/** A list the user may not read (403) answers undefined; other failures throw. */
+async function listIfAllowed(client: KubeClient, kind: (typeof kinds)[keyof typeof kinds], signal?: AbortSignal): Promise<KubeObject[] | undefined> {
   try {
-    const nodes = await client.listAll<KubeObject>(kinds.Node, undefined, { signal });
-    return { nodes: nodeFacts(nodes.items as Parameters<typeof nodeFacts>[0]) };
+    return (await client.listAll<KubeObject>(kind, undefined, { signal })).items;
   } catch (err) {
     if (err instanceof ExplainedError && err.reason === 'Forbidden') return undefined;
     throw err;
   }
+}
+
+/**
+ * Facts for the cluster-aware rules: nodes (GPU rules) and namespaces with their labels (where
+ * Pod Security is enforced). Without permission to list nodes (403) the answer is undefined: those
+ * rules stay off, nothing fails; without permission to list namespaces, only those facts are missing.
+ */
+export async function fetchClusterFacts(client: KubeClient, signal?: AbortSignal): Promise<ClusterFacts | undefined> {
+  const [nodes, namespaces] = await Promise.all([listIfAllowed(client, kinds.Node, signal), listIfAllowed(client, kinds.Namespace, signal)]);
+  if (!nodes) return undefined;
+  const facts: ClusterFacts = { nodes: nodeFacts(nodes as Parameters<typeof nodeFacts>[0]) };
+  if (namespaces) facts.namespaces = namespaces.map((n) => ({ name: n.metadata.name, labels: { ...(n.metadata.labels ?? {}) } }));
+  return facts;
 }
 
 /** A cluster's schema and node facts, as fetched at one server version. */

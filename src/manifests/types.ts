@@ -41,7 +41,21 @@ export interface Diagnostic {
 /** Facts about a connected cluster for cluster-aware rules; plain data gathered by the caller. */
 export interface ClusterFacts {
   nodes: NodeFacts[];
+  /** Namespaces and their labels (Pod Security levels), when the user may list them. */
+  namespaces?: NamespaceFacts[];
 }
+
+export interface NamespaceFacts {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * How Pod Security findings are reported: "auto" lists them where the target namespace of the
+ * connected cluster enforces or warns about a profile and sums them up in one line elsewhere;
+ * "restricted" and "baseline" always list that profile's; "summary" never lists them.
+ */
+export type PodSecurityMode = 'auto' | 'restricted' | 'baseline' | 'summary';
 
 export interface NodeFacts {
   name: string;
@@ -57,6 +71,7 @@ export interface LintOptions {
   /** Rule id -> severity override or "off". */
   rules?: Record<string, Severity | 'off'>;
   cluster?: ClusterFacts;
+  podSecurity?: PodSecurityMode;
   budget?: Partial<Budget>;
   /**
    * How messages name another file, given its path as linted (the editor lints URIs and shows

@@ -7,6 +7,7 @@ import { CROSS_RULES, RESOURCE_RULES, ruleMeta } from './rules/index';
 import { parseVersion, type RuleContext } from './rules/rule';
 import { bundledSchema, type SchemaIndex } from './schema/index';
 import { closest } from './schema/suggest';
+import { validatesKind } from './server/validate';
 import { SchemaValidator } from './schema/validator';
 import { findSuppressions, type Suppressions } from './suppress';
 import { DEFAULT_BUDGET, type Budget, type Diagnostic, type Finding, type LintOptions, type Severity } from './types';
@@ -76,7 +77,7 @@ export class ManifestLinter {
     readonly schema: SchemaIndex = bundledSchema(),
   ) {
     this.budget = { ...DEFAULT_BUDGET, ...options.budget };
-    this.ctx = { version: parseVersion(options.kubernetesVersion ?? schema.version), cluster: options.cluster, displayPath: options.displayPath ?? ((path) => path) };
+    this.ctx = { version: parseVersion(options.kubernetesVersion ?? schema.version), cluster: options.cluster, displayPath: options.displayPath ?? ((path) => path), podSecurity: options.podSecurity };
     this.validator = new SchemaValidator(schema);
   }
 
@@ -194,13 +195,15 @@ export class ManifestLinter {
   }
 
   private check(resource: Resource, out: Finding[]): void {
+    const first = out.length;
     const typeName = this.schema.typeForKind(resource.apiVersion, resource.kind);
     if (typeName) {
-      this.guard('schema', out, () => this.validator.validate(resource.root, typeName, resource.kind, out));
+      this.guard('schema', out, () => this.validator.validate(resource.root, typeName, resource.kind, out, validatesKind(resource.apiVersion, resource.kind)));
     } else {
       this.unknownKind(resource, out);
     }
     for (const rule of RESOURCE_RULES) this.guard(rule.meta[0].id, out, () => rule.check(resource, this.ctx, out));
+    dropSchemaDuplicates(out, first);
   }
 
   private unknownKind(r: Resource, out: Finding[]): void {
@@ -248,6 +251,25 @@ export class ManifestLinter {
     if (f.fixes?.length) d.fixes = f.fixes;
     return d;
   }
+}
+
+/**
+ * A schema finding at the very place a server-* error names (an enum value both reject) says the
+ * same thing twice: the server's wording stays, the schema's goes.
+ */
+function dropSchemaDuplicates(out: Finding[], first: number): void {
+  const server = new Set<string>();
+  for (let i = first; i < out.length; i++) {
+    const f = out[i];
+    if (f.ruleId.startsWith('server-') && f.severity === undefined) server.add(`${f.start}:${f.end}`);
+  }
+  if (server.size === 0) return;
+  let w = first;
+  for (let i = first; i < out.length; i++) {
+    const f = out[i];
+    if (!(f.ruleId.startsWith('schema-') && server.has(`${f.start}:${f.end}`))) out[w++] = f;
+  }
+  out.length = w;
 }
 
 function documentAt(docs: readonly ParsedDocument[], offset: number): number {

@@ -38,7 +38,7 @@ export const gpuRules: ResourceRule = {
     { id: 'gpu-mig-profile-unknown', family: 'gpu', severity: 'warning', doc: 'A nvidia.com/mig-* resource names a MIG profile no NVIDIA GPU offers, so no node will ever have it.' },
     { id: 'gpu-toleration-missing', family: 'gpu', severity: 'warning', clusterAware: true, doc: "A GPU pod without a toleration for the connected cluster's GPU node taints cannot be scheduled on them." },
     { id: 'gpu-selector-missing', family: 'gpu', severity: 'info', clusterAware: true, doc: 'A GPU pod without a node selector or affinity while the cluster labels its GPU nodes (e.g. nvidia.com/gpu.product).' },
-    { id: 'gpu-request-exceeds-node', family: 'gpu', severity: 'error', clusterAware: true, doc: "A GPU request larger than any node's allocatable stays Pending forever (FailedScheduling: Insufficient nvidia.com/gpu)." },
+    { id: 'gpu-request-exceeds-node', family: 'gpu', severity: 'warning', clusterAware: true, doc: "A GPU request larger than any node's allocatable stays Pending forever (FailedScheduling: Insufficient nvidia.com/gpu)." },
   ],
   check(r: Resource, ctx: RuleContext, out: Finding[]): void {
     const pod = podTemplate(r);

@@ -3,6 +3,7 @@ import { crossFileRules } from './crossFile';
 import { gpuRules } from './gpu';
 import { podSecurityRules } from './podSecurity';
 import type { CrossRule, ResourceRule, RuleMeta } from './rule';
+import { serverRules } from './server';
 import { workloadRules } from './workloads';
 
 /** Checks made by the parser and the schema validator, described like rules so they can be configured. */
@@ -20,7 +21,7 @@ export const BUILTIN_META: readonly RuleMeta[] = [
   { id: 'schema-unknown-kind', family: 'schema', severity: 'error', doc: 'The kind is not served by that apiVersion (with the nearest kind, or the apiVersions that serve it).' },
 ];
 
-export const RESOURCE_RULES: readonly ResourceRule[] = [apiVersionRules, gpuRules, workloadRules, podSecurityRules];
+export const RESOURCE_RULES: readonly ResourceRule[] = [apiVersionRules, serverRules, gpuRules, workloadRules, podSecurityRules];
 export const CROSS_RULES: readonly CrossRule[] = [crossFileRules];
 
 export const ALL_RULES: readonly RuleMeta[] = [

@@ -1,7 +1,7 @@
-import type { ClusterFacts, Finding, Severity } from '../types';
+import type { ClusterFacts, Finding, PodSecurityMode, Severity } from '../types';
 import type { Resource } from '../resource';
 
-export type RuleFamily = 'yaml' | 'schema' | 'gpu' | 'workloads' | 'api-versions' | 'pod-security' | 'cross-file';
+export type RuleFamily = 'yaml' | 'schema' | 'server' | 'gpu' | 'workloads' | 'api-versions' | 'pod-security' | 'cross-file';
 
 export interface RuleMeta {
   id: string;
@@ -19,6 +19,7 @@ export interface RuleContext {
   cluster?: ClusterFacts;
   /** A file as messages name it (see LintOptions.displayPath). */
   displayPath: (path: string) => string;
+  podSecurity?: PodSecurityMode;
 }
 
 /** A rule that looks at one resource at a time. */

@@ -1,6 +1,6 @@
 import type { Finding } from '../types';
-import { LONG_RUNNING_KINDS, podTemplate, selectorMatches, type ContainerRef, type Resource } from '../resource';
-import { asMap, asSeq, at, get, pairOf, str, type YNode } from '../tree';
+import { LONG_RUNNING_KINDS, podTemplate, type ContainerRef, type Resource } from '../resource';
+import { asMap, asSeq, at, get, str, type YNode } from '../tree';
 import type { ResourceRule } from './rule';
 
 /** Splits an image reference into name, tag and digest ("registry:5000/app:1.2@sha256:..."). */
@@ -22,12 +22,11 @@ const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
 
 export const workloadRules: ResourceRule = {
   meta: [
-    { id: 'container-resources-missing', family: 'workloads', severity: 'warning', doc: 'Containers without resource requests get scheduled blind and without limits can starve their neighbours.' },
-    { id: 'image-tag-missing', family: 'workloads', severity: 'warning', doc: 'An image without a tag or digest means :latest: what runs changes under you.' },
-    { id: 'image-tag-latest', family: 'workloads', severity: 'warning', doc: 'The :latest tag is mutable; pin a version or a digest so rollouts are reproducible.' },
+    { id: 'container-resources-missing', family: 'workloads', severity: 'info', doc: 'Containers without resource requests get scheduled blind and without limits can starve their neighbours.' },
+    { id: 'image-tag-missing', family: 'workloads', severity: 'info', doc: 'An image without a tag or digest means :latest: what runs changes under you.' },
+    { id: 'image-tag-latest', family: 'workloads', severity: 'info', doc: 'The :latest tag is mutable; pin a version or a digest so rollouts are reproducible.' },
     { id: 'probes-missing', family: 'workloads', severity: 'info', doc: 'Long-running containers without readiness and liveness probes get traffic before they are ready and are never restarted when stuck.' },
-    { id: 'probe-port-unknown', family: 'workloads', severity: 'error', doc: "A probe's named port must be one of the container's port names." },
-    { id: 'selector-template-mismatch', family: 'workloads', severity: 'error', doc: "A workload's selector must match its pod template's labels; the API server rejects it otherwise." },
+    { id: 'probe-port-unknown', family: 'workloads', severity: 'warning', doc: "A probe's named port must be one of the container's port names: the API server accepts any name, but the kubelet's probe then fails and the container is never ready (or is restarted)." },
   ],
   check(r: Resource, _ctx, out: Finding[]): void {
     const pod = podTemplate(r);
@@ -38,7 +37,6 @@ export const workloadRules: ResourceRule = {
       if (!c.init && LONG_RUNNING_KINDS.has(r.kind)) checkProbes(c, out);
       checkProbePorts(c, out);
     }
-    if (r.kind !== 'Pod' && r.kind !== 'PodTemplate' && r.kind !== 'CronJob') checkSelector(r, pod.labels, pod.labelsNode, out);
   },
 };
 
@@ -97,20 +95,4 @@ function checkProbePorts(c: ContainerRef, out: Finding[]): void {
       }
     }
   }
-}
-
-function checkSelector(r: Resource, labels: Record<string, string>, labelsNode: YNode | undefined, out: Finding[]): void {
-  const pair = pairOf(get(r.root, 'spec'), 'selector');
-  const selector = pair?.value;
-  if (!pair || !selector || selector.kind !== 'map') return;
-  // Jobs generate their own selector unless manualSelector is set.
-  if (r.kind === 'Job' && at(r.root, 'spec', 'manualSelector') === undefined) return;
-  const plain = r.kind === 'ReplicationController';
-  if (selectorMatches(selector, labels, plain)) return;
-  out.push({
-    ruleId: 'selector-template-mismatch',
-    message: `spec.selector does not match the pod template's labels${labelsNode ? '' : ' (the template has no labels)'}; the API server rejects this ${r.kind}`,
-    start: pair.key.start,
-    end: pair.key.end,
-  });
 }

@@ -23,12 +23,19 @@ const INT32_MAX = 2 ** 31 - 1;
 export class SchemaValidator {
   constructor(private readonly schema: SchemaIndex) {}
 
-  validate(root: YMap, typeName: string, kind: string, out: Finding[]): void {
+  /**
+   * `serverChecked`: the server validation rules cover this kind's names, labels and annotations
+   * (with the server's own wording), so those checks are left to them.
+   */
+  validate(root: YMap, typeName: string, kind: string, out: Finding[], serverChecked = false): void {
     const obj = this.schema.object(typeName);
     if (!obj) return;
+    this.serverChecked = serverChecked;
     this.object(root, obj, typeName, root.pairs.find((p) => p.key.value === 'kind')?.key ?? root, out);
-    this.checkName(root, kind, out);
+    if (!serverChecked) this.checkName(root, kind, out);
   }
+
+  private serverChecked = false;
 
   private object(node: YMap, obj: ObjectSchema, typeName: string, anchor: Span, out: Finding[]): void {
     for (const pair of node.pairs) {
@@ -49,7 +56,7 @@ export class SchemaValidator {
       }
       const t = this.schema.fieldType(field);
       this.value(pair.value, t, field.e, pair.key, out);
-      if (pair.value.kind === 'map') this.labelHooks(typeName, name, pair.value, out);
+      if (pair.value.kind === 'map' && !this.serverChecked) this.labelHooks(typeName, name, pair.value, out);
     }
     if (obj.r) {
       for (const req of obj.r) {

@@ -68,6 +68,10 @@ export interface FieldError {
   note?: string;
   /** The resource name an error is about (requests and limits), for rules that report those themselves. */
   resource?: string;
+  /** Where the field is written in a manifest, when the server names it differently. */
+  at?: FieldPath;
+  /** The values an Unsupported value error lists. */
+  supported?: readonly string[];
 }
 
 export function go(text: string): GoText {
@@ -123,7 +127,7 @@ export function invalid(path: FieldPath, value: BadValue, detail: string): Draft
 }
 
 export function notSupported(path: FieldPath, value: BadValue, supported: readonly string[]): Draft {
-  return { type: 'FieldValueNotSupported', path, value, detail: supported.length ? `supported values: ${supported.map(goQuote).join(', ')}` : '' };
+  return { type: 'FieldValueNotSupported', path, value, detail: supported.length ? `supported values: ${supported.map(goQuote).join(', ')}` : '', supported };
 }
 
 export function duplicate(path: FieldPath, value: BadValue): Draft {

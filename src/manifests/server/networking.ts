@@ -88,7 +88,7 @@ export function validateIngress(r: Report, ing: Obj): void {
     if (className !== undefined) for (const m of nameIsDNSSubdomain(className, false)) r.add(invalid(path.child('ingressClassName'), className, m));
     const annotation = obj(obj(ing.metadata)?.annotations)?.['kubernetes.io/ingress.class'];
     if (typeof annotation === 'string' && className !== undefined && annotation !== className) {
-      r.add(invalid(FieldPath.root('annotations').child('kubernetes.io/ingress.class'), annotation, 'must match `ingressClassName` when both are specified'));
+      r.add({ ...invalid(FieldPath.root('annotations').child('kubernetes.io/ingress.class'), annotation, 'must match `ingressClassName` when both are specified'), at: FieldPath.root('metadata', 'annotations').key('kubernetes.io/ingress.class') });
     }
   });
 }

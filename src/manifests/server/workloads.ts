@@ -179,7 +179,8 @@ export function validateStatefulSet(r: Report, o: Obj, features: ServerFeatures)
     }
     nonNegative(r, sp.replicas, spec.child('replicas'));
     nonNegative(r, sp.minReadySeconds, spec.child('minReadySeconds'));
-    nonNegative(r, obj(sp.ordinals)?.start, spec.child('ordinals.start'));
+    const start = int(obj(sp.ordinals)?.start);
+    if (start !== undefined && start < 0) r.add({ ...invalid(spec.child('ordinals.start'), start, IS_NEGATIVE), at: spec.child('ordinals', 'start') });
     const selectorOk = validateWorkloadSelector(r, sp, 'statefulset', true);
     if (!t) r.add(required(tp));
     else if (selectorOk && isObj(sp.selector) && !selectorIsEmpty(sp.selector) && !selectorMatches(sp.selector, templateLabels(sp))) templateLabelsMismatch(r, obj(t.metadata)?.labels, tp.child('metadata', 'labels'));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LintOptions, Severity } from '../../manifests/types';
+import type { LintOptions, PodSecurityMode, Severity } from '../../manifests/types';
 
 /** `tether.lint.*` settings. All apply live. */
 export interface LintSettings {
@@ -12,6 +12,7 @@ export interface LintSettings {
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+const POD_SECURITY = new Set(['auto', 'restricted', 'baseline', 'summary']);
 
 export function readLintSettings(): LintSettings {
   const c = vscode.workspace.getConfiguration('tether.lint');
@@ -20,6 +21,7 @@ export function readLintSettings(): LintSettings {
     if (SEVERITIES.has(value)) rules[id] = value as Severity | 'off';
   }
   const version = c.get<string>('kubernetesVersion', '').trim();
+  const podSecurity = c.get<string>('podSecurity', 'auto');
   return {
     enable: c.get<boolean>('enable', true),
     scanWorkspace: c.get<boolean>('scanWorkspace', true),
@@ -27,6 +29,7 @@ export function readLintSettings(): LintSettings {
     options: {
       rules,
       kubernetesVersion: /^v?\d+\.\d+/.test(version) ? version : undefined,
+      podSecurity: POD_SECURITY.has(podSecurity) ? (podSecurity as PodSecurityMode) : 'auto',
       // In the editor the engine shares the extension host: smaller files, a tighter clock.
       budget: { maxMillis: 250, maxFileBytes: 2 * 1024 * 1024, maxFullParseBytes: 48 * 1024 },
     },

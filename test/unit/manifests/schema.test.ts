@@ -66,8 +66,18 @@ spec:
   containers:
     - image: nginx:1.27
 `;
-  const d = expectOne(lint(text), 'schema-required', text, 'image');
-  assert.match(d.message, /missing required field "name" in Container/);
+  // The schema and the server both refuse it; the server's words win.
+  const d = expectOne(lint(text), 'server-containers', text, 'image');
+  assert.equal(d.message, 'the API server rejects this: spec.containers[0].name: Required value');
+  const crd = `apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: demo
+spec:
+  leaseDurationSeconds: 5
+  holderIdentity: [a]
+`;
+  assert.match(expectOne(lint(crd), 'schema-type', crd, '[a]').message, /expected string, got list/);
 });
 
 test('enum values with a case fix, int-or-string, malformed quantities', () => {
@@ -81,9 +91,13 @@ test('enum values with a case fix, int-or-string, malformed quantities', () => {
           protocol: tcp
 `);
   const diags = lint(text);
-  const e = only(diags, 'schema-enum');
+  // Enum values both the schema and the server refuse are reported once, in the server's words, with the near-miss fix.
+  assert.equal(only(diags, 'schema-enum').length, 0);
+  const e = only(diags, 'server-containers');
   assert.equal(e.length, 2);
+  assert.match(e[0].message, /imagePullPolicy: Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never"/);
   assert.deepEqual(e[0].fixes![0].edits, [{ start: text.indexOf('always'), end: text.indexOf('always') + 6, newText: 'Always' }]);
+  assert.deepEqual(e[1].fixes![0].edits[0].newText, 'TCP');
   const q = expectOne(diags, 'schema-quantity', text, '500mi');
   assert.match(q.message, /did you mean "500Mi"/);
   const svc = `apiVersion: v1
@@ -100,7 +114,23 @@ spec:
   expectOne(lint(svc), 'schema-type', svc, '80.5');
 });
 
-test('DNS-1123 names and label keys and values', () => {
+test('DNS-1123 names and label keys and values (kinds the server rules do not cover)', () => {
+  const text = `apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: web_api
+  labels:
+    "bad key!": ok
+    tier: "-front"
+`;
+  const diags = lint(text);
+  expectOne(diags, 'schema-name', text, 'web_api');
+  const labels = only(diags, 'schema-label');
+  assert.equal(labels.length, 2);
+  assert.deepEqual(labels[0].range, { start: { line: 5, character: 4 }, end: { line: 5, character: 14 } });
+});
+
+test('built-in kinds get the server\'s own name and label messages instead', () => {
   const text = `apiVersion: v1
 kind: Service
 metadata:
@@ -108,12 +138,14 @@ metadata:
   labels:
     "bad key!": ok
     tier: "-front"
+spec:
+  ports: [{ port: 80 }]
 `;
   const diags = lint(text);
-  expectOne(diags, 'schema-name', text, 'web.api');
-  const labels = only(diags, 'schema-label');
-  assert.equal(labels.length, 2);
-  assert.deepEqual(labels[0].range, { start: { line: 5, character: 4 }, end: { line: 5, character: 14 } });
+  assert.equal(only(diags, 'schema-name').length + only(diags, 'schema-label').length, 0);
+  const meta = only(diags, 'server-metadata');
+  assert.deepEqual(meta.map((d) => d.range.start), [{ line: 3, character: 8 }, { line: 5, character: 4 }, { line: 6, character: 10 }]);
+  assert.match(meta[0].message, /^the API server rejects this: metadata\.name: Invalid value: "web\.api": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character/);
 });
 
 test('syntax errors and duplicate keys have exact ranges; non-Kubernetes YAML is skipped with a note', () => {

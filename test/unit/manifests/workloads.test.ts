@@ -31,7 +31,7 @@ const healthy = `          image: nginx:1.27
 
 test('a healthy container fires no workload rule', () => {
   const diags = lint(deployment(healthy));
-  for (const id of ['container-resources-missing', 'image-tag-missing', 'image-tag-latest', 'probes-missing', 'probe-port-unknown', 'selector-template-mismatch']) assert.equal(only(diags, id).length, 0, id);
+  for (const id of ['container-resources-missing', 'image-tag-missing', 'image-tag-latest', 'probes-missing', 'probe-port-unknown', 'server-workloads', 'server-containers', 'server-probes']) assert.equal(only(diags, id).length, 0, id);
 });
 
 test('containers without requests or limits', () => {
@@ -79,9 +79,11 @@ test('probe port names must exist on the container', () => {
   assert.match(expectOne(lint(text), 'probe-port-unknown', text, 'htpp').message, /declares only "http"/);
 });
 
-test('Deployment selector must match the template labels', () => {
+test('Deployment selector must match the template labels (the server\'s check, at the template labels)', () => {
   const text = deployment(healthy, 'app: webx');
-  expectOne(lint(text), 'selector-template-mismatch', text, 'selector');
+  const d = only(lint(text), 'server-workloads');
+  assert.equal(d.length, 1);
+  assert.match(d[0].message, /spec\.template\.metadata\.labels: Invalid value: map\[string\]string\{"app":"webx"\}: `selector` does not match template `labels`/);
   const expr = deployment(healthy).replace('    matchLabels:\n      app: web', '    matchExpressions:\n      - { key: app, operator: In, values: [web, api] }');
-  assert.equal(only(lint(expr), 'selector-template-mismatch').length, 0);
+  assert.equal(only(lint(expr), 'server-workloads').length, 0);
 });
