@@ -19,6 +19,21 @@ export function quantityProblem(raw: string): string | undefined {
   return 'expected a number with an optional suffix such as 500m, 128Mi or 2';
 }
 
+/**
+ * The quantity with its suffix's case corrected, when that is the only problem ("500mi" -> "500Mi",
+ * only for binary suffixes, whose case is unambiguous; "m" and "M" are both valid and differ by 10^9).
+ */
+export function quantityCaseFix(raw: string): string | undefined {
+  const m = raw.match(/^([+-]?[\d.]+)([A-Za-z]+)$/);
+  if (!m) return undefined;
+  const known = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'k', 'M', 'G', 'T', 'P', 'E'];
+  const near = known.filter((k) => k.toLowerCase() === m[2].toLowerCase());
+  // "m" and "M" differ by case and by a factor of 10^9: only fix a binary suffix, whose case is unambiguous.
+  const binary = near.find((k) => k.endsWith('i'));
+  const fixed = binary ? `${m[1]}${binary}` : m[2] === 'K' ? `${m[1]}k` : undefined;
+  return fixed && QUANTITY.test(fixed) ? fixed : undefined;
+}
+
 /** Parses a well-formed quantity into a number (fractional cores, bytes); NaN when malformed. */
 export function quantityValue(raw: string): number {
   if (!QUANTITY.test(raw)) return NaN;

@@ -8,7 +8,7 @@ interface Span {
 import { describeType, type ObjectSchema, type ParsedType } from './model';
 import type { SchemaIndex } from './index';
 import { closest } from './suggest';
-import { dns1123LabelProblem, dns1123SubdomainProblem, isBase64, labelKeyProblem, labelValueProblem, quantityProblem } from './formats';
+import { dns1123LabelProblem, dns1123SubdomainProblem, isBase64, labelKeyProblem, labelValueProblem, quantityCaseFix, quantityProblem } from './formats';
 
 /** Kinds whose metadata.name must be a DNS-1123 label rather than a subdomain. */
 const LABEL_NAMED_KINDS = new Set(['Service', 'Namespace']);
@@ -114,7 +114,10 @@ export class SchemaValidator {
       case 'string':
       case 'date-time':
         if (typeof v !== 'string') {
-          out.push(typeError(node, 'string', node.quoted ? undefined : `quote it: "${String(v)}"`));
+          const f = typeError(node, 'string', node.quoted ? undefined : `quote it: "${String(v)}"`);
+          // The text as written, in quotes: "1.10" stays "1.10", not 1.1.
+          if (!node.quoted && node.kind === 'scalar' && !node.blockScalar) f.fixes = [{ title: 'Quote the value (a string is expected)', edits: [{ start: node.start, end: node.start, newText: '"' }, { start: node.end, end: node.end, newText: '"' }] }];
+          out.push(f);
           return;
         }
         if (enumValues && !enumValues.includes(v)) {
@@ -151,7 +154,11 @@ export class SchemaValidator {
           return;
         }
         const problem = quantityProblem(String(v));
-        if (problem) out.push({ ruleId: 'schema-quantity', message: `malformed quantity "${String(v)}": ${problem}`, start: node.start, end: node.end });
+        if (problem) {
+          const near = quantityCaseFix(String(v));
+          const fixes = near && !node.quoted ? [{ title: `Change to ${near}`, edits: [{ start: node.start, end: node.end, newText: near }] }] : undefined;
+          out.push({ ruleId: 'schema-quantity', message: `malformed quantity "${String(v)}": ${problem}`, start: node.start, end: node.end, fixes });
+        }
       }
     }
   }

@@ -211,3 +211,20 @@ items:
   expectOne(diags, 'schema-unknown-field', text, 'dataa');
   expectOne(diags, 'schema-type', text, '"2"');
 });
+
+test('quick fixes: a binary suffix in the wrong case, a number where a string is expected', () => {
+  const text = pod(`      resources:
+        requests:
+          memory: 500mi
+          cpu: 500M
+      env:
+        - name: VERSION
+          value: 1.10
+`);
+  const diags = lint(text);
+  const q = only(diags, 'schema-quantity');
+  assert.equal(q.length, 1, 'only the unambiguous one is malformed: 500M is a valid quantity');
+  assert.equal(applyEdits(text, q[0].fixes![0].edits).includes('memory: 500Mi'), true);
+  const t = expectOne(diags, 'schema-type', text, '1.10');
+  assert.match(applyEdits(text, t.fixes![0].edits), /value: "1\.10"\n/);
+});
