@@ -31,8 +31,10 @@ const KINDS = {
   'scheduling.k8s.io/v1': ['PriorityClass'],
 };
 
-/** Quantity-valued fields of types newer than the recorded documents. */
-const EXTRA_QUANTITY = { V1VolumeResourceRequirements: ['limits', 'requests'] };
+/** Quantity-valued fields of types newer than the recorded documents or outside core and apps. */
+const EXTRA_QUANTITY = { V1VolumeResourceRequirements: ['limits', 'requests'], V2MetricTarget: ['averageValue', 'value'] };
+/** String maps whose values are base64 ([]byte in Go), which the models describe as plain strings. */
+const BYTE_MAPS = { V1Secret: ['data'], V1ConfigMap: ['binaryData'] };
 const MAX_DESCRIPTION = 320;
 
 function modelName(apiVersion, kind) {
@@ -87,10 +89,10 @@ function loadRecordedHints() {
   return { enums, quantities };
 }
 
-function typeExpr(t, format, isQuantity, queue) {
+function typeExpr(t, format, isQuantity, queue, isByteMap = false) {
   if (t.startsWith('Array<') && t.endsWith('>')) return '[]' + typeExpr(t.slice(6, -1), '', isQuantity, queue);
   const map = t.match(/^\{ \[key: string\]: (.+); \}$/);
-  if (map) return '{}' + typeExpr(map[1], '', isQuantity, queue);
+  if (map) return '{}' + typeExpr(map[1], isByteMap ? 'byte' : '', isQuantity, queue);
   switch (t) {
     case 'string':
       if (isQuantity) return 'quantity';
@@ -143,7 +145,7 @@ function generate() {
         continue;
       }
       const isQuantity = hints.quantities[name]?.has(a.baseName) ?? false;
-      const field = { t: typeExpr(a.type, a.format, isQuantity, queue) };
+      const field = { t: typeExpr(a.type, a.format, isQuantity, queue, BYTE_MAPS[name]?.includes(a.baseName)) };
       const d = model.docs[a.name] ?? model.docs[a.baseName];
       if (d) field.d = d;
       const e = hints.enums[name]?.[a.baseName];

@@ -9,6 +9,7 @@ import { bundledSchema, type SchemaIndex } from './schema/index';
 import { closest } from './schema/suggest';
 import { validatesKind } from './server/validate';
 import { SchemaValidator } from './schema/validator';
+import { settleSchemaAndServer } from './settle';
 import { findSuppressions, type Suppressions } from './suppress';
 import { DEFAULT_BUDGET, type Budget, type Diagnostic, type Finding, type LintOptions, type Severity } from './types';
 
@@ -198,12 +199,12 @@ export class ManifestLinter {
     const first = out.length;
     const typeName = this.schema.typeForKind(resource.apiVersion, resource.kind);
     if (typeName) {
-      this.guard('schema', out, () => this.validator.validate(resource.root, typeName, resource.kind, out, validatesKind(resource.apiVersion, resource.kind)));
+      this.guard('schema', out, () => this.validator.validate(resource.root, typeName, resource.kind, out, validatesKind(resource.apiVersion, resource.kind), resource.text));
     } else {
       this.unknownKind(resource, out);
     }
     for (const rule of RESOURCE_RULES) this.guard(rule.meta[0].id, out, () => rule.check(resource, this.ctx, out));
-    dropSchemaDuplicates(out, first);
+    settleSchemaAndServer(resource.root, out, first);
   }
 
   private unknownKind(r: Resource, out: Finding[]): void {
@@ -257,21 +258,6 @@ export class ManifestLinter {
  * A schema finding at the very place a server-* error names (an enum value both reject) says the
  * same thing twice: the server's wording stays, the schema's goes.
  */
-function dropSchemaDuplicates(out: Finding[], first: number): void {
-  const server = new Set<string>();
-  for (let i = first; i < out.length; i++) {
-    const f = out[i];
-    if (f.ruleId.startsWith('server-') && f.severity === undefined) server.add(`${f.start}:${f.end}`);
-  }
-  if (server.size === 0) return;
-  let w = first;
-  for (let i = first; i < out.length; i++) {
-    const f = out[i];
-    if (!(f.ruleId.startsWith('schema-') && server.has(`${f.start}:${f.end}`))) out[w++] = f;
-  }
-  out.length = w;
-}
-
 function documentAt(docs: readonly ParsedDocument[], offset: number): number {
   for (const d of docs) if (offset >= d.start && offset <= d.end) return d.index;
   return -1;

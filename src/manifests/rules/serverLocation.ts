@@ -50,12 +50,15 @@ function span(node: { start: number; end: number }): Location {
   return { start: node.start, end: node.end };
 }
 
-/** The most telling part of a step: its key for maps and lists, the value itself for scalars. */
-function stepSpan(step: Step, fallback: YNode): Location {
+/**
+ * The most telling part of a step: the value itself for scalars, its key for maps and lists, the
+ * first key of a list item, or the whole (empty) item; the fallback only for the document root.
+ */
+function stepSpan(step: Step, fallback: YNode, isRoot: boolean): Location {
   if (step.node.kind === 'scalar') return span(step.node);
   if (step.key) return span(step.key);
   if (step.node.kind === 'map' && step.node.pairs.length) return span(step.node.pairs[0].key);
-  return span(fallback);
+  return span(isRoot ? fallback : step.node);
 }
 
 export function locate(root: YNode, e: FieldError, kindNode: YNode): Location {
@@ -64,7 +67,7 @@ export function locate(root: YNode, e: FieldError, kindNode: YNode): Location {
   const last = steps[steps.length - 1];
   if (!complete) {
     // Missing or defaulted: point at the closest field the manifest has.
-    return steps.length > 1 ? stepSpan(last, kindNode) : span(kindNode);
+    return steps.length > 1 ? stepSpan(last, kindNode, false) : span(kindNode);
   }
   const node = last.node;
   // Errors about one key or value of a map (labels, selectors, data) name it as their value.
@@ -76,5 +79,5 @@ export function locate(root: YNode, e: FieldError, kindNode: YNode): Location {
   }
   const seg = segments[segments.length - 1];
   if (seg?.kind === 'key' && typeof e.value === 'string' && e.value === seg.key && last.key) return { ...span(last.key), node };
-  return { ...stepSpan(last, kindNode), node };
+  return { ...stepSpan(last, kindNode, steps.length === 1), node };
 }

@@ -80,5 +80,6 @@ export function labelKeyProblem(key: string): string | undefined {
 }
 
 export function isBase64(value: string): boolean {
-  return BASE64.test(value.replace(/\s+/g, ''));
+  // Go's base64 decoding skips line breaks, not spaces.
+  return BASE64.test(value.replace(/[\r\n]+/g, ''));
 }

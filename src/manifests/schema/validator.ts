@@ -27,15 +27,18 @@ export class SchemaValidator {
    * `serverChecked`: the server validation rules cover this kind's names, labels and annotations
    * (with the server's own wording), so those checks are left to them.
    */
-  validate(root: YMap, typeName: string, kind: string, out: Finding[], serverChecked = false): void {
+  validate(root: YMap, typeName: string, kind: string, out: Finding[], serverChecked = false, text?: string): void {
     const obj = this.schema.object(typeName);
     if (!obj) return;
     this.serverChecked = serverChecked;
+    this.text = text;
     this.object(root, obj, typeName, root.pairs.find((p) => p.key.value === 'kind')?.key ?? root, out);
     if (!serverChecked) this.checkName(root, kind, out);
   }
 
   private serverChecked = false;
+  /** The document's text, to quote values as written (yes, 0755, 1.10) rather than as YAML read them. */
+  private text: string | undefined;
 
   private object(node: YMap, obj: ObjectSchema, typeName: string, anchor: Span, out: Finding[]): void {
     for (const pair of node.pairs) {
@@ -58,7 +61,9 @@ export class SchemaValidator {
       this.value(pair.value, t, field.e, pair.key, out);
       if (pair.value.kind === 'map' && !this.serverChecked) this.labelHooks(typeName, name, pair.value, out);
     }
-    if (obj.r) {
+    // For kinds the server rules cover, required fields are what the server requires after
+    // defaulting (a pod failure policy's status, a probe's thresholds), which they check.
+    if (obj.r && !this.serverChecked) {
       for (const req of obj.r) {
         if (!node.pairs.some((p) => p.key.value === req)) {
           out.push({
@@ -114,7 +119,8 @@ export class SchemaValidator {
       case 'string':
       case 'date-time':
         if (typeof v !== 'string') {
-          const f = typeError(node, 'string', node.quoted ? undefined : `quote it: "${String(v)}"`);
+          const written = this.text?.slice(node.start, node.end) ?? String(v);
+          const f = typeError(node, 'string', node.quoted ? undefined : `quote it: "${written}"`);
           // The text as written, in quotes: "1.10" stays "1.10", not 1.1.
           if (!node.quoted && node.kind === 'scalar' && !node.blockScalar) f.fixes = [{ title: 'Quote the value (a string is expected)', edits: [{ start: node.start, end: node.start, newText: '"' }, { start: node.end, end: node.end, newText: '"' }] }];
           out.push(f);

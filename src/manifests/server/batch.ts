@@ -2,10 +2,10 @@
  * Jobs and CronJobs (batch/validation): parallelism and completions, completion modes, pod
  * failure and success policies, restart policy, generated selectors, schedules and time zones.
  */
-import { duplicate, forbidden, go, invalid, notSupported, required, tooMany, type Report } from './fieldErrors';
+import { duplicate, forbidden, go, invalid, OMIT, notSupported, required, tooMany, type Report } from './fieldErrors';
 import { FieldPath } from './fieldPath';
 import { cronScheduleError } from './cron';
-import { selectorMatches, templateLabelsMismatch, validateLabelSelector } from './meta';
+import { goLabelSelector, selectorMatches, templateLabelsMismatch, validateLabelSelector } from './meta';
 import { isDNS1123Label, isQualifiedName } from './names';
 import { validatePodTemplateSpec } from './podSpec';
 import { arr, int, isObj, obj, objs, s, str, strMap, type Obj } from './read';
@@ -55,8 +55,8 @@ function validatePodFailurePolicy(r: Report, sp: Obj, policy: Obj, path: FieldPa
       if (!status) r.add(required(pp.child('status'), 'valid values: ["False" "True" "Unknown"]'));
       else if (!['False', 'True', 'Unknown'].includes(status)) r.add(notSupported(pp.child('status'), status, ['False', 'True', 'Unknown']));
     }
-    if (onExit && onConditions.length > 0) r.add(invalid(rp, go(''), 'specifying both OnExitCodes and OnPodConditions is not supported'));
-    if (!onExit && onConditions.length === 0) r.add(invalid(rp, go(''), 'specifying one of OnExitCodes and OnPodConditions is required'));
+    if (onExit && onConditions.length > 0) r.add(invalid(rp, OMIT, 'specifying both OnExitCodes and OnPodConditions is not supported'));
+    if (!onExit && onConditions.length === 0) r.add(invalid(rp, OMIT, 'specifying one of OnExitCodes and OnPodConditions is required'));
   }
 }
 
@@ -117,7 +117,7 @@ export function validateJob(r: Report, job: Obj, features: ServerFeatures): void
       const expected: Record<string, string> = {};
       for (const key of GENERATED_LABELS) if (labels[key] !== undefined) expected[key] = labels[key];
       if (!selectorMatches(selector, expected) || Object.keys(strMap(selector.matchLabels) ?? {}).some((k) => !GENERATED_LABELS.includes(k))) {
-        r.add(invalid(path.child('selector'), go('&v1.LabelSelector{...}'), '`selector` not auto-generated'));
+        r.add(invalid(path.child('selector'), goLabelSelector(selector), '`selector` not auto-generated'));
       }
     }
     const completions = int(sp.completions);
@@ -133,12 +133,12 @@ const TIME_ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
 
 function validateTimeZone(r: Report, tz: unknown, path: FieldPath): void {
   if (typeof tz !== 'string') return;
-  if (tz === '') return r.add(invalid(path, go(`&""`), 'timeZone must be nil or non-empty string'));
+  if (tz === '') return r.add(invalid(path, '', 'timeZone must be nil or non-empty string'));
   for (const part of tz.split('/')) {
-    if (part === '.' || part === '..' || part.startsWith('-') || !TIME_ZONE_PART.test(part)) return r.add(invalid(path, go(`&${JSON.stringify(tz)}`), `unknown time zone ${tz}`));
+    if (part === '.' || part === '..' || part.startsWith('-') || !TIME_ZONE_PART.test(part)) return r.add(invalid(path, tz, `unknown time zone ${tz}`));
   }
-  if (tz.toLowerCase() === 'local') r.add(invalid(path, go(`&${JSON.stringify(tz)}`), 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
-  else if (!isKnownTimeZone(tz)) r.add(invalid(path, go(`&${JSON.stringify(tz)}`), `unknown time zone ${tz}`));
+  if (tz.toLowerCase() === 'local') r.add(invalid(path, tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
+  else if (!isKnownTimeZone(tz)) r.add(invalid(path, tz, `unknown time zone ${tz}`));
 }
 
 export function validateCronJob(r: Report, cj: Obj, features: ServerFeatures): void {
@@ -170,7 +170,7 @@ export function validateCronJob(r: Report, cj: Obj, features: ServerFeatures): v
   const jp = path.child('jobTemplate', 'spec');
   validateJobSpec(r, jobSpec, features, jp);
   r.as('server-jobs', () => {
-    if (isObj(jobSpec.selector)) r.add(invalid(jp.child('selector'), go('&v1.LabelSelector{...}'), '`selector` will be auto-generated'));
-    if (jobSpec.manualSelector === true) r.add(notSupported(jp.child('manualSelector'), go('&true'), ['nil', 'false']));
+    if (isObj(jobSpec.selector)) r.add(invalid(jp.child('selector'), goLabelSelector(jobSpec.selector), '`selector` will be auto-generated'));
+    if (jobSpec.manualSelector === true) r.add(notSupported(jp.child('manualSelector'), true, ['nil', 'false']));
   });
 }

@@ -5,7 +5,8 @@
  */
 import { duplicate, forbidden, invalid, notFound, notSupported, required, type Report } from './fieldErrors';
 import type { FieldPath } from './fieldPath';
-import { isConfigMapKey, isDNS1123Label, isEnvVarName, isQualifiedName, isRelaxedEnvVarName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names';
+import { ENV_FIELD_PATHS, validateObjectFieldSelector } from './fieldSelector';
+import { isConfigMapKey, isDNS1123Label, isEnvVarName, isRelaxedEnvVarName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names';
 import { validateLifecycle, validateProbe, type HandlerContext } from './probes';
 import { arr, int, isObj, obj, objs, s, type Obj } from './read';
 import { validateResourceRequirements } from './resources';
@@ -22,7 +23,6 @@ export interface ContainerContext extends HandlerContext {
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
-const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
 const RESOURCE_FIELDS = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
 
 function validatePorts(r: Report, ports: unknown, path: FieldPath): void {
@@ -61,15 +61,7 @@ function validateEnvValueFrom(r: Report, ev: Obj, path: FieldPath): void {
   const fieldRef = obj(from.fieldRef);
   if (fieldRef) {
     count++;
-    const p = path.child('fieldRef');
-    const fp = s(fieldRef.fieldPath);
-    if (!s(fieldRef.apiVersion)) r.add(required(p.child('apiVersion')));
-    else if (!fp) r.add(required(p.child('fieldPath')));
-    else {
-      const sub = /^(metadata\.(?:labels|annotations))\[(.+)\]$/.exec(fp);
-      if (sub) for (const m of isQualifiedName(sub[1] === 'metadata.annotations' ? sub[2].toLowerCase() : sub[2])) r.add(invalid(p, sub[2], m));
-      else if (!ENV_FIELD_PATHS.includes(fp)) r.add(notSupported(p.child('fieldPath'), fp, ENV_FIELD_PATHS));
-    }
+    validateObjectFieldSelector(r, fieldRef, ENV_FIELD_PATHS, path.child('fieldRef'));
   }
   const resourceFieldRef = obj(from.resourceFieldRef);
   if (resourceFieldRef) {

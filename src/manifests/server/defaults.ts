@@ -153,6 +153,8 @@ function defaultJob(job: Obj, spec: Obj): void {
   if (!s(spec.completionMode)) spec.completionMode = 'NonIndexed';
   setDefault(spec, 'suspend', false);
   if (!s(spec.podReplacementPolicy)) spec.podReplacementPolicy = isUnset(spec.podFailurePolicy) ? 'TerminatingOrFailed' : 'Failed';
+  // A pod failure policy's onPodConditions patterns default to status "True".
+  for (const [rule] of objs(obj(spec.podFailurePolicy)?.rules)) for (const [pattern] of objs(rule.onPodConditions)) if (!s(pattern.status)) pattern.status = 'True';
   setDefault(spec, 'manualSelector', false);
   if (spec.manualSelector === true) return;
   // generateSelector: the server labels the pods with the Job's uid and name and selects them by uid.
@@ -228,6 +230,13 @@ export function applyDefaults(group: string, kind: string, o: Obj): void {
       return;
     case '/ReplicationController':
       if (spec) {
+        // SetDefaults_ReplicationController: the selector and the object's labels come from the template's labels.
+        const labels = obj(obj(spec.template)?.metadata)?.labels;
+        if (isObj(labels)) {
+          if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) spec.selector = { ...labels };
+          const meta = obj(o.metadata);
+          if (meta && (!isObj(meta.labels) || Object.keys(meta.labels).length === 0)) meta.labels = { ...labels };
+        }
         setDefault(spec, 'replicas', 1);
         defaultTemplate(spec.template);
       }

@@ -78,6 +78,17 @@ export function go(text: string): GoText {
   return { go: text };
 }
 
+/** field.OmitValueType{}: the message names no value ("Invalid value: <detail>"). */
+export const OMIT: GoText = { go: '' };
+
+/**
+ * A pointer field inside a struct the server prints with %#v: "(*T)(nil)", or, when set, its
+ * address, which differs per request and is elided as "(*T)(...)".
+ */
+export function goPointer(type: string, value: unknown): string {
+  return value === undefined || value === null ? `(*${type})(nil)` : `(*${type})(...)`;
+}
+
 /** Go's %q of a string (JSON escaping is the same for everything people write in manifests). */
 export function goQuote(s: string): string {
   return JSON.stringify(s);
@@ -104,7 +115,7 @@ function formatValue(v: BadValue): string {
 /** The message without the field: "Invalid value: \"Web\": a lowercase RFC 1123 label must ...". */
 export function errorBody(e: Pick<FieldError, 'type' | 'value' | 'detail'>): string {
   let s = TYPE_TEXT[e.type];
-  const showsValue = e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden' && e.type !== 'FieldValueTooLong' && e.value !== undefined;
+  const showsValue = e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden' && e.type !== 'FieldValueTooLong' && e.value !== undefined && e.value !== OMIT;
   if (showsValue) s += `: ${formatValue(e.value as BadValue)}`;
   if (e.detail) s += `: ${e.detail}`;
   return s;

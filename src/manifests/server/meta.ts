@@ -2,7 +2,7 @@
  * ObjectMeta, labels, annotations, finalizers, owner references and label selectors, as
  * apimachinery's api/validation and apis/meta/v1/validation check them.
  */
-import { forbidden, go, goStringMap, goStrings, invalid, required, tooLong, type Report } from './fieldErrors';
+import { forbidden, go, goStringMap, goStrings, invalid, required, tooLong, type GoText, type Report } from './fieldErrors';
 import type { FieldPath } from './fieldPath';
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue, type NameFn } from './names';
 import { arr, int, isObj, objs, s, str, strMap, strings, type Obj } from './read';
@@ -144,6 +144,19 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
     }
   }
   return true;
+}
+
+/**
+ * A LabelSelector as the server prints it in an error: through its generated String() method
+ * (field.Error prints Stringers that way), e.g.
+ * `&LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}`.
+ */
+export function goLabelSelector(selector: unknown): GoText {
+  const sel = isObj(selector) ? selector : {};
+  const labels = strMap(sel.matchLabels) ?? {};
+  const map = Object.keys(labels).sort().map((k) => `${k}: ${labels[k]},`).join('');
+  const exprs = objs(sel.matchExpressions).map(([e]) => `LabelSelectorRequirement{Key:${s(e.key)},Operator:${s(e.operator)},Values:[${strings(e.values).join(' ')}],},`).join('');
+  return go(`&LabelSelector{MatchLabels:map[string]string{${map}},MatchExpressions:[]LabelSelectorRequirement{${exprs}},}`);
 }
 
 /** "`selector` does not match template `labels`" with the labels as the server prints them. */

@@ -60,7 +60,7 @@ export function validateIngress(r: Report, ing: Obj): void {
   const path = FieldPath.root('spec');
   r.as('server-networking', () => {
     const rules = objs(sp.rules);
-    if (rules.length === 0 && !isObj(sp.defaultBackend)) r.add(invalid(path, go('[]networking.IngressRule(nil)'), 'either `defaultBackend` or `rules` must be specified'));
+    if (rules.length === 0 && !isObj(sp.defaultBackend)) r.add(invalid(path, go(Array.isArray(sp.rules) ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)'), 'either `defaultBackend` or `rules` must be specified'));
     if (isObj(sp.defaultBackend)) validateBackend(r, sp.defaultBackend, path.child('defaultBackend'));
     for (const [rule, i] of rules) {
       const rp = path.child('rules').index(i);
@@ -185,7 +185,7 @@ export function validateNetworkPolicy(r: Report, np: Obj): void {
       }
     }
     const types = strings(sp.policyTypes);
-    if (types.length > 2) return r.add(invalid(path.child('policyTypes'), go(`&[]networking.PolicyType{${types.map((t) => JSON.stringify(t)).join(', ')}}`), 'may not specify more than two policyTypes'));
+    if (types.length > 2) return r.add(invalid(path.child('policyTypes'), go(`[]networking.PolicyType{${types.map((t) => JSON.stringify(t)).join(', ')}}`), 'may not specify more than two policyTypes'));
     types.forEach((t, i) => {
       if (t !== 'Ingress' && t !== 'Egress') r.add(notSupported(path.child('policyTypes').index(i), t, ['Ingress', 'Egress']));
     });

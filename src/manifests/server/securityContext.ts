@@ -24,7 +24,7 @@ function validateSeccompProfile(r: Report, sp: unknown, path: FieldPath): void {
     if (typeof local !== 'string') r.add(required(path.child('localhostProfile'), 'must be set when seccomp type is Localhost'));
     else validateLocalDescendingPath(r, local, path.child('localhostProfile'));
   } else if (local !== undefined && local !== null) {
-    r.add(invalid(path.child('localhostProfile'), go('&core.SeccompProfile{...}'), 'can only be set when seccomp type is Localhost'));
+    r.add(invalid(path.child('localhostProfile'), go('core.SeccompProfile{...}'), 'can only be set when seccomp type is Localhost'));
   }
 }
 
@@ -58,6 +58,8 @@ function validateIds(r: Report, sc: Obj, path: FieldPath, fields: readonly strin
 }
 
 const SYSCTL = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+/** The pattern as Go prints the compiled regexp (SysctlContainSlashFmt). */
+const SYSCTL_REGEX_TEXT = '^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$';
 const NET_SYSCTLS = /^net\./;
 const IPC_SYSCTLS = /^(kernel\.(shm|msg|sem)|fs\.mqueue\.)/;
 
@@ -77,7 +79,7 @@ export function validatePodSecurityContext(r: Report, spec: Obj, path: FieldPath
     const p = path.child('sysctls').index(i).child('name');
     const name = s(sysctl.name);
     if (!name) r.add(required(p));
-    else if (name.length > 253 || !SYSCTL.test(name)) r.add(invalid(p, name, `must have at most 253 characters and match regex ^${SYSCTL.source.slice(1, -1)}$`));
+    else if (name.length > 253 || !SYSCTL.test(name)) r.add(invalid(p, name, `must have at most 253 characters and match regex ${SYSCTL_REGEX_TEXT}`));
     else if (names.has(name)) r.add(duplicate(p, name));
     if (spec.hostNetwork === true && NET_SYSCTLS.test(name)) r.add(invalid(p, name, "may not be specified when 'hostNetwork' is true"));
     if (spec.hostIPC === true && IPC_SYSCTLS.test(name)) r.add(invalid(p, name, "may not be specified when 'hostIPC' is true"));
@@ -105,8 +107,8 @@ export function validateContainerSecurityContext(r: Report, securityContext: unk
   }
   validateSeccompProfile(r, sc.seccompProfile, path.child('seccompProfile'));
   if (sc.allowPrivilegeEscalation === false) {
-    if (sc.privileged === true) r.add(invalid(path, go('&core.SecurityContext{...}'), 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
-    if (strings(obj(sc.capabilities)?.add).includes('CAP_SYS_ADMIN')) r.add(invalid(path, go('&core.SecurityContext{...}'), 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'));
+    if (sc.privileged === true) r.add(invalid(path, go('core.SecurityContext{...}'), 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
+    if (strings(obj(sc.capabilities)?.add).includes('CAP_SYS_ADMIN')) r.add(invalid(path, go('core.SecurityContext{...}'), 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'));
   }
   validateAppArmorProfile(r, sc.appArmorProfile, path.child('appArmorProfile'));
 }

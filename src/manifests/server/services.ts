@@ -168,10 +168,12 @@ export function validateService(r: Report, svc: Obj, features: ServerFeatures): 
     else if (!TYPES.includes(type)) r.add(notSupported(spec.child('type'), type, TYPES));
     const ranges = strings(sp.loadBalancerSourceRanges);
     if (ranges.length) {
+      // The server names this field with a capital L (a historical quirk); the manifest has it lower-case.
       const p = spec.child('LoadBalancerSourceRanges');
-      if (type !== 'LoadBalancer') r.add(forbidden(p, "may only be used when `type` is 'LoadBalancer'"));
+      const at = spec.child('loadBalancerSourceRanges');
+      if (type !== 'LoadBalancer') r.add({ ...forbidden(p, "may only be used when `type` is 'LoadBalancer'"), at });
       ranges.forEach((v, i) => {
-        if (!parseCIDR(v.trim())) r.add(invalid(p.index(i), v.trim(), 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+        if (!parseCIDR(v.trim())) r.add({ ...invalid(p.index(i), v.trim(), 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'), at: at.index(i) });
       });
     }
     if (sp.allocateLoadBalancerNodePorts !== undefined && sp.allocateLoadBalancerNodePorts !== null && type !== 'LoadBalancer') r.add(forbidden(spec.child('allocateLoadBalancerNodePorts'), "may only be used when `type` is 'LoadBalancer'"));

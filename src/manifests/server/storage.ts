@@ -62,9 +62,9 @@ export function validatePersistentVolumeClaimSpec(r: Report, spec: Obj, path: Fi
   if (ds) validateDataSource(r, ds, path.child('dataSource'));
   if (dsRef) validateDataSource(r, dsRef, path.child('dataSourceRef'));
   if (dsRef && s(dsRef.namespace)) {
-    if (ds) r.add(invalid(path, go(JSON.stringify(path.child('dataSource').toString())), 'may not be specified when dataSourceRef.namespace is specified'));
+    if (ds) r.add(invalid(path, go(path.child('dataSource').toString()), 'may not be specified when dataSourceRef.namespace is specified'));
   } else if (ds && dsRef && (s(ds.apiGroup) !== s(dsRef.apiGroup) || s(ds.kind) !== s(dsRef.kind) || s(ds.name) !== s(dsRef.name))) {
-    r.add(invalid(path, go(JSON.stringify(path.child('dataSource').toString())), 'must match dataSourceRef'));
+    r.add(invalid(path, go(path.child('dataSource').toString()), 'must match dataSourceRef'));
   }
 }
 
@@ -95,7 +95,7 @@ const MAX_PARAMETERS_SIZE = 256 * 1024;
 export function validateStorageClass(r: Report, sc: Obj): void {
   const provisioner = s(sc.provisioner);
   if (!provisioner) r.add(required(root('provisioner'), provisioner));
-  else for (const m of isQualifiedName(provisioner.toLowerCase())) r.add(invalid(root('provisioner'), provisioner, m));
+  else for (const m of isQualifiedName(provisioner.toLowerCase())) r.add(invalid(root('provisioner'), provisioner.toLowerCase(), m));
   const params = obj(sc.parameters) ?? {};
   const keys = Object.keys(params);
   if (keys.length > MAX_PARAMETERS) r.add(tooLong(root('parameters'), MAX_PARAMETERS));

@@ -4,6 +4,7 @@
  */
 import { duplicate, forbidden, invalid, notSupported, required, tooLong, type Report } from './fieldErrors';
 import type { FieldPath } from './fieldPath';
+import { VOLUME_FIELD_PATHS, validateObjectFieldSelector } from './fieldSelector';
 import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from './names';
 import { parseQuantity, sign } from './quantity';
 import { int, isObj, obj, objs, s, type Obj } from './read';
@@ -50,17 +51,12 @@ function validateKeyToPath(r: Report, item: Obj, path: FieldPath): void {
   validateMode(r, item.mode, path.child('mode'));
 }
 
-const DOWNWARD_VOLUME_FIELDS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
-
 function validateDownwardFile(r: Report, file: Obj, path: FieldPath): void {
   if (!s(file.path)) r.add(required(path.child('path')));
   validateLocalNonReservedPath(r, s(file.path), path.child('path'));
   const fieldRef = obj(file.fieldRef);
   if (fieldRef) {
-    const fp = s(fieldRef.fieldPath);
-    const subscripted = /^metadata\.(labels|annotations)\[.+\]$/.test(fp);
-    if (!fp) r.add(required(path.child('fieldRef', 'fieldPath')));
-    else if (!subscripted && !DOWNWARD_VOLUME_FIELDS.includes(fp)) r.add(notSupported(path.child('fieldRef', 'fieldPath'), fp, DOWNWARD_VOLUME_FIELDS));
+    validateObjectFieldSelector(r, fieldRef, VOLUME_FIELD_PATHS, path.child('fieldRef'));
     if (obj(file.resourceFieldRef)) r.add(invalid(path, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously'));
   } else if (obj(file.resourceFieldRef)) {
     if (!s(obj(file.resourceFieldRef)!.containerName)) r.add(required(path.child('resourceFieldRef', 'containerName')));

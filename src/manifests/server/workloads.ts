@@ -2,10 +2,10 @@
  * Pods and the workloads that carry pod templates (apps/validation and core/validation:
  * Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController, PodTemplate, Pod).
  */
-import { forbidden, go, invalid, notSupported, required, type Report } from './fieldErrors';
+import { forbidden, go, goPointer, invalid, notSupported, required, type Report } from './fieldErrors';
 import { FieldPath } from './fieldPath';
 import { IS_NEGATIVE, isValidPercent } from './names';
-import { selectorIsEmpty, selectorMatches, templateLabelsMismatch, validateAnnotations, validateLabelSelector, validateLabels } from './meta';
+import { goLabelSelector, selectorIsEmpty, selectorMatches, templateLabelsMismatch, validateAnnotations, validateLabelSelector, validateLabels } from './meta';
 import { validatePodOnly, validatePodSpec, validatePodTemplateSpec } from './podSpec';
 import { int, intOrStringText, isObj, obj, objs, s, strMap, type Obj } from './read';
 import { validateClaimTemplates } from './storage';
@@ -50,7 +50,7 @@ function validateWorkloadSelector(r: Report, sp: Obj, kind: string, required_: b
     return false;
   }
   const ok = validateLabelSelector(r, sel, spec.child('selector'));
-  if (selectorIsEmpty(sel)) r.add(invalid(spec.child('selector'), go('&v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}'), `empty selector is invalid for ${kind}`));
+  if (selectorIsEmpty(sel)) r.add(invalid(spec.child('selector'), goLabelSelector(sel), `empty selector is invalid for ${kind}`));
   return ok;
 }
 
@@ -96,7 +96,7 @@ export function validateDeployment(r: Report, o: Obj, features: ServerFeatures):
       const ru = obj(strategy.rollingUpdate);
       if (!ru) r.add(required(sPath.child('rollingUpdate'), 'this should be defaulted and never be nil'));
       else validateRollingUpdateDeployment(r, ru, sPath.child('rollingUpdate'));
-    } else r.add(notSupported(sPath, go(`apps.DeploymentStrategy{Type:${JSON.stringify(type)}}`), ['Recreate', 'RollingUpdate']));
+    } else r.add(notSupported(sPath, go(`apps.DeploymentStrategy{Type:${JSON.stringify(type)}, RollingUpdate:${goPointer('apps.RollingUpdateDeployment', strategy.rollingUpdate)}}`), ['Recreate', 'RollingUpdate']));
     nonNegative(r, sp.minReadySeconds, spec.child('minReadySeconds'));
     nonNegative(r, sp.revisionHistoryLimit, spec.child('revisionHistoryLimit'));
     const pds = int(sp.progressDeadlineSeconds);
@@ -159,7 +159,7 @@ export function validateStatefulSet(r: Report, o: Obj, features: ServerFeatures)
     const up = spec.child('updateStrategy');
     if (!type) r.add(required(up));
     else if (type === 'OnDelete') {
-      if (isObj(strategy.rollingUpdate)) r.add(invalid(up.child('rollingUpdate'), go('&apps.RollingUpdateStatefulSetStrategy{...}'), "only allowed for updateStrategy 'RollingUpdate'"));
+      if (isObj(strategy.rollingUpdate)) r.add(invalid(up.child('rollingUpdate'), go(`apps.RollingUpdateStatefulSetStrategy{Partition:${int(obj(strategy.rollingUpdate)?.partition) ?? 0}, MaxUnavailable:${goPointer('intstr.IntOrString', obj(strategy.rollingUpdate)?.maxUnavailable)}}`), "only allowed for updateStrategy 'RollingUpdate'"));
     } else if (type === 'RollingUpdate') {
       const ru = obj(strategy.rollingUpdate);
       if (ru) {
@@ -171,7 +171,7 @@ export function validateStatefulSet(r: Report, o: Obj, features: ServerFeatures)
           notMoreThan100Percent(r, ru.maxUnavailable, mp);
         }
       }
-    } else r.add(invalid(up, go(`apps.StatefulSetUpdateStrategy{Type:${JSON.stringify(type)}}`), "must be 'RollingUpdate' or 'OnDelete'"));
+    } else r.add(invalid(up, go(`apps.StatefulSetUpdateStrategy{Type:${JSON.stringify(type)}, RollingUpdate:${goPointer('apps.RollingUpdateStatefulSetStrategy', strategy.rollingUpdate)}}`), "must be 'RollingUpdate' or 'OnDelete'"));
     const retention = obj(sp.persistentVolumeClaimRetentionPolicy);
     for (const f of ['whenDeleted', 'whenScaled']) {
       const v = s(retention?.[f]);
@@ -213,7 +213,7 @@ export function validateDaemonSet(r: Report, o: Obj, features: ServerFeatures): 
   r.as('server-workloads', () => {
     const ok = isObj(sp.selector) ? validateLabelSelector(r, sp.selector, spec.child('selector')) : true;
     if (ok && !selectorMatches(sp.selector, templateLabels(sp))) templateLabelsMismatch(r, obj(templateOf(sp)?.metadata)?.labels, tp.child('metadata', 'labels'));
-    if (isObj(sp.selector) && selectorIsEmpty(sp.selector)) r.add(invalid(spec.child('selector'), go('&v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}'), 'empty selector is invalid for daemonset'));
+    if (isObj(sp.selector) && selectorIsEmpty(sp.selector)) r.add(invalid(spec.child('selector'), goLabelSelector(sp.selector), 'empty selector is invalid for daemonset'));
   });
   validatePodTemplateSpec(r, templateOf(sp), features, tp);
   r.as('server-workloads', () => {
@@ -239,7 +239,7 @@ export function validateDaemonSet(r: Report, o: Obj, features: ServerFeatures): 
         if (unavailable && surge) r.add(invalid(rp.child('maxSurge'), go(intOrStringText(ru.maxSurge)), 'may not be set when maxUnavailable is non-zero'));
         else if (!unavailable && !surge) r.add(required(rp.child('maxUnavailable'), 'cannot be 0 when maxSurge is 0'));
       }
-    } else if (type !== 'OnDelete') r.add(notSupported(up, go(`apps.DaemonSetUpdateStrategy{Type:${JSON.stringify(type)}}`), ['RollingUpdate', 'OnDelete']));
+    } else if (type !== 'OnDelete') r.add(notSupported(up, go(`apps.DaemonSetUpdateStrategy{Type:${JSON.stringify(type)}, RollingUpdate:${goPointer('apps.RollingUpdateDaemonSet', strategy.rollingUpdate)}}`), ['RollingUpdate', 'OnDelete']));
     nonNegative(r, sp.revisionHistoryLimit, spec.child('revisionHistoryLimit'));
   });
 }
