@@ -33,13 +33,14 @@ function fieldSpan(node: YNode, start: number, end: number): [number, number] | 
   return undefined;
 }
 
-export function settleSchemaAndServer(root: YNode, out: Finding[], first: number): void {
+/** `enabled`: whether a rule is on; a schema finding stays when the server rule that repeats it is off. */
+export function settleSchemaAndServer(root: YNode, out: Finding[], first: number, enabled: (ruleId: string) => boolean): void {
   const undecodable: [number, number][] = [];
   const server = new Set<string>();
   for (let i = first; i < out.length; i++) {
     const f = out[i];
     if (DECODE_ERRORS.has(f.ruleId)) undecodable.push(fieldSpan(root, f.start, f.end) ?? [f.start, f.end]);
-    else if (f.ruleId.startsWith('server-') && f.severity === undefined) server.add(`${f.start}:${f.end}`);
+    else if (f.ruleId.startsWith('server-') && f.severity === undefined && enabled(f.ruleId)) server.add(`${f.start}:${f.end}`);
   }
   if (undecodable.length === 0 && server.size === 0) return;
   const drop = (f: Finding): boolean => {

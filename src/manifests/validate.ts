@@ -204,7 +204,7 @@ export class ManifestLinter {
       this.unknownKind(resource, out);
     }
     for (const rule of RESOURCE_RULES) this.guard(rule.meta[0].id, out, () => rule.check(resource, this.ctx, out));
-    settleSchemaAndServer(resource.root, out, first);
+    settleSchemaAndServer(resource.root, out, first, (id) => this.options.rules?.[id] !== 'off');
   }
 
   private unknownKind(r: Resource, out: Finding[]): void {

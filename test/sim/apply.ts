@@ -75,7 +75,9 @@ export function applyServerSide(
     const stillOwned = new Set<string>();
     for (const entry of entries) if (entry !== previous) for (const p of fromFieldsV1(entry.fieldsV1)) stillOwned.add(p);
     for (const path of fromFieldsV1(previous.fieldsV1)) {
-      if (!owned.has(path) && !stillOwned.has(path) && !path.endsWith('\n.')) removePath(merged as unknown as Record<string, unknown>, path);
+      // A list item the manager no longer applies goes as a whole; a map's own marker does not.
+      const item = path.endsWith('\n.') && path.split('\n').at(-2)?.startsWith('k:');
+      if (!owned.has(path) && !stillOwned.has(path) && (item || !path.endsWith('\n.'))) removePath(merged as unknown as Record<string, unknown>, path);
     }
   }
   return {

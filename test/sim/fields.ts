@@ -24,7 +24,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function listItemKey(item: unknown): string | undefined {
   if (!isObject(item)) return undefined;
-  for (const k of ['name', 'containerPort', 'port', 'mountPath']) {
+  // Ports are keyed by number, as the API's list-map keys say (two ports may share a name only in
+  // passing, and a renamed port is the same port); everything else by name or mount path.
+  for (const k of ['containerPort', 'port', 'name', 'mountPath']) {
     if (item[k] !== undefined) return `k:${JSON.stringify({ [k]: item[k] })}`;
   }
   return undefined;

@@ -50,7 +50,8 @@ test("the cluster's /openapi/v3 documents validate a Deployment: wrong types, en
   // Kinds the cluster does not publish still validate, from the bundled schema.
   assert.ok(set.kinds['batch/v1/Job'], 'batch/v1 Job from the cluster or the bundled schema');
 
-  const linter = new ManifestLinter({}, new SchemaIndex(set));
+  // The server rules repeat the enum mistake in the server's words; off, the schema's own finding shows.
+  const linter = new ManifestLinter({ rules: { 'server-containers': 'off' } }, new SchemaIndex(set));
   const text = schemaMistakesDeployment;
   const diagnostics = linter.lint([{ path: 'd.yaml', text }])[0].diagnostics;
   const rules = new Set(diagnostics.map((d) => d.ruleId));

@@ -69,6 +69,31 @@ test('an invalid deployment answers 422 with causes like the recording', async (
   assert.deepEqual(r.body, recording('422-invalid-deployment.json'));
 });
 
+test('an invalid pod answers 422 with one cause per field and the message joining them, like the recording', async () => {
+  const r = await call(sim, 'POST', `${base}/pods`, {
+    body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad' }, spec: { activeDeadlineSeconds: 0, hostname: 'Bad_Name', containers: [{ name: 'c', image: 'nginx' }] } },
+  });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.body, recording('422-pod-semantic-causes.json'));
+});
+
+test('the simulator refuses what the API server refuses, in its words: schedules, ports, selectors', async () => {
+  const cron = await call(sim, 'POST', `/apis/batch/v1/namespaces/samples/cronjobs`, {
+    body: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '0 0 * * 7', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox' }] } } } } } },
+  });
+  assert.equal(cron.status, 422);
+  assert.equal(cron.body.message, 'CronJob.batch "nightly" is invalid: spec.schedule: Invalid value: "0 0 * * 7": end of range (7) above maximum (6): 7');
+  const svc = await call(sim, 'POST', `${base}/services`, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }, { port: 443 }] } } });
+  assert.equal(svc.status, 422);
+  assert.deepEqual(svc.body.details.causes, [
+    { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.ports[0].name' },
+    { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.ports[1].name' },
+  ]);
+  const job = await call(sim, 'POST', `/apis/batch/v1/namespaces/samples/jobs`, { body: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } } });
+  assert.equal(job.status, 422);
+  assert.equal(job.body.details.causes[0].message, 'Required value: valid values: "OnFailure", "Never"');
+});
+
 test('names must be DNS-1123 and pods need containers', async () => {
   const bad = await call(sim, 'POST', `${base}/configmaps`, { body: cm('Not_Valid') });
   assert.equal(bad.status, 422);

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/kube/types';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { isTetherOwned, ownerLabel, sandboxLabel } from '../../../src/sandbox/labels';
 import { planSandbox, type PlanInput } from '../../../src/sandbox/plan';
 import type { AgentBuilder } from '../../../src/sandbox/agentRequest';
-import { agent } from './planGolden';
 import { parseSpec } from '../../../src/sandbox/spec';
+import { agent, assertGolden } from './planGolden';
 
 const fixtures = join(__dirname, '../../fixtures/sandbox');
 const baseline = parseAllDocuments(readFileSync(join(fixtures, 'baseline.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
@@ -24,10 +24,7 @@ function specOf(file: string) {
 
 function golden(name: string, input: Omit<PlanInput, 'baseline' | 'renewTime' | 'holderIdentity'>) {
   const plan = planSandbox({ ...input, baseline, renewTime, holderIdentity: 'jane@laptop' });
-  const text = stringify({ sandbox: plan.sandbox, namespace: plan.namespace, placement: plan.placement, entry: plan.entry, notes: plan.notes }) + '---\n' + plan.objects.map((o) => stringify(o)).join('---\n');
-  const path = join(fixtures, `${name}.golden.yaml`);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
-  assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
+  assertGolden(name, plan);
   return plan;
 }
 

@@ -21,12 +21,20 @@ export function specOf(file: string): SandboxSpec {
   return parsed.spec;
 }
 
-/** Compares the plan with `<name>.golden.yaml`; UPDATE_GOLDEN=1 rewrites the file. */
-export function assertGolden(name: string, plan: SandboxPlan): void {
-  const text = stringify({ sandbox: plan.sandbox, namespace: plan.namespace, placement: plan.placement, entry: plan.entry, notes: plan.notes }) + '---\n' + plan.objects.map((o) => stringify(o)).join('---\n');
+/** The objects as kubectl reads YAML (1.1): strings such as "off", "yes" or "0755" stay quoted. */
+const KUBECTL_YAML = { version: '1.1' } as const;
+
+/** Compares `head` and the objects, as YAML documents, with `<name>.golden.yaml`; UPDATE_GOLDEN=1 rewrites the file. */
+export function assertGoldenDocuments(name: string, head: Record<string, unknown>, objects: readonly unknown[]): void {
+  const text = stringify(head) + '---\n' + objects.map((o) => stringify(o, KUBECTL_YAML)).join('---\n');
   const path = join(fixtures, `${name}.golden.yaml`);
   if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
   assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
+}
+
+/** Compares the plan with `<name>.golden.yaml`; UPDATE_GOLDEN=1 rewrites the file. */
+export function assertGolden(name: string, plan: SandboxPlan): void {
+  assertGoldenDocuments(name, { sandbox: plan.sandbox, namespace: plan.namespace, placement: plan.placement, entry: plan.entry, notes: plan.notes }, plan.objects);
 }
 
 /** The sandbox agent's builder as the editor makes it, with a stand-in bundle and token. */

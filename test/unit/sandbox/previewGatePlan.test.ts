@@ -2,14 +2,15 @@
 // running in the sandbox's one agent pod, permissions, and bad settings explained.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { ExplainedError } from '../../../src/kube/errors';
 import type { KubeObject } from '../../../src/kube/types';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { sandboxAgentBuilder } from '../../../src/sandbox/agentObjects';
 import { isTetherOwned } from '../../../src/sandbox/labels';
+import { assertGoldenDocuments } from './planGolden';
 import { planSandbox, type PlanInput } from '../../../src/sandbox/plan';
 import { previewGateName, previewKeySecretName } from '../../../src/sandbox/preview/previewGateObjects';
 import { previewHostName, previewHostSettings, type RawPreviewHostSettings } from '../../../src/sandbox/preview/previewHost';
@@ -55,10 +56,7 @@ function gateObjects(objects: readonly DesiredObject[], gateName: string): Desir
 }
 
 function golden(name: string, objects: readonly DesiredObject[], head: Record<string, unknown>) {
-  const text = stringify(head) + '---\n' + objects.map((o) => stringify(o)).join('---\n');
-  const path = join(fixtures, `${name}.golden.yaml`);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(path, text);
-  assert.equal(text, readFileSync(path, 'utf8'), `plan differs from ${name}.golden.yaml (UPDATE_GOLDEN=1 rewrites it)`);
+  assertGoldenDocuments(name, head, objects);
 }
 
 type AgentDeployment = DesiredObject & { spec: { template: { metadata: { labels: Record<string, string> }; spec: { containers: { env: { name: string; value: string }[]; ports: { name: string; containerPort: number }[] }[]; volumes: { name: string }[] } } } };
