@@ -13,7 +13,7 @@ export const BUILTIN_META: readonly RuleMeta[] = [
   { id: 'skipped', family: 'yaml', severity: 'info', doc: 'A file or document was not validated: not Kubernetes, binary, or over a size, depth, alias or time budget.' },
   { id: 'schema-unknown-field', family: 'schema', severity: 'error', doc: 'A field the schema does not declare (with the nearest known field name).' },
   { id: 'schema-type', family: 'schema', severity: 'error', doc: 'A value of the wrong type (string, integer, boolean, object, list, base64).' },
-  { id: 'schema-required', family: 'schema', severity: 'error', doc: 'A required field is missing.' },
+  { id: 'schema-required', family: 'schema', severity: 'error', doc: 'A required field is missing, for kinds the server rules do not cover (they check what the server requires after its defaulting).' },
   { id: 'schema-enum', family: 'schema', severity: 'error', doc: 'A value outside the allowed set (e.g. imagePullPolicy, protocol, restartPolicy).' },
   { id: 'schema-quantity', family: 'schema', severity: 'error', doc: 'A malformed resource quantity such as 500mi (use 500Mi or 500m).' },
   { id: 'schema-name', family: 'schema', severity: 'error', doc: 'metadata.name is not a valid DNS-1123 subdomain (or label, for Services and Namespaces).' },
