@@ -171,8 +171,13 @@ export class Report {
   private severity: 'error' | 'warning' = 'error';
   private note: string | undefined;
 
+  /** Takes a fresh draft (from required(), invalid(), ...) and completes it in place. */
   add(draft: Draft): void {
-    this.errors.push({ ...draft, rule: this.rule, severity: this.severity, ...(this.note ? { note: this.note } : {}) });
+    const e = draft as FieldError;
+    e.rule = this.rule;
+    e.severity = this.severity;
+    if (this.note) e.note = this.note;
+    this.errors.push(e);
   }
 
   addAll(drafts: readonly Draft[]): void {

@@ -54,6 +54,7 @@ export function byteLength(s: string): number {
 }
 
 export function isDNS1123Label(value: string): string[] {
+  if (value.length <= 63 && DNS1123_LABEL.test(value)) return [];
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!DNS1123_LABEL.test(value)) {
@@ -64,6 +65,7 @@ export function isDNS1123Label(value: string): string[] {
 }
 
 export function isDNS1123Subdomain(value: string): string[] {
+  if (value.length <= 253 && DNS1123_SUBDOMAIN.test(value)) return [];
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
@@ -80,6 +82,7 @@ export function isDNS1123SubdomainWithUnderscore(value: string): string[] {
 }
 
 export function isDNS1035Label(value: string): string[] {
+  if (value.length <= 63 && DNS1035_LABEL.test(value)) return [];
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!DNS1035_LABEL.test(value)) {
@@ -97,10 +100,15 @@ export function isWildcardDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+/** A valid qualified name in one pattern, to answer the common case without splitting. */
+const QUALIFIED_NAME = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}/${LABEL_KEY_FMT}$`);
+
 const LABEL_KEY_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** A label key, also called a qualified name: an optional DNS subdomain prefix and '/', then a name. */
 export function isQualifiedName(value: string): string[] {
+  const slash = value.indexOf('/');
+  if (slash < 0 ? value.length <= 63 && LABEL_KEY.test(value) : slash <= 253 && value.length - slash - 1 <= 63 && QUALIFIED_NAME.test(value)) return [];
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -120,6 +128,7 @@ export function isQualifiedName(value: string): string[] {
 }
 
 export function isValidLabelValue(value: string): string[] {
+  if (value.length <= 63 && LABEL_VALUE.test(value)) return [];
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE.test(value)) {
@@ -158,14 +167,19 @@ export function isRelaxedEnvVarName(value: string): string[] {
 }
 
 export function isConfigMapKey(value: string): string[] {
+  if (value.length <= 253 && CONFIG_KEY.test(value) && !value.startsWith('.')) return [];
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!CONFIG_KEY.test(value)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
   return [...errs, ...chDirPrefix(value)];
 }
 
+/** Lower-case letters, digits and inner hyphens, with at least one letter. */
+const VALID_PORT_NAME = /^(?=[-0-9]*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** An IANA service name: at most 15 characters of [-a-z0-9], at least one letter, no "--", no hyphen at either end. */
 export function isValidPortName(port: string): string[] {
+  if (port.length <= 15 && VALID_PORT_NAME.test(port) && !port.includes('--')) return [];
   const errs: string[] = [];
   if (port.length > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');

@@ -31,7 +31,7 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   const [, sign, whole, fraction = '', suffix] = m;
   if (whole.length + fraction.length === 0) return undefined;
   let exponent = -fraction.length;
-  let mantissa = BigInt((whole + fraction).replace(/^0+(?=\d)/, '') || '0');
+  let mantissa = BigInt(whole + fraction || '0');
   let format: QuantityFormat = 'DecimalSI';
   if (suffix in BINARY_SI) {
     mantissa *= 1n << BigInt(BINARY_SI[suffix]);

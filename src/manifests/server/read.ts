@@ -20,9 +20,11 @@ export function arr(v: unknown): unknown[] {
 /** Items that are objects, with their indexes in the list. */
 export function objs(v: unknown): [Obj, number][] {
   const out: [Obj, number][] = [];
-  arr(v).forEach((item, i) => {
-    if (isObj(item)) out.push([item, i]);
-  });
+  if (!Array.isArray(v)) return out;
+  for (let i = 0; i < v.length; i++) {
+    const item: unknown = v[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) out.push([item as Obj, i]);
+  }
   return out;
 }
 
