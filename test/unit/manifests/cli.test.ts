@@ -27,7 +27,7 @@ test('text format: file:line:col, severity, message, rule; exit 1 on errors, 0 o
 });
 
 test('warnings alone exit 0; --disable turns rules off', async () => {
-  const r = await run(['--disable', 'api-version-removed,server-metadata,schema-type,server-workloads,server-containers,schema-unknown-field,schema-quantity,gpu-request-equals-limit', mixed]);
+  const r = await run(['--disable', 'api-version-removed,server-metadata,schema-type,server-workloads,server-containers,schema-enum,schema-unknown-field,schema-quantity,gpu-request-equals-limit', mixed]);
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /warning/);
 });
