@@ -114,6 +114,7 @@ function validateEnvFrom(r: Report, envFrom: unknown, features: ServerFeatures, 
 }
 
 function validateMounts(r: Report, c: Obj, volumes: VolumeMap, path: FieldPath): void {
+  if (!Array.isArray(c.volumeMounts) || c.volumeMounts.length === 0) return;
   const devicePaths = new Set(objs(c.volumeDevices).map(([d]) => s(d.devicePath)));
   const deviceNames = new Set(objs(c.volumeDevices).map(([d]) => s(d.name)));
   const mountPaths = new Set<string>();
@@ -158,6 +159,7 @@ function validateMounts(r: Report, c: Obj, volumes: VolumeMap, path: FieldPath):
 }
 
 function validateDevices(r: Report, c: Obj, volumes: VolumeMap, path: FieldPath): void {
+  if (!Array.isArray(c.volumeDevices) || c.volumeDevices.length === 0) return;
   const mounts = objs(c.volumeMounts).map(([m]) => [s(m.name), s(m.mountPath)] as const);
   const names = new Set<string>();
   const paths = new Set<string>();

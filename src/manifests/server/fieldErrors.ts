@@ -184,28 +184,27 @@ export class Report {
     for (const d of drafts) this.add(d);
   }
 
+  // No try/finally below: a check that throws ends the whole validation, and its Report with it.
+
   /** Runs checks under a rule family. */
   as<T>(rule: ServerRule, run: () => T): T {
     const before = this.rule;
     this.rule = rule;
-    try {
-      return run();
-    } finally {
-      this.rule = before;
-    }
+    const out = run();
+    this.rule = before;
+    return out;
   }
 
   /** Runs checks whose failures the server does not refuse but that will not work: warnings with a reason. */
   accepted<T>(note: string, run: () => T): T {
-    const [severity, prevNote] = [this.severity, this.note];
+    const severity = this.severity;
+    const prevNote = this.note;
     this.severity = 'warning';
     this.note = note;
-    try {
-      return run();
-    } finally {
-      this.severity = severity;
-      this.note = prevNote;
-    }
+    const out = run();
+    this.severity = severity;
+    this.note = prevNote;
+    return out;
   }
 
   get count(): number {

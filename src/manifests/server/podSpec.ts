@@ -9,7 +9,7 @@ import { validateContainers, validateInitContainers, type ContainerContext } fro
 import { validateAnnotations, validateLabels } from './meta';
 import { parseIP } from './net';
 import { gracePeriodOf } from './probes';
-import { arr, int, obj, objs, s, str, strings, type Obj } from './read';
+import { arr, int, isObj, obj, objs, s, str, strings, type Obj } from './read';
 import { validateResourceRequirements } from './resources';
 import { validateAffinity, validateNodeSelector, validateTolerations, validateTopologySpreadConstraints } from './scheduling';
 import { validateOsSpecific, validatePodSecurityContext } from './securityContext';
@@ -145,6 +145,7 @@ export function validatePodSpec(r: Report, spec: Obj, opts: PodSpecOptions, path
   });
   r.as('server-security-context', () => {
     validatePodSecurityContext(r, spec, path.child('securityContext'));
+    if (!isObj(spec.os)) return;
     const containers: [Obj, FieldPath][] = [
       ...objs(spec.containers).map(([c, i]) => [c, path.child('containers').index(i)] as [Obj, FieldPath]),
       ...objs(spec.initContainers).map(([c, i]) => [c, path.child('initContainers').index(i)] as [Obj, FieldPath]),

@@ -18,6 +18,13 @@ const DECIMAL_SI: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M
 const BINARY_SI: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(.*)$/;
 
+const POW10: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+
+/** 10^n as a bigint (n >= 0), from a table for the exponents quantities use. */
+export function pow10(n: number): bigint {
+  return POW10[n] ?? 10n ** BigInt(n);
+}
+
 /** Parses a quantity written as a string or a YAML number; undefined when the server's decoder would refuse it. */
 export function parseQuantity(input: unknown): Quantity | undefined {
   let raw: string;
@@ -45,7 +52,7 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   if (sign === '-') mantissa = -mantissa;
   // Values finer than a nano unit round up (away from zero) to one nano, as the server does.
   if (exponent < -9 && mantissa !== 0n) {
-    const div = 10n ** BigInt(-9 - exponent);
+    const div = pow10(-9 - exponent);
     const q = mantissa / div;
     mantissa = q * div === mantissa ? q : q + (mantissa > 0n ? 1n : -1n);
     exponent = -9;
@@ -56,8 +63,8 @@ export function parseQuantity(input: unknown): Quantity | undefined {
 /** -1, 0 or 1 as a compares to b. */
 export function compareQuantities(a: Quantity, b: Quantity): number {
   const e = Math.min(a.exponent, b.exponent);
-  const x = a.mantissa * 10n ** BigInt(a.exponent - e);
-  const y = b.mantissa * 10n ** BigInt(b.exponent - e);
+  const x = a.mantissa * pow10(a.exponent - e);
+  const y = b.mantissa * pow10(b.exponent - e);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -68,7 +75,7 @@ export function sign(q: Quantity): number {
 /** Whether the value is a whole number (MilliValue() % 1000 == 0). */
 export function isWhole(q: Quantity): boolean {
   if (q.exponent >= 0) return true;
-  return q.mantissa % 10n ** BigInt(-q.exponent) === 0n;
+  return q.mantissa % pow10(-q.exponent) === 0n;
 }
 
 /** The value as a JavaScript number (for ratios and messages; exact for everything people write). */
@@ -98,7 +105,7 @@ export function formatQuantity(q: Quantity): string {
     if (lt1024 || !isWhole(q)) format = 'DecimalSI';
   }
   if (format === 'BinarySI') {
-    const whole = q.exponent >= 0 ? q.mantissa * 10n ** BigInt(q.exponent) : q.mantissa / 10n ** BigInt(-q.exponent);
+    const whole = q.exponent >= 0 ? q.mantissa * pow10(q.exponent) : q.mantissa / pow10(-q.exponent);
     const [m, times] = stripFactors(whole < 0n ? -whole : whole, 1024n);
     const t = Math.min(times, BIN_SUFFIX.length - 1);
     const value = m * 1024n ** BigInt(times - t);
@@ -110,7 +117,7 @@ export function formatQuantity(q: Quantity): string {
   let e = q.exponent + times;
   const rem = ((e % 3) + 3) % 3;
   if (rem !== 0) {
-    m *= 10n ** BigInt(rem);
+    m *= pow10(rem);
     e -= rem;
   }
   let suffix: string;

@@ -6,7 +6,7 @@
 import { forbidden, go, invalid, required, type Report } from './fieldErrors';
 import type { FieldPath } from './fieldPath';
 import { IS_NEGATIVE, isQualifiedName } from './names';
-import { compareQuantities, formatQuantity, isWhole, parseQuantity, sign, type Quantity } from './quantity';
+import { compareQuantities, formatQuantity, isWhole, parseQuantity, pow10, sign, type Quantity } from './quantity';
 import { isObj } from './read';
 
 const STANDARD_CONTAINER = new Set(['cpu', 'memory', 'ephemeral-storage']);
@@ -93,7 +93,7 @@ function hugePageProblem(name: string, q: Quantity): string | undefined {
   const m = /^hugepages-(\d+)(Ki|Mi|Gi)$/.exec(name);
   if (!m) return undefined;
   const size = BigInt(Number(m[1]) * HUGEPAGE_SIZES[m[2]]);
-  if (q.exponent < 0 || (q.mantissa * 10n ** BigInt(q.exponent)) % size !== 0n) return `${formatQuantity(q)} is not positive integer multiple of ${name}`;
+  if (q.exponent < 0 || (q.mantissa * pow10(q.exponent)) % size !== 0n) return `${formatQuantity(q)} is not positive integer multiple of ${name}`;
   return undefined;
 }
 
