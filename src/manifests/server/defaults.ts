@@ -218,58 +218,45 @@ function defaultSubjects(o: Obj): void {
   }
 }
 
+/** SetDefaults_ReplicationController: the selector and the object's labels come from the template's labels. */
+function defaultReplicationController(spec: Obj, o: Obj): void {
+  const labels = obj(obj(spec.template)?.metadata)?.labels;
+  if (isObj(labels)) {
+    if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) spec.selector = { ...labels };
+    const meta = obj(o.metadata);
+    if (meta && (!isObj(meta.labels) || Object.keys(meta.labels).length === 0)) meta.labels = { ...labels };
+  }
+  setDefault(spec, 'replicas', 1);
+}
+
+/** Kinds with a pod template under spec.template: their own spec defaults, then the template's. */
+const WORKLOAD_DEFAULTS: Record<string, (spec: Obj, o: Obj) => void> = {
+  '/ReplicationController': defaultReplicationController,
+  'apps/Deployment': (spec) => defaultDeployment(spec),
+  'apps/ReplicaSet': (spec) => setDefault(spec, 'replicas', 1),
+  'apps/StatefulSet': (spec) => defaultStatefulSet(spec),
+  'apps/DaemonSet': (spec) => defaultDaemonSet(spec),
+  'batch/Job': (spec, o) => defaultJob(o, spec),
+};
+
 /** Applies the defaults of a kind (by group and kind) to a decoded object, in place. */
 export function applyDefaults(group: string, kind: string, o: Obj): void {
   const spec = obj(o.spec);
-  switch (`${group}/${kind}`) {
+  const key = `${group}/${kind}`;
+  const workload = WORKLOAD_DEFAULTS[key];
+  if (workload) {
+    if (spec) {
+      workload(spec, o);
+      defaultTemplate(spec.template);
+    }
+    return;
+  }
+  switch (key) {
     case '/Pod':
       if (spec) defaultPodSpec(spec, true);
       return;
     case '/PodTemplate':
       defaultTemplate(o.template);
-      return;
-    case '/ReplicationController':
-      if (spec) {
-        // SetDefaults_ReplicationController: the selector and the object's labels come from the template's labels.
-        const labels = obj(obj(spec.template)?.metadata)?.labels;
-        if (isObj(labels)) {
-          if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) spec.selector = { ...labels };
-          const meta = obj(o.metadata);
-          if (meta && (!isObj(meta.labels) || Object.keys(meta.labels).length === 0)) meta.labels = { ...labels };
-        }
-        setDefault(spec, 'replicas', 1);
-        defaultTemplate(spec.template);
-      }
-      return;
-    case 'apps/Deployment':
-      if (spec) {
-        defaultDeployment(spec);
-        defaultTemplate(spec.template);
-      }
-      return;
-    case 'apps/ReplicaSet':
-      if (spec) {
-        setDefault(spec, 'replicas', 1);
-        defaultTemplate(spec.template);
-      }
-      return;
-    case 'apps/StatefulSet':
-      if (spec) {
-        defaultStatefulSet(spec);
-        defaultTemplate(spec.template);
-      }
-      return;
-    case 'apps/DaemonSet':
-      if (spec) {
-        defaultDaemonSet(spec);
-        defaultTemplate(spec.template);
-      }
-      return;
-    case 'batch/Job':
-      if (spec) {
-        defaultJob(o, spec);
-        defaultTemplate(spec.template);
-      }
       return;
     case 'batch/CronJob':
       if (spec) {

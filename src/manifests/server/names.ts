@@ -64,40 +64,39 @@ export function isDNS1123Label(value: string): string[] {
   return errs;
 }
 
-export function isDNS1123Subdomain(value: string): string[] {
-  if (value.length <= 253 && DNS1123_SUBDOMAIN.test(value)) return [];
+/**
+ * The common shape of apimachinery's validators: at most `max` bytes, and the pattern (whose
+ * RegexError message `message` builds). Valid values are answered without building a message;
+ * the patterns only match ASCII, so their length is their byte count.
+ */
+function lengthAndPattern(value: string, max: number, pattern: RegExp, message: () => string): string[] {
+  if (value.length <= max && pattern.test(value)) return [];
   const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
+  if (byteLength(value) > max) errs.push(maxLenError(max));
+  if (!pattern.test(value)) errs.push(message());
   return errs;
+}
+
+export function isDNS1123Subdomain(value: string): string[] {
+  return lengthAndPattern(value, 253, DNS1123_SUBDOMAIN, () => regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
 }
 
 export function isDNS1123SubdomainWithUnderscore(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN_UNDERSCORE.test(value)) {
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_UNDERSCORE_FMT, 'example.com'));
-  }
-  return errs;
+  return lengthAndPattern(value, 253, DNS1123_SUBDOMAIN_UNDERSCORE, () =>
+    regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_UNDERSCORE_FMT, 'example.com'),
+  );
 }
 
 export function isDNS1035Label(value: string): string[] {
-  if (value.length <= 63 && DNS1035_LABEL.test(value)) return [];
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!DNS1035_LABEL.test(value)) {
-    errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
-  }
-  return errs;
+  return lengthAndPattern(value, 63, DNS1035_LABEL, () =>
+    regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'),
+  );
 }
 
 export function isWildcardDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
-  if (!WILDCARD.test(value)) {
-    errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", WILDCARD_FMT, '*.example.com'));
-  }
-  return errs;
+  return lengthAndPattern(value, 253, WILDCARD, () =>
+    regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", WILDCARD_FMT, '*.example.com'),
+  );
 }
 
 /** A valid qualified name in one pattern, to answer the common case without splitting. */
@@ -128,13 +127,9 @@ export function isQualifiedName(value: string): string[] {
 }
 
 export function isValidLabelValue(value: string): string[] {
-  if (value.length <= 63 && LABEL_VALUE.test(value)) return [];
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!LABEL_VALUE.test(value)) {
-    errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  }
-  return errs;
+  return lengthAndPattern(value, 63, LABEL_VALUE, () =>
+    regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'),
+  );
 }
 
 function chDirPrefix(value: string): string[] {

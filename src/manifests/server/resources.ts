@@ -97,6 +97,16 @@ function hugePageProblem(name: string, q: Quantity): string | undefined {
   return undefined;
 }
 
+/** What requests and limits alike get after their own checks: the hugepage size, and which kind of resource it is. */
+function noteKind(r: Report, name: string, q: Quantity, path: FieldPath, seen: { hugePages: boolean; cpuOrMemory: boolean }): void {
+  if (isHugePages(name)) {
+    seen.hugePages = true;
+    const problem = hugePageProblem(name, q);
+    if (problem) r.add(invalid(path, formatQuantity(q), problem));
+  }
+  if (name === 'cpu' || name === 'memory') seen.cpuOrMemory = true;
+}
+
 /** validateResourceRequirements for a container (or pod-level resources). */
 export function validateResourceRequirements(r: Report, resources: unknown, path: FieldPath): void {
   if (!isObj(resources)) return;
@@ -104,20 +114,14 @@ export function validateResourceRequirements(r: Report, resources: unknown, path
   const reqPath = path.child('requests');
   const limits = quantities(resources.limits);
   const requests = quantities(resources.requests);
-  let cpuOrMemory = false;
-  let hugePages = false;
+  const seen = { hugePages: false, cpuOrMemory: false };
   for (const [name, q] of limits) {
     const p = limPath.key(name);
     const before = r.count;
     validateContainerResourceName(r, name, p);
     validateQuantityValue(r, name, q, p);
     tagResource(r, before, name);
-    if (isHugePages(name)) {
-      hugePages = true;
-      const problem = hugePageProblem(name, q);
-      if (problem) r.add(invalid(p, formatQuantity(q), problem));
-    }
-    if (name === 'cpu' || name === 'memory') cpuOrMemory = true;
+    noteKind(r, name, q, p, seen);
   }
   for (const [name, q] of requests) {
     const p = reqPath.key(name);
@@ -133,14 +137,9 @@ export function validateResourceRequirements(r: Report, resources: unknown, path
       r.add(required(limPath, 'Limit must be set for non overcommitable resources'));
     }
     tagResource(r, before, name);
-    if (isHugePages(name)) {
-      hugePages = true;
-      const problem = hugePageProblem(name, q);
-      if (problem) r.add(invalid(p, formatQuantity(q), problem));
-    }
-    if (name === 'cpu' || name === 'memory') cpuOrMemory = true;
+    noteKind(r, name, q, p, seen);
   }
-  if (hugePages && !cpuOrMemory) r.add(forbidden(path, 'HugePages require cpu or memory'));
+  if (seen.hugePages && !seen.cpuOrMemory) r.add(forbidden(path, 'HugePages require cpu or memory'));
 }
 
 /** Marks the errors added since `before` as being about one resource (GPU rules report theirs themselves). */

@@ -75,14 +75,7 @@ test('a namespace that enforces a profile: Pods are refused (errors), workloads 
   const deployment = `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web, namespace: default }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
+spec: { selector: { matchLabels: { app: web } }, template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: web, image: "nginx:1.27" }] } } }
 `;
   const baseline = only(lint(deployment, { cluster: cluster({ 'pod-security.kubernetes.io/enforce': 'baseline' }) }), 'pod-security-restricted');
   assert.deepEqual(baseline, [], 'the baseline profile allows a plain container');
