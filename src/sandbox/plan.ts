@@ -11,6 +11,7 @@ import { configCopies, referenceNotes, type ForkedBaseline } from './forks/confi
 import { aliasService, forkPodLabels, forkServices, servicesSelecting, type ObjectNaming } from './forks/fork';
 import { forkWorkload } from './forks/forkWorkload';
 import type { JanitorBuilder } from './lifecycle/janitor';
+import { plannedEntryPort } from './preview/entryPort';
 import { previewGateBaseName, previewUpstream, type PreviewGateBuilder, type PlannedShare } from './preview/previewGateObjects';
 import { ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lifecycle/lease';
@@ -48,7 +49,10 @@ export interface SandboxPlan {
   leaseName: string;
   /** Every object in apply order; the Namespace first in own-namespace mode. */
   objects: DesiredObject[];
-  /** Where the preview enters: a Service in the sandbox. */
+  /**
+   * Where the preview enters: a Service in the sandbox, and its port (`preview.port`, else the
+   * Service's first; absent only when neither is known).
+   */
   entry?: { service: string; port?: number; path: string };
   /** The shareable host (`<sandbox>.<domain>`) when a preview gate was planned. */
   share?: PlannedShare;
@@ -131,6 +135,8 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   if (own) workloads.push(...configCopies(forked, input.baseline, naming, spec.baseline.namespace));
   notes.push(...referenceNotes(forked, own, namespace, spec.baseline.namespace));
   const entryService = spec.preview && (forkedServiceNames.has(spec.preview.service) || !own ? nameOf(spec.preview.service) : spec.preview.service);
+  // Resolved once, here: the local preview, the checks' URL and the gate all enter through it.
+  const entryPort = spec.preview && entryService ? plannedEntryPort(spec.preview, entryService, workloads, services) : undefined;
   // The gate is a relay of its own; without a `local` fork it is the only one and cleans up too.
   const gate = spec.preview && entryService && input.previewGate
     ? input.previewGate({
@@ -138,7 +144,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
         namespace,
         sandbox,
         labels: { ...labels, [roleLabel]: 'preview-gate' },
-        upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, services),
+        upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, entryPort),
         selfCleanup: needsRelay ? undefined : { serviceAccountName: nameOf(relayAccessName), cleanupEnv: selfCleanupEnv },
       })
     : undefined;
@@ -176,7 +182,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, hash, notes };
   if (spec.preview) {
     const service = entryService as string;
-    plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
+    plan.entry = entryPort === undefined ? { service, path: spec.preview.path } : { service, port: entryPort, path: spec.preview.path };
     if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
   }
   if (gate) plan.share = gate.share;
