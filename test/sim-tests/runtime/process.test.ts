@@ -237,6 +237,7 @@ fs.promises.readdir('/etc/app/conf').then((names) => console.log(settings.mode, 
     kind: 'Pod',
     metadata: { name: 'reader', namespace: 'default', uid: '', resourceVersion: '' },
     spec: {
+      nodeName: 'node-1',
       restartPolicy: 'Never',
       containers: [
         {
