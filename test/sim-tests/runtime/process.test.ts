@@ -29,7 +29,7 @@ setInterval(() => {}, 1000);
 };
 
 function setup(options: PodRuntimeOptions = {}) {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'runtime-test-'));
+  const tempRoot = mkdtempSync(join(tmpdir(), 'tether-runtime-test-'));
   const cluster = new FakeCluster();
   const runtime = createPodRuntime(cluster, { tempRoot, backoff: { baseMs: 100, maxMs: 400 }, maxGraceMs: 500, ...options });
   cluster.add(scriptConfigMap('app', scripts));
