@@ -4,6 +4,7 @@
  * buffered memory and a deadline on every open and close. The Mux owns its connection.
  */
 import type { Duplex } from 'node:stream';
+import { unrefTimer } from '../kube/clock';
 import { Emitter, type Disposable } from '../lifecycle';
 import { Liveness } from './muxLiveness';
 import { describeCloseReason, resolveMuxOptions, type MuxCloseReason, type MuxOptions, type MuxStats } from './muxOptions';
@@ -28,7 +29,7 @@ export class Mux implements Disposable {
   private readonly options: Required<MuxOptions>;
   private readonly streams = new Map<number, MuxStream>();
   private readonly pendingOpens = new Map<number, PendingOpen>();
-  private readonly acceptTimers = new Map<number, NodeJS.Timeout>();
+  private readonly acceptTimers = new Map<number, unknown>();
   /** Streams the peer opened while no onStream handler was registered. */
   private readonly unclaimed = new Set<MuxStream>();
   private readonly decoder = new FrameDecoder();
@@ -44,7 +45,7 @@ export class Mux implements Disposable {
   private state: 'open' | 'draining' | 'closed' = 'open';
   private drainReason: MuxCloseReason | undefined;
   private closedReason: MuxCloseReason | undefined;
-  private closeTimer: NodeJS.Timeout | undefined;
+  private closeTimer: unknown;
   private readonly detach: () => void;
 
   /**
@@ -115,7 +116,7 @@ export class Mux implements Disposable {
         stream.reset(reason);
         reject(error);
       };
-      const timer = setTimeout(
+      const timer = this.options.clock.setTimeout(
         () =>
           fail(
             new Error(`Opening a stream to ${describeTarget(target)} timed out after ${this.options.dialTimeoutMs} ms: the relay did not answer. The tunnel may be overloaded or the target slow to connect; try again.`),
@@ -129,7 +130,7 @@ export class Mux implements Disposable {
         resolve,
         reject,
         cleanup: () => {
-          clearTimeout(timer);
+          this.options.clock.clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           this.pendingOpens.delete(id);
         },
@@ -167,7 +168,7 @@ export class Mux implements Disposable {
       this.terminate(reason);
       return;
     }
-    this.closeTimer = setTimeout(() => this.terminate(reason), this.options.closeTimeoutMs);
+    this.closeTimer = this.options.clock.setTimeout(() => this.terminate(reason), this.options.closeTimeoutMs);
   }
 
   private unavailable(what: string): Error {
@@ -179,8 +180,8 @@ export class Mux implements Disposable {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closedReason = reason;
-    clearTimeout(this.closeTimer);
-    for (const timer of this.acceptTimers.values()) clearTimeout(timer);
+    this.options.clock.clearTimeout(this.closeTimer);
+    for (const timer of this.acceptTimers.values()) this.options.clock.clearTimeout(timer);
     this.acceptTimers.clear();
     const error = new StreamClosedError(`The tunnel closed: ${describeCloseReason(reason)}.`, 'TUNNEL_CLOSED');
     for (const pending of [...this.pendingOpens.values()]) {
@@ -195,9 +196,9 @@ export class Mux implements Disposable {
     const graceful = !immediately && (reason.kind === 'local' || reason.kind === 'goaway') && !this.connection.destroyed;
     this.writer.dispose(!graceful);
     if (graceful) {
-      const force = setTimeout(() => this.connection.destroy(), this.options.closeTimeoutMs);
-      force.unref();
-      this.connection.once('close', () => clearTimeout(force));
+      const force = this.options.clock.setTimeout(() => this.connection.destroy(), this.options.closeTimeoutMs);
+      unrefTimer(force);
+      this.connection.once('close', () => this.options.clock.clearTimeout(force));
       this.connection.end(() => this.connection.destroy());
     } else this.connection.destroy();
     this.streamEmitter.dispose();
@@ -325,7 +326,7 @@ export class Mux implements Disposable {
   }
 
   private refuseLater(stream: MuxStream, reason: string): void {
-    const timer = setTimeout(() => {
+    const timer = this.options.clock.setTimeout(() => {
       this.acceptTimers.delete(stream.id);
       this.unclaimed.delete(stream);
       stream.refuse(reason);
@@ -382,7 +383,7 @@ export class Mux implements Disposable {
 
   private clearAcceptTimer(id: number): void {
     const timer = this.acceptTimers.get(id);
-    if (timer) clearTimeout(timer);
+    if (timer) this.options.clock.clearTimeout(timer);
     this.acceptTimers.delete(id);
   }
 
