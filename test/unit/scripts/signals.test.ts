@@ -9,17 +9,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { processAlive } from '../../processAlive';
 
 const double = resolve(__dirname, 'orchestrationDouble.mjs');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function startDouble(): Promise<{ pid: number; below: number[]; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [double], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -35,8 +27,8 @@ async function startDouble(): Promise<{ pid: number; below: number[]; exited: Pr
 
 /** Waits (bounded) for the processes to be gone; returns those still alive, after killing them so a failure leaves nothing behind. */
 async function survivors(pids: number[]): Promise<number[]> {
-  for (let i = 0; i < 200 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
-  const left = pids.filter(alive);
+  for (let i = 0; i < 200 && pids.some(processAlive); i++) await new Promise((r) => setTimeout(r, 50));
+  const left = pids.filter(processAlive);
   for (const pid of left) process.kill(pid, 'SIGKILL');
   return left;
 }
