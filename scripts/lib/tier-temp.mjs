@@ -2,13 +2,15 @@
 // runs, so what the tier leaves behind is told apart from other runs' files on a shared machine.
 // After the tier every `tether-*` entry still in it is a leak (tests name their temp folders
 // tether-<what>-…); the folder itself goes either way.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Starts a tier's temp folder; `env` goes into the tier's environment, `finish()` ends it. */
 export function tierTemp(label) {
   const dir = mkdtempSync(join(tmpdir(), `tier-${label.replace(/[^a-z0-9]+/gi, '-')}-`));
+  // As open as the system temp folder it stands in for (tests run helpers as other users).
+  chmodSync(dir, 0o1777);
   return {
     dir,
     env: { TMPDIR: dir, TMP: dir, TEMP: dir },
