@@ -22,30 +22,30 @@ export function deactivate(): void {}
 `;
 
 /** Builds `dir`'s src/extension.ts with the project's own production build (esbuild.mjs). */
-async function productionBuild(dir) {
-  await run(process.execPath, [join(REPO_ROOT, 'esbuild.mjs'), '--production'], { cwd: dir, quiet: true });
+async function productionBuild(dir, teardown) {
+  await run(process.execPath, [join(REPO_ROOT, 'esbuild.mjs'), '--production'], { cwd: dir, quiet: true, teardown });
   return join(dir, 'dist', 'extension.js');
 }
 
 /** A copy of Tether as it ships: package.json, assets, and a production bundle built from src/. */
-async function stageTether(dir) {
+async function stageTether(dir, teardown) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(REPO_ROOT, 'package.json'), join(dir, 'package.json'));
   for (const name of ['src', 'node_modules', 'tsconfig.json']) symlinkSync(join(REPO_ROOT, name), join(dir, name));
   for (const name of ['media', 'schemas']) {
     if (existsSync(join(REPO_ROOT, name))) cpSync(join(REPO_ROOT, name), join(dir, name), { recursive: true });
   }
-  return productionBuild(dir);
+  return productionBuild(dir, teardown);
 }
 
-async function stageBaseline(dir) {
+async function stageBaseline(dir, teardown) {
   mkdirSync(join(dir, 'src'), { recursive: true });
   writeFileSync(join(dir, 'src', 'extension.ts'), BASELINE_SOURCE);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: 'baseline', publisher: 'tether-bench', version: '0.0.0', engines: { vscode: '^1.100.0' },
     main: './dist/extension.js', activationEvents: [],
   }));
-  return productionBuild(dir);
+  return productionBuild(dir, teardown);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,7 +59,7 @@ runScript(async (teardown) => {
   const tether = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
   const tetherId = `${tether.publisher}.${tether.name}`;
   const baselineId = 'tether-bench.baseline';
-  const [tetherBundle, baselineBundle] = await Promise.all([stageTether(join(dir, 'tether')), stageBaseline(join(dir, 'baseline'))]);
+  const [tetherBundle, baselineBundle] = await Promise.all([stageTether(join(dir, 'tether'), teardown), stageBaseline(join(dir, 'baseline'), teardown)]);
   const entry = join(dir, 'bench', 'activation.js');
   await build({
     entryPoints: [join(REPO_ROOT, 'test', 'host', 'bench', 'activation.ts')], outfile: entry,

@@ -1,7 +1,9 @@
 // `npm run demo`: Tether against the local simulated cluster (demo seed) with the sample workspace.
 // Opens VS Code (`code` on PATH) with Tether as the extension under development, or else serves
-// code-server on http://127.0.0.1:PORT (TETHER_DEMO_PORT, default a free port). The sample's
-// service runs locally on port 3000 for Preview Changes. Ctrl+C stops all.
+// code-server on http://127.0.0.1:PORT (TETHER_DEMO_PORT, default a free port), installing it and
+// the Debian packages it needs first (as root or with passwordless sudo; otherwise it says the
+// command to run). The sample's service runs locally on port 3000 for Preview Changes. Ctrl+C, or
+// SIGINT/SIGTERM to this process alone, stops everything it started.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,11 +27,11 @@ function onPath(cmd) {
 runScript(async (teardown) => {
   if (!existsSync(join(REPO_ROOT, 'node_modules'))) {
     console.log('installing npm packages (npm ci)');
-    await run('npm', ['ci'], { cwd: REPO_ROOT });
+    await run('npm', ['ci'], { cwd: REPO_ROOT, teardown });
   }
   const useCode = onPath('code') && process.env.TETHER_DEMO_BROWSER !== '1';
-  if (!useCode) await ensureCodeServer();
-  await ensureBuilt();
+  if (!useCode) await ensureCodeServer({ teardown });
+  await ensureBuilt(teardown);
 
   const simDir = join(REPO_ROOT, '.sim');
   mkdirSync(simDir, { recursive: true });

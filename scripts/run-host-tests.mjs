@@ -52,7 +52,7 @@ runScript(async (teardown) => {
   const requested = process.argv.slice(2);
   const names = requested.length ? requested : Object.keys(SCENARIOS);
   for (const name of names) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
-  await ensureBuilt();
+  await ensureBuilt(teardown);
   const electron = process.env.TETHER_TEST_ELECTRON === '1';
   const total = { passed: 0, failed: 0 };
   let worst = 0;

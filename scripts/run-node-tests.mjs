@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { leftoverReport, tierTemp } from './lib/tier-temp.mjs';
 
 const args = process.argv.slice(2);
 const split = args.indexOf('--');
@@ -23,9 +24,13 @@ if (files.length === 0) {
   console.error(`no *.test.ts under ${folders.join(', ')}`);
   process.exit(1);
 }
+// The tests run with a temp folder of their own: whatever they leave in it fails the run.
+const temp = tierTemp(folders.join('+'));
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...extra, ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } },
+  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '', ...temp.env } },
 );
-process.exit(result.status ?? 1);
+const leak = leftoverReport(`the tests under ${folders.join(', ')}`, temp.finish());
+if (leak) console.error(`\n${leak}`);
+process.exit(leak && result.status === 0 ? 1 : (result.status ?? 1));

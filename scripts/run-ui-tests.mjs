@@ -21,11 +21,11 @@ runScript(async (teardown) => {
   const started = Date.now();
   const vsixArg = process.argv.find((a) => a === '--vsix' || a.startsWith('--vsix='));
   const fromVsix = vsixArg !== undefined;
-  await ensureBuilt();
+  await ensureBuilt(teardown);
   let vsix = vsixArg?.startsWith('--vsix=') ? resolve(vsixArg.slice('--vsix='.length)) : undefined;
   if (vsixArg === '--vsix') {
     console.log('packaging (npm run package)');
-    await run('npm', ['run', 'package'], { cwd: REPO_ROOT, quiet: true });
+    await run('npm', ['run', 'package'], { cwd: REPO_ROOT, quiet: true, teardown });
     vsix = join(REPO_ROOT, 'dist', 'tether.vsix');
   }
   const { runScenarios } = await tsImport('../test/ui/index.ts', import.meta.url);

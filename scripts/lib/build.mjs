@@ -17,14 +17,14 @@ function newest(path) {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-/** Runs `node esbuild.mjs` unless every output is newer than every source. */
-export async function ensureBuilt() {
+/** Runs `node esbuild.mjs` unless every output is newer than every source; `teardown` owns the run. */
+export async function ensureBuilt(teardown) {
   const outputs = Object.values(OUTPUTS);
   const oldestOutput = Math.min(...outputs.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
   const newestSource = Math.max(...SOURCES.map((p) => newest(join(REPO_ROOT, p))));
   if (oldestOutput > newestSource) return;
   console.log('building (node esbuild.mjs)');
-  await run(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT });
+  await run(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, teardown });
   for (const out of outputs) {
     if (!existsSync(out)) throw new Error(`the build did not produce ${out}`);
   }

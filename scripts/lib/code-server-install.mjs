@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync,
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { CODE_SERVER_PACKAGES, requirePackages } from './debian-packages.mjs';
+import { CODE_SERVER_PACKAGES, ensureDebianPackages } from './debian-packages.mjs';
 import { run } from './process-run.mjs';
 import { REPO_ROOT } from './repo.mjs';
 
@@ -72,17 +72,18 @@ function log(step) {
 }
 
 /**
- * Installs code-server into the cache unless a matching install is already there.
- * Returns the launcher's path. Throws with the apt-get command when Debian packages are missing.
+ * Installs code-server into the cache unless a matching install is already there, and the Debian
+ * packages that takes (as root or with passwordless sudo; otherwise a ScriptError names the
+ * command). Returns the launcher's path. With `teardown`, the commands it runs are owned by it.
  */
-export async function ensureCodeServer({ force = false } = {}) {
+export async function ensureCodeServer({ force = false, teardown } = {}) {
   if (!force && isCodeServerInstalled()) return CODE_SERVER_ENTRY;
-  requirePackages(CODE_SERVER_PACKAGES, 'Installing code-server');
+  await ensureDebianPackages(CODE_SERVER_PACKAGES, 'Installing code-server', { teardown });
   const release = await acquireInstallLock();
   try {
     // Another process may have finished the install while this one waited for the lock.
     if (!force && isCodeServerInstalled()) return CODE_SERVER_ENTRY;
-    await install();
+    await install(teardown);
   } finally {
     release();
   }
@@ -128,7 +129,7 @@ async function acquireInstallLock() {
   }
 }
 
-async function install() {
+async function install(teardown) {
   const started = Date.now();
   const npmOpts = ['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
   rmSync(STAMP, { force: true });
@@ -139,9 +140,9 @@ async function install() {
   }, null, 2));
 
   log(`npm install code-server@${CODE_SERVER_VERSION} --ignore-scripts`);
-  await run('npm', ['install', ...npmOpts], { cwd: INSTALL_DIR, quiet: true });
+  await run('npm', ['install', ...npmOpts], { cwd: INSTALL_DIR, quiet: true, teardown });
   log('npm install (lib/vscode, production dependencies)');
-  await run('npm', ['install', '--omit=dev', ...npmOpts], { cwd: VSCODE_DIR, quiet: true });
+  await run('npm', ['install', '--omit=dev', ...npmOpts], { cwd: VSCODE_DIR, quiet: true, teardown });
 
   const gyp = nodeGyp();
   const nodedir = nodeDir();
@@ -150,7 +151,7 @@ async function install() {
     const dir = join(VSCODE_DIR, 'node_modules', name);
     if (!existsSync(join(dir, 'binding.gyp'))) throw new Error(`${dir} has no binding.gyp: code-server's layout changed`);
     log(`node-gyp rebuild ${name}`);
-    await run(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=2'], { cwd: dir, env: gypEnv, quiet: true });
+    await run(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=2'], { cwd: dir, env: gypEnv, quiet: true, teardown });
   }
 
   log('ripgrep from Debian');
@@ -165,12 +166,12 @@ async function install() {
   link('browser-linux.sh', join(VSCODE_DIR, 'bin', 'helpers', 'browser.sh'));
 
   log('npm install (built-in extensions)');
-  await run('npm', ['install', '--omit=dev', ...npmOpts], { cwd: join(VSCODE_DIR, 'extensions'), quiet: true });
+  await run('npm', ['install', '--omit=dev', ...npmOpts], { cwd: join(VSCODE_DIR, 'extensions'), quiet: true, teardown });
 
   const argon2 = argon2Dir();
   log('argon2 from source');
   const preGyp = createRequire(join(argon2, 'package.json')).resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp');
-  await run(process.execPath, [preGyp, 'rebuild', '--build-from-source', `--nodedir=${nodedir}`], { cwd: argon2, env: gypEnv, quiet: true });
+  await run(process.execPath, [preGyp, 'rebuild', '--build-from-source', `--nodedir=${nodedir}`], { cwd: argon2, env: gypEnv, quiet: true, teardown });
 
   writeFileSync(STAMP, stampText());
   log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

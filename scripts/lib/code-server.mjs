@@ -27,7 +27,7 @@ const DEFAULT_SETTINGS = {
  * {port, origin, stop, exited, output} once it answers.
  */
 export async function startCodeServer(teardown, { root, env = {}, settings = {}, vsix, port: fixedPort, echo = false, timeoutMs = 60000 }) {
-  const entry = await ensureCodeServer();
+  const entry = await ensureCodeServer({ teardown });
   const dirs = {
     userData: join(root, 'user-data'),
     extensions: join(root, 'extensions'),
@@ -41,7 +41,7 @@ export async function startCodeServer(teardown, { root, env = {}, settings = {},
   const serverEnv = { ...process.env, EXTENSIONS_GALLERY: '{}', TMPDIR: dirs.tmp, NODE_OPTIONS: '', ...env };
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', config];
   if (vsix) {
-    await run(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { env: serverEnv, quiet: !echo });
+    await run(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { env: serverEnv, quiet: !echo, teardown });
   }
 
   const port = fixedPort ?? (await freePort());

@@ -15,6 +15,7 @@
  */
 import { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
+import { repeat, systemClock, unrefTimer, type Clock } from './clock';
 import { ExplainedError, type FailureReason } from './errors';
 import { MessagePool } from './portforwardMessages';
 import { redact } from './redact';
@@ -28,6 +29,8 @@ export interface PortForwardStreamOptions {
   readHighWaterMark?: number;
   /** How long a clean close may take before the socket is dropped. */
   closeTimeoutMs?: number;
+  /** Timers for the keepalive and the close (default the system's). */
+  clock?: Clock;
 }
 
 export interface PortForwardTarget {
@@ -46,6 +49,7 @@ const defaults: Required<PortForwardStreamOptions> = {
   sendHighWaterMark: 1024 * 1024,
   readHighWaterMark: 256 * 1024,
   closeTimeoutMs: 2_000,
+  clock: systemClock,
 };
 
 function describe(target: PortForwardTarget): string {
@@ -75,8 +79,8 @@ export class PortForwardStream extends Duplex {
   private blockedWrite: ((error?: Error | null) => void) | undefined;
   private pausedForReader = false;
   private awaitingPong = false;
-  private readonly keepalive: NodeJS.Timeout;
-  private closeTimer: NodeJS.Timeout | undefined;
+  private readonly keepalive: { stop(): void };
+  private closeTimer: unknown;
   private errorText = '';
   private readonly messages: MessagePool;
 
@@ -95,8 +99,7 @@ export class PortForwardStream extends Duplex {
     ws.on('pong', () => (this.awaitingPong = false));
     ws.on('error', (err) => this.destroy(this.transportError(err.message)));
     ws.on('close', (code) => this.socketClosed(code));
-    this.keepalive = setInterval(() => this.ping(), merged.keepaliveMs);
-    this.keepalive.unref();
+    this.keepalive = repeat(merged.clock, merged.keepaliveMs, () => this.ping(), { unref: true });
   }
 
   /** Bytes written but not yet handed to the operating system. */
@@ -193,8 +196,8 @@ export class PortForwardStream extends Duplex {
   }
 
   private socketClosed(code: number): void {
-    clearInterval(this.keepalive);
-    clearTimeout(this.closeTimer);
+    this.keepalive.stop();
+    this.options.clock.clearTimeout(this.closeTimer);
     if (this.errorText) return void this.destroy(explainForwardError(this.target, this.errorText));
     if (code === 1000 || code === 1005) {
       this.push(null);
@@ -204,15 +207,15 @@ export class PortForwardStream extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    clearInterval(this.keepalive);
+    this.keepalive.stop();
     this.messages.clear();
     const blocked = this.blockedWrite;
     this.blockedWrite = undefined;
     blocked?.(error ?? this.transportError('the stream was closed'));
     if (this.ws.readyState === this.ws.OPEN && !error) {
       this.ws.close(1000);
-      this.closeTimer = setTimeout(() => this.ws.terminate(), this.options.closeTimeoutMs);
-      this.closeTimer.unref();
+      this.closeTimer = this.options.clock.setTimeout(() => this.ws.terminate(), this.options.closeTimeoutMs);
+      unrefTimer(this.closeTimer);
     } else if (this.ws.readyState !== this.ws.CLOSED) {
       this.ws.terminate();
     }

@@ -25,7 +25,10 @@ export const planHashAnnotation = 'tether.dev/plan-sha256';
 /** On the Lease: the developer's name as typed (labels hold a slug of it). */
 export const developerAnnotation = 'tether.dev/developer';
 
-export type ObjectRole = 'namespace' | 'lease' | 'rbac' | 'fork' | 'service' | 'baseline-alias' | 'agent' | 'preview-gate';
+export type ObjectRole = 'namespace' | 'lease' | 'rbac' | 'fork' | 'service' | 'baseline-alias' | 'agent' | 'preview-gate' | 'check';
+
+/** The Jobs (and their pods) of check runs: results, not part of any plan. */
+export const checkRole: ObjectRole = 'check';
 
 /** Roles of the Deployments that may run the sandbox's self-cleanup: it never deletes them itself. */
 export const selfCleaningRoles: ReadonlySet<string> = new Set<ObjectRole>(['agent']);

@@ -12,6 +12,7 @@ import { aliasService, forkServices, servicesSelecting, type ObjectNaming } from
 import { forkWorkload } from './forks/forkWorkload';
 import { agentDataPorts, servicesThroughAgent, targetPorts, type LocalForkPorts } from './agentPorts';
 import { agentBaseName, type AgentBuilder, type PlannedAgent, type PlannedShare } from './agentRequest';
+import { plannedEntryPort } from './preview/entryPort';
 import { previewGateBaseName, previewGatePort, previewUpstream } from './preview/previewGateObjects';
 import { agentLabel, managedByLabel, managedByValue, ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lifecycle/lease';
@@ -53,7 +54,10 @@ export interface SandboxPlan {
   leaseName: string;
   /** Every object in apply order; the Namespace first in own-namespace mode. */
   objects: DesiredObject[];
-  /** Where the preview enters: a Service in the sandbox. */
+  /**
+   * Where the preview enters: a Service in the sandbox, and its port (`preview.port`, else the
+   * Service's first; absent only when neither is known).
+   */
   entry?: { service: string; port?: number; path: string };
   /** The shareable host (`<sandbox>.<domain>`) when a preview gate was planned. */
   share?: PlannedShare;
@@ -134,7 +138,9 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     workloads.push(...through.services);
     notes.push(...through.notes);
   }
-  const gate = input.share && spec.preview && entryService ? { name: nameOf(previewGateBaseName), upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, services) } : undefined;
+  // Resolved once, here: the local preview, the checks' URL and the gate all enter through it.
+  const entryPort = spec.preview && entryService ? plannedEntryPort(spec.preview, entryService, workloads, services) : undefined;
+  const gate = input.share && spec.preview && entryService ? { name: nameOf(previewGateBaseName), upstream: previewUpstream({ baseline: spec.baseline, preview: spec.preview }, entryService, entryPort) } : undefined;
   const built = input.agent?.({
     name: agentName,
     namespace,
@@ -175,7 +181,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const plan: SandboxPlan = { sandbox, namespace, placement: placement.mode, ownerLabel: owner, leaseName, objects, hash, notes };
   if (spec.preview) {
     const service = entryService as string;
-    plan.entry = spec.preview.port === undefined ? { service, path: spec.preview.path } : { service, port: spec.preview.port, path: spec.preview.path };
+    plan.entry = entryPort === undefined ? { service, path: spec.preview.path } : { service, port: entryPort, path: spec.preview.path };
     if (!own && !forkedServiceNames.has(spec.preview.service)) notes.push(`The preview service "${spec.preview.service}" is not forked; the preview shows the baseline.`);
   }
   if (built?.share) plan.share = built.share;

@@ -48,7 +48,20 @@ export interface ForkSpec {
   /** Environment set or overridden on the container (`env` and `image` forks). */
   env: Record<string, string>;
   ports: ForkPort[];
+  /**
+   * `image` and `env` forks: replaces the container's `command` (the image's ENTRYPOINT). Absent:
+   * the baseline's is kept, right for a new build of the same app. Empty: the baseline's is
+   * dropped, so the image's own ENTRYPOINT runs.
+   */
+  command?: string[];
+  /** Like `command`, for the container's `args` (the image's CMD). */
+  args?: string[];
 }
+
+/** The fields a fork may have, as tether.yaml and the JSON schema name them. */
+export const forkFields = ['workload', 'mode', 'image', 'container', 'env', 'ports', 'command', 'args'] as const;
+/** Fork modes that run a copy of the baseline's container, whose command and args a fork may override. */
+export const copyingModes: readonly ForkMode[] = ['image', 'env'];
 
 /**
  * How the preview reaches the forks: `namespace` enters the sandbox's own copy of the entry Service;
@@ -179,7 +192,7 @@ function readSpec(r: SpecReader, root: Node): SandboxSpec | undefined {
 }
 
 function readFork(r: SpecReader, node: Node, path: string): ForkSpec | undefined {
-  const m = r.map(node, path, ['workload', 'mode', 'image', 'container', 'env', 'ports'], 'a fork');
+  const m = r.map(node, path, forkFields, 'a fork');
   if (!m) return undefined;
   const workloadNode = r.required(m, node, path, 'workload', 'a fork');
   let workload: WorkloadRef | undefined;
@@ -207,10 +220,22 @@ function readFork(r: SpecReader, node: Node, path: string): ForkSpec | undefined
     });
   }
   if (mode === 'local' && m.has('ports') && ports.length === 0) r.report(m.get('ports')?.value, join(path, 'ports'), 'spec-required', 'a local fork needs at least one port to tunnel');
+  const overrides: Partial<Record<'command' | 'args', string[]>> = {};
+  for (const key of ['command', 'args'] as const) {
+    if (!m.has(key)) continue;
+    if (mode !== undefined && !copyingModes.includes(mode)) {
+      r.report(m.get(key)?.key as Node, join(path, key), 'spec-mode', `"${key}" only applies to modes "image" and "env", which run a copy of the baseline's container; a "${mode}" fork runs your own process`);
+      continue;
+    }
+    const list = readStringList(r, m.get(key)?.value, join(path, key), key);
+    if (list) overrides[key] = list;
+  }
   if (!workload || !mode) return undefined;
   const fork: ForkSpec = { workload, mode, env, ports };
   if (image) fork.image = image;
   if (container) fork.container = container;
+  if (overrides.command) fork.command = overrides.command;
+  if (overrides.args) fork.args = overrides.args;
   return fork;
 }
 
@@ -253,6 +278,13 @@ function readPreview(r: SpecReader, node: Node | null | undefined): PreviewSpec 
   return preview;
 }
 
+/** A list of strings (possibly empty); undefined, with diagnostics, when it is not one. */
+function readStringList(r: SpecReader, node: Node | null | undefined, path: string, what: string): string[] | undefined {
+  const parts = r.seq(node, path, what);
+  const strings = parts?.map((p, i) => r.string(p, join(path, i), `each part of ${what}`));
+  return strings?.every((s) => s !== undefined) ? (strings as string[]) : undefined;
+}
+
 function readCheck(r: SpecReader, node: Node, path: string): CheckSpec | undefined {
   const m = r.map(node, path, ['name', 'image', 'command', 'env', 'timeout'], 'a check');
   if (!m) return undefined;
@@ -261,10 +293,11 @@ function readCheck(r: SpecReader, node: Node, path: string): CheckSpec | undefin
   const commandNode = r.required(m, node, path, 'command', 'a check');
   let command: string[] | undefined;
   if (commandNode !== undefined) {
-    const parts = r.seq(commandNode, join(path, 'command'), 'command');
-    if (parts?.length === 0) r.report(commandNode, join(path, 'command'), 'spec-required', 'command needs at least the program to run');
-    const strings = parts?.map((p, i) => r.string(p, join(join(path, 'command'), i), 'each part of command'));
-    if (strings && strings.length > 0 && strings.every((s) => s !== undefined)) command = strings as string[];
+    command = readStringList(r, commandNode, join(path, 'command'), 'command');
+    if (command?.length === 0) {
+      r.report(commandNode, join(path, 'command'), 'spec-required', 'command needs at least the program to run');
+      command = undefined;
+    }
   }
   let timeoutSeconds = 600;
   if (m.has('timeout')) {

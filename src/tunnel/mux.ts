@@ -4,6 +4,7 @@
  * buffered memory and a deadline on every open and close. The Mux owns its connection.
  */
 import type { Duplex } from 'node:stream';
+import { unrefTimer } from '../kube/clock';
 import { Emitter, type Disposable } from '../lifecycle';
 import { Liveness } from './muxLiveness';
 import { describeCloseReason, resolveMuxOptions, type MuxCloseReason, type MuxOptions, type MuxStats } from './muxOptions';
@@ -25,7 +26,7 @@ export class Mux implements Disposable {
   private readonly options: Required<MuxOptions>;
   private readonly streams = new Map<number, MuxStream>();
   private readonly pendingOpens: PendingOpens;
-  private readonly acceptTimers = new Map<number, NodeJS.Timeout>();
+  private readonly acceptTimers = new Map<number, unknown>();
   /** Streams the peer opened while no onStream handler was registered. */
   private readonly unclaimed = new Set<MuxStream>();
   private readonly decoder = new FrameDecoder();
@@ -41,7 +42,7 @@ export class Mux implements Disposable {
   private state: 'open' | 'draining' | 'closed' = 'open';
   private drainReason: MuxCloseReason | undefined;
   private closedReason: MuxCloseReason | undefined;
-  private closeTimer: NodeJS.Timeout | undefined;
+  private closeTimer: unknown;
   private readonly detach: () => void;
 
   /**
@@ -60,7 +61,7 @@ export class Mux implements Disposable {
     options: MuxOptions = {},
   ) {
     this.options = resolveMuxOptions(options);
-    this.pendingOpens = new PendingOpens(this.options.dialTimeoutMs);
+    this.pendingOpens = new PendingOpens(this.options.dialTimeoutMs, this.options.clock);
     this.writer = new FrameWriter(connection);
     this.liveness = new Liveness(
       this.options,
@@ -161,7 +162,7 @@ export class Mux implements Disposable {
       this.terminate(reason);
       return;
     }
-    this.closeTimer = setTimeout(() => this.terminate(reason), this.options.closeTimeoutMs);
+    this.closeTimer = this.options.clock.setTimeout(() => this.terminate(reason), this.options.closeTimeoutMs);
   }
 
   private unavailable(what: string): Error {
@@ -173,8 +174,8 @@ export class Mux implements Disposable {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closedReason = reason;
-    clearTimeout(this.closeTimer);
-    for (const timer of this.acceptTimers.values()) clearTimeout(timer);
+    this.options.clock.clearTimeout(this.closeTimer);
+    for (const timer of this.acceptTimers.values()) this.options.clock.clearTimeout(timer);
     this.acceptTimers.clear();
     const error = new StreamClosedError(`The tunnel closed: ${describeCloseReason(reason)}.`, 'TUNNEL_CLOSED');
     this.pendingOpens.failAll(error);
@@ -186,9 +187,9 @@ export class Mux implements Disposable {
     const graceful = !immediately && (reason.kind === 'local' || reason.kind === 'goaway') && !this.connection.destroyed;
     this.writer.dispose(!graceful);
     if (graceful) {
-      const force = setTimeout(() => this.connection.destroy(), this.options.closeTimeoutMs);
-      force.unref();
-      this.connection.once('close', () => clearTimeout(force));
+      const force = this.options.clock.setTimeout(() => this.connection.destroy(), this.options.closeTimeoutMs);
+      unrefTimer(force);
+      this.connection.once('close', () => this.options.clock.clearTimeout(force));
       this.connection.end(() => this.connection.destroy());
     } else this.connection.destroy();
     this.streamEmitter.dispose();
@@ -310,7 +311,7 @@ export class Mux implements Disposable {
   }
 
   private refuseLater(stream: MuxStream, reason: string): void {
-    const timer = setTimeout(() => {
+    const timer = this.options.clock.setTimeout(() => {
       this.acceptTimers.delete(stream.id);
       this.unclaimed.delete(stream);
       stream.refuse(reason);
@@ -369,7 +370,7 @@ export class Mux implements Disposable {
 
   private clearAcceptTimer(id: number): void {
     const timer = this.acceptTimers.get(id);
-    if (timer) clearTimeout(timer);
+    if (timer) this.options.clock.clearTimeout(timer);
     this.acceptTimers.delete(id);
   }
 

@@ -3,20 +3,24 @@
  * (any frame counts as a sign of life). A tick that comes far too late means this process was
  * suspended (laptop sleep) or blocked; the peer then gets a fresh chance to answer.
  */
+import { repeat, type Clock } from '../kube/clock';
 import type { Disposable } from '../lifecycle';
 
 export interface LivenessOptions {
   pingIntervalMs: number;
   deadAfterMs: number;
+  /** Time and timers, on a monotonic base (monotonicClock). */
+  clock: Clock;
 }
 
 export class Liveness implements Disposable {
   private readonly pings = new Map<number, { sentAt: number; resolve(ms: number): void; reject(error: Error): void }>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: { stop(): void };
+  private readonly clock: Clock;
   private nextPingId = 1;
-  private lastHeardAt = performance.now();
+  private lastHeardAt: number;
   private lastPingAt = 0;
-  private lastTickAt = performance.now();
+  private lastTickAt: number;
   /** Smoothed round-trip time in milliseconds, once one was measured. */
   rttMs: number | undefined;
 
@@ -25,19 +29,21 @@ export class Liveness implements Disposable {
     private readonly sendPing: (id: number) => void,
     private readonly onDead: (silentForMs: number) => void,
   ) {
+    this.clock = options.clock;
+    this.lastHeardAt = this.lastTickAt = this.clock.now();
     const tickEvery = Math.max(10, Math.min(options.pingIntervalMs, options.deadAfterMs / 30));
-    this.timer = setInterval(() => this.tick(tickEvery), tickEvery);
+    this.timer = repeat(this.clock, tickEvery, () => this.tick(tickEvery));
   }
 
   /** Something arrived from the peer. */
   heard(): void {
-    this.lastHeardAt = performance.now();
+    this.lastHeardAt = this.clock.now();
   }
 
   ping(): Promise<number> {
     const id = this.nextPingId;
     this.nextPingId = this.nextPingId >= 0xffffffff ? 1 : this.nextPingId + 1;
-    this.lastPingAt = performance.now();
+    this.lastPingAt = this.clock.now();
     return new Promise<number>((resolve, reject) => {
       this.pings.set(id, { sentAt: this.lastPingAt, resolve, reject });
       this.sendPing(id);
@@ -48,14 +54,14 @@ export class Liveness implements Disposable {
     const ping = this.pings.get(id);
     if (!ping) return;
     this.pings.delete(id);
-    const ms = performance.now() - ping.sentAt;
+    const ms = this.clock.now() - ping.sentAt;
     this.rttMs = this.rttMs === undefined ? ms : this.rttMs * 0.75 + ms * 0.25;
     ping.resolve(ms);
   }
 
   /** Stops the timer and fails the pings still waiting. */
   fail(error: Error): void {
-    clearInterval(this.timer);
+    this.timer.stop();
     for (const ping of this.pings.values()) ping.reject(error);
     this.pings.clear();
   }
@@ -65,7 +71,7 @@ export class Liveness implements Disposable {
   }
 
   private tick(tickEvery: number): void {
-    const now = performance.now();
+    const now = this.clock.now();
     const late = now - this.lastTickAt > 2 * tickEvery + 1000;
     this.lastTickAt = now;
     if (late) {

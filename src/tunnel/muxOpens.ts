@@ -3,6 +3,7 @@
  * its deadline and its abort signal. The Mux settles them as accept, refuse or reset frames
  * arrive, or all at once when the tunnel goes away.
  */
+import type { Clock } from '../kube/clock';
 import { describeTarget } from './protocol';
 import type { MuxStream } from './muxStream';
 
@@ -16,7 +17,10 @@ interface Pending {
 export class PendingOpens {
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The answer to `stream`'s open. At the deadline or on abort, `fail` runs first (it resets the
@@ -29,7 +33,7 @@ export class PendingOpens {
         fail(error, reason);
         reject(error);
       };
-      const timer = setTimeout(
+      const timer = this.clock.setTimeout(
         () =>
           give(
             new Error(`Opening a stream to ${describeTarget(stream.target)} timed out after ${this.timeoutMs} ms: the relay did not answer. The tunnel may be overloaded or the target slow to connect; try again.`),
@@ -44,7 +48,7 @@ export class PendingOpens {
         resolve,
         reject,
         cleanup: () => {
-          clearTimeout(timer);
+          this.clock.clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           this.pending.delete(stream.id);
         },

@@ -1,4 +1,5 @@
 /** The Mux's options, statistics and close reasons. */
+import { monotonicClock, type Clock } from '../kube/clock';
 
 export interface MuxOptions {
   /** Receive window each stream starts with (default 256 KiB). */
@@ -17,6 +18,8 @@ export interface MuxOptions {
   deadAfterMs?: number;
   /** Which end this is; the two ends number their streams apart (default 'extension'). */
   side?: 'extension' | 'agent';
+  /** Time and timers for deadlines and liveness (default the system's, on a monotonic base). */
+  clock?: Clock;
 }
 
 export function resolveMuxOptions(options: MuxOptions): Required<MuxOptions> {
@@ -29,6 +32,7 @@ export function resolveMuxOptions(options: MuxOptions): Required<MuxOptions> {
     pingIntervalMs: options.pingIntervalMs ?? 5_000,
     deadAfterMs: options.deadAfterMs ?? 15_000,
     side: options.side ?? 'extension',
+    clock: options.clock ?? monotonicClock,
   };
 }
 

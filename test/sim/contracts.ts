@@ -49,9 +49,15 @@ export interface PodRuntime extends Disposable {
   start(pod: KubeObject): void;
   /** Stop a claimed pod's processes (pod deleted or being terminated). */
   stop(namespace: string, name: string): void;
-  /** Append a log line for any pod's container (the simulated kubelet uses this for synthetic logs). */
+  /**
+   * A run of a pod's container starts as `containerID` (the ID its status names): its log starts
+   * empty, and the run before it stays readable with `previous=true` (the simulated kubelet calls
+   * this for the pods it plays).
+   */
+  beginLog(namespace: string, pod: string, container: string, containerID: string): void;
+  /** Append a log line to the latest run of any pod's container (the simulated kubelet uses this for synthetic logs). */
   appendLog(namespace: string, pod: string, container: string, line: string): void;
-  /** GET .../pods/NAME/log: answers with the container's log (follow, previous, tailLines, timestamps, sinceSeconds). */
+  /** GET .../pods/NAME/log: answers with the run the Pod's status names (follow, previous, tailLines, timestamps, sinceSeconds). */
   serveLog(request: SubresourceRequest, res: ServerResponse): void;
   /** GET .../pods/NAME/portforward upgraded to WebSocket (v4.channel.k8s.io). */
   servePortForward(request: SubresourceRequest, socket: Duplex, head: Buffer): void;

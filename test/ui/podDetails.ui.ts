@@ -47,12 +47,14 @@ export const podDetailsScenarios: Scenario[] = [
       await waitForText(doc.locator('.card.container[data-container="cart"]'), /Restarts\s*[1-9]/, 'the cart container card');
       await waitForText(doc.locator('.card.container[data-container="cart"]'), /Last termination.*exit code 3/s, 'the last termination');
       await waitForText(doc.locator('section.events'), /BackOff/, 'the events');
-      // Crash-looping: the panel starts on the previous run (or, when none is kept yet, the current
-      // one), where the reason is.
+      // Crash-looping: the panel starts on the previous run, where the reason is (the simulator
+      // keeps it as the kubelet does), or on the current one when it opened while cart ran.
       const log = doc.locator('.log-lines');
       await waitForText(log, /fatal: config missing/, 'the crash in the log').catch(async (err: Error) => {
         throw new Error(`${err.message} (log status: ${await doc.locator('.log-status').textContent()})`);
       });
+      const logStatus = (await doc.locator('.log-status').textContent()) ?? '';
+      if (/No previous run/.test(logStatus)) throw new Error(`the previous run's log was not served: ${logStatus}`);
       await doc.locator('.logs input.search').fill('FATAL');
       await waitForText(doc.locator('.log-lines mark'), /^fatal$/, 'the highlighted match');
       await waitForText(doc.locator('.logs .matches'), /^[1-9]\d* matching lines?$/, 'the match count');

@@ -4,7 +4,7 @@
  * owned by the sandbox's Lease so it goes with the sandbox. Pure builders; checkRun.ts runs them.
  */
 import type { DesiredObject } from '../desired';
-import { roleLabel } from '../labels';
+import { checkRole, roleLabel } from '../labels';
 import { boundedName } from '../names';
 import type { SandboxPlan } from '../plan';
 import type { CheckSpec } from '../spec';
@@ -12,7 +12,10 @@ import type { CheckSpec } from '../spec';
 export const checkLabel = 'tether.dev/check';
 export const previewUrlEnv = 'TETHER_PREVIEW_URL';
 
-/** The preview as pods inside the cluster reach it, e.g. http://web.jane-main.svc.cluster.local:80/. */
+/**
+ * The preview as pods inside the cluster reach it, e.g. http://web.jane-main.svc.cluster.local:8080/:
+ * the plan's entry Service on the plan's entry port (preview.port, else the Service's first).
+ */
 export function inClusterPreviewUrl(plan: Pick<SandboxPlan, 'entry' | 'namespace'>): string | undefined {
   if (!plan.entry) return undefined;
   const port = plan.entry.port === undefined ? '' : `:${plan.entry.port}`;
@@ -25,7 +28,7 @@ export function checkJobName(plan: Pick<SandboxPlan, 'sandbox' | 'placement'>, c
 
 /** The Job for one run of one check. `runId` tells runs apart (e.g. a timestamp in base 36). */
 export function checkJob(plan: SandboxPlan, check: CheckSpec, runId: string): DesiredObject {
-  const labels = { ...ownership(plan), [roleLabel]: 'check', [checkLabel]: check.name };
+  const labels = { ...ownership(plan), [roleLabel]: checkRole, [checkLabel]: check.name };
   const url = inClusterPreviewUrl(plan);
   const env = [...(url ? [{ name: previewUrlEnv, value: url }] : []), ...Object.entries(check.env).map(([name, value]) => ({ name, value }))];
   return {

@@ -12,6 +12,8 @@ import type { ForkSpec } from '../spec';
 interface Container {
   name: string;
   image?: string;
+  command?: string[];
+  args?: string[];
   env?: { name: string; value?: string; valueFrom?: unknown }[];
   ports?: { containerPort: number; name?: string; protocol?: string }[];
   [key: string]: unknown;
@@ -66,7 +68,7 @@ export function mergeEnv(env: Container['env'], changes: Record<string, string>)
   return out;
 }
 
-/** What every workload fork shares: its metadata, the pod template with image and env applied, the selector and the rest of the baseline's spec. */
+/** What every workload fork shares: its metadata, the pod template with image, command, args and env applied, the selector and the rest of the baseline's spec. */
 export interface ForkedWorkload {
   metadata: DesiredMeta;
   template: PodTemplate;
@@ -85,6 +87,14 @@ export function forkWorkloadBase(fork: ForkSpec, baseline: KubeObject, naming: O
     throw notFound(what, `the baseline has no container "${fork.container ?? '(first)'}" (it has: ${names})`, 'Fix "container" in tether.yaml');
   }
   if (fork.mode === 'image' && fork.image) target.image = fork.image;
+  // Without an override the baseline's command and args stay: a new build of the same app runs as
+  // the baseline does. An empty override drops them, so the image's own ENTRYPOINT and CMD run.
+  for (const key of ['command', 'args'] as const) {
+    const override = fork[key];
+    if (override === undefined) continue;
+    if (override.length > 0) target[key] = [...override];
+    else delete target[key];
+  }
   if (Object.keys(fork.env).length > 0) target.env = mergeEnv(target.env, fork.env);
   const pod = forkPodLabels(fork, baseline, naming);
   template.metadata = { ...(template.metadata ?? {}), labels: pod.labels };

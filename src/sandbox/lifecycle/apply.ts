@@ -11,7 +11,7 @@ import { ExplainedError, isCancellation } from '../../kube/errors';
 import { kinds, resourcePath, type KindInfo, type KindName } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import type { DesiredObject } from '../desired';
-import { belongsTo, developerAnnotation, fieldManager, isTetherOwned, ownerLabel, roleLabel, sandboxLabel } from '../labels';
+import { belongsTo, checkRole, developerAnnotation, fieldManager, isTetherOwned, ownerLabel, roleLabel, sandboxLabel } from '../labels';
 import type { SandboxPlan } from '../plan';
 import { deleteOwned, listSandboxObjects } from '../sandboxObjects';
 
@@ -190,14 +190,22 @@ function rollbackError(plan: SandboxPlan, err: unknown, rolledBack: { deleted: n
 }
 
 /**
+ * Roles of objects a sandbox holds that no plan describes: a check run's Job is its result (status
+ * and the pod's log) and stays until its ttlSecondsAfterFinished, or until the sandbox goes.
+ */
+const unplannedRoles: ReadonlySet<string> = new Set([checkRole]);
+
+/**
  * Deletes this sandbox's planned objects (those with a role label) that the plan no longer has (a
- * fork removed from tether.yaml). Objects others put in the sandbox, such as a tunnel's, stay.
+ * fork removed from tether.yaml). Objects others put in the sandbox, such as a tunnel's, stay, and
+ * so do the Jobs of check runs.
  */
 async function prune(client: KubeClient, plan: SandboxPlan, signal: AbortSignal | undefined, progress: (p: ApplyProgress) => void): Promise<ObjectRef[]> {
   const wanted = new Set(plan.objects.map((o) => `${o.kind}/${o.metadata.name}`));
   const pruned: ObjectRef[] = [];
   for (const object of await listSandboxObjects(client, plan.namespace, plan.sandbox, signal)) {
-    if (wanted.has(`${object.kind}/${object.metadata.name}`) || !object.metadata.labels?.[roleLabel]) continue;
+    const role = object.metadata.labels?.[roleLabel];
+    if (wanted.has(`${object.kind}/${object.metadata.name}`) || !role || unplannedRoles.has(role)) continue;
     progress({ phase: 'pruning', object: refOf(object) });
     await deleteOwned(client, kindOf(object.kind ?? ''), object.metadata.namespace, object.metadata.name, plan.sandbox, signal);
     pruned.push(refOf(object));

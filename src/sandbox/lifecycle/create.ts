@@ -5,6 +5,7 @@
  * is only accepted already parsed (parseSpec), so one with errors cannot get here.
  */
 import type { KubeClient } from '../../kube/api';
+import { systemClock } from '../../kube/clock';
 import { ExplainedError } from '../../kube/errors';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
@@ -127,7 +128,8 @@ export async function ensureSandbox(client: KubeClient, input: CreateSandboxInpu
   const now = (input.now ?? (() => new Date()))().getTime();
   const same = current && belongsTo(current, plan.sandbox) && !current.metadata.deletionTimestamp && current.metadata.annotations?.[planHashAnnotation] === plan.hash && !hasLapsed(leaseTiming(current, input.spec.ttlSeconds), now);
   if (!current || !same) return applyPrepared(client, prepared, options);
-  const heartbeat = new LeaseHeartbeat(client, planned);
+  // The renewal carries the same time the lapse was judged by (input.now when given).
+  const heartbeat = new LeaseHeartbeat(client, planned, { clock: { ...systemClock, now: () => now } });
   try {
     if (!(await heartbeat.renew(options.signal))) return applyPrepared(client, prepared, options);
   } finally {

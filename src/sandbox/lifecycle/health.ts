@@ -5,6 +5,7 @@
  * "/" still proves the service is up.
  */
 import { request } from 'node:http';
+import { systemClock, type Clock } from '../../kube/clock';
 import { ExplainedError } from '../../kube/errors';
 
 export type HealthFailure =
@@ -21,19 +22,22 @@ export interface HealthOptions {
   /** For the whole exchange (default 5 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Time and the timeout's timer (default the system's). */
+  clock?: Clock;
 }
 
 /** One GET of `url`; never throws except on cancellation. */
 export function checkHealth(url: string, options: HealthOptions = {}): Promise<HealthResult> {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const started = Date.now();
-  const ms = () => Date.now() - started;
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const ms = () => clock.now() - started;
   return new Promise<HealthResult>((resolve, reject) => {
     let settled = false;
     const settle = (result: HealthResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       req.destroy();
       resolve(result);
@@ -53,11 +57,11 @@ export function checkHealth(url: string, options: HealthOptions = {}): Promise<H
       res.once('error', done);
       res.once('close', done);
     });
-    const timer = setTimeout(() => settle({ ok: false, failure: { kind: 'timeout', timeoutMs }, ms: ms() }), timeoutMs);
+    const timer = clock.setTimeout(() => settle({ ok: false, failure: { kind: 'timeout', timeoutMs }, ms: ms() }), timeoutMs);
     const onAbort = () => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       req.destroy();
       reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
     };

@@ -96,28 +96,19 @@ export function gateParts(keying: GateKeying, request: GateRequest): GateParts {
   };
 }
 
-interface ServicePorts {
-  metadata: { name: string };
-  spec?: unknown;
-}
-
-/** The gate's upstream for a preview section: see GateUpstream. */
-export function previewUpstream(spec: { baseline: { namespace: string }; preview: PreviewSpec }, entryService: string, services: readonly ServicePorts[]): GateUpstream {
-  const port = previewUpstreamPort(spec.preview, services);
+/**
+ * The gate's upstream for a preview section: see GateUpstream. `port` is the plan's entry port
+ * (entryPort.ts); the gate cannot be planned without one.
+ */
+export function previewUpstream(spec: { baseline: { namespace: string }; preview: PreviewSpec }, entryService: string, port: number | undefined): GateUpstream {
+  if (port === undefined) {
+    throw new ExplainedError({
+      reason: 'Invalid',
+      what: 'Plan the shareable preview host',
+      why: `the preview Service "${spec.preview.service}" has no port Tether can find in the baseline`,
+      remedy: 'Add "port" to the preview section of tether.yaml',
+    });
+  }
   if (spec.preview.routing === 'header') return { service: spec.preview.service, namespace: spec.baseline.namespace, port, baggage: true };
   return { service: entryService, port };
-}
-
-/** The port the gate forwards to: the preview's own, else the entry Service's first. Throws when neither is known. */
-export function previewUpstreamPort(preview: { service: string; port?: number }, services: readonly ServicePorts[]): number {
-  if (preview.port !== undefined) return preview.port;
-  const service = services.find((s) => s.metadata.name === preview.service);
-  const first = (service?.spec as { ports?: { port: number }[] } | undefined)?.ports?.[0]?.port;
-  if (first !== undefined) return first;
-  throw new ExplainedError({
-    reason: 'Invalid',
-    what: 'Plan the shareable preview host',
-    why: `the preview Service "${preview.service}" has no port Tether can find in the baseline`,
-    remedy: 'Add "port" to the preview section of tether.yaml',
-  });
 }

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubeClient } from '../../kube/api';
+import { systemClock, type Clock } from '../../kube/clock';
 import { ExplainedError } from '../../kube/errors';
 import { silentLogger, type Logger } from '../../kube/logger';
 import { Emitter, type Disposable } from '../../lifecycle';
@@ -92,6 +93,8 @@ export interface PreviewLoopOptions {
   cleanupPollMs?: number;
   /** How long a preview connection waits for an agent that is not reachable (default 15 s). */
   previewWaitMs?: number;
+  /** Time for durations and the expiry of shareable links (default the system's). */
+  clock?: Clock;
 }
 
 function hashSpec(spec: SandboxSpec, share?: PreviewHostSettings): string {
@@ -114,10 +117,12 @@ export class PreviewLoop implements Disposable {
   /** A running sandbox's Lease was deleted or taken over (deleted elsewhere, or cleaned up after its TTL): it was stopped here. */
   readonly onDidLose = this.lost.event;
   private readonly logger: Logger;
+  private readonly clock: Clock;
   private disposed = false;
 
   constructor(private readonly options: PreviewLoopOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
   }
 
   private get agentSettings(): AgentSessionSettings {
@@ -149,7 +154,7 @@ export class PreviewLoop implements Disposable {
   }
 
   private async ensureNow(key: string, request: PreviewRequest): Promise<PreviewResult> {
-    const started = Date.now();
+    const started = this.clock.now();
     const progress = request.onProgress ?? (() => undefined);
     const specHash = hashSpec(request.spec, request.share);
     const existing = this.running.get(key);
@@ -280,11 +285,11 @@ export class PreviewLoop implements Disposable {
       pods,
       lastErrors: [...running.recentProblems, ...logErrors].slice(-20),
       notes,
-      elapsedMs: Date.now() - started,
+      elapsedMs: this.clock.now() - started,
     };
     if (placementReason) result.placementReason = placementReason;
     const shareKey = this.shareKeys.get(previewKey(running.context, running.plan.sandbox));
-    if (request.share && running.plan.share && running.plan.entry && shareKey) result.share = sharedPreview(request.share, running.plan.sandbox, running.plan.share.origin, running.plan.entry.path, shareKey, Date.now());
+    if (request.share && running.plan.share && running.plan.entry && shareKey) result.share = sharedPreview(request.share, running.plan.sandbox, running.plan.share.origin, running.plan.entry.path, shareKey, this.clock.now());
     const routing = endpointRouting(running.listener!);
     if (routing) result.routing = routing;
     return result;

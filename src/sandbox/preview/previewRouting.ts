@@ -29,7 +29,8 @@ export function previewEntry(spec: SandboxSpec, plan: SandboxPlan): PreviewEntry
   if (!plan.entry) return undefined;
   if (previewRouting(spec) === 'header' && spec.preview) {
     // The baseline's own Service, untouched: routing to the fork is the mesh's job, by header.
-    return { namespace: spec.baseline.namespace, service: spec.preview.service, port: spec.preview.port };
+    // The sandbox's entry Service copies the baseline's ports, so the plan's entry port is its port too.
+    return { namespace: spec.baseline.namespace, service: spec.preview.service, port: plan.entry.port };
   }
   return { namespace: plan.namespace, service: plan.entry.service, port: plan.entry.port };
 }

@@ -7,6 +7,7 @@ import type { KubeClient } from '../../kube/api';
 import { ExplainedError } from '../../kube/errors';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
+import { entryServicePort } from './entryPort';
 
 export interface PreviewEntry {
   namespace: string;
@@ -82,7 +83,7 @@ export async function resolvePreviewTarget(client: KubeClient, entry: PreviewEnt
   });
   const spec = (service.spec ?? {}) as ServiceSpec;
   const ports = spec.ports ?? [];
-  const servicePort = entry.port === undefined ? ports[0] : ports.find((p) => p.port === entry.port);
+  const servicePort = entryServicePort(ports, entry.port);
   if (!servicePort) {
     const known = ports.map((p) => p.port).join(', ') || 'none';
     throw new ExplainedError({ reason: 'Invalid', what, why: entry.port === undefined ? 'the Service has no ports' : `the Service has no port ${entry.port} (it has: ${known})`, remedy: 'Fix preview.port in tether.yaml' });

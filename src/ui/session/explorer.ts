@@ -7,6 +7,7 @@ import { DisposableStore, Emitter, type Disposable } from '../../lifecycle';
 import { ExplainedError } from '../../kube/errors';
 import type { KubeconfigLookup, LoadedKubeconfig } from '../../kube/config';
 import type { Logger } from '../../kube/logger';
+import type { Clock } from '../../kube/clock';
 import { Coalescer } from '../../kube/coalesce';
 import type { KubeClient } from '../../kube/api';
 import type { WatchSource } from './watchedKind';
@@ -49,6 +50,8 @@ export interface ExplorerOptions {
   lookup: () => KubeconfigLookup;
   /** Loads cluster access; injected so the module is only loaded on first use. */
   openAccess: (lookup: KubeconfigLookup, logger: Logger) => Promise<ClusterAccess>;
+  /** Time for coalescing view refreshes (default the system's). */
+  clock?: Clock;
 }
 
 const contextKey = 'tether.context';
@@ -65,9 +68,11 @@ export class ClusterExplorer implements Disposable {
   /** Other contexts, watched only while their row is expanded. */
   private readonly peeks = new Map<string, ClusterSession>();
   private pending: ExplorerChange[] = [];
-  private readonly coalescer = this.store.add(new Coalescer(() => this.flush(), 10));
+  private readonly coalescer: Coalescer;
 
-  constructor(private readonly options: ExplorerOptions) {}
+  constructor(private readonly options: ExplorerOptions) {
+    this.coalescer = this.store.add(new Coalescer(() => this.flush(), 10, options.clock));
+  }
 
   get state(): ExplorerState {
     return this.stateValue;

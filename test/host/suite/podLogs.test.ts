@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { hasPreviousRun } from '../../../src/ui/views/podSummary';
 import { tetherApi } from './extension';
 import { childRow, eventually, rowAt, rows } from './clusterRows';
 import { clusterRest } from './clusterRest';
@@ -94,5 +95,20 @@ describe('pod logs', () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await remove();
     }
+  });
+
+  it('opens a crash-looping container\'s log on its previous run, where the crash is', async () => {
+    const api = await tetherApi();
+    const pod = await eventually(api, 'the cart pod to have restarted and wait to run again', async () => {
+      const [row] = await rows(api, (await rowAt(api, [simContext(), 'shop', 'cart'])).node);
+      return row?.node.type === 'pod' && hasPreviousRun(row.node.object, 'cart') ? row : undefined;
+    }, 60_000);
+    await vscode.commands.executeCommand('tether.showPodLogs', pod.node);
+    const text = await eventually(api, 'the previous run\'s log with the crash', async () => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d && d.uri.path.includes(pod.label) && d.getText().includes('fatal: config missing') ? d.getText() : undefined;
+    });
+    assert.match(text, /^--- previous run ---\nstarting [^\n]*\n[\s\S]*fatal: config missing\n/);
+    assert.doesNotMatch(text, /not available/);
   });
 });

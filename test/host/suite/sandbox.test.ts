@@ -81,8 +81,7 @@ describe('sandboxes and the preview', () => {
     assert.equal(await fetchText(preview.url), 'from this computer v2 /products');
 
     const warm = await vscode.commands.executeCommand<PreviewResult | undefined>('tether.previewChanges');
-    assert.equal(warm?.warm, true);
-    assert.ok(warm.elapsedMs < 1000, `warm preview took ${warm.elapsedMs} ms`);
+    assert.equal(warm?.warm, true, 'the second run reuses the running sandbox (its speed: bench/preview.ts)');
   });
 
   it('the preview tool returns the URL, the pods and the last errors', async function () {

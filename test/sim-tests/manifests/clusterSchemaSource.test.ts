@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempFolder } from '../../tempFolder';
 import { KubeClient, type RequestOptions } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { kinds } from '../../../src/kube/kinds';
@@ -81,8 +81,7 @@ function changed(source: ClusterSchemaSource): Promise<void> {
 test('read on the first validation, once per selection; another context falls back to the bundled schema, logged once', async (t) => {
   const cluster = await clusterFor(t, 'lint-schema-source', { nodes: [plainNode('cpu-1'), gpuNode('gpu-1', 4)] });
   // One more context, at a port where nothing listens.
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-source-'));
-  const gone = path.join(dir, 'gone');
+  const gone = path.join(tempFolder(t, 'lint-source'), 'gone');
   writeFileSync(gone, `apiVersion: v1
 kind: Config
 clusters: [{ name: gone, cluster: { server: "https://127.0.0.1:1" } }]

@@ -4,8 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runLint } from '../../../src/cli/lint';
 import { kinds } from '../../../src/kube/kinds';
@@ -13,6 +12,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import { clusterFor, simulatorOnly, type ClusterUnderTest } from '../../cluster/clusterUnderTest';
 import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
 import { schemaMistakesDeployment } from '../../fixtures/manifests/schemaMistakes';
+import { tempFolder, type TempFolderOwner } from '../../tempFolder';
 
 async function run(args: string[]) {
   let out = '';
@@ -21,9 +21,8 @@ async function run(args: string[]) {
   return { code, out, err };
 }
 
-function manifest(text: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-'));
-  const file = path.join(dir, 'workload.yaml');
+function manifest(t: TempFolderOwner, text: string): string {
+  const file = path.join(tempFolder(t, 'lint'), 'workload.yaml');
   writeFileSync(file, text);
   return file;
 }
@@ -63,7 +62,7 @@ async function largestGpuOffer(cluster: ClusterUnderTest): Promise<{ count: numb
 test("--context validates against the cluster's schema and its nodes", async (t) => {
   // On the simulator its largest GPU node has 4 GPUs; a real cluster has what it has, none included.
   const cluster = await clusterFor(t, 'lint-context', { nodes: [plainNode('cpu-1'), gpuNode('gpu-1', 4)] });
-  const deployment = manifest(schemaMistakesDeployment);
+  const deployment = manifest(t, schemaMistakesDeployment);
   const r = await run(['--format', 'json', '--kubeconfig', cluster.kubeconfigPath, '--context', cluster.context, deployment]);
   assert.equal(r.code, 1, r.err);
   const ids = JSON.parse(r.out)[0].diagnostics.map((d: { ruleId: string }) => d.ruleId);
@@ -72,7 +71,7 @@ test("--context validates against the cluster's schema and its nodes", async (t)
   const largest = await largestGpuOffer(cluster);
   if (cluster.kind === 'simulator') assert.equal(largest.count, 4, 'the simulator runs the nodes given above');
   const asked = Math.max(8, largest.count + 1);
-  const job = manifest(gpuJob(asked));
+  const job = manifest(t, gpuJob(asked));
   const offline = await run(['--format', 'json', job]);
   assert.ok(!offline.out.includes('gpu-request-exceeds-node'), 'without a cluster the rule cannot know the nodes');
   const live = await run(['--format', 'json', '--kubeconfig', cluster.kubeconfigPath, '--context', cluster.context, job]);
@@ -87,7 +86,7 @@ test("--context validates against the cluster's schema and its nodes", async (t)
 test('a user who may not list nodes still gets the schema, and is told the GPU rules are off', async (t) => {
   if (simulatorOnly(t, 'needs a user denied nodes, which the simulator configures')) return;
   const cluster = await clusterFor(t, 'lint-context-denied', { users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'nodes' }] }] });
-  const r = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', cluster.sim().contextOf('jane'), manifest(schemaMistakesDeployment)]);
+  const r = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', cluster.sim().contextOf('jane'), manifest(t, schemaMistakesDeployment)]);
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /may not list the nodes of context ".+": the cluster-aware GPU rules are off/);
   assert.match(r.out, /schema-unknown-field/);
@@ -95,7 +94,7 @@ test('a user who may not list nodes still gets the schema, and is told the GPU r
 
 test('an unknown context, a missing kubeconfig and an unreachable cluster exit 2 and say why', async (t) => {
   const cluster = await clusterFor(t, 'lint-context-errors');
-  const file = manifest(schemaMistakesDeployment);
+  const file = manifest(t, schemaMistakesDeployment);
   const unknown = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', 'no-such-context', file]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /^tether-lint: Use context "no-such-context" failed: no kubeconfig file defines a context named "no-such-context" \(known: .+\)/);
@@ -104,8 +103,7 @@ test('an unknown context, a missing kubeconfig and an unreachable cluster exit 2
   assert.equal(missing.code, 2);
   assert.match(missing.err, /none of the files in KUBECONFIG exist \(\/no\/such\/kubeconfig\)/);
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-kubeconfig-'));
-  const kubeconfig = path.join(dir, 'config');
+  const kubeconfig = path.join(tempFolder(t, 'lint-kubeconfig'), 'config');
   writeFileSync(kubeconfig, `apiVersion: v1
 kind: Config
 clusters: [{ name: gone, cluster: { server: "https://127.0.0.1:1" } }]

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient } from '../../../src/kube/api';
+import { systemClock } from '../../../src/kube/clock';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/preview/previewLoop';
 import type { PreviewHostSettings } from '../../../src/sandbox/preview/previewHost';
@@ -30,6 +31,8 @@ export interface Visit {
 export interface ShareCluster {
   sim: Simulator;
   loop: PreviewLoop;
+  /** The loop's time: the moment the fixture was made, standing still (links are signed at it). */
+  now: number;
   client: KubeClient;
   /** A client for a configured user. */
   clientOf(user: string): KubeClient;
@@ -81,7 +84,9 @@ export async function shareCluster(t: { after(fn: () => unknown): void }, option
   await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
   const kubeconfig = loadKubeconfig({ KUBECONFIG: sim.kubeconfigPath });
   const client = KubeClient.forContext(kubeconfig, sim.context);
-  const loop = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), tunnel: { backoff: { initialMs: 100, maxMs: 500 } }, heartbeat: { intervalMs: 300 } });
+  // Links are signed at a time that stands still, so their expiry is exact; it is now enough for the gate's own clock.
+  const now = Date.now();
+  const loop = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), tunnel: { backoff: { initialMs: 100, maxMs: 500 } }, heartbeat: { intervalMs: 300 }, clock: { ...systemClock, now: () => now } });
   t.after(async () => {
     loop.dispose();
     client.dispose();
@@ -107,6 +112,7 @@ export async function shareCluster(t: { after(fn: () => unknown): void }, option
   return {
     sim,
     loop,
+    now,
     client,
     clientOf: (user) => {
       const c = KubeClient.forContext(kubeconfig, sim.contextOf(user));

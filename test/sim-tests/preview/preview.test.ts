@@ -35,10 +35,7 @@ test('local fork: cold preview answers from the local process, the second call i
   const warm = await c.loop.ensure(c.request(c.localSpec()));
   assert.equal(warm.warm, true);
   assert.equal(warm.url, cold.url);
-  // A warm preview is one health check: through the simulator's port-forward well under a second,
-  // through a real API server as long as a round trip there takes.
-  const warmBudgetMs = c.cluster.kind === 'simulator' ? 1000 : 5000;
-  assert.ok(warm.elapsedMs < warmBudgetMs, `warm preview took ${warm.elapsedMs} ms`);
+  // How fast a warm preview is, is measured by bench/preview.ts, not asserted here.
 
   c.reply.text = 'local v2';
   assert.equal((await fetchText(cold.url)).body, 'local v2 /products');

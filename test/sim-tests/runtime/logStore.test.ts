@@ -33,3 +33,17 @@ test('timestamps have nine fractional digits, like the kubelet', () => {
   assert.equal(formatTimestamp(1795312708905111133n), '2026-11-22T01:58:28.905111133Z');
   assert.equal(formatTimestamp(1795312708000000007n), '2026-11-22T01:58:28.000000007Z');
 });
+
+test('runs are found by the container ID the Pod status names; only the latest two are kept', () => {
+  const store = new LogStore({ maxLines: 10, maxBytes: 1024 });
+  const runs = ['containerd://a', 'containerd://b', 'containerd://c'].map((id) => store.begin('ns', 'p', 'c', id));
+  assert.equal(store.run('ns', 'p', 'c', 'containerd://a'), undefined, 'the oldest run is gone, as the runtime removes it');
+  assert.equal(store.run('ns', 'p', 'c', 'containerd://b'), runs[1]);
+  assert.equal(store.run('ns', 'p', 'c', 'containerd://c'), runs[2]);
+  store.append('ns', 'p', 'c', 'to the latest\n');
+  assert.deepEqual(runs[2].entries().map((e) => e.text), ['to the latest\n']);
+  store.endPod('ns', 'p');
+  assert.equal(runs[2].isEnded, true);
+  assert.equal(store.run('ns', 'p', 'c', 'containerd://c'), runs[2], 'ended runs stay readable until the pod goes');
+  store.dispose();
+});

@@ -105,9 +105,15 @@ test('follow=true streams new lines and ends when the container stops', async (t
   assert.equal(followed.body, 'tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n');
 });
 
-test('appendLog feeds non-process pods; follow ends when the pod goes away; sinceSeconds filters', async (t) => {
+test('beginLog and appendLog feed non-process pods; follow ends when the pod goes away; sinceSeconds filters', async (t) => {
   const { cluster, runtime, server } = await setup(t);
-  cluster.add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'synthetic', namespace: 'default', uid: '', resourceVersion: '' }, spec: { containers: [{ name: 'main', image: 'nginx' }] } });
+  // As the simulated kubelet plays such a pod: a running container whose status names its run.
+  cluster.add({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'synthetic', namespace: 'default', uid: '', resourceVersion: '' },
+    spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'nginx' }] },
+    status: { containerStatuses: [{ name: 'main', containerID: 'containerd://run-1', restartCount: 0, state: { running: { startedAt: '2026-11-22T01:58:28Z' } }, lastState: {} }] },
+  });
+  runtime.beginLog('default', 'synthetic', 'main', 'containerd://run-1');
   runtime.appendLog('default', 'synthetic', 'main', 'old line');
   await new Promise((r) => setTimeout(r, 1100));
   runtime.appendLog('default', 'synthetic', 'main', 'new line');

@@ -7,6 +7,7 @@ import { createPodRuntime, type PodRuntimeOptions } from '../../sim/runtime/inde
 import { FakeCluster } from './fakeCluster';
 import { getLog, startRuntimeServer } from './runtimeServer';
 import { containerStatus, isReady, nodePod, scriptConfigMap, statusOf } from './podFixtures';
+import { processAlive } from '../../processAlive';
 
 const scripts = {
   'web.js': `
@@ -29,7 +30,7 @@ setInterval(() => {}, 1000);
 };
 
 function setup(options: PodRuntimeOptions = {}) {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'runtime-test-'));
+  const tempRoot = mkdtempSync(join(tmpdir(), 'tether-runtime-test-'));
   const cluster = new FakeCluster();
   const runtime = createPodRuntime(cluster, { tempRoot, backoff: { baseMs: 100, maxMs: 400 }, maxGraceMs: 500, ...options });
   cluster.add(scriptConfigMap('app', scripts));
@@ -39,15 +40,6 @@ function setup(options: PodRuntimeOptions = {}) {
     rmSync(tempRoot, { recursive: true, force: true });
   };
   return { cluster, runtime, tempRoot, cleanup };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -188,12 +180,12 @@ test('stop kills the whole process tree (SIGKILL after the capped grace period) 
   }
   const [, parentPid, childPid] = pidLine.split(' ').map(Number);
   assert.equal(parentPid, pids[0]);
-  assert.ok(alive(childPid));
+  assert.ok(processAlive(childPid));
   const started = Date.now();
   runtime.stop('default', 'stubborn');
   await runtime.settled();
   assert.ok(Date.now() - started >= 250, 'SIGTERM was ignored, so SIGKILL came after the grace period');
-  await until(() => !alive(parentPid) && !alive(childPid));
+  await until(() => !processAlive(parentPid) && !processAlive(childPid));
   assert.deepEqual(readdirSync(join(tempRoot, runtimeFolder)).filter((f) => f.startsWith('default_stubborn_')), []);
   const final = cluster.get('Pod', 'default', 'stubborn')!;
   assert.ok(containerStatus(final)!.state.terminated, 'final status shows the container terminated');
@@ -208,7 +200,7 @@ test('dispose leaves no process and no temp folder behind', async () => {
   assert.equal(pids.length, 2);
   runtime.dispose();
   assert.deepEqual(readdirSync(tempRoot), []);
-  await until(() => pids.every((pid) => !alive(pid)));
+  await until(() => pids.every((pid) => !processAlive(pid)));
   cleanup();
 });
 
@@ -237,6 +229,7 @@ fs.promises.readdir('/etc/app/conf').then((names) => console.log(settings.mode, 
     kind: 'Pod',
     metadata: { name: 'reader', namespace: 'default', uid: '', resourceVersion: '' },
     spec: {
+      nodeName: 'node-1',
       restartPolicy: 'Never',
       containers: [
         {

@@ -59,7 +59,7 @@ test('a denied user gets a 403 through client-node', async () => {
 });
 
 test('main.ts prints one JSON line, serves the demo cluster and stops cleanly on SIGTERM', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tether-sim-cli-'));
   try {
     const path = join(dir, 'kubeconfig');
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../sim/main.ts'), '--kubeconfig', path, '--seed', 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });

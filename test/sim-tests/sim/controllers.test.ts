@@ -114,7 +114,8 @@ test('crash loops, OOM kills and missing images show the kubelet statuses client
   assert.equal(status(pod('app', 'noimage')).phase, 'Pending');
   const prev = await call(sim, 'GET', '/api/v1/namespaces/app/pods/noimage/log');
   assert.equal(prev.status, 400);
-  assert.match(prev.body.message, /is waiting to start: ImagePullBackOff/);
+  // The kubelet's words for it (validateContainerLogStatus).
+  assert.equal(prev.body.message, 'container "c" in pod "noimage" is waiting to start: trying and failing to pull image');
 });
 
 test('a Job runs its pod to Succeeded and reports Complete', async () => {

@@ -75,26 +75,24 @@ test('list resourceVersion is the current one; an exact read of compacted histor
   assert.equal(notOlder.status, 200, 'NotOlderThan is satisfied by the current state');
 });
 
-test('10,000 seeded pods: seeding is fast and a paginated list with limit 500 is quick', async () => {
+test('10,000 seeded pods: a paginated list with limit 500 returns each once, in pages of 500', async () => {
   const pods = Array.from({ length: 10_000 }, (_, i) => ({
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name: `p-${String(i).padStart(5, '0')}`, namespace: 'other', labels: { app: `a${i % 10}` } },
     spec: { containers: [{ name: 'c', image: 'nginx' }] },
     status: { phase: 'Running' },
   }));
-  let start = performance.now();
   sim.seed(pods);
-  const seedMs = performance.now() - start;
-  assert.ok(seedMs < 1000, `seeding took ${seedMs} ms`);
-  start = performance.now();
+  // How fast seeding and listing are is the benchmarks' business (bench/watch.ts lists 10,000 pods).
   let cont = '';
-  let count = 0;
+  const pages: number[] = [];
+  const names = new Set<string>();
   do {
-    const page = (await call(sim, 'GET', `/api/v1/pods?limit=500${cont ? `&continue=${cont}` : ''}`)).body;
-    count += page.items.length;
+    const page = (await call(sim, 'GET', `/api/v1/namespaces/other/pods?limit=500${cont ? `&continue=${cont}` : ''}`)).body;
+    pages.push(page.items.length);
+    for (const item of page.items) names.add(item.metadata.name);
     cont = page.metadata.continue ?? '';
   } while (cont);
-  const listMs = performance.now() - start;
-  assert.equal(count, 10_000);
-  assert.ok(listMs < 3000, `paginated list took ${listMs} ms`);
+  assert.deepEqual(pages, Array(20).fill(500));
+  assert.equal(names.size, 10_000);
 });

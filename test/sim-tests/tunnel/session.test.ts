@@ -102,9 +102,8 @@ test('dispose closes the connection and every forward it opened', async (t) => {
   });
   assert.ok(free, 'the forward port is released');
   if (cluster.cluster.kind === 'simulator') {
-    // Only the simulator can count the port-forwards the API server holds open.
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(cluster.cluster.podRuntime().portForwardStats.open, 0, 'no port-forward left open');
+    // Only the simulator can count the port-forwards the API server holds open; their close reaches it a moment later.
+    await cluster.cluster.until(() => cluster.cluster.podRuntime().portForwardStats.open === 0, 'no port-forward left open');
   }
 });
 

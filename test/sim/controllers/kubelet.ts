@@ -229,6 +229,7 @@ export class Kubelet extends Controller {
   private startContainer(pod: KubeObject, s: ContainerStatus, spec: ContainerSpec, now: string): void {
     const id = fakeDigest(`${pod.metadata.uid}/${s.name}/${s.restartCount}`);
     s.containerID = `containerd://${id}`;
+    this.ctx.runtime.beginLog(pod.metadata.namespace ?? '', pod.metadata.name, s.name, s.containerID);
     s.image = qualifiedImage(spec.image);
     s.imageID = `sha256:${fakeDigest(spec.image)}`;
     s.started = true;

@@ -95,10 +95,10 @@ export class ContainerRunner implements Disposable {
     }
     this.host.event('Normal', 'Pulled', `Container image "${this.record.image}" already present on machine`);
     this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
-    const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name);
+    this.record.containerID = `sim://${randomBytes(32).toString('hex')}`;
+    const log = this.host.logs.begin(this.namespace, pod.metadata.name, this.spec.name, this.record.containerID);
     const process = this.launch(pod, env, log);
     this.process = process;
-    this.record.containerID = `sim://${randomBytes(32).toString('hex')}`;
     this.record.state = { kind: 'running', startedAt: process.startedAt };
     this.record.ready = (this.spec.ports ?? []).length === 0;
     this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);

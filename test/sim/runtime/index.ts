@@ -127,6 +127,10 @@ export class ProcessPodRuntime implements PodRuntime {
     this.stopping.set(runner, runner.stop().finally(() => this.stopping.delete(runner)));
   }
 
+  beginLog(namespace: string, pod: string, container: string, containerID: string): void {
+    this.logs.begin(namespace, pod, container, containerID);
+  }
+
   appendLog(namespace: string, pod: string, container: string, line: string): void {
     this.logs.append(namespace, pod, container, line.endsWith('\n') ? line : `${line}\n`);
   }

@@ -1,11 +1,14 @@
 /**
  * GET /api/v1/namespaces/NS/pods/NAME/log: container, follow, previous, timestamps, tailLines,
- * sinceSeconds, sinceTime, limitBytes, with the kube-apiserver's 400 answers.
+ * sinceSeconds, sinceTime, limitBytes, with the kube-apiserver's 400 answers. A pod no node runs
+ * yet answers with an empty log, as the API server does; the run a request reads is chosen from the
+ * Pod's status as the kubelet chooses it (logSelection.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { SubresourceRequest } from '../contracts';
 import { badRequest, type Status } from '../status';
-import { formatTimestamp, type LogEntry, type LogInstance, type LogStore } from './logStore';
+import { LogInstance, formatTimestamp, type LogEntry, type LogStore } from './logStore';
+import { selectLogRun } from './logSelection';
 import { podSpecOf } from './podSpec';
 
 interface LogOptions {
@@ -72,16 +75,18 @@ function parseOptions(request: SubresourceRequest, nowNs: bigint): LogOptions {
   };
 }
 
+/** The run to read; a run the runtime does not hold (a status it did not write) reads as empty. */
 function pickInstance(store: LogStore, request: SubresourceRequest, options: LogOptions): LogInstance {
   const pod = request.pod.metadata.name;
-  if (options.previous) {
-    const previous = store.previous(request.namespace, pod, options.container);
-    if (!previous) fail(`previous terminated container "${options.container}" in pod "${pod}" not found`);
-    return previous;
-  }
-  const current = store.current(request.namespace, pod, options.container);
-  if (!current) fail(`container "${options.container}" in pod "${pod}" is waiting to start: ContainerCreating`);
-  return current;
+  const selection = selectLogRun(request.pod, options.container, options.previous);
+  if ('refused' in selection) fail(selection.refused);
+  return store.run(request.namespace, pod, options.container, selection.containerID) ?? endedEmptyRun(store);
+}
+
+function endedEmptyRun(store: LogStore): LogInstance {
+  const run = new LogInstance(store.clock, { maxLines: 0, maxBytes: 0 });
+  run.end();
+  return run;
 }
 
 /** Writes lines until limitBytes is reached; returns false once the limit cut the output. */
@@ -114,7 +119,8 @@ export function serveLog(store: LogStore, request: SubresourceRequest, res: Serv
   let instance: LogInstance;
   try {
     options = parseOptions(request, store.clock.now());
-    instance = pickInstance(store, request, options);
+    // The API server answers for a pod no node runs yet without asking a kubelet: an empty log.
+    instance = (request.pod.spec as { nodeName?: string } | undefined)?.nodeName ? pickInstance(store, request, options) : endedEmptyRun(store);
   } catch (err) {
     if (!(err instanceof LogRequestError)) throw err;
     res.writeHead(err.status.code, { 'Content-Type': 'application/json' });

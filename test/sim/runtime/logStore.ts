@@ -1,6 +1,7 @@
 /**
  * Container logs as the kubelet keeps them: one capped ring buffer of timestamped lines per
- * container instance, the current and the previous instance per container.
+ * container run, named by the run's container ID; per container the latest run and the one before
+ * it (the runtime keeps the last terminated container, which `previous=true` reads).
  */
 import { StringDecoder } from 'node:string_decoder';
 import { Emitter, type Disposable } from '../../../src/lifecycle';
@@ -47,6 +48,8 @@ export class LogInstance implements Disposable {
   constructor(
     private readonly clock: LogClock,
     private readonly limits: LogLimits,
+    /** The container ID of this run, as the Pod status names it ("" when the runtime gave none). */
+    readonly containerID = '',
   ) {}
 
   get isEnded(): boolean {
@@ -114,7 +117,7 @@ export class LineSplitter {
   }
 }
 
-/** Every container's log instances, keyed by namespace/pod/container. */
+/** Every container's log runs, keyed by namespace/pod/container: the latest run and the one before. */
 export class LogStore implements Disposable {
   private readonly containers = new Map<string, LogInstance[]>();
   readonly clock = new LogClock();
@@ -125,35 +128,46 @@ export class LogStore implements Disposable {
     return `${namespace}/${pod}/${container}`;
   }
 
-  /** Starts a new instance (a container start or restart); the previous current one ends. */
-  begin(namespace: string, pod: string, container: string): LogInstance {
+  /** A run of the container starts (its first start or a restart) as `containerID`; the latest one ends. */
+  begin(namespace: string, pod: string, container: string, containerID = ''): LogInstance {
     const key = LogStore.key(namespace, pod, container);
     const runs = this.containers.get(key) ?? [];
     runs.at(-1)?.end();
-    const instance = new LogInstance(this.clock, this.limits);
+    const instance = new LogInstance(this.clock, this.limits, containerID);
     runs.push(instance);
     if (runs.length > 2) runs.shift();
     this.containers.set(key, runs);
     return instance;
   }
 
+  /** The latest run of the container. */
   current(namespace: string, pod: string, container: string): LogInstance | undefined {
     return this.containers.get(LogStore.key(namespace, pod, container))?.at(-1);
   }
 
-  /** The last terminated instance before the current one. */
+  /** The run before the latest one. */
   previous(namespace: string, pod: string, container: string): LogInstance | undefined {
     const runs = this.containers.get(LogStore.key(namespace, pod, container));
     return runs && runs.length >= 2 ? runs[runs.length - 2] : undefined;
   }
 
-  /** Appends to the current instance, starting one when the container has none yet. */
+  /** The kept run with this container ID. */
+  run(namespace: string, pod: string, container: string, containerID: string): LogInstance | undefined {
+    return this.containers.get(LogStore.key(namespace, pod, container))?.find((r) => r.containerID === containerID);
+  }
+
+  /** Appends to the latest run, starting one when the container has none yet. */
   append(namespace: string, pod: string, container: string, text: string): void {
     const instance = this.current(namespace, pod, container) ?? this.begin(namespace, pod, container);
     instance.append(text);
   }
 
-  /** The pod is gone: end every instance (followers finish) and forget its logs. */
+  /** The pod's containers stopped: every run ends (followers finish); the logs stay readable. */
+  endPod(namespace: string, pod: string): void {
+    for (const runs of this.runsOf(namespace, pod)) for (const run of runs) run.end();
+  }
+
+  /** The pod is gone: end every run (followers finish) and forget its logs. */
   removePod(namespace: string, pod: string): void {
     const prefix = `${namespace}/${pod}/`;
     for (const [key, runs] of this.containers) {
@@ -161,6 +175,11 @@ export class LogStore implements Disposable {
       for (const run of runs) run.end();
       this.containers.delete(key);
     }
+  }
+
+  private runsOf(namespace: string, pod: string): LogInstance[][] {
+    const prefix = `${namespace}/${pod}/`;
+    return [...this.containers].filter(([key]) => key.startsWith(prefix)).map(([, runs]) => runs);
   }
 
   dispose(): void {

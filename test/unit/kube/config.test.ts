@@ -1,16 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { kubeConfigForContext, loadKubeconfig } from '../../../src/kube/config';
 import { ExplainedError } from '../../../src/kube/errors';
+import { tempFolder, type TempFolderOwner } from '../../tempFolder';
 import { writeKubeconfig } from './local-cluster';
 
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-config-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+function tempDir(t: TempFolderOwner): string {
+  return tempFolder(t, 'config');
 }
 
 const first = `

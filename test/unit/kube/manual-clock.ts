@@ -24,6 +24,15 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /**
+   * Time jumps forward with no timer firing, as for a suspended process (laptop sleep): timers that
+   * fell due meanwhile fire late, at the next advance.
+   */
+  suspend(ms: number): void {
+    this.time += ms;
+    for (const timer of this.timers.values()) timer.at = Math.max(timer.at, this.time);
+  }
+
   /** Moves time forward, firing due timers in order. */
   advance(ms: number): void {
     const end = this.time + ms;

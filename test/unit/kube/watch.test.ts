@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeClient } from '../../../src/kube/api';
+import { systemClock, type Clock } from '../../../src/kube/clock';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { kinds } from '../../../src/kube/kinds';
 import type { InformerEvent, KubeObject } from '../../../src/kube/types';
@@ -102,21 +103,20 @@ test('a dropped watch resumes from the last resourceVersion without relisting', 
 });
 
 test('5xx -> backoff state with growing, capped delays and no hot loop', async (t) => {
+  const { clock, sleeps } = recordingClock();
   const { api, events } = await harness(t, (api) => {
     api.watchSteps = [(res) => sendJson(res, 503, { kind: 'Status', code: 503, reason: 'ServiceUnavailable', message: 'etcd is down' })];
-  });
-  const started = Date.now();
+  }, { clock });
   const backoffs = () => events.flatMap((e) => (e.type === 'state' && e.state.phase === 'backoff' ? [e.state] : []));
   await until(() => backoffs().length >= 6, 5000, 'six retries');
-  const elapsed = Date.now() - started;
   const delays = backoffs();
   assert.deepEqual(delays.slice(0, 6).map((d) => d.retryInMs), [10, 20, 40, 80, 80, 80]);
   assert.equal(delays[0].error.reason, 'ServerError');
   assert.match(delays[0].error.why, /etcd is down/);
   assert.deepEqual(delays.slice(0, 3).map((d) => d.attempt), [1, 2, 3]);
-  // No hot loop: every watch request after the first waited out a backoff, and the waits add up.
+  // No hot loop: every watch request after the first waited out a backoff, on the clock.
   assert.ok(api.watches.length <= delays.length + 1, `${api.watches.length} watches for ${delays.length} backoffs`);
-  assert.ok(elapsed >= 10 + 20 + 40 + 80 + 80, `${elapsed} ms`);
+  assert.deepEqual(sleeps().slice(0, 5), [10, 20, 40, 80, 80], 'each retry slept its delay');
 });
 
 test('jitter spreads the delays', async (t) => {
@@ -135,25 +135,36 @@ test('jitter spreads the delays', async (t) => {
 });
 
 test('watches that end at once still back off (no hot loop)', async (t) => {
+  const { clock, sleeps } = recordingClock();
   const { api } = await harness(
     t,
     (api) => {
       api.watchSteps = [streamLines([], true)];
     },
-    { minWatchMs: 1000, backoff: { initialMs: 50, maxMs: 400, random: () => 0.5 } },
+    { minWatchMs: 1000, backoff: { initialMs: 50, maxMs: 400, random: () => 0.5 }, clock },
   );
-  await new Promise((r) => setTimeout(r, 700));
-  assert.ok(api.watches.length >= 2 && api.watches.length <= 6, `${api.watches.length} watches in 700 ms`);
+  await until(() => api.watches.length >= 4, 5000, 'four watches');
+  assert.deepEqual(sleeps().slice(0, 3), [50, 100, 200], 'each watch that ended at once was followed by a growing wait');
+  assert.ok(api.watches.length <= sleeps().length + 1, `${api.watches.length} watches for ${sleeps().length} waits`);
   assert.equal(api.lists.length, 1);
 });
 
 test('410 storms relist with backoff, not in a loop', async (t) => {
+  const { clock, sleeps } = recordingClock();
   const { api } = await harness(t, (api) => {
     api.watchSteps = [(res) => sendJson(res, 410, { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' })];
-  }, { backoff: { initialMs: 50, maxMs: 400, random: () => 0.5 } });
-  await new Promise((r) => setTimeout(r, 700));
-  assert.ok(api.lists.length >= 2 && api.lists.length <= 6, `${api.lists.length} lists in 700 ms`);
+  }, { backoff: { initialMs: 50, maxMs: 400, random: () => 0.5 }, clock });
+  await until(() => api.lists.length >= 3, 5000, 'three lists');
+  assert.deepEqual(sleeps().slice(0, 2), [50, 100], 'each relist waited out a growing delay');
+  assert.ok(api.lists.length <= sleeps().length + 1, `${api.lists.length} lists for ${sleeps().length} waits`);
 });
+
+/** The system's clock, recording the waits asked of it; `sleeps()` leaves out the watches' own deadlines (over a minute). */
+function recordingClock(): { clock: Clock; sleeps: () => number[] } {
+  const waits: number[] = [];
+  const clock: Clock = { ...systemClock, setTimeout: (fn, ms) => (waits.push(ms), systemClock.setTimeout(fn, ms)) };
+  return { clock, sleeps: () => waits.filter((ms) => ms < 60_000) };
+}
 
 test('paginated initial list in pages of 500', async (t) => {
   const { api, informer } = await harness(t, (api) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { runLint } from '../../../src/cli/lint';
+import { tempFolder } from '../../tempFolder';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const fixtures = path.join(root, 'test/fixtures/manifests');
@@ -79,11 +80,9 @@ test('folders are walked for .yaml and .yml; the real process sets the exit code
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
 });
 
-test('--openapi adds CRD schemas from a saved /openapi/v3 document', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-lint-'));
-  const widget = path.join(dir, 'widget.yaml');
+test('--openapi adds CRD schemas from a saved /openapi/v3 document', async (t) => {
+  const { writeFileSync } = await import('node:fs');
+  const widget = path.join(tempFolder(t, 'lint'), 'widget.yaml');
   writeFileSync(widget, 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 2\n  colour: red\n');
   assert.equal((await run([widget])).code, 0, 'without the schema a custom resource gets only generic checks');
   const r = await run(['--openapi', path.join(fixtures, 'openapi-widget-crd.json'), widget]);

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ExplainedError } from '../../../src/kube/errors';
 import type { KubeObject } from '../../../src/kube/types';
 import { checkHealth, explainHealth } from '../../../src/sandbox/lifecycle/health';
+import { ManualClock } from '../kube/manual-clock';
 import { isPodReady, podProblem, targetPortIn } from '../../../src/sandbox/preview/previewTarget';
 
 async function serve(t: { after(fn: () => unknown): void }, handler: Parameters<typeof createServer>[1]): Promise<string> {
@@ -48,10 +49,15 @@ test('a 503 fails with its status and body in the explanation', async (t) => {
 });
 
 test('a service that never answers times out with the limit in the explanation', async (t) => {
-  const url = await serve(t, () => undefined);
-  const started = Date.now();
-  const result = await checkHealth(url, { timeoutMs: 200 });
-  assert.ok(Date.now() - started < 2000);
+  let asked!: () => void;
+  const requested = new Promise<void>((resolve) => (asked = resolve));
+  const url = await serve(t, () => asked());
+  const clock = new ManualClock();
+  const checking = checkHealth(url, { timeoutMs: 200, clock });
+  await requested;
+  clock.advance(200);
+  const result = await checking;
+  assert.equal(result.ms, 200, 'it gave up exactly at its limit');
   assert.equal(!result.ok && result.failure.kind, 'timeout');
   if (!result.ok) assert.match(explainHealth(url, result.failure).why, /did not answer within 0\.2 s/);
 });

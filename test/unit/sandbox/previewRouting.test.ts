@@ -38,11 +38,12 @@ test('the JSON schema offers the same routing values, namespace by default', () 
 });
 
 test('header mode enters the baseline Service; namespace mode the plan\'s entry in the sandbox', () => {
-  const plan = { sandbox: 'jane-main', namespace: 'tether-jane-main', entry: { service: 'web', path: '/' } } as SandboxPlan;
+  // The plan resolved the entry port (preview.port, else the Service's first): both modes use it.
+  const plan = { sandbox: 'jane-main', namespace: 'tether-jane-main', entry: { service: 'web', port: 8080, path: '/' } } as SandboxPlan;
   const header = parseSpec(`${base}preview: { service: web, port: 8080, routing: header }\n`).spec!;
   assert.deepEqual(previewEntry(header, plan), { namespace: 'shop', service: 'web', port: 8080 });
   const plain = parseSpec(`${base}preview: { service: web }\n`).spec!;
-  assert.deepEqual(previewEntry(plain, plan), { namespace: 'tether-jane-main', service: 'web', port: undefined });
+  assert.deepEqual(previewEntry(plain, plan), { namespace: 'tether-jane-main', service: 'web', port: 8080 });
   assert.equal(previewEntry(plain, { ...plan, entry: undefined }), undefined);
 });
 

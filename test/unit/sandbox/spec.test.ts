@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDuration, parseSpec } from '../../../src/sandbox/spec';
+import { forkFields, parseDuration, parseSpec } from '../../../src/sandbox/spec';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/tether.schema.json'), 'utf8')) as { properties: Record<string, unknown>; required: string[] };
 
@@ -76,4 +76,9 @@ test('the JSON schema names the same top-level fields the parser knows', () => {
   assert.deepEqual(schema.required, ['name', 'baseline', 'forks']);
   const unknown = parseSpec('name: s\nbaseline: { namespace: b }\nforks: [{ workload: { name: a }, mode: env, env: { A: 1 } }]\nextra: 1\n').diagnostics;
   assert.match(unknown[0].message, /expected one of: name, baseline, ttl, forks, preview, checks/);
+});
+
+test('the JSON schema names the same fork fields the parser knows', () => {
+  const forkSchema = (schema.properties.forks as { items: { properties: Record<string, unknown> } }).items;
+  assert.deepEqual(Object.keys(forkSchema.properties).sort(), [...forkFields].sort());
 });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dotenvText, expand, referencedObjects, resolveEnvironment, type ContainerEnv, type EnvSources } from '../../../src/tunnel/environment';
 import { writeEnvFile } from '../../../src/tunnel/environmentFetch';
+import { tempFolder } from '../../tempFolder';
 
 const container: ContainerEnv = {
   name: 'app',
@@ -63,8 +63,7 @@ test('references and expansion edge cases', () => {
 });
 
 test('a requested env file is written 0600 and quotes what a shell would mangle', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-env-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempFolder(t, 'env');
   const file = path.join(dir, '.env');
   writeFileSync(file, 'OLD=1\n', { mode: 0o644 });
   await writeEnvFile(file, { A: 'plain', B: 'has "quotes" and $HOME\nand a newline' });

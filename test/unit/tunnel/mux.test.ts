@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mux, StreamClosedError, type MuxCloseReason } from '../../../src/tunnel/mux';
 import type { OpenTarget } from '../../../src/tunnel/protocol';
+import { ManualClock } from '../kube/manual-clock';
 import { memoryPair, readAll, tcpPair, until, type MuxPair } from './muxFixtures';
 
 const dial: OpenTarget = { kind: 'dial', host: 'db.default.svc', port: 5432 };
@@ -95,19 +96,25 @@ test('a refused open rejects with the reason; nobody listening means refusal aft
 });
 
 test('every open has a deadline, on both ends, and can be aborted', async () => {
-  const pair = memoryPair({ dialTimeoutMs: 150 }, { dialTimeoutMs: 400 });
+  const clock = new ManualClock();
+  const pair = memoryPair({ dialTimeoutMs: 150, clock }, { dialTimeoutMs: 400, clock });
   try {
-    let agentRefusedAfter = 0;
+    let agentClosedAt: number | undefined;
     pair.agent.onStream((stream) => {
       stream.deferAccept(); // never decides
-      const started = Date.now();
-      stream.on('close', () => (agentRefusedAfter = Date.now() - started));
+      stream.on('close', () => (agentClosedAt = clock.now()));
     });
-    const started = Date.now();
-    await assert.rejects(pair.extension.open(dial), /timed out after 150 ms/);
-    assert.ok(Date.now() - started < 1000);
-    await until(() => pair.agent.stats.openStreams === 0, 2000, 'agent side released');
-    assert.ok(agentRefusedAfter < 1000, 'the opener reset the stream at its deadline');
+    let settled = false;
+    const opening = pair.extension.open(dial).finally(() => (settled = true));
+    await until(() => pair.agent.stats.openStreams === 1, 2000, 'the agent to see the open');
+    const openedAt = clock.now();
+    clock.advance(149);
+    await flushIo();
+    assert.equal(settled, false, 'still waiting 1 ms before the deadline');
+    clock.advance(1);
+    await assert.rejects(opening, /timed out after 150 ms/);
+    await until(() => pair.agent.stats.openStreams === 0 && agentClosedAt !== undefined, 2000, 'agent side released');
+    assert.equal(agentClosedAt, openedAt + 150, 'the opener reset the stream at its deadline, before the agent\'s own');
 
     const controller = new AbortController();
     const pending = pair.extension.open(dial, controller.signal);
@@ -143,12 +150,14 @@ test('streams opened before a handler is registered wait for it instead of being
   }
 });
 
-test('ping measures a round trip', async () => {
-  const pair = memoryPair();
+test('ping measures a round trip on the mux\'s clock', async () => {
+  const clock = new ManualClock();
+  const pair = memoryPair({ clock });
   try {
-    const ms = await pair.extension.ping();
-    assert.ok(ms >= 0 && ms < 1000);
-    assert.ok(pair.extension.stats.rttMs !== undefined);
+    const pinging = pair.extension.ping();
+    clock.suspend(7); // 7 ms pass on the clock before the pong is read
+    assert.equal(await pinging, 7);
+    assert.equal(pair.extension.stats.rttMs, 7);
   } finally {
     pair.dispose();
   }
@@ -174,47 +183,66 @@ test('close says goaway, lets open streams finish, and both ends report why', as
 });
 
 test('close has a deadline: streams still open are failed when it passes', async () => {
-  const pair = memoryPair({ closeTimeoutMs: 150 });
+  const clock = new ManualClock();
+  const pair = memoryPair({ closeTimeoutMs: 150, clock });
   pair.agent.onStream((stream) => stream.on('error', () => undefined).resume());
   const s = await pair.extension.open(dial);
-  const failed = new Promise<Error>((resolve) => s.once('error', resolve));
-  const started = Date.now();
+  let failedYet = false;
+  const failed = new Promise<Error>((resolve) => s.once('error', (err) => resolve(err)));
+  s.once('error', () => (failedYet = true));
   pair.extension.close('shutting down');
+  clock.advance(149);
+  await flushIo();
+  assert.equal(failedYet, false, 'the stream may still finish before the deadline');
+  clock.advance(1);
   const error = await failed;
-  assert.ok(Date.now() - started < 2000);
   assert.match(error.message, /tunnel closed: .*shutting down/);
   pair.dispose();
 });
 
 test('a silent peer is declared dead after deadAfterMs', async () => {
-  const pair = memoryPair({ pingIntervalMs: 30, deadAfterMs: 250 });
-  const closed = new Promise<MuxCloseReason>((resolve) => pair.extension.onClose(resolve));
-  const s = await pair.extension.open(inbound).catch(() => undefined); // refused: nobody listens
-  assert.equal(s, undefined);
+  const clock = new ManualClock();
+  // The peer's time stands still: it never pings on its own.
+  const pair = memoryPair({ pingIntervalMs: 30, deadAfterMs: 250, clock }, { pingIntervalMs: 30, deadAfterMs: 250, clock: new ManualClock() });
+  const reasons: MuxCloseReason[] = [];
+  pair.extension.onClose((r) => reasons.push(r));
   // Freeze the peer: it stops reading, so nothing (pongs included) comes back.
+  await flushIo(); // what the peer said on connecting arrives now
   (pair.agent as unknown as { connection: { pause(): void; removeAllListeners(e: string): void } }).connection.removeAllListeners('data');
-  const started = Date.now();
-  const reason = await closed;
-  assert.equal(reason.kind, 'dead');
-  assert.ok(Date.now() - started < 3000);
-  assert.ok((reason as { silentForMs: number }).silentForMs >= 250);
+  await stepClock(clock, 240);
+  assert.deepEqual(reasons, [], 'not dead before deadAfterMs of silence');
+  await stepClock(clock, 10);
+  assert.deepEqual(reasons, [{ kind: 'dead', silentForMs: 250 }]);
   pair.dispose();
 });
 
 test('a process that was suspended (laptop sleep) asks again before declaring the peer dead', async () => {
-  const pair = memoryPair({ pingIntervalMs: 30, deadAfterMs: 250 });
+  const clock = new ManualClock();
+  const pair = memoryPair({ pingIntervalMs: 30, deadAfterMs: 250, clock });
   try {
     const reasons: MuxCloseReason[] = [];
     pair.extension.onClose((r) => reasons.push(r));
-    const until = Date.now() + 1300;
-    while (Date.now() < until); // the whole process stalls, the peer included
-    await new Promise((r) => setTimeout(r, 400));
+    clock.suspend(1300); // the whole process stalls, the peer included
+    await stepClock(clock, 400);
     assert.deepEqual(reasons, [], 'the peer answered the fresh ping');
     assert.equal(pair.extension.isClosed, false);
   } finally {
     pair.dispose();
   }
 });
+
+/** Lets the in-memory connection deliver what was written. */
+async function flushIo(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Advances `clock` by `ms` in 10 ms steps, letting frames (pings and pongs) flow between steps. */
+async function stepClock(clock: ManualClock, ms: number): Promise<void> {
+  for (let done = 0; done < ms; done += 10) {
+    clock.advance(Math.min(10, ms - done));
+    await flushIo();
+  }
+}
 
 test('garbage on the connection closes the mux with a protocol reason and tells the peer', async () => {
   const pair = memoryPair();

@@ -92,9 +92,9 @@ test('malformed input throws ProtocolError and the decoder stays failed', () => 
   assert.ok(MAX_CONTROL_FRAME < 0x10000);
 });
 
-test('fuzz: random and mutated input only ever throws ProtocolError, and never hangs', () => {
+// A decoder that hung on some input would keep the test from finishing: the timeout fails it then.
+test('fuzz: random and mutated input only ever throws ProtocolError, and never hangs', { timeout: 120_000 }, () => {
   const valid = Buffer.concat(samples.map((f) => encodeFrame(f)));
-  const started = Date.now();
   let failures = 0;
   for (let i = 0; i < 5000; i++) {
     let input: Buffer;
@@ -112,5 +112,4 @@ test('fuzz: random and mutated input only ever throws ProtocolError, and never h
     }
   }
   assert.ok(failures > 1000, `most random inputs are malformed (${failures})`);
-  assert.ok(Date.now() - started < 10_000, 'fuzzing finished promptly');
 });

@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toDisposable, type Disposable } from '../../../src/lifecycle';
 import { ExplainedError } from '../../../src/kube/errors';
+import type { Clock } from '../../../src/kube/clock';
 import { silentLogger } from '../../../src/kube/logger';
 import type { LoadedKubeconfig } from '../../../src/kube/config';
 import type { InformerEvent, KubeObject, WatchKey } from '../../../src/kube/types';
 import { ClusterExplorer, type ClusterAccess, type ExplorerChange } from '../../../src/ui/session/explorer';
+import { ManualClock } from '../kube/manual-clock';
 
 class FakeAccess implements ClusterAccess {
   readonly watches = new Map<string, (e: InformerEvent<KubeObject>) => void>();
@@ -35,11 +37,12 @@ const config = {
   ],
 } as unknown as LoadedKubeconfig;
 
-function setup(open: () => Promise<ClusterAccess>) {
+function setup(open: () => Promise<ClusterAccess>, clock?: Clock) {
   const values = new Map<string, unknown>();
   const changes: ExplorerChange[] = [];
   let opened = 0;
   const explorer = new ClusterExplorer({
+    clock,
     logger: silentLogger,
     choices: { get: <T>(k: string) => values.get(k) as T | undefined, update: async (k: string, v: unknown) => void values.set(k, v) },
     lookup: () => ({ env: {}, origin: 'default' }),
@@ -112,16 +115,20 @@ test('a missing kubeconfig is a state, not a crash, and reload tries again', asy
 
 test('bursts of watch events reach the view coalesced and targeted', async () => {
   const access = new FakeAccess(config);
-  const { explorer, changes } = setup(async () => access);
+  const clock = new ManualClock();
+  const { explorer, changes } = setup(async () => access, clock);
   await explorer.load();
   explorer.session?.setExpanded('web', true);
   await explorer.whenIdle(50).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 150));
+  clock.advance(1000);
   changes.length = 0;
   const emit = access.watches.get('prod/Pod@web')!;
   for (let i = 0; i < 500; i++) emit({ type: 'added', object: { metadata: { name: `p${i}`, namespace: 'web', uid: `${i}`, resourceVersion: '1' } } });
-  await new Promise((r) => setTimeout(r, 250));
-  assert.ok(changes.length >= 1 && changes.length <= 3, `${changes.length} refreshes for 500 events`);
+  assert.equal(changes.length, 1, 'the first event refreshes at once');
+  clock.advance(99);
+  assert.equal(changes.length, 1, 'the rest wait for the end of the interval');
+  clock.advance(1);
+  assert.equal(changes.length, 2, `one more refresh for the other 499 events, not ${changes.length - 1}`);
   assert.ok(changes.every((c) => c.scope === 'namespace' && c.namespace === 'web'));
   assert.equal(explorer.session?.namespaceObjects('web').objects.pods.size, 500);
   explorer.dispose();
