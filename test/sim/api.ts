@@ -12,6 +12,7 @@ import { changedPaths, entriesOf, reassign, type ManagedFieldsEntry } from './fi
 import { jsonPatch, mergePatch, strategicMerge } from './patch';
 import type { ResourceInfo, ResourceRegistry } from './resources';
 import { ApiError, alreadyExists, badRequest, conflict, failure, namespaceTerminating, notFound, unsupportedMediaType } from './status';
+import type { ServiceAddresses } from './serviceAddresses';
 import type { ObjectStore } from './store';
 import { pruneUnknownFields } from './unknown-fields';
 import { validate } from './validation';
@@ -48,6 +49,8 @@ export const patchTypes: Record<string, PatchType> = {
 export interface ApiOptions {
   /** Pods with a node are deleted gracefully (a kubelet finishes them); without a kubelet, at once. */
   gracefulPods: boolean;
+  /** The Service registry's ClusterIPs and NodePorts. */
+  serviceAddresses: ServiceAddresses;
 }
 
 type Dict = Record<string, unknown>;
@@ -70,8 +73,6 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
 }
 
 export class ResourceApi {
-  private nextServiceIp = 10;
-
   constructor(
     private readonly store: ObjectStore,
     readonly registry: ResourceRegistry,
@@ -131,18 +132,14 @@ export class ResourceApi {
     delete metaDict(meta).resourceVersion;
     if (object.spec !== undefined && info.kind !== 'Pod') metaDict(meta).generation = 1;
     mergeStringData(object);
-    applyCreateDefaults(object, { allocateClusterIP: () => this.allocateClusterIP() });
+    applyCreateDefaults(object);
+    if (info.kind === 'Service') this.options.serviceAddresses.admit(object);
     validate(info, object);
     if (info.kind === 'Pod') admitPod(this.store, this.registry, info, object);
     const manager = options.fieldManager ?? 'unknown';
     metaDict(meta).managedFields = reassign([], { manager, operation: 'Update', apiVersion: info.apiVersion }, changedPaths(undefined, object), new Set(), false, meta.creationTimestamp);
     if (options.dryRun) return object;
     return this.store.put(info, object);
-  }
-
-  private allocateClusterIP(): string {
-    const n = this.nextServiceIp++;
-    return `10.43.${Math.floor(n / 250)}.${(n % 250) + 1}`;
   }
 
   update(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): KubeObject {
@@ -171,6 +168,7 @@ export class ResourceApi {
       if (old[key] === undefined) delete meta[key];
       else meta[key] = old[key];
     }
+    if (info.kind === 'Service' && options.subresource !== 'status') this.options.serviceAddresses.admit(next, existing);
     if (old.generation !== undefined && specChanged(existing, next)) meta.generation = Number(old.generation) + 1;
     mergeStringData(next);
     validate(info, next);

@@ -25,6 +25,7 @@ import { contextName, writeKubeconfig } from './kubeconfig';
 import { MemoryRuntime } from './memory-runtime';
 import { ResourceRegistry } from './resources';
 import { handleRequest, type RestContext } from './rest';
+import { ServiceAddresses } from './serviceAddresses';
 import { ObjectStore } from './store';
 import { generateServerCredentials } from './tls';
 import { handleUpgrade } from './upgrade';
@@ -96,7 +97,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const registry = new ResourceRegistry();
   const store = owned.add(new ObjectStore(options.historySize ?? 5000));
-  const api = new ResourceApi(store, registry, { gracefulPods: runControllers });
+  const serviceAddresses = owned.add(new ServiceAddresses(store, registry.kind('Service')));
+  const api = new ResourceApi(store, registry, { gracefulPods: runControllers, serviceAddresses });
   const events = new EventRecorder(api);
   const cluster = new ClusterView(store, api, events);
   const users: SimUser[] = [{ name: 'admin', token: newToken() }, ...(options.users ?? []).map((u) => ({ name: u.name, token: newToken(), denials: u.denials }))];
@@ -198,7 +200,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         mergeStringData(object);
         if (object.status === undefined || info.kind === 'Service') {
           const status = object.status;
-          applyCreateDefaults(object, { allocateClusterIP: () => '10.43.255.1' });
+          applyCreateDefaults(object);
+          if (info.kind === 'Service') serviceAddresses.admit(object);
           if (status !== undefined) object.status = status;
         }
         return store.put(info, object);
