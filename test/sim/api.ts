@@ -24,6 +24,8 @@ export interface WriteOptions {
   /** Collects `Warning` header texts. */
   warnings?: string[];
   subresource?: 'status';
+  /** Checks with the requesting user's rights (RBAC's escalation check) on the object as it will be stored. */
+  admit?: (object: KubeObject, existing?: KubeObject) => void;
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -134,6 +136,7 @@ export class ResourceApi {
     mergeStringData(object);
     applyCreateDefaults(object);
     if (info.kind === 'Service') this.options.serviceAddresses.admit(object);
+    options.admit?.(object);
     validate(info, object);
     if (info.kind === 'Pod') admitPod(this.store, this.registry, info, object);
     const manager = options.fieldManager ?? 'unknown';
@@ -168,7 +171,10 @@ export class ResourceApi {
       if (old[key] === undefined) delete meta[key];
       else meta[key] = old[key];
     }
-    if (info.kind === 'Service' && options.subresource !== 'status') this.options.serviceAddresses.admit(next, existing);
+    if (options.subresource !== 'status') {
+      if (info.kind === 'Service') this.options.serviceAddresses.admit(next, existing);
+      options.admit?.(next, existing);
+    }
     if (old.generation !== undefined && specChanged(existing, next)) meta.generation = Number(old.generation) + 1;
     mergeStringData(next);
     validate(info, next);

@@ -19,7 +19,7 @@ function goMap(labels: Record<string, string> | undefined): string {
 }
 
 function nameCauses(info: ResourceInfo, name: string): Cause[] {
-  if (info.kind === 'Event' || info.kind === 'Lease' || info.kind === 'Role' || info.kind === 'RoleBinding') return [];
+  if (['Event', 'Lease', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(info.kind)) return [];
   const label = labelNameKinds.has(info.kind);
   const ok = label ? dns1123Label.test(name) && name.length <= 63 : dns1123Subdomain.test(name) && name.length <= 253;
   if (ok) return [];

@@ -10,12 +10,11 @@ import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { PreviewProgress } from '../../../src/sandbox/preview/previewLoop';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { developerRules } from '../../cluster/testRoles';
 import { greetingScript, greetingWorkload } from './previewBaseline';
 import { fetchText, previewCluster, type PreviewCluster } from './previewCluster';
 
 const suite = 'preview';
-/** A user of the simulator who may not create namespaces: sandboxes share the baseline namespace. */
-const withoutNamespaces = { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] };
 
 test('local fork: cold preview answers from the local process, the second call is warm, a change shows, delete removes it all', async (t) => {
   const c = await previewCluster(t, suite);
@@ -91,9 +90,9 @@ test('the agent pod is replaced: the same preview URL answers again from the new
 });
 
 test('no permission to create namespaces: the sandbox shares the baseline namespace, said plainly, and previews the same', async (t) => {
-  if (simulatorOnly(t, 'a simulator user who may not create namespaces')) return;
-  const c = await previewCluster(t, suite, withoutNamespaces);
-  const jane = c.cluster.sim().contextOf('jane');
+  const c = await previewCluster(t, suite);
+  // A developer with the documented Role in the baseline's namespace: no namespaces of their own.
+  const jane = (await c.developerWith(developerRules)).context;
   const result = await c.loop.ensure(c.request(c.localSpec(), { context: jane }));
   assert.equal(result.namespace, c.shop);
   assert.match(result.placementReason ?? '', /You may not create namespaces/);
