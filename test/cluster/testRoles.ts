@@ -6,7 +6,11 @@ import type { PolicyRule } from '../../src/kube/role';
 
 const everyVerb = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-/** The README's `tether-developer` Role: sandboxes, tunnels and previews in one namespace. */
+/**
+ * The README's `tether-developer` Role: sandboxes, tunnels and previews in one namespace. The tests
+ * that use it found what an earlier version of it lacked: Jobs (checks, and deleting a sandbox
+ * lists them), ServiceAccounts (a sandbox's relay has one) and listing Roles and RoleBindings.
+ */
 export const developerRules: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'secrets', 'events'], verbs: everyVerb },
   { apiGroups: [''], resources: ['pods/portforward'], verbs: ['get', 'create'] },
