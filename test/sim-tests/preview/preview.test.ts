@@ -193,7 +193,7 @@ test('nothing listens locally: the preview says the relay could not reach the lo
 });
 
 test('an entry whose pods crash-loop: the preview says which pod and why', async (t) => {
-  if (simulatorOnly(t, "the simulated kubelet's SIM_CRASH stand-in makes the forked api's pods crash-loop")) return;
+  if (simulatorOnly(t, "the fork needs a container that exits, and forks cannot override command or args yet; the simulated kubelet's SIM_CRASH makes the forked api's pods crash-loop")) return;
   const c = await previewCluster(t, suite);
   const spec = {
     ...c.localSpec(),
