@@ -2,6 +2,7 @@
  * `Status` bodies exactly as a kube-apiserver sends them, and the error that carries one through
  * the simulator until the HTTP layer writes it.
  */
+import type { RequestAttributes } from './rbacRules';
 import type { ResourceInfo } from './resources';
 
 export interface StatusCause {
@@ -92,18 +93,9 @@ export function unauthorized(): ApiError {
   return new ApiError(failure(401, 'Unauthorized', 'Unauthorized'));
 }
 
-export interface ForbiddenRequest {
+/** A denied request: who asked, what (request-info attributes) and what the authorizer said. */
+export interface ForbiddenRequest extends RequestAttributes {
   user: string;
-  verb: string;
-  resourceRequest: boolean;
-  /** Non-resource requests. */
-  path?: string;
-  group?: string;
-  resource?: string;
-  subresource?: string;
-  /** The request's namespace (a namespace object's own name when it is the one asked for). */
-  namespace?: string;
-  name?: string;
   /** What the authorizer said (e.g. "RBAC: role … not found"), appended after a colon. */
   reason?: string;
 }
