@@ -38,9 +38,12 @@ export interface ServiceAccountAccess {
   readonly token: string;
   /** A client of this identity, closed with the fixture. */
   client(): KubeClient;
-  /** Deletes the ServiceAccount: every token it had is refused from now on (401). */
+  /**
+   * Deletes the ServiceAccount and resolves once its token is refused (401): an API server keeps
+   * what a token authenticated as for up to 10 s.
+   */
   revoke(): Promise<void>;
-  /** Creates the ServiceAccount again and a token for it (renewable credentials only). */
+  /** Creates the ServiceAccount again and a token for it, and resolves once it is accepted (renewable credentials only). */
   restore(): Promise<void>;
 }
 
@@ -56,6 +59,17 @@ async function requestToken(cluster: ClusterUnderTest, namespace: string, name: 
   const token = answer?.status?.token;
   if (!token) throw new Error(`the TokenRequest for ${namespace}/${name} answered without a token`);
   return token;
+}
+
+/** True once `client`'s credentials are refused (401), false once they are accepted. */
+function refused(client: KubeClient): Promise<boolean> {
+  return client.version().then(
+    () => false,
+    (err: unknown) => {
+      if ((err as { reason?: string }).reason === 'Unauthorized') return true;
+      throw err;
+    },
+  );
 }
 
 async function createServiceAccount(cluster: ClusterUnderTest, namespace: string, name: string): Promise<void> {
@@ -117,12 +131,17 @@ export async function withServiceAccount(cluster: ClusterUnderTest, namespace: s
       return token;
     },
     client: () => (client ??= KubeClient.forContext(loadKubeconfig({ KUBECONFIG: kubeconfigPath }), context)),
-    revoke: () => cluster.client().delete(kinds.ServiceAccount, namespace, name),
+    async revoke() {
+      await cluster.client().delete(kinds.ServiceAccount, namespace, name);
+      await cluster.until(() => refused(access.client()), `the API server to refuse the token of ${name}`);
+    },
     async restore() {
       if (!options.renewable) throw new Error('restore() needs renewable credentials: withServiceAccount(…, { renewable: true })');
       await createServiceAccount(cluster, namespace, name);
       token = await requestToken(cluster, namespace, name);
       writeFileSync(tokenFile, token, { mode: 0o600 });
+      // After a 401 the exec plugin runs again and reads the new token.
+      await cluster.until(async () => !(await refused(access.client())), `the API server to accept the new token of ${name}`);
     },
   };
   await waitForRules(cluster, access.client(), rules);
