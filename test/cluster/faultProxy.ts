@@ -49,6 +49,7 @@ export class FaultProxy implements Disposable {
   private trap: (() => void) | undefined;
   private listening = false;
   private port = 0;
+  private accepted = 0;
   private disposed = false;
 
   private constructor(private readonly target: ProxyTarget) {
@@ -72,6 +73,14 @@ export class FaultProxy implements Disposable {
     return this.pairs.size;
   }
 
+  /**
+   * Connections clients opened through the proxy so far. Requests reuse kept-alive connections, but
+   * every upgrade (a port-forward) takes a connection of its own.
+   */
+  get connectionsOpened(): number {
+    return this.accepted;
+  }
+
   private listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => reject(err);
@@ -90,6 +99,7 @@ export class FaultProxy implements Disposable {
       client.resetAndDestroy();
       return;
     }
+    this.accepted++;
     const pair: Pair = { client };
     this.pairs.add(pair);
     const drop = () => {

@@ -14,7 +14,7 @@ import { PreviewLoop, type PreviewLoopOptions, type PreviewRequest } from '../..
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import type { PolicyRule } from '../../../src/kube/role';
 import { clusterFor, type ClusterOptions, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
-import { withServiceAccount, type ServiceAccountAccess } from '../../cluster/serviceAccount';
+import { withServiceAccount, type ServiceAccountAccess, type ServiceAccountOptions } from '../../cluster/serviceAccount';
 import { agentScript } from '../tunnel/sessionCluster';
 import { sampleApiFor } from './previewBaseline';
 
@@ -26,7 +26,7 @@ export interface PreviewCluster {
   /** The admin context previews are requested in. */
   context: string;
   /** A developer with `rules` in the baseline namespace (and nothing cluster-wide), whose context the loop can open. */
-  developerWith(rules: readonly PolicyRule[]): Promise<ServiceAccountAccess>;
+  developerWith(rules: readonly PolicyRule[], options?: ServiceAccountOptions): Promise<ServiceAccountAccess>;
   /** The baseline namespace: the fixture's, holding the sample's api. */
   shop: string;
   /** The port the baseline api's container listens on. */
@@ -108,8 +108,8 @@ export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string
     loop,
     client: cluster.client(),
     context: cluster.context,
-    developerWith: async (rules) => {
-      const developer = await withServiceAccount(cluster, shop, rules);
+    developerWith: async (rules, developerOptions) => {
+      const developer = await withServiceAccount(cluster, shop, rules, developerOptions);
       kubeconfigs.push(developer.kubeconfigPath);
       return developer;
     },
