@@ -18,7 +18,8 @@ import { removeTestObjects, type CleanupReport } from './cleanup';
 import { listGpuNodes } from './gpu';
 import { clusterSettings, type TestImages } from './settings';
 import { startTestSimulator, type SimulatorChoices } from './simulatorCluster';
-import { newRunId, testDeveloper, testNamespaceLabels, testNamespaceName } from './testLabels';
+import { isTetherOwned, ownerLabel } from '../../src/sandbox/labels';
+import { newRunId, runOfOwner, testDeveloper, testNamespaceLabels, testNamespaceName } from './testLabels';
 import { realClusterTimeouts, simulatorTimeouts, until, waitForPodReady, type Timeouts } from './waiting';
 
 /** What node:test's TestContext offers that the fixture uses. */
@@ -43,8 +44,10 @@ export interface ClusterUnderTest {
   readonly run: string;
   readonly images: TestImages;
   readonly timeouts: Timeouts;
-  /** An admin client of the cluster under test (or of a simulator user), closed by `dispose()`. */
-  client(user?: string): KubeClient;
+  /** An admin client of the cluster under test, closed by `dispose()`. */
+  client(): KubeClient;
+  /** Runs `fn` when the fixture is disposed, before its namespaces are removed (last registered, first run). */
+  defer(fn: () => unknown): void;
   /** The simulator, for simulator-only powers; throws on a real cluster (call `simulatorOnly` first). */
   sim(): Simulator;
   /** The simulator's process runtime; throws on a real cluster. */
@@ -53,7 +56,7 @@ export interface ClusterUnderTest {
   developer(name: string): string;
   /** Another labelled throwaway namespace, removed by `dispose()`. */
   createNamespace(purpose: string): Promise<string>;
-  /** Server-side apply (field manager "tether-test") into one of the fixture's namespaces. */
+  /** Server-side apply (field manager "tether-test") into one of the fixture's namespaces, or a namespace of one of this run's sandboxes. */
   apply(object: ObjectInput): Promise<KubeObject>;
   /** A Ready pod matching `selector`; fails early when it cannot get ready (image pull, crash loop). */
   waitForPodReady(selector: string, namespace?: string): Promise<KubeObject>;
@@ -109,7 +112,6 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
   const run = newRunId();
   const timeouts = where.kind === 'real' ? realClusterTimeouts : simulatorTimeouts;
   const config = loadKubeconfig({ KUBECONFIG: where.kubeconfigPath });
-  const clients = new Map<string, KubeClient>();
   const created: string[] = [];
   let disposing: Promise<CleanupReport> | undefined;
 
@@ -117,14 +119,14 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
     if (!where.simulator) throw new Error(`${suite}: a simulator-only power was used on a real cluster; call simulatorOnly(t, why) at the start of the test`);
     return where.simulator;
   };
-  const client = (user?: string): KubeClient => {
-    const context = user === undefined ? where.context : requireSimulator().sim.contextOf(user);
-    let existing = clients.get(context);
-    if (!existing) {
-      existing = KubeClient.forContext(config, context);
-      clients.set(context, existing);
-    }
-    return existing;
+  let admin: KubeClient | undefined;
+  const client = (): KubeClient => (admin ??= KubeClient.forContext(config, where.context));
+  const deferred: (() => unknown)[] = [];
+  /** The fixture's namespaces, and those Tether made for sandboxes of this run's developers. */
+  const writable = async (namespace: string): Promise<boolean> => {
+    if (created.includes(namespace)) return true;
+    const ns = await client().get<KubeObject>(kinds.Namespace, undefined, namespace).catch(() => undefined);
+    return ns !== undefined && isTetherOwned(ns) && runOfOwner(ns.metadata.labels?.[ownerLabel]) === run;
   };
   const createNamespace = async (purpose: string): Promise<string> => {
     const name = testNamespaceName(purpose);
@@ -154,10 +156,16 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
   const dispose = (): Promise<CleanupReport> => {
     disposing ??= (async () => {
       try {
+        for (const fn of deferred.splice(0).reverse()) {
+          try {
+            await fn();
+          } catch (err) {
+            process.stderr.write(`${suite}: cleanup step failed: ${(err as Error).message}\n`);
+          }
+        }
         return await removeTestObjects(client(), { run });
       } finally {
-        for (const c of clients.values()) c.dispose();
-        clients.clear();
+        admin?.dispose();
         await where.simulator?.sim.stop();
         for (const s of signals) process.off(s, onSignal);
         process.off('exit', onExit);
@@ -183,13 +191,14 @@ export async function clusterUnderTest(suite: string, options: ClusterOptions = 
     images: settings.images,
     timeouts,
     client,
+    defer: (fn) => void deferred.push(fn),
     sim: () => requireSimulator().sim,
     podRuntime: () => requireSimulator().runtime,
     developer: (name) => testDeveloper(name, run),
     createNamespace,
-    apply: (object) => {
+    apply: async (object) => {
       const namespace = object.metadata.namespace;
-      if (!namespace || !created.includes(namespace)) throw new Error(`${object.kind} ${object.metadata.name}: the fixture only writes into its own namespaces (${created.join(', ')})`);
+      if (!namespace || !(await writable(namespace))) throw new Error(`${object.kind} ${object.metadata.name}: the fixture only writes into its own namespaces (${created.join(', ')}) and those of this run's sandboxes`);
       const kind = Object.values(kinds).find((k) => k.kind === object.kind);
       if (!kind) throw new Error(`unknown kind ${object.kind}`);
       return client().request<KubeObject>({

@@ -1,13 +1,10 @@
 /** The in-process simulator the cluster-facing tests use when no real cluster is named. */
-import type { Denial } from '../sim/auth';
 import type { ControllerTimings } from '../sim/controllers/index';
 import type { ObjectInput } from '../sim/defaults';
 import { createPodRuntime, type ProcessPodRuntime } from '../sim/runtime/index';
 import { startSimulator, type Simulator } from '../sim/server';
 
 export interface SimulatorChoices {
-  /** Simulator users besides admin, with their denials (simulator-only tests). */
-  users?: { name: string; denials?: Denial[] }[];
   /**
    * Controller delays over the tests' short ones (tens of milliseconds); `'simulator'` keeps the
    * simulator's own, as the demo runs, for benchmarks that measure what a user would wait.
@@ -48,11 +45,10 @@ export async function startTestSimulator(choices: SimulatorChoices): Promise<{ s
   const sim = await startSimulator({
     controllers: true,
     timings: choices.timings === 'simulator' ? {} : { ...testTimings, ...choices.timings },
-    users: choices.users,
     runtime: (cluster) =>
       (holder.runtime = createPodRuntime(cluster, {
         backoff: { baseMs: 100, maxMs: 200 },
-        apiServer: () => (holder.sim ? { host: '127.0.0.1', port: holder.sim.port, caPem: holder.sim.caPem, token: holder.sim.token } : undefined),
+        apiServer: (pod) => holder.sim?.inClusterAccess(pod),
       })),
   });
   holder.sim = sim;

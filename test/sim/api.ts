@@ -12,6 +12,7 @@ import { changedPaths, entriesOf, reassign, type ManagedFieldsEntry } from './fi
 import { jsonPatch, mergePatch, strategicMerge } from './patch';
 import type { ResourceInfo, ResourceRegistry } from './resources';
 import { ApiError, alreadyExists, badRequest, conflict, failure, namespaceTerminating, notFound, unsupportedMediaType } from './status';
+import type { ServiceAddresses } from './serviceAddresses';
 import type { ObjectStore } from './store';
 import { pruneUnknownFields } from './unknown-fields';
 import { validate } from './validation';
@@ -23,6 +24,8 @@ export interface WriteOptions {
   /** Collects `Warning` header texts. */
   warnings?: string[];
   subresource?: 'status';
+  /** Checks with the requesting user's rights (RBAC's escalation check) on the object as it will be stored. */
+  admit?: (object: KubeObject, existing?: KubeObject) => void;
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -48,6 +51,8 @@ export const patchTypes: Record<string, PatchType> = {
 export interface ApiOptions {
   /** Pods with a node are deleted gracefully (a kubelet finishes them); without a kubelet, at once. */
   gracefulPods: boolean;
+  /** The Service registry's ClusterIPs and NodePorts. */
+  serviceAddresses: ServiceAddresses;
 }
 
 type Dict = Record<string, unknown>;
@@ -70,8 +75,6 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
 }
 
 export class ResourceApi {
-  private nextServiceIp = 10;
-
   constructor(
     private readonly store: ObjectStore,
     readonly registry: ResourceRegistry,
@@ -131,18 +134,15 @@ export class ResourceApi {
     delete metaDict(meta).resourceVersion;
     if (object.spec !== undefined && info.kind !== 'Pod') metaDict(meta).generation = 1;
     mergeStringData(object);
-    applyCreateDefaults(object, { allocateClusterIP: () => this.allocateClusterIP() });
+    applyCreateDefaults(object);
+    if (info.kind === 'Service') this.options.serviceAddresses.admit(object);
+    options.admit?.(object);
     validate(info, object);
     if (info.kind === 'Pod') admitPod(this.store, this.registry, info, object);
     const manager = options.fieldManager ?? 'unknown';
     metaDict(meta).managedFields = reassign([], { manager, operation: 'Update', apiVersion: info.apiVersion }, changedPaths(undefined, object), new Set(), false, meta.creationTimestamp);
     if (options.dryRun) return object;
     return this.store.put(info, object);
-  }
-
-  private allocateClusterIP(): string {
-    const n = this.nextServiceIp++;
-    return `10.43.${Math.floor(n / 250)}.${(n % 250) + 1}`;
   }
 
   update(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): KubeObject {
@@ -170,6 +170,10 @@ export class ResourceApi {
     for (const key of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace', 'name']) {
       if (old[key] === undefined) delete meta[key];
       else meta[key] = old[key];
+    }
+    if (options.subresource !== 'status') {
+      if (info.kind === 'Service') this.options.serviceAddresses.admit(next, existing);
+      options.admit?.(next, existing);
     }
     if (old.generation !== undefined && specChanged(existing, next)) meta.generation = Number(old.generation) + 1;
     mergeStringData(next);

@@ -1,41 +1,28 @@
 /**
- * Authentication (bearer tokens) and authorization (everything is allowed except configured
- * denials), plus SelfSubjectAccessReview answers that agree with the same rules.
+ * Authentication as kube-apiserver does it with a static token file and ServiceAccount tokens:
+ * a bearer token names a static user (the admin is in `system:masters`) or is a ServiceAccount
+ * token this server issued (serviceAccountTokens.ts); every authenticated user is also in
+ * `system:authenticated`. No token, or one nobody recognises, is 401 (anonymous requests are off).
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { ServiceAccountTokens } from './serviceAccountTokens';
 
-export interface Denial {
-  /** "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection" or "*". */
-  verb: string;
-  /** Plural resource, e.g. "pods", or "*". */
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  group?: string;
-  /** Reason reported by SelfSubjectAccessReview. */
-  reason?: string;
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
 }
 
-export interface SimUser {
+/** A line of the static token file: token, user name, groups. */
+export interface StaticUser {
   name: string;
   token: string;
-  denials?: Denial[];
+  groups?: string[];
 }
 
-export interface Attributes {
-  verb: string;
-  group: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
-
-export interface AccessReviewStatus {
-  allowed: boolean;
-  denied?: boolean;
-  reason?: string;
-}
+export const authenticatedGroup = 'system:authenticated';
+export const mastersGroup = 'system:masters';
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -43,48 +30,40 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export class AccessControl {
-  private readonly users: SimUser[];
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+}
 
-  constructor(users: SimUser[]) {
-    this.users = users.map((u) => ({ ...u, denials: [...(u.denials ?? [])] }));
+export class Authenticator {
+  constructor(
+    private readonly users: readonly StaticUser[],
+    private readonly serviceAccounts: ServiceAccountTokens,
+  ) {}
+
+  /** The user a bearer token stands for, or undefined (401). */
+  authenticate(authorization: string | undefined): UserInfo | undefined {
+    const token = bearerToken(authorization);
+    if (!token) return undefined;
+    return this.authenticateToken(token);
   }
 
-  authenticate(authorization: string | undefined): SimUser | undefined {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match) return undefined;
-    return this.users.find((u) => sameToken(u.token, match[1]));
-  }
-
-  user(name: string): SimUser {
-    const user = this.users.find((u) => u.name === name);
-    if (!user) throw new Error(`no simulated user named ${name}`);
+  authenticateToken(token: string): UserInfo | undefined {
+    const staticUser = this.users.find((u) => sameToken(u.token, token));
+    let user: UserInfo | undefined;
+    if (staticUser) user = { name: staticUser.name, groups: [...(staticUser.groups ?? [])] };
+    else {
+      const account = this.serviceAccounts.authenticate(token);
+      if (!account) return undefined;
+      const { audiences: _accepted, ...info } = account;
+      user = info;
+    }
+    if (!user.groups.includes(authenticatedGroup)) user.groups.push(authenticatedGroup);
     return user;
   }
 
-  /** Replaces a user's denials at run time (tests and `POST /__sim/faults`). */
-  setDenials(name: string, denials: Denial[]): void {
-    this.user(name).denials = [...denials];
-  }
-
-  private denialFor(user: SimUser, a: Attributes): Denial | undefined {
-    return user.denials?.find(
-      (d) =>
-        (d.verb === '*' || d.verb === a.verb) &&
-        (d.resource === '*' || d.resource === a.resource) &&
-        (d.subresource ?? '') === (a.subresource ?? '') &&
-        (d.namespace === undefined || d.namespace === a.namespace) &&
-        (d.group === undefined || d.group === a.group),
-    );
-  }
-
-  allowed(user: SimUser, a: Attributes): boolean {
-    return this.denialFor(user, a) === undefined;
-  }
-
-  review(user: SimUser, a: Attributes): AccessReviewStatus {
-    const denial = this.denialFor(user, a);
-    if (!denial) return { allowed: true, reason: `allowed: no rule denies user "${user.name}" to ${a.verb} ${a.resource}` };
-    return denial.reason ? { allowed: false, reason: denial.reason } : { allowed: false };
+  staticUser(name: string): StaticUser {
+    const user = this.users.find((u) => u.name === name);
+    if (!user) throw new Error(`no simulated user named ${name}; configure it in startSimulator({ users })`);
+    return user;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Defaulting on create, as the API server's defaulters and admission do for the fields clients
- * read back: pod phase/QoS, namespace phase, workload replicas and strategy, service cluster IPs,
- * job selectors.
+ * read back: pod phase/QoS, namespace phase, workload replicas and strategy, service type and
+ * ports, job selectors. A Service's addresses are the registry's (serviceAddresses.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../src/kube/types';
@@ -51,11 +51,7 @@ function podSpecDefaults(spec: Dict): void {
   }
 }
 
-export interface DefaultingContext {
-  allocateClusterIP(): string;
-}
-
-export function applyCreateDefaults(object: KubeObject, ctx: DefaultingContext): void {
+export function applyCreateDefaults(object: KubeObject): void {
   const spec = (object.spec ?? undefined) as Dict | undefined;
   switch (object.kind) {
     case 'Namespace':
@@ -112,10 +108,7 @@ export function applyCreateDefaults(object: KubeObject, ctx: DefaultingContext):
     case 'Service':
       if (spec) {
         spec.type ??= 'ClusterIP';
-        if (spec.clusterIP !== 'None') {
-          spec.clusterIP ??= ctx.allocateClusterIP();
-          spec.clusterIPs ??= [spec.clusterIP];
-        }
+        if (spec.type !== 'ExternalName') spec.internalTrafficPolicy ??= 'Cluster';
         spec.sessionAffinity ??= 'None';
         for (const p of (spec.ports as Dict[] | undefined) ?? []) {
           p.protocol ??= 'TCP';

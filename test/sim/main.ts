@@ -5,9 +5,9 @@
  *   npx tsx test/sim/main.ts --kubeconfig <path> [--port N] [--seed demo] [--verbose]
  */
 import { parseArgs } from 'node:util';
-import { createPodRuntime, type ApiServerAccess } from './runtime';
+import { createPodRuntime } from './runtime';
 import { demoCluster } from './seed';
-import { startSimulator } from './server';
+import { startSimulator, type Simulator } from './server';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,14 +25,14 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
   // Pods that run `node` on a ConfigMap script (the relay agent, the sample app) run as real
   // processes; they reach this API server as in-cluster clients once its address is known.
-  const inCluster: { apiServer?: ApiServerAccess } = {};
+  const inCluster: { sim?: Simulator } = {};
   const sim = await startSimulator({
     port,
     kubeconfigPath: values.kubeconfig,
-    runtime: (cluster) => createPodRuntime(cluster, { apiServer: () => inCluster.apiServer }),
+    runtime: (cluster) => createPodRuntime(cluster, { apiServer: (pod) => inCluster.sim?.inClusterAccess(pod) }),
     log: values.verbose ? (m) => process.stderr.write(`[tether-sim] ${m}\n`) : undefined,
   });
-  inCluster.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
+  inCluster.sim = sim;
   if (values.seed === 'demo') sim.seed(demoCluster());
   process.stdout.write(`${JSON.stringify({ url: sim.url, kubeconfig: sim.kubeconfigPath, context: sim.context })}\n`);
   let stopping = false;

@@ -1,5 +1,6 @@
 /**
- * The resources the simulator serves: Tether's kind table plus what the API server needs to know
+ * The resources the simulator serves: Tether's kind table, the API server's own kinds Tether never
+ * names (cluster-wide RBAC, the access and token reviews), and what the API server needs to know
  * about each (status subresource, graceful deletion), looked up by kind or by REST path segments.
  */
 import { kinds, apiVersionOf, type KindInfo, type KindName } from '../../src/kube/kinds';
@@ -29,14 +30,25 @@ const shortNames: Record<string, string[]> = {
 
 const storedVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
+/** Kinds every API server serves that Tether itself never reads or writes. */
+const serverKinds: KindInfo[] = [
+  { kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', namespaced: false },
+  { kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', namespaced: false },
+  { kind: 'SelfSubjectRulesReview', group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectrulesreviews', namespaced: false },
+  { kind: 'TokenReview', group: 'authentication.k8s.io', version: 'v1', plural: 'tokenreviews', namespaced: false },
+];
+
+/** Only created, never stored: the answer is computed from the request. */
+const virtualKinds = new Set(['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'TokenReview']);
+
 export class ResourceRegistry {
   private readonly byKind = new Map<string, ResourceInfo>();
   private readonly byPath = new Map<string, ResourceInfo>();
 
   constructor() {
-    for (const name of Object.keys(kinds) as KindName[]) {
-      const k = kinds[name];
-      const virtual = name === 'SelfSubjectAccessReview';
+    for (const k of [...(Object.keys(kinds) as KindName[]).map((name) => kinds[name]), ...serverKinds]) {
+      const name = k.kind;
+      const virtual = virtualKinds.has(name);
       const info: ResourceInfo = {
         ...k,
         apiVersion: apiVersionOf(k),

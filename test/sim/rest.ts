@@ -1,18 +1,24 @@
 /**
- * The REST front door: faults, authentication, discovery, authorization, then the verb on the
- * resource (including `/status`, `pods/log`, SelfSubjectAccessReview and `/__sim/faults`).
+ * The REST front door: faults, authentication, authorization (RBAC, discovery included), then the
+ * verb on the resource (including `/status`, `pods/log`, `serviceaccounts/token`, the access and
+ * token reviews and `/__sim/faults`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../src/kube/types';
 import type { PodRuntime } from './contracts';
 import { patchTypes, type DeleteOptions, type ResourceApi, type WriteOptions } from './api';
-import type { AccessControl, SimUser } from './auth';
+import type { Authenticator, UserInfo } from './auth';
+import { attributesOf, nonResourceAttributes, type Authorizer } from './authorizer';
 import type { DiscoveryDocuments } from './discovery';
 import type { FaultCommand, Faults } from './faults';
 import { parseBody, readBody, readObject, warningHeaders, writeError, writeJson, writeStatus } from './http-io';
 import { listItem, listObjects } from './list';
 import { projectList, projectObject, requestedProjection } from './negotiate';
+import { rbacWriteCheck } from './rbacAdmission';
+import type { RequestAttributes } from './rbacRules';
 import type { ResourceRegistry } from './resources';
+import { answerReview, requestToken } from './reviews';
+import type { ServiceAccountTokens } from './serviceAccountTokens';
 import { parseResourcePath, verbOf, type ResourceRequest, type Verb } from './router';
 import { parseFieldSelector, parseLabelSelector, type ObjectFilter } from './selectors';
 import { ApiError, badRequest, expired, failure, forbidden, methodNotAllowed, success, unauthorized } from './status';
@@ -24,7 +30,9 @@ export interface RestContext {
   store: ObjectStore;
   registry: ResourceRegistry;
   watches: WatchHub;
-  access: AccessControl;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  tokens: ServiceAccountTokens;
   discovery: DiscoveryDocuments;
   faults: Faults;
   runtime: () => PodRuntime;
@@ -42,7 +50,7 @@ function fieldManagerOf(req: IncomingMessage, url: URL): string {
   return agent.split('/')[0] || 'unknown';
 }
 
-function writeOptions(req: IncomingMessage, url: URL, request: ResourceRequest, warnings: string[]): WriteOptions {
+function writeOptions(ctx: RestContext, user: UserInfo, req: IncomingMessage, url: URL, request: ResourceRequest, warnings: string[]): WriteOptions {
   const validation = url.searchParams.get('fieldValidation');
   if (validation && !['Strict', 'Warn', 'Ignore'].includes(validation)) throw badRequest(`fieldValidation: Unsupported value: "${validation}": supported values: "Ignore", "Strict", "Warn"`);
   return {
@@ -51,6 +59,7 @@ function writeOptions(req: IncomingMessage, url: URL, request: ResourceRequest, 
     fieldValidation: (validation ?? 'Warn') as WriteOptions['fieldValidation'],
     warnings,
     subresource: request.subresource === 'status' ? 'status' : undefined,
+    admit: rbacWriteCheck(ctx.authorizer, user, request.info, request.name),
   };
 }
 
@@ -81,49 +90,64 @@ function deleteOptions(url: URL, body: unknown): DeleteOptions {
   };
 }
 
+/** Throws the API server's 403 unless `user` may do what `a` describes. */
+export function requireAllowed(ctx: Pick<RestContext, 'authorizer'>, user: UserInfo, a: RequestAttributes): void {
+  const decision = ctx.authorizer.authorize(user, a);
+  if (!decision.allowed) throw forbidden({ user: user.name, ...a, reason: decision.reason });
+}
+
 export async function handleRequest(ctx: RestContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+  const method = req.method ?? 'GET';
   try {
     if (ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
     if (['/healthz', '/readyz', '/livez'].includes(url.pathname)) {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
       return;
     }
-    const user = ctx.access.authenticate(req.headers.authorization);
+    const user = ctx.authenticator.authenticate(req.headers.authorization);
     if (!user) throw unauthorized();
     if (url.pathname === '/__sim/faults') {
-      if (req.method !== 'POST') throw methodNotAllowed();
+      requireAllowed(ctx, user, nonResourceAttributes(method, url.pathname));
+      if (method !== 'POST') throw methodNotAllowed();
       ctx.faults.apply((parseBody(await readBody(req), false) ?? {}) as FaultCommand);
       writeJson(res, 200, { ok: true });
       return;
     }
     const injected = ctx.faults.takeServerError(url.pathname);
     if (injected) throw injected;
-    const doc = req.method === 'GET' ? ctx.discovery.get(url.pathname) : undefined;
+    const doc = method === 'GET' ? ctx.discovery.get(url.pathname) : undefined;
     if (doc !== undefined) {
+      requireAllowed(ctx, user, nonResourceAttributes(method, url.pathname));
       writeJson(res, 200, doc);
       return;
     }
     const request = parseResourcePath(ctx.registry, url.pathname);
     const watch = ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
-    const verb = request && verbOf(req.method ?? 'GET', request, watch);
+    const verb = request && verbOf(method, request, watch);
     if (!request || !verb) {
+      if (!request) requireAllowed(ctx, user, nonResourceAttributes(method, url.pathname));
       writeStatus(res, failure(404, 'NotFound', 'the server could not find the requested resource', {}));
       return;
     }
-    const { info, namespace, name, subresource } = request;
-    if (!ctx.access.allowed(user, { verb, group: info.group, resource: info.plural, subresource, namespace, name })) {
-      throw forbidden({ user: user.name, verb, info, subresource, namespace, name });
-    }
+    requireAllowed(ctx, user, attributesOf(verb, request));
     await dispatch(ctx, user, verb, request, req, res, url);
   } catch (err) {
     writeError(res, err, ctx.log);
   }
 }
 
-async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: ResourceRequest, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+function servesSubresource(request: ResourceRequest): boolean {
+  const { info, subresource } = request;
+  if (subresource === 'status') return info.hasStatus;
+  if (info.kind === 'Pod') return subresource === 'log' || subresource === 'portforward';
+  if (info.kind === 'ServiceAccount') return subresource === 'token';
+  return false;
+}
+
+async function dispatch(ctx: RestContext, user: UserInfo, verb: Verb, request: ResourceRequest, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const { info, namespace, name, subresource } = request;
-  if (subresource && !(subresource === 'status' && info.hasStatus) && !(info.kind === 'Pod' && (subresource === 'log' || subresource === 'portforward'))) {
+  if (subresource && !servesSubresource(request)) {
     writeStatus(res, failure(404, 'NotFound', 'the server could not find the requested resource', {}));
     return;
   }
@@ -134,12 +158,14 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
     ctx.runtime().serveLog({ namespace: namespace ?? '', pod, req, url }, res);
     return;
   }
+  if (subresource === 'token') {
+    if (verb !== 'create') throw methodNotAllowed();
+    writeJson(res, 201, requestToken(ctx, namespace ?? '', name ?? '', (await readObject(req)) as Record<string, unknown> | undefined));
+    return;
+  }
   if (info.virtual) {
     if (verb !== 'create') throw methodNotAllowed();
-    const body = ((await readObject(req)) ?? {}) as { spec?: { resourceAttributes?: Record<string, string> } };
-    const a = body.spec?.resourceAttributes ?? {};
-    const status = ctx.access.review(user, { verb: a.verb ?? '', group: a.group ?? '', resource: a.resource ?? '', subresource: a.subresource || undefined, namespace: a.namespace || undefined, name: a.name || undefined });
-    writeJson(res, 201, { kind: info.kind, apiVersion: info.apiVersion, metadata: { creationTimestamp: null }, spec: body.spec ?? {}, status });
+    writeJson(res, 201, answerReview(ctx, user, info, ((await readObject(req)) ?? {}) as Record<string, unknown>));
     return;
   }
   const warnings: string[] = [];
@@ -173,20 +199,20 @@ async function dispatch(ctx: RestContext, user: SimUser, verb: Verb, request: Re
       return;
     case 'create': {
       const body = await readObject(req);
-      const created = ctx.api.create(info, namespace, body, writeOptions(req, url, request, warnings));
+      const created = ctx.api.create(info, namespace, body, writeOptions(ctx, user, req, url, request, warnings));
       writeJson(res, 201, created, warningHeaders(warnings));
       return;
     }
     case 'update': {
       const body = await readObject(req);
-      writeJson(res, 200, ctx.api.update(info, namespace, name ?? '', body, writeOptions(req, url, request, warnings)), warningHeaders(warnings));
+      writeJson(res, 200, ctx.api.update(info, namespace, name ?? '', body, writeOptions(ctx, user, req, url, request, warnings)), warningHeaders(warnings));
       return;
     }
     case 'patch': {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
       const type = patchTypes[contentType];
       const body = parseBody(await readBody(req), type === 'apply');
-      const options = { ...writeOptions(req, url, request, warnings), force: url.searchParams.get('force') === 'true' };
+      const options = { ...writeOptions(ctx, user, req, url, request, warnings), force: url.searchParams.get('force') === 'true' };
       if (type === 'apply') options.fieldManager = url.searchParams.get('fieldManager') ?? '';
       const result = ctx.api.patch(info, namespace, name ?? '', type, body, options);
       writeJson(res, result.created ? 201 : 200, result.object, warningHeaders(warnings));

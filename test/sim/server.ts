@@ -12,9 +12,12 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../src/kube/types';
 import { DisposableStore } from '../../src/lifecycle';
 import { ResourceApi } from './api';
-import { AccessControl, type Denial, type SimUser } from './auth';
+import { Authenticator, mastersGroup, type StaticUser } from './auth';
+import { Authorizer } from './authorizer';
+import { bootstrapPolicy } from './bootstrapPolicy';
 import { ClusterView } from './cluster';
 import type { PodRuntime, SimCluster } from './contracts';
+import type { ApiServerAccess } from './runtime/serviceAccount';
 import { startControllers, type ControllerTimings } from './controllers/index';
 import { applyCreateDefaults, mergeStringData, newUid, timestamp, type ObjectInput } from './defaults';
 import { buildDiscovery } from './discovery';
@@ -23,8 +26,11 @@ import { Faults } from './faults';
 import { GarbageCollector } from './gc';
 import { contextName, writeKubeconfig } from './kubeconfig';
 import { MemoryRuntime } from './memory-runtime';
+import { RbacAuthorizer } from './rbac';
 import { ResourceRegistry } from './resources';
 import { handleRequest, type RestContext } from './rest';
+import { ServiceAccountTokens } from './serviceAccountTokens';
+import { ServiceAddresses } from './serviceAddresses';
 import { ObjectStore } from './store';
 import { generateServerCredentials } from './tls';
 import { handleUpgrade } from './upgrade';
@@ -46,8 +52,11 @@ export interface SimulatorOptions {
   historySize?: number;
   /** BOOKMARK interval for watches that ask for them (default 60 000 ms). */
   bookmarkIntervalMs?: number;
-  /** More users besides "admin" (who may do everything); each gets a token and a context. */
-  users?: { name: string; denials?: Denial[] }[];
+  /**
+   * Users of the static token file besides "admin" (in system:masters, so it may do everything);
+   * each gets a token and a context, and may do what RBAC grants it or its groups.
+   */
+  users?: { name: string; groups?: string[] }[];
   /** Controller, scheduler and kubelet delays (tests use tens of ms). */
   timings?: Partial<ControllerTimings>;
   /** Where the recorded API responses live (discovery, OpenAPI); default test/fixtures/kube-api. */
@@ -69,7 +78,18 @@ export interface Simulator {
   readonly faults: Faults;
   readonly api: ResourceApi;
   readonly store: ObjectStore;
-  readonly access: AccessControl;
+  readonly authenticator: Authenticator;
+  readonly authorizer: Authorizer;
+  /**
+   * A token of ServiceAccount `namespace/name` as the kubelet mounts it into a pod (bound to
+   * `pod` when given), or undefined when the ServiceAccount does not exist.
+   */
+  serviceAccountToken(namespace: string, name: string, pod?: KubeObject): string | undefined;
+  /**
+   * What the kubelet gives a pod to reach this API server: its address, CA and the token of the
+   * pod's ServiceAccount bound to the pod; undefined when the ServiceAccount is missing or opts out.
+   */
+  inClusterAccess(pod: KubeObject): ApiServerAccess | undefined;
   /** Token of a configured user. */
   tokenOf(user: string): string;
   /** Context name of a configured user. */
@@ -96,17 +116,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const registry = new ResourceRegistry();
   const store = owned.add(new ObjectStore(options.historySize ?? 5000));
-  const api = new ResourceApi(store, registry, { gracefulPods: runControllers });
+  const serviceAddresses = owned.add(new ServiceAddresses(store, registry.kind('Service')));
+  const api = new ResourceApi(store, registry, { gracefulPods: runControllers, serviceAddresses });
   const events = new EventRecorder(api);
   const cluster = new ClusterView(store, api, events);
-  const users: SimUser[] = [{ name: 'admin', token: newToken() }, ...(options.users ?? []).map((u) => ({ name: u.name, token: newToken(), denials: u.denials }))];
-  const access = new AccessControl(users);
+  const users: StaticUser[] = [{ name: 'admin', token: newToken(), groups: [mastersGroup] }, ...(options.users ?? []).map((u) => ({ name: u.name, token: newToken(), groups: u.groups }))];
+  const tokens = new ServiceAccountTokens(store, registry);
+  const authenticator = new Authenticator(users, tokens);
+  const authorizer = new Authorizer(new RbacAuthorizer(store, registry));
   const watches = owned.add(new WatchHub(store, options.bookmarkIntervalMs ?? 60_000));
   const runtime = owned.add((options.runtime ?? ((c) => new MemoryRuntime(c)))(cluster));
   owned.add(new GarbageCollector(store, api, log));
 
   api.create(registry.kind('Namespace'), undefined, { metadata: { name: 'default' } }, { fieldManager: 'kube-apiserver' });
   api.create(registry.kind('Namespace'), undefined, { metadata: { name: 'kube-system' } }, { fieldManager: 'kube-apiserver' });
+  for (const object of bootstrapPolicy()) api.create(registry.kind(object.kind), undefined, object, { fieldManager: 'kube-apiserver' });
   if (runControllers) owned.add(startControllers({ store, api, events, runtime, log, timings: options.timings }));
 
   const credentials = generateServerCredentials();
@@ -124,7 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!stopped) await listen();
     },
   });
-  const ctx: RestContext = { api, store, registry, watches, access, discovery: buildDiscovery(registry, samplesDir), faults, runtime: () => runtime, log };
+  const ctx: RestContext = { api, store, registry, watches, authenticator, authorizer, tokens, discovery: buildDiscovery(registry, samplesDir), faults, runtime: () => runtime, log };
 
   server.on('secureConnection', (socket: Socket) => {
     sockets.add(socket);
@@ -167,10 +191,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   log(`simulator listening on ${url}, kubeconfig ${kubeconfigPath}`);
 
   let stopped = false;
-  const user = (name: string) => {
-    const found = users.find((u) => u.name === name);
-    if (!found) throw new Error(`no simulated user named ${name}; configure it in startSimulator({ users })`);
-    return found;
+  const serviceAccountToken = (namespace: string, name: string, pod?: KubeObject): string | undefined => {
+    const account = store.get(registry.kind('ServiceAccount'), namespace, name);
+    if (!account) return undefined;
+    // The kubelet asks for tokens that outlive the pod (a year when the server extends them).
+    return tokens.issue(account, { expirationSeconds: 365 * 24 * 3600, bound: pod ? { kind: 'Pod', object: pod } : undefined }).token;
   };
 
   return {
@@ -184,9 +209,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     api,
     store,
-    access,
-    tokenOf: (name) => user(name).token,
-    contextOf: (name) => contextName(clusterName, user(name).name, name === users[0].name),
+    authenticator,
+    authorizer,
+    serviceAccountToken,
+    inClusterAccess(pod) {
+      const namespace = pod.metadata.namespace ?? 'default';
+      const spec = (pod.spec ?? {}) as { serviceAccountName?: string; automountServiceAccountToken?: boolean };
+      const name = spec.serviceAccountName || 'default';
+      const account = store.get(registry.kind('ServiceAccount'), namespace, name) as (KubeObject & { automountServiceAccountToken?: boolean }) | undefined;
+      if (!account || (spec.automountServiceAccountToken === undefined && account.automountServiceAccountToken === false)) return undefined;
+      const token = serviceAccountToken(namespace, name, pod);
+      return token ? { host: '127.0.0.1', port, caPem: credentials.caPem, token } : undefined;
+    },
+    tokenOf: (name) => authenticator.staticUser(name).token,
+    contextOf: (name) => contextName(clusterName, authenticator.staticUser(name).name, name === users[0].name),
     seed(objects) {
       return objects.map((input) => {
         const info = registry.kind(String(input.kind));
@@ -198,7 +234,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         mergeStringData(object);
         if (object.status === undefined || info.kind === 'Service') {
           const status = object.status;
-          applyCreateDefaults(object, { allocateClusterIP: () => '10.43.255.1' });
+          applyCreateDefaults(object);
+          if (info.kind === 'Service') serviceAddresses.admit(object);
           if (status !== undefined) object.status = status;
         }
         return store.put(info, object);

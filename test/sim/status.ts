@@ -2,6 +2,7 @@
  * `Status` bodies exactly as a kube-apiserver sends them, and the error that carries one through
  * the simulator until the HTTP layer writes it.
  */
+import type { RequestAttributes } from './rbacRules';
 import type { ResourceInfo } from './resources';
 
 export interface StatusCause {
@@ -92,21 +93,36 @@ export function unauthorized(): ApiError {
   return new ApiError(failure(401, 'Unauthorized', 'Unauthorized'));
 }
 
-export interface ForbiddenRequest {
+/** A denied request: who asked, what (request-info attributes) and what the authorizer said. */
+export interface ForbiddenRequest extends RequestAttributes {
   user: string;
-  verb: string;
-  info: ResourceInfo;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
+  /** What the authorizer said (e.g. "RBAC: role … not found"), appended after a colon. */
+  reason?: string;
 }
 
+/** A denied request, worded as the API server's forbiddenMessage and apierrors.NewForbidden word it. */
 export function forbidden(r: ForbiddenRequest): ApiError {
-  const resource = r.subresource ? `${r.info.plural}/${r.subresource}` : r.info.plural;
-  const subject = r.name ? `${qualifiedResource(r.info)} "${r.name}"` : qualifiedResource(r.info);
-  const scope = r.namespace ? `in the namespace "${r.namespace}"` : 'at the cluster scope';
-  const message = `${subject} is forbidden: User "${r.user}" cannot ${r.verb} resource "${resource}" in API group "${r.info.group}" ${scope}`;
-  return new ApiError(failure(403, 'Forbidden', message, resourceDetails(r.info, r.name)));
+  let why: string;
+  if (!r.resourceRequest) why = `User ${JSON.stringify(r.user)} cannot ${r.verb} path ${JSON.stringify(r.path ?? '')}`;
+  else {
+    const resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+    const scope = r.namespace ? `in the namespace ${JSON.stringify(r.namespace)}` : 'at the cluster scope';
+    why = `User ${JSON.stringify(r.user)} cannot ${r.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(r.group ?? '')} ${scope}`;
+  }
+  if (r.reason) why += `: ${r.reason}`;
+  return forbiddenBecause(r.resourceRequest ? { group: r.group ?? '', resource: r.resource ?? '' } : undefined, r.name, why);
+}
+
+/** apierrors.NewForbidden: `<resource>[.group] ["name"] is forbidden: <why>`, or `forbidden: <why>` without a resource. */
+export function forbiddenBecause(target: { group: string; resource: string } | undefined, name: string | undefined, why: string): ApiError {
+  const details: StatusDetails = {};
+  if (!target) return new ApiError(failure(403, 'Forbidden', `forbidden: ${why}`, details));
+  const qualified = target.group ? `${target.resource}.${target.group}` : target.resource;
+  if (name) details.name = name;
+  if (target.group) details.group = target.group;
+  details.kind = target.resource;
+  const subject = name ? `${qualified} ${JSON.stringify(name)}` : qualified;
+  return new ApiError(failure(403, 'Forbidden', `${subject} is forbidden: ${why}`, details));
 }
 
 export function namespaceTerminating(info: ResourceInfo, name: string, namespace: string): ApiError {

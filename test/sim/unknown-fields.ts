@@ -22,6 +22,8 @@ const byKind: Record<string, string[]> = {
   StorageClass: ['provisioner', 'parameters', 'reclaimPolicy', 'mountOptions', 'allowVolumeExpansion', 'volumeBindingMode', 'allowedTopologies'],
   PriorityClass: ['value', 'globalDefault', 'description', 'preemptionPolicy'],
   RuntimeClass: ['handler', 'overhead', 'scheduling'],
+  ClusterRole: ['rules', 'aggregationRule'],
+  ClusterRoleBinding: ['subjects', 'roleRef'],
 };
 const metadataFields = new Set([
   'name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',

@@ -6,9 +6,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RestContext } from './rest';
+import { attributesOf } from './authorizer';
+import { requireAllowed, type RestContext } from './rest';
 import { parseResourcePath } from './router';
-import { ApiError, failure, forbidden, unauthorized, type Status } from './status';
+import { ApiError, failure, unauthorized, type Status } from './status';
 
 const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
@@ -25,7 +26,7 @@ export async function handleUpgrade(ctx: RestContext, req: IncomingMessage, sock
   if (socket.destroyed) return;
   try {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const user = ctx.access.authenticate(req.headers.authorization);
+    const user = ctx.authenticator.authenticate(req.headers.authorization);
     if (!user) throw unauthorized();
     const injected = ctx.faults.takeServerError(url.pathname);
     if (injected) throw injected;
@@ -34,11 +35,7 @@ export async function handleUpgrade(ctx: RestContext, req: IncomingMessage, sock
       throw new ApiError(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
     }
     const { info, namespace, name } = request;
-    for (const verb of ['get', 'create']) {
-      if (!ctx.access.allowed(user, { verb, group: '', resource: 'pods', subresource: 'portforward', namespace, name })) {
-        throw forbidden({ user: user.name, verb, info, subresource: 'portforward', namespace, name });
-      }
-    }
+    for (const verb of ['get', 'create']) requireAllowed(ctx, user, attributesOf(verb, request));
     const pod = ctx.api.get(info, namespace, name);
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
     if (phase !== 'Running') {

@@ -46,7 +46,9 @@ export async function deleteSandbox(client: KubeClient, where: SandboxLocation, 
   try {
     namespace = await client.get<KubeObject>(kinds.Namespace, undefined, where.namespace, signal);
   } catch (err) {
-    if (!(err instanceof ExplainedError && err.reason === 'NotFound')) throw err;
+    // A namespace the user may not even read (namespace-scoped permissions in a shared one) is not
+    // one Tether made for this sandbox: there is nothing more to delete.
+    if (!(err instanceof ExplainedError && (err.reason === 'NotFound' || err.reason === 'Forbidden'))) throw err;
   }
   if (namespace && belongsTo(namespace, where.sandbox)) {
     const ref = { kind: 'Namespace', name: where.namespace };

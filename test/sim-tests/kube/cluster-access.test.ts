@@ -8,6 +8,8 @@ import type { InformerEvent, KubeObject } from '../../../src/kube/types';
 import { Informer } from '../../../src/kube/watch';
 import { WatchHub } from '../../../src/kube/hub';
 import { clusterFor, simulatorOnly, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
+import { faultProxyFor } from '../../cluster/faultProxy';
+import { withServiceAccount } from '../../cluster/serviceAccount';
 
 const configMapCount = 1200;
 
@@ -21,9 +23,7 @@ async function until(predicate: () => boolean, timeoutMs = 5000, what = 'conditi
 
 /** The suite's namespace with enough ConfigMaps for three pages, written through the API. */
 async function clusterWithConfigMaps(t: TestHandle): Promise<{ cluster: ClusterUnderTest; client: KubeClient; ns: string }> {
-  const cluster = await clusterFor(t, 'kube-access', {
-    users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'pods' }, { verb: '*', resource: 'pods', subresource: 'portforward' }] }],
-  });
+  const cluster = await clusterFor(t, 'kube-access');
   const client = cluster.client();
   const ns = cluster.namespace;
   const names = Array.from({ length: configMapCount }, (_, i) => `cm-${i}`);
@@ -66,8 +66,35 @@ test('version, paginated list and a live watch', async (t) => {
   assert.equal(seen.count('synced'), 1);
 });
 
-test('dropped watches resume without relist; forced 410 relists; 503 backs off and recovers', async (t) => {
-  if (simulatorOnly(t, 'drops watches, forces 410 Gone and 503 answers by fault injection')) return;
+const configMapReader = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }];
+
+test('a cut connection: the watch resumes without a relist; an unreachable API server: backoff, then recovery', async (t) => {
+  const { cluster, ns } = await clusterWithConfigMaps(t);
+  const proxy = await faultProxyFor(cluster);
+  const reader = await withServiceAccount(cluster, ns, configMapReader, { via: proxy });
+  const informer = new Informer<KubeObject>(reader.client(), kinds.ConfigMap, ns, { minWatchMs: 0, backoff: { initialMs: 20, maxMs: 200 } });
+  t.after(() => informer.dispose());
+  const seen = track(informer);
+  const waitMs = cluster.timeouts.settleMs;
+  informer.start();
+  await until(() => informer.synced, waitMs, 'sync');
+
+  proxy.cut();
+  await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-cut', namespace: ns } });
+  await until(() => informer.objects.has(`${ns}/after-cut`), waitMs, 'the event after the cut');
+  assert.equal(seen.count('synced'), 1, 'no relist after a dropped connection');
+
+  proxy.refuseConnections();
+  proxy.cut();
+  await until(() => seen.events.some((e) => e.type === 'state' && e.state.phase === 'backoff' && e.state.error.reason === 'Unreachable'), waitMs, 'backoff: unreachable');
+  await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'while-away', namespace: ns } });
+  proxy.acceptConnections();
+  await until(() => informer.objects.has(`${ns}/while-away`), waitMs, 'recovered');
+  assert.equal(informer.state.phase, 'synced');
+});
+
+test('forced 410 relists; 503 backs off and recovers', async (t) => {
+  if (simulatorOnly(t, 'a real API server cannot be made to answer 410 Gone or 503 on demand; the simulator injects them')) return;
   const { cluster, client, ns } = await clusterWithConfigMaps(t);
   const sim = cluster.sim();
   const informer = new Informer<KubeObject>(client, kinds.ConfigMap, ns, { minWatchMs: 0, backoff: { initialMs: 20, maxMs: 200 } });
@@ -76,15 +103,10 @@ test('dropped watches resume without relist; forced 410 relists; 503 backs off a
   informer.start();
   await until(() => informer.synced && sim.openWatches === 1, 5000, 'watching');
 
-  sim.faults.dropWatches();
-  await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-drop', namespace: ns } });
-  await until(() => informer.objects.has(`${ns}/after-drop`), 5000, 'event after the drop');
-  assert.equal(seen.count('synced'), 1, 'no relist after a drop');
-
   sim.faults.expireNext(1);
   sim.faults.dropWatches();
   await until(() => seen.count('synced') === 2, 5000, 'relist after 410');
-  assert.equal(informer.objects.size, configMapCount + 1);
+  assert.equal(informer.objects.size, configMapCount);
 
   sim.faults.serverErrors(3);
   sim.faults.dropWatches();
@@ -96,12 +118,10 @@ test('dropped watches resume without relist; forced 410 relists; 503 backs off a
 });
 
 test('403 names the missing permission; SelfSubjectAccessReview finds the same gaps', async (t) => {
-  if (simulatorOnly(t, 'needs a user with denials, which the simulator configures and a real cluster would need RBAC set up for')) return;
-  const cluster = await clusterFor(t, 'kube-access-denied', {
-    users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'pods' }, { verb: '*', resource: 'pods', subresource: 'portforward' }] }],
-  });
+  const cluster = await clusterFor(t, 'kube-access-denied');
   const ns = cluster.namespace;
-  const jane = cluster.client('jane');
+  // May watch pods; may not list them, nor forward to them.
+  const jane = (await withServiceAccount(cluster, ns, [{ apiGroups: [''], resources: ['pods'], verbs: ['watch'] }])).client();
   let error: unknown;
   try {
     await jane.list(kinds.Pod, ns);
@@ -125,21 +145,37 @@ test('403 names the missing permission; SelfSubjectAccessReview finds the same g
   assert.match(role, /- list/);
 });
 
+/** The client, counting the watch responses it holds open (each is one connection to the API server). */
+function countingWatches(client: KubeClient): { client: KubeClient; open: () => number } {
+  let open = 0;
+  const counting = Object.create(client) as KubeClient;
+  counting.stream = async (options) => {
+    const response = await client.stream(options);
+    if (options.query?.watch) {
+      open++;
+      response.once('close', () => open--);
+    }
+    return response;
+  };
+  return { client: counting, open: () => open };
+}
+
 test('the hub shares one watch between observers and closes it when the last one leaves', async (t) => {
-  if (simulatorOnly(t, 'counts the watch connections the API server holds open')) return;
   const cluster = await clusterFor(t, 'kube-hub');
-  const sim = cluster.sim();
-  const client = cluster.client();
-  const hub = new WatchHub(() => client, undefined, { lingerMs: 0 });
+  const watches = countingWatches(cluster.client());
+  // On the simulator the API server's own count must agree.
+  const serverSays = (n: number) => cluster.kind !== 'simulator' || cluster.sim().openWatches === n;
+  const hub = new WatchHub(() => watches.client, undefined, { lingerMs: 0 });
   t.after(() => hub.dispose());
+  const waitMs = cluster.timeouts.settleMs;
   const key = { context: cluster.context, kind: 'ConfigMap', namespace: cluster.namespace };
   const a = hub.observe(key, () => {});
   const b = hub.observe(key, () => {});
-  await until(() => a.informer.synced && sim.openWatches === 1, 5000, 'one shared watch');
+  await until(() => a.informer.synced && b.informer.synced && watches.open() === 1 && serverSays(1), waitMs, 'one shared watch');
   const other = hub.observe({ ...key, namespace: '' }, () => {});
-  await until(() => sim.openWatches === 2, 5000, 'a second key watches separately');
+  await until(() => other.informer.synced && watches.open() === 2 && serverSays(2), waitMs, 'a second key watches separately');
   a.dispose();
   b.dispose();
   other.dispose();
-  await until(() => sim.openWatches === 0, 5000, 'no watch left open');
+  await until(() => watches.open() === 0 && serverSays(0), waitMs, 'no watch left open');
 });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { runLint } from '../../../src/cli/lint';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { clusterFor, simulatorOnly, type ClusterUnderTest } from '../../cluster/clusterUnderTest';
+import { clusterFor, type ClusterUnderTest } from '../../cluster/clusterUnderTest';
+import { withServiceAccount } from '../../cluster/serviceAccount';
 import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
 import { schemaMistakesDeployment } from '../../fixtures/manifests/schemaMistakes';
 import { tempFolder, type TempFolderOwner } from '../../tempFolder';
@@ -84,9 +85,10 @@ test("--context validates against the cluster's schema and its nodes", async (t)
 });
 
 test('a user who may not list nodes still gets the schema, and is told the GPU rules are off', async (t) => {
-  if (simulatorOnly(t, 'needs a user denied nodes, which the simulator configures')) return;
-  const cluster = await clusterFor(t, 'lint-context-denied', { users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'nodes' }] }] });
-  const r = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', cluster.sim().contextOf('jane'), manifest(t, schemaMistakesDeployment)]);
+  const cluster = await clusterFor(t, 'lint-context-denied');
+  // A ServiceAccount holds nothing cluster-wide: it may not list nodes.
+  const viewer = await withServiceAccount(cluster, cluster.namespace, [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
+  const r = await run(['--kubeconfig', viewer.kubeconfigPath, '--context', viewer.context, manifest(t, schemaMistakesDeployment)]);
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /may not list the nodes of context ".+": the cluster-aware GPU rules are off/);
   assert.match(r.out, /schema-unknown-field/);

@@ -10,11 +10,15 @@ import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { sandboxAgentFor } from '../../../src/sandbox/agentSecrets';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
+import { developerRules } from '../../cluster/testRoles';
+import { grant } from '../sim/sim-client';
 import { agentScript } from '../tunnel/sessionCluster';
 import { shareCluster, shareSettings } from './shareCluster';
 
 test('shared namespace, no local fork: after the Lease lapses the agent deletes the Ingress and the rest, the key Secret goes with the Lease', async (t) => {
-  const c = await shareCluster(t, { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const c = await shareCluster(t, { users: [{ name: 'jane' }] });
+  // jane holds the README's developer Role in shop and nothing cluster-wide: no namespaces of her own.
+  await grant(c.sim, 'shop', 'tether-developer', { kind: 'User', name: 'jane' }, developerRules);
   const client = c.clientOf('jane');
   // tether.yaml allows a TTL of 1 minute at least; the clock is shortened here.
   const spec: SandboxSpec = { name: 'sample', baseline: { namespace: 'shop' }, ttlSeconds: 2, forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'env', env: { LOG_LEVEL: 'debug' }, ports: [] }], preview: { service: 'api', path: '/' }, checks: [] };

@@ -17,7 +17,7 @@ import { PreviewLoop, type PreviewRequest } from '../../../src/sandbox/preview/p
 import type { PreviewHostSettings } from '../../../src/sandbox/preview/previewHost';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import type { ObjectInput } from '../../sim/defaults';
-import { createPodRuntime, type ApiServerAccess, type ProcessPodRuntime } from '../../sim/runtime/index';
+import { createPodRuntime, type ProcessPodRuntime } from '../../sim/runtime/index';
 import { startIngressController, type IngressController } from '../../sim/runtime/ingressController';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
 import { agentScript } from '../tunnel/sessionCluster';
@@ -50,15 +50,15 @@ export interface ShareCluster {
 export const shareSettings = (overrides: Partial<PreviewHostSettings> = {}): PreviewHostSettings => ({ domain: 'preview.test', scheme: 'http', linkTtlHours: 24, ...overrides });
 
 export async function shareCluster(t: { after(fn: () => unknown): void }, options: { users?: SimulatorOptions['users'] } = {}): Promise<ShareCluster> {
-  const access: { apiServer?: ApiServerAccess } = {};
+  const access: { sim?: Simulator } = {};
   let runtime: ProcessPodRuntime | undefined;
   const sim = await startSimulator({
     controllers: true,
     users: options.users,
-    runtime: (cluster) => (runtime = createPodRuntime(cluster, { apiServer: () => access.apiServer, backoff: { baseMs: 100, maxMs: 200 } })),
+    runtime: (cluster) => (runtime = createPodRuntime(cluster, { apiServer: (pod) => access.sim?.inClusterAccess(pod), backoff: { baseMs: 100, maxMs: 200 } })),
     timings: { reconcileMs: 5, scheduleMs: 10, startMs: 20, readyMs: 20, terminateMs: 20 },
   });
-  access.apiServer = { host: '127.0.0.1', port: sim.port, caPem: sim.caPem, token: sim.token };
+  access.sim = sim;
   sim.seed([
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
     {

@@ -10,12 +10,11 @@ import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { PreviewProgress } from '../../../src/sandbox/preview/previewLoop';
 import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { developerRules } from '../../cluster/testRoles';
 import { greetingScript, greetingWorkload } from './previewBaseline';
 import { fetchText, previewCluster, type PreviewCluster } from './previewCluster';
 
 const suite = 'preview';
-/** A user of the simulator who may not create namespaces: sandboxes share the baseline namespace. */
-const withoutNamespaces = { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] };
 
 test('local fork: cold preview answers from the local process, the second call is warm, a change shows, delete removes it all', async (t) => {
   const c = await previewCluster(t, suite);
@@ -88,9 +87,9 @@ test('the agent pod is replaced: the same preview URL answers again from the new
 });
 
 test('no permission to create namespaces: the sandbox shares the baseline namespace, said plainly, and previews the same', async (t) => {
-  if (simulatorOnly(t, 'a simulator user who may not create namespaces')) return;
-  const c = await previewCluster(t, suite, withoutNamespaces);
-  const jane = c.cluster.sim().contextOf('jane');
+  const c = await previewCluster(t, suite);
+  // A developer with the documented Role in the baseline's namespace: no namespaces of their own.
+  const jane = (await c.developerWith(developerRules)).context;
   const result = await c.loop.ensure(c.request(c.localSpec(), { context: jane }));
   assert.equal(result.namespace, c.shop);
   assert.match(result.placementReason ?? '', /You may not create namespaces/);
@@ -191,7 +190,7 @@ test('nothing listens locally: the preview says the relay could not reach the lo
 });
 
 test('an entry whose pods crash-loop: the preview says which pod and why', async (t) => {
-  if (simulatorOnly(t, "the simulated kubelet's SIM_CRASH stand-in makes the forked api's pods crash-loop")) return;
+  if (simulatorOnly(t, "the fork needs a container that exits, and forks cannot override command or args yet; the simulated kubelet's SIM_CRASH makes the forked api's pods crash-loop")) return;
   const c = await previewCluster(t, suite);
   const spec = {
     ...c.localSpec(),

@@ -9,7 +9,8 @@ import type { Logger } from '../../../src/kube/logger';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { faultProxyFor } from '../../cluster/faultProxy';
+import { developerRules, developerRulesWithout } from '../../cluster/testRoles';
 import { greetingWorkload } from './previewBaseline';
 import { fetchText, previewCluster, type PreviewCluster } from './previewCluster';
 
@@ -39,20 +40,27 @@ async function helloSpec(c: PreviewCluster): Promise<SandboxSpec> {
 
 for (const kind of ['local fork', 'env fork'] as const) {
   test(`${kind}: browser connections, twelve at once and twelve one after another, ride the one port-forward to the agent`, async (t) => {
-    if (simulatorOnly(t, 'counts the port-forward sessions the simulated API server served')) return;
     const c = await previewCluster(t, suite);
+    // The developer reaches the API server through a proxy that counts connections: a port-forward
+    // per browser connection would be a new one each.
+    const proxy = await faultProxyFor(c.cluster);
+    const developer = await c.developerWith(developerRules, { via: proxy });
     const spec = kind === 'local fork' ? c.localSpec() : await helloSpec(c);
     const expected = kind === 'local fork' ? 'local v1 /products' : 'hello from the sandbox /hi';
-    const result = await c.loop.ensure(c.request(spec));
-    const runtime = c.cluster.podRuntime();
-    const before = runtime.portForwardStats;
-    assert.equal(before.open, 1, 'the editor holds one port-forward: to the agent');
+    const result = await c.loop.ensure(c.request(spec, { context: developer.context }));
+    const opened = proxy.connectionsOpened;
+    const simulated = c.cluster.kind === 'simulator' ? c.cluster.podRuntime() : undefined;
+    const before = simulated?.portForwardStats;
+    if (before) assert.equal(before.open, 1, 'the editor holds one port-forward: to the agent');
     const parallel = await Promise.all(Array.from({ length: 12 }, () => fetchText(result.url)));
     for (const answer of parallel) assert.deepEqual(answer, { status: 200, body: expected });
     for (let i = 0; i < 12; i++) assert.deepEqual(await fetchText(result.url), { status: 200, body: expected });
-    const after = runtime.portForwardStats;
-    assert.equal(after.sessions, before.sessions, 'no port-forward per connection');
-    assert.equal(after.open, 1);
+    assert.equal(proxy.connectionsOpened, opened, 'no new connection to the API server: no port-forward per browser connection');
+    if (simulated && before) {
+      // The simulated API server counts the port-forward sessions it served, too.
+      assert.equal(simulated.portForwardStats.sessions, before.sessions, 'no port-forward per connection');
+      assert.equal(simulated.portForwardStats.open, 1);
+    }
   });
 }
 
@@ -119,11 +127,11 @@ test('an agent whose pod cannot start: a sandbox without local forks previews th
 });
 
 test('no permission to create the agent\'s Role: a sandbox without local forks is made without its agent, says so, and previews through port-forwards; a local fork is refused with the Role to ask for', async (t) => {
-  if (simulatorOnly(t, 'a simulator user who may not create Roles')) return;
   const lines: string[] = [];
   const logger: Logger = { trace: () => undefined, debug: () => undefined, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(String(m)) };
-  const c = await previewCluster(t, suite, { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'roles' }] }] }, { logger });
-  const jane = c.cluster.sim().contextOf('jane');
+  const c = await previewCluster(t, suite, {}, { logger });
+  // The documented developer Role without creating Roles, in the baseline's namespace.
+  const jane = (await c.developerWith(developerRulesWithout('rbac.authorization.k8s.io', 'roles', 'create'))).context;
   const spec = await helloSpec(c);
   const result = await c.loop.ensure(c.request(spec, { context: jane }));
   assert.deepEqual(await fetchText(result.url), { status: 200, body: 'hello from the sandbox /hi' });

@@ -5,13 +5,16 @@
  * unique to the run, so their sandboxes never meet another run's and cleanup finds them by label.
  */
 import { createServer, get, type Server } from 'node:http';
+import { delimiter } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { sandboxName } from '../../../src/sandbox/names';
 import { PreviewLoop, type PreviewLoopOptions, type PreviewRequest } from '../../../src/sandbox/preview/previewLoop';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
+import type { PolicyRule } from '../../../src/kube/role';
 import { clusterFor, type ClusterOptions, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
+import { withServiceAccount, type ServiceAccountAccess, type ServiceAccountOptions } from '../../cluster/serviceAccount';
 import { agentScript } from '../tunnel/sessionCluster';
 import { sampleApiFor } from './previewBaseline';
 
@@ -22,6 +25,8 @@ export interface PreviewCluster {
   client: KubeClient;
   /** The admin context previews are requested in. */
   context: string;
+  /** A developer with `rules` in the baseline namespace (and nothing cluster-wide), whose context the loop can open. */
+  developerWith(rules: readonly PolicyRule[], options?: ServiceAccountOptions): Promise<ServiceAccountAccess>;
   /** The baseline namespace: the fixture's, holding the sample's api. */
   shop: string;
   /** The port the baseline api's container listens on. */
@@ -86,9 +91,10 @@ export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string
   for (const object of api.objects) await cluster.apply(object);
   await cluster.waitForPodReady('app=api');
 
-  const kubeconfig = loadKubeconfig({ KUBECONFIG: cluster.kubeconfigPath });
+  // The cluster's kubeconfig and those of the developers the test adds, merged as KUBECONFIG merges them.
+  const kubeconfigs = [cluster.kubeconfigPath];
   const loop = (running.loop = new PreviewLoop({
-    openClient: (context) => KubeClient.forContext(kubeconfig, context),
+    openClient: (context) => KubeClient.forContext(loadKubeconfig({ KUBECONFIG: kubeconfigs.join(delimiter) }), context),
     tunnel: { backoff: { initialMs: 100, maxMs: 500 } },
     heartbeat: { intervalMs: 300 },
     ...loopOptions,
@@ -102,6 +108,11 @@ export async function previewCluster(t: Pick<TestHandle, 'after'>, suite: string
     loop,
     client: cluster.client(),
     context: cluster.context,
+    developerWith: async (rules, developerOptions) => {
+      const developer = await withServiceAccount(cluster, shop, rules, developerOptions);
+      kubeconfigs.push(developer.kubeconfigPath);
+      return developer;
+    },
     shop,
     apiPort: api.port,
     developer,

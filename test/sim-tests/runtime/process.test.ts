@@ -67,6 +67,26 @@ test('claims only pods whose containers run node on a script from a ConfigMap vo
   assert.equal(runtime.claims(entrypoint), true, 'a node image runs node on bare args');
   spec.containers[0].image = 'busybox:1.36';
   assert.equal(runtime.claims(entrypoint), false);
+  const inline = nodePod({ name: 'e', configMap: 'app' });
+  (inline.spec as { containers: { command: string[] }[] }).containers[0].command = ['node', '-e', 'console.log(1)'];
+  assert.equal(runtime.claims(inline), true, 'node runs code from its command line');
+});
+
+test('node -e: the code runs as the container, with its arguments, log and exit code', async (t) => {
+  const { cluster, runtime, cleanup } = setup();
+  t.after(cleanup);
+  const pod = nodePod({ name: 'inline', configMap: 'app', restartPolicy: 'Never' });
+  const container = (pod.spec as { containers: { command: string[]; args?: string[] }[] }).containers[0];
+  container.command = ['node', '-e', "console.log('args', process.argv.slice(1).join(' ')); console.error('fatal: config missing'); process.exit(3)"];
+  container.args = ['one', 'two'];
+  runtime.start(cluster.add(pod));
+  const failed = await cluster.waitFor('Pod', 'default', 'inline', (p) => statusOf(p).phase === 'Failed');
+  assert.equal(containerStatus(failed)!.state.terminated?.exitCode, 3);
+  const server = await startRuntimeServer(cluster, runtime);
+  t.after(() => server.close());
+  const log = await getLog(server, 'default', 'inline');
+  assert.match(log.body, /args one two/);
+  assert.match(log.body, /fatal: config missing/);
 });
 
 test('runs a pod as a process: env resolved, Running, Ready once it listens, kubelet events', async (t) => {

@@ -4,23 +4,20 @@ import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { runCheckSuite, type CheckProgress } from '../../../src/sandbox/checks/checkSuite';
 import { createSandbox } from '../../../src/sandbox/lifecycle/create';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
+import { checkCommands } from './checkCommands';
 
 test('a suite of two checks runs both Jobs in the sandbox at once: one passes, one fails with its reason and log', async (t) => {
-  if (simulatorOnly(t, 'the check images stand in for curl and a verifier through the simulated kubelet (SIM_CRASH, synthetic logs)')) return;
-  const shopped = await shopCluster(t, 'sandbox-check-suite', { timings: { jobRunMs: 100 } });
+  const shopped = await shopCluster(t, 'sandbox-check-suite');
   const { client } = shopped;
+  const run = checkCommands(shopped.cluster.images.relay);
   const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), developer: shopped.cluster.developer('jane'), branch: 'main', holderIdentity: 'x' });
 
   const updates: CheckProgress[] = [];
   const suite = await runCheckSuite(
     client,
     plan,
-    [
-      { name: 'smoke', image: 'curlimages/curl', command: ['sh', '-c', 'curl -f "$TETHER_PREVIEW_URL"'], env: {}, timeoutSeconds: 60 },
-      { name: 'contract', image: 'pact/verifier', command: ['verify'], env: { SIM_CRASH: '1' }, timeoutSeconds: 60 },
-    ],
+    [run.smoke, run.contract],
     { lease: result.lease, runId: 's1', pollMs: 20, concurrency: 2, onUpdate: (p) => updates.push(p) },
   );
 
@@ -44,19 +41,16 @@ test('a suite of two checks runs both Jobs in the sandbox at once: one passes, o
 });
 
 test('cancelling a suite stops waiting for its running Job at once and never creates the pending ones', async (t) => {
-  if (simulatorOnly(t, 'the slow check stands in through the simulated kubelet (SIM_RUN_SECONDS)')) return;
-  const shopped = await shopCluster(t, 'sandbox-check-suite-cancel', { timings: { jobRunMs: 100 } });
+  const shopped = await shopCluster(t, 'sandbox-check-suite-cancel');
   const { client } = shopped;
+  const run = checkCommands(shopped.cluster.images.relay);
   const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), developer: shopped.cluster.developer('jane'), branch: 'main', holderIdentity: 'x' });
 
   const abort = new AbortController();
   const suite = await runCheckSuite(
     client,
     plan,
-    [
-      { name: 'load', image: 'grafana/k6', command: ['k6', 'run', 'load.js'], env: { SIM_RUN_SECONDS: '60' }, timeoutSeconds: 120 },
-      { name: 'smoke', image: 'curlimages/curl', command: ['curl', '-f', '$(TETHER_PREVIEW_URL)'], env: {}, timeoutSeconds: 60 },
-    ],
+    [run.load, run.smoke],
     {
       lease: result.lease,
       runId: 'c1',

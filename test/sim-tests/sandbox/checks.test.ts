@@ -5,16 +5,16 @@ import type { KubeObject } from '../../../src/kube/types';
 import { runCheck } from '../../../src/sandbox/checks/checkRun';
 import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { shopCluster } from './shopCluster';
+import { checkCommands } from './checkCommands';
 
 test('checks run as Jobs in the sandbox against the preview URL: a pass, a failure with its reason and log', async (t) => {
-  if (simulatorOnly(t, 'the check images stand in for curl and a verifier through the simulated kubelet (SIM_CRASH, synthetic logs)')) return;
-  const shopped = await shopCluster(t, 'sandbox-checks', { timings: { jobRunMs: 100 } });
+  const shopped = await shopCluster(t, 'sandbox-checks');
   const { client, cluster } = shopped;
+  const run = checkCommands(cluster.images.relay);
   const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'x' });
 
-  const pass = await runCheck(client, plan, { name: 'smoke', image: 'curlimages/curl', command: ['sh', '-c', 'curl -f "$TETHER_PREVIEW_URL"'], env: {}, timeoutSeconds: 60 }, { lease: result.lease, runId: 'r1', pollMs: 20 });
+  const pass = await runCheck(client, plan, run.smoke, { lease: result.lease, runId: 'r1', pollMs: 20 });
   assert.equal(pass.passed, true);
   assert.equal(pass.job, 'check-smoke-r1');
   assert.ok(pass.durationMs > 0);
@@ -23,7 +23,7 @@ test('checks run as Jobs in the sandbox against the preview URL: a pass, a failu
   assert.deepEqual(job.spec.template.spec.containers[0].env, [{ name: 'TETHER_PREVIEW_URL', value: `http://web.${plan.namespace}.svc.cluster.local:80/` }]);
   assert.equal(job.metadata.ownerReferences?.[0].uid, result.lease.metadata.uid);
 
-  const fail = await runCheck(client, plan, { name: 'contract', image: 'pact/verifier', command: ['verify'], env: { SIM_CRASH: '1' }, timeoutSeconds: 60 }, { lease: result.lease, runId: 'r1', pollMs: 20 });
+  const fail = await runCheck(client, plan, run.contract, { lease: result.lease, runId: 'r1', pollMs: 20 });
   assert.equal(fail.passed, false);
   assert.match(fail.reason ?? '', /exited with code 3/);
   assert.match(fail.log, /fatal: config missing/);

@@ -5,7 +5,9 @@ import type { KubeObject } from '../../../src/kube/types';
 import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import { LeaseHeartbeat, type HeartbeatEvent } from '../../../src/sandbox/lifecycle/heartbeat';
-import { simulatorOnly, type TestHandle } from '../../cluster/clusterUnderTest';
+import type { TestHandle } from '../../cluster/clusterUnderTest';
+import { faultProxyFor } from '../../cluster/faultProxy';
+import { withServiceAccount } from '../../cluster/serviceAccount';
 import { shopCluster } from './shopCluster';
 
 async function sandboxLease(t: TestHandle, suite: string) {
@@ -16,14 +18,19 @@ async function sandboxLease(t: TestHandle, suite: string) {
 }
 
 test('renewals move renewTime forward; failures are reported and the next beat recovers', async (t) => {
-  if (simulatorOnly(t, 'fails two renewals by fault injection')) return;
   const { cluster, client, sandbox, namespace, lease } = await sandboxLease(t, 'sandbox-heartbeat');
-  const heartbeat = new LeaseHeartbeat(client, lease, { intervalMs: 50 });
+  // The editor renews through a proxy that refuses connections until two renewals have failed.
+  const proxy = await faultProxyFor(cluster);
+  const editor = await withServiceAccount(cluster, namespace, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update', 'patch'] }], { via: proxy });
+  const heartbeat = new LeaseHeartbeat(editor.client(), lease, { intervalMs: 50 });
   t.after(() => heartbeat.dispose());
   const events: HeartbeatEvent['type'][] = [];
   heartbeat.onEvent((e) => events.push(e.type));
-  cluster.sim().faults.serverErrors(2, '/leases/tether-sandbox');
+  proxy.refuseConnections();
+  proxy.cut();
   heartbeat.start();
+  await cluster.until(() => events.filter((e) => e === 'failed').length >= 2, 'two failed renewals');
+  proxy.acceptConnections();
   await cluster.until(() => events.filter((e) => e === 'renewed').length >= 2, 'two renewals');
   assert.deepEqual(events.slice(0, 2), ['failed', 'failed']);
   const stored = await client.get<KubeObject & { spec: { renewTime: string; holderIdentity: string } }>(kinds.Lease, namespace, 'tether-sandbox');

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { listSandboxes, type SandboxListing } from '../../../src/sandbox/lifecycle/lifecycle';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { withServiceAccount } from '../../cluster/serviceAccount';
+import { developerRules } from '../../cluster/testRoles';
 import { shopCluster } from './shopCluster';
 
 /** Only the sandboxes this test made: a real cluster may hold others. */
@@ -37,11 +38,10 @@ test('listing: mine, others read-only, and orphans whose Lease lapsed past the T
 });
 
 test('when Leases may not be listed cluster-wide, listing searches the named namespaces and says so', async (t) => {
-  if (simulatorOnly(t, 'needs a simulator user who may not list Leases')) return;
-  // The simulator denies per namespace or everywhere, so here every Lease list is refused.
-  const shopped = await shopCluster(t, 'sandbox-listing-denied', { users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'leases', group: 'coordination.k8s.io' }] }] });
+  const shopped = await shopCluster(t, 'sandbox-listing-denied');
   const { cluster, shop } = shopped;
-  const client = cluster.client('jane');
+  // A developer with the documented Role in the baseline's namespace: Leases there, none anywhere else.
+  const client = (await withServiceAccount(cluster, shop, developerRules)).client();
   const sandbox = `${cluster.developer('jane')}-main`;
   await assert.rejects(listSandboxes(client, { owner: 'jane' }), (err: Error) => /leases/.test(err.message));
   const listing = await listSandboxes(client, { owner: 'jane', namespaces: [shop, sandbox] });

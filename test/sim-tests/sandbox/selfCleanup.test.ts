@@ -1,7 +1,7 @@
 // Every sandbox cleans up after itself: its one agent pod watches the Lease and, once it has lapsed
 // past the TTL, deletes the sandbox, itself last. For every fork mix (local only, image only, env
-// only, mixed), with and without a shareable host, in a namespace of its own (simulator and real
-// clusters), and in a shared namespace (simulator users only). TTLs are shortened to 2 s here
+// only, mixed), with and without a shareable host, in a namespace of its own, and in a shared
+// namespace (as a developer who may not create namespaces). TTLs are shortened to 2 s here
 // (tether.yaml allows one minute at least).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,8 @@ import { listSandboxes } from '../../../src/sandbox/lifecycle/lifecycle';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { PreviewHostSettings } from '../../../src/sandbox/preview/previewHost';
 import type { ForkSpec, SandboxSpec } from '../../../src/sandbox/spec';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
+import { withServiceAccount } from '../../cluster/serviceAccount';
+import { developerRules } from '../../cluster/testRoles';
 import { relayAgentScript } from '../agentBundles';
 import { shopCluster, type ShopCluster } from './shopCluster';
 
@@ -110,10 +111,10 @@ test('a renewed Lease keeps the sandbox; once renewals stop its agent deletes it
 });
 
 test('shared namespace, image and env forks: after the Lease lapses the agent deletes the sandbox, itself last', async (t) => {
-  if (simulatorOnly(t, 'needs a simulator user who may not create namespaces, so the sandbox shares the baseline namespace')) return;
-  const shopped = await shopCluster(t, 'sandbox-self-cleanup-shared', { users: [{ name: 'jane', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
+  const shopped = await shopCluster(t, 'sandbox-self-cleanup-shared');
   const { cluster, shop } = shopped;
-  const client = cluster.client('jane');
+  // A developer with the documented Role in the baseline's namespace: no namespaces of their own.
+  const client = (await withServiceAccount(cluster, shop, developerRules)).client();
   const spec: SandboxSpec = { ...shopped.spec('image-env.tether.yaml'), ttlSeconds: 2 };
   const { plan } = await createUnrenewed(shopped, client, spec, false);
   const { sandbox } = plan;

@@ -8,11 +8,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { startSimulator, type Simulator } from '../../sim/server';
+import { grant } from './sim-client';
 
 let sim: Simulator;
 
 before(async () => {
-  sim = await startSimulator({ controllers: false, users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'pods' }] }] });
+  sim = await startSimulator({ controllers: false, users: [{ name: 'jane' }] });
+  await grant(sim, 'default', 'jane', { kind: 'User', name: 'jane' }, [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }]);
 });
 after(() => sim.stop());
 

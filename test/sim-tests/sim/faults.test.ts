@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { MemoryRuntime } from '../../sim/memory-runtime';
 import type { SubresourceRequest } from '../../sim/contracts';
-import { call, watch } from './sim-client';
+import { call, grant, watch } from './sim-client';
 
 let sim: Simulator;
 const calls: string[] = [];
@@ -25,8 +25,9 @@ before(async () => {
   sim = await startSimulator({
     controllers: false,
     runtime: (cluster) => new RecordingRuntime(cluster),
-    users: [{ name: 'viewer', denials: [{ verb: 'create', resource: 'pods', subresource: 'portforward' }] }],
+    users: [{ name: 'viewer' }],
   });
+  await grant(sim, 'default', 'viewer', { kind: 'User', name: 'viewer' }, [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['get'] }]);
   await call(sim, 'POST', '/api/v1/namespaces/default/pods', { body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } } });
   await call(sim, 'PATCH', '/api/v1/namespaces/default/pods/p/status', { body: { status: { phase: 'Running' } }, contentType: 'application/merge-patch+json' });
 });

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../sim/server';
-import { call, recording, recordingText } from './sim-client';
+import { call, grant, recording, recordingText } from './sim-client';
 
 let sim: Simulator;
 const cm = (name: string, data: Record<string, string> = { a: '1' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
@@ -10,9 +10,14 @@ const base = '/api/v1/namespaces/samples';
 before(async () => {
   sim = await startSimulator({
     controllers: false,
-    users: [{ name: 'jane', denials: [{ verb: 'list', resource: 'pods', namespace: 'samples' }, { verb: 'create', resource: 'pods', subresource: 'portforward' }] }],
+    users: [{ name: 'jane' }],
   });
   await call(sim, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'samples' } } });
+  // jane may read ConfigMaps and get (not create) pods/portforward in samples; nothing else.
+  await grant(sim, 'samples', 'jane', { kind: 'User', name: 'jane' }, [
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] },
+    { apiGroups: [''], resources: ['pods/portforward'], verbs: ['get'] },
+  ]);
 });
 after(() => sim.stop());
 

@@ -128,3 +128,31 @@ export function until(predicate: () => boolean, timeoutMs = 5000, what = 'condit
     tick();
   });
 }
+
+export interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+}
+
+/** As the admin: Role `name` in `namespace` with `rules`, bound to `subject` by a RoleBinding of the same name. */
+export async function grant(sim: Simulator, namespace: string, name: string, subject: Subject, rules: readonly object[]): Promise<void> {
+  const rbac = `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}`;
+  for (const [path, body] of [
+    [`${rbac}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules }],
+    [`${rbac}/rolebindings`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [subject] }],
+  ] as const) {
+    const r = await call(sim, 'POST', path, { body });
+    if (r.status !== 201) throw new Error(`create ${path}: ${r.status} ${r.text}`);
+  }
+}
+
+/** As the admin: ServiceAccount `namespace/name` (with a Role of `rules` when given) and a token for it from the TokenRequest API. */
+export async function serviceAccountToken(sim: Simulator, namespace: string, name: string, rules?: readonly object[]): Promise<string> {
+  const created = await call(sim, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`create ServiceAccount ${name}: ${created.status} ${created.text}`);
+  if (rules) await grant(sim, namespace, name, { kind: 'ServiceAccount', name, namespace }, rules);
+  const token = await call(sim, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } });
+  if (token.status !== 201) throw new Error(`token for ${name}: ${token.status} ${token.text}`);
+  return token.body.status.token as string;
+}

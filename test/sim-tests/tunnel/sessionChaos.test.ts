@@ -3,11 +3,15 @@ import assert from 'node:assert/strict';
 import { kinds } from '../../../src/kube/kinds';
 import type { DropReason } from '../../../src/tunnel/reconnectReason';
 import type { TunnelState } from '../../../src/tunnel/session';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
-import { callRelay, deployBackend, httpGet, stateWhere, tunnelCluster } from './sessionCluster';
+import { callRelay, deployBackend, httpGet, stateWhere, tunnelCluster, type TunnelCluster } from './sessionCluster';
 
 const connected = (s: TunnelState) => s.phase === 'connected';
 const reconnectingFor = (cause: DropReason['cause']) => (s: TunnelState) => s.phase === 'reconnecting' && s.reason.cause === cause;
+
+function proxyOf(cluster: TunnelCluster) {
+  if (!cluster.proxy) throw new Error('tunnelCluster(…, { faults: true }) puts a fault proxy in front of the API server');
+  return cluster.proxy;
+}
 
 async function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -22,8 +26,7 @@ async function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<
 }
 
 test('a cut port-forward: the drop has a reason, in-flight streams fail, forwards survive, the tunnel comes back', async (t) => {
-  if (simulatorOnly(t, "it cuts the API server's port-forwards (fault injection)")) return;
-  const cluster = await tunnelCluster(t, 'tunnel-chaos');
+  const cluster = await tunnelCluster(t, 'tunnel-chaos', { faults: true });
   await deployBackend(cluster);
   const session = cluster.session();
   await stateWhere(session, connected);
@@ -31,7 +34,7 @@ test('a cut port-forward: the drop has a reason, in-flight streams fail, forward
   assert.equal((await eventually(() => httpGet('127.0.0.1', forward.localPort, '/before'))).body, 'backend /before');
   const drops: DropReason[] = [];
   session.onDrop((d) => drops.push(d));
-  cluster.cluster.sim().faults.cutPortForwards();
+  proxyOf(cluster).cut();
   await stateWhere(session, (s) => s.phase === 'reconnecting');
   assert.equal(drops.length, 1);
   assert.equal(drops[0].cause, 'proxy-closed');
@@ -44,13 +47,12 @@ test('a cut port-forward: the drop has a reason, in-flight streams fail, forward
 });
 
 test('API server away for 7 s: reconnecting says it is unreachable, then recovers by itself', async (t) => {
-  if (simulatorOnly(t, "it takes the API server away for 7 s (fault injection)")) return;
-  const cluster = await tunnelCluster(t, 'tunnel-chaos');
+  const cluster = await tunnelCluster(t, 'tunnel-chaos', { faults: true });
   const session = cluster.session({ mux: { pingIntervalMs: 200, deadAfterMs: 1500 } });
   await stateWhere(session, connected);
   const seen: TunnelState[] = [];
   session.onDidChangeState((s) => seen.push(s));
-  const outage = cluster.cluster.sim().faults.outage(7000);
+  const outage = proxyOf(cluster).outage(7000);
   const away = await stateWhere(session, reconnectingFor('api-server'), 10_000);
   assert.equal(away.phase === 'reconnecting' && away.reason.needsUser, false);
   await outage;
@@ -68,7 +70,8 @@ test('relay pod deleted: the Deployment makes a new one, the session says so and
   const first = await cluster.relayPod();
   const drops: DropReason[] = [];
   session.onDrop((d) => drops.push(d));
-  await cluster.client.delete(kinds.Pod, cluster.namespace, first.metadata.name);
+  // Someone else (or the node) takes the pod away.
+  await cluster.cluster.client().delete(kinds.Pod, cluster.namespace, first.metadata.name);
   const back = await stateWhere(session, (s) => s.phase === 'connected' && s.pod !== first.metadata.name, 20_000);
   assert.equal(back.phase, 'connected');
   assert.equal(drops[0]?.cause, 'relay-restarted', JSON.stringify(drops));
@@ -78,42 +81,40 @@ test('relay pod deleted: the Deployment makes a new one, the session says so and
 });
 
 test('credentials that stop working: a clear reason that needs the user, and recovery once they work again', async (t) => {
-  if (simulatorOnly(t, "it revokes and restores a simulator user's credentials")) return;
-  const cluster = await tunnelCluster(t, 'tunnel-chaos');
+  const cluster = await tunnelCluster(t, 'tunnel-chaos', { faults: true });
   const session = cluster.session();
   await stateWhere(session, connected);
-  const jane = cluster.cluster.sim().access.user('jane');
-  const good = jane.token;
-  jane.token = 'revoked-token';
-  cluster.cluster.sim().faults.cutPortForwards();
+  const revoked = cluster.developer.token;
+  // The ServiceAccount goes (its tokens with it) and the connection drops.
+  await cluster.developer.revoke();
+  proxyOf(cluster).cut();
   const refused = await stateWhere(session, reconnectingFor('credentials'));
   assert.ok(refused.phase === 'reconnecting' && refused.reason.needsUser);
   assert.match(refused.phase === 'reconnecting' ? refused.reason.message : '', /credentials were not accepted/);
-  assert.doesNotMatch(JSON.stringify(refused), /revoked-token/);
-  jane.token = good;
+  assert.ok(!JSON.stringify(refused).includes(revoked), 'the token never reaches the state');
+  // New credentials, as a cloud login would hand out: the exec plugin gives them after the 401.
+  await cluster.developer.restore();
   session.retryNow();
   await stateWhere(session, connected);
 });
 
-test('the agent goes silent: dead within the deadline, then back', async (t) => {
-  if (simulatorOnly(t, "it pauses the relay agent's process through the simulator's pod runtime")) return;
-  const cluster = await tunnelCluster(t, 'tunnel-chaos');
+test('the connection goes silent: dead within the deadline, then back', async (t) => {
+  const cluster = await tunnelCluster(t, 'tunnel-chaos', { faults: true });
   const session = cluster.session({ mux: { pingIntervalMs: 100, deadAfterMs: 800 } });
   await stateWhere(session, connected);
-  const pod = await cluster.relayPod();
-  const pids = cluster.cluster.podRuntime().podPids(cluster.namespace, pod.metadata.name);
-  assert.ok(pids.length > 0);
-  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  const proxy = proxyOf(cluster);
+  // Nothing flows either way, and nothing is closed: the relay's pongs never arrive. The session
+  // then asks the API server about the relay pod, which cannot answer either (at most 3 s).
+  proxy.pause();
   try {
-    // Detected by the liveness check (deadAfterMs), long before the wait gives up.
-    const dropped = await stateWhere(session, (s) => s.phase === 'reconnecting', 5000);
-    assert.ok(dropped.phase === 'reconnecting' && ['network', 'relay-not-ready', 'proxy-closed'].includes(dropped.reason.cause), JSON.stringify(dropped));
+    const dropped = await stateWhere(session, (s) => s.phase === 'reconnecting', 8000);
+    const reason = dropped.phase === 'reconnecting' ? dropped.reason : undefined;
+    assert.equal(reason?.cause, 'network', JSON.stringify(dropped));
+    assert.match(reason?.message ?? '', /^no answer from the relay for 1 s/, 'declared dead by the ping deadline (800 ms)');
   } finally {
-    for (const pid of pids) process.kill(pid, 'SIGCONT');
+    proxy.resume();
   }
   await stateWhere(session, connected, 15_000);
-  const target = cluster.cluster.podRuntime().resolvePodPort(cluster.namespace, pod.metadata.name, 8080);
-  assert.ok(target);
-  const answer = await eventually(() => httpGet(target.host, target.port, '/after-silence'));
-  assert.equal(answer.status, 200);
+  const answer = await eventually(() => callRelay(cluster, '/after-silence'));
+  assert.equal(answer.body, 'local says hi to /after-silence');
 });

@@ -1,7 +1,9 @@
 /**
  * The cluster under test with a deployed relay for session tests: the relay objects applied
- * through the API (on the simulator as user "jane"), a local HTTP server standing in for the
- * developer's process, and helpers to wait for session states.
+ * through the API by a developer who holds only what the README says a tunnel needs, a local HTTP
+ * server standing in for the developer's process, and helpers to wait for session states. With
+ * `faults`, the developer reaches the API server through a fault proxy, with credentials that can
+ * be revoked and renewed.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +18,9 @@ import { deployRelay } from '../../../src/tunnel/relayDeploy';
 import { relayName, relaySelector, selectorText } from '../../../src/tunnel/relayLabels';
 import { TunnelSession, type TunnelSessionOptions, type TunnelState } from '../../../src/tunnel/session';
 import { clusterFor, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
+import { faultProxyFor, type FaultProxy } from '../../cluster/faultProxy';
+import { withServiceAccount, type ServiceAccountAccess } from '../../cluster/serviceAccount';
+import { tunnelRules } from '../../cluster/testRoles';
 
 export const relay = relayName('web');
 export const token = 'session-token-0123456789';
@@ -27,8 +32,12 @@ export interface TunnelCluster {
   cluster: ClusterUnderTest;
   /** The fixture's namespace, where the relay runs. */
   namespace: string;
-  /** The client the tunnel uses: user "jane" on the simulator, the kubeconfig's on a real cluster. */
+  /** The client the tunnel uses: the developer's. */
   client: KubeClient;
+  /** Who the developer is: a ServiceAccount with `tunnelRules`. */
+  developer: ServiceAccountAccess;
+  /** Between the developer and the API server, with `faults`. */
+  proxy?: FaultProxy;
   local: Server;
   localPort: number;
   /** Requests the local server saw. */
@@ -38,7 +47,7 @@ export interface TunnelCluster {
   relayPod(timeoutMs?: number): Promise<KubeObject>;
 }
 
-export async function tunnelCluster(t: TestHandle, suite: string): Promise<TunnelCluster> {
+export async function tunnelCluster(t: TestHandle, suite: string, options: { faults?: boolean } = {}): Promise<TunnelCluster> {
   const hits: string[] = [];
   const local = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -53,9 +62,11 @@ export async function tunnelCluster(t: TestHandle, suite: string): Promise<Tunne
     local.closeAllConnections();
     await new Promise((resolve) => local.close(resolve));
   });
-  const cluster = await clusterFor(t, suite, { users: [{ name: 'jane' }] });
+  const cluster = await clusterFor(t, suite);
   const namespace = cluster.namespace;
-  const client = cluster.kind === 'simulator' ? cluster.client('jane') : cluster.client();
+  const proxy = options.faults ? await faultProxyFor(cluster) : undefined;
+  const developer = await withServiceAccount(cluster, namespace, tunnelRules, { via: proxy, renewable: options.faults });
+  const client = developer.client();
   const objects = relayObjects({ name: relay, namespace, sandbox: 'jane-web', owner: 'jane', image: cluster.images.relay, agentScript: await agentScript(), token, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
   await deployRelay(client, objects);
   await cluster.waitForPodReady(selectorText(relaySelector(relay)));
@@ -63,6 +74,8 @@ export async function tunnelCluster(t: TestHandle, suite: string): Promise<Tunne
     cluster,
     namespace,
     client,
+    developer,
+    proxy,
     local,
     localPort,
     hits,

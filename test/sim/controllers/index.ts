@@ -10,6 +10,7 @@ import { QuotaController } from './quota';
 import { Kubelet } from './kubelet';
 import { DeploymentController, ReplicaSetController } from './replicas';
 import { Scheduler } from './scheduler';
+import { ServiceAccountController } from './serviceAccounts';
 import { DaemonSetController, StatefulSetController } from './sets';
 
 export interface ControllerTimings {
@@ -60,5 +61,6 @@ export function startControllers(ctx: ControllerContext): Disposable {
   all.add(new JobController(ctx, timings));
   all.add(new EndpointsController(ctx, timings));
   all.add(new QuotaController(ctx, timings));
+  all.add(new ServiceAccountController(ctx, timings));
   return all;
 }

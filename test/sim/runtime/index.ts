@@ -36,10 +36,10 @@ export interface PodRuntimeOptions {
   logLimits?: LogLimits;
   portForward?: PortForwardLimits;
   /**
-   * How process pods reach the API server (asked when each pod starts): enables the service
+   * How a process pod reaches the API server (asked when it starts, with its ServiceAccount's token): enables the service
    * account mount and KUBERNETES_SERVICE_* variables, and lets dials to it leave the pod.
    */
-  apiServer?: () => ApiServerAccess | undefined;
+  apiServer?: (pod: KubeObject) => ApiServerAccess | undefined;
 }
 
 const defaultBackoff: RestartBackoff = { baseMs: 500, maxMs: 8000, resetAfterMs: 60_000 };
@@ -58,7 +58,7 @@ export class ProcessPodRuntime implements PodRuntime {
   private readonly subscription: Disposable;
   private readonly backoff: RestartBackoff;
   private readonly maxGraceMs: number;
-  private readonly apiServer: (() => ApiServerAccess | undefined) | undefined;
+  private readonly apiServer: ((pod: KubeObject) => ApiServerAccess | undefined) | undefined;
   private nextIp = 0;
   private disposed = false;
 

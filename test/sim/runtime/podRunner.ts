@@ -26,7 +26,8 @@ export interface PodRunnerContext {
   preloads: string[];
   dialSocket: string;
   /** How process pods reach the API server, once it is known. */
-  apiServer?: () => ApiServerAccess | undefined;
+  /** How the pod reaches the API server, with its ServiceAccount's token; undefined: it cannot. */
+  apiServer?: (pod: KubeObject) => ApiServerAccess | undefined;
   /** Folder under which the pod gets its private folder. */
   root: string;
   /** A fresh pod IP for a pod whose status has none. */
@@ -123,7 +124,7 @@ export class PodRunner implements Disposable {
     }
     const policy = restartPolicyOf(spec);
     const podRef = `${this.name}_${this.namespace}(${this.uid})`;
-    const access = spec.automountServiceAccountToken === false ? undefined : this.ctx.apiServer?.();
+    const access = spec.automountServiceAccountToken === false ? undefined : this.ctx.apiServer?.(this.pod);
     const extraMounts = access
       ? [{ mountPath: serviceAccountMountPath, hostPath: writeServiceAccount(join(this.dir, 'serviceaccount'), access, this.namespace) }]
       : [];

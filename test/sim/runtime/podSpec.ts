@@ -1,6 +1,7 @@
 /**
  * The parts of a Pod spec the process runtime reads, and the rule that decides which pods it runs:
- * every container runs `node` on a script that lives in a volume mounted from a ConfigMap.
+ * every container runs `node` on a script that lives in a volume mounted from a ConfigMap, or on
+ * code given on its command line (`node -e …`).
  */
 import { posix } from 'node:path';
 import type { KubeObject } from '../../../src/kube/types';
@@ -99,10 +100,27 @@ export function argvOf(container: ContainerSpec): string[] {
   return [...(container.command ?? []), ...args];
 }
 
-/** Index of the script argument in a `node [flags] script [args]` argv, or -1. */
+const evalFlags = new Set(['-e', '--eval', '-p', '--print']);
+
+/** Index of the code of a `node [flags] -e CODE [args]` argv, or -1. */
+export function evalIndex(argv: readonly string[]): number {
+  if (argv.length < 3 || !nodeExecutables.has(posix.basename(argv[0]))) return -1;
+  for (let i = 1; i < argv.length - 1; i++) {
+    if (evalFlags.has(argv[i])) return i + 1;
+    if (!argv[i].startsWith('-')) return -1;
+  }
+  return -1;
+}
+
+/** Index of the script argument in a `node [flags] script [args]` argv, or -1 (also for `node -e CODE`). */
 export function scriptIndex(argv: readonly string[]): number {
-  if (argv.length < 2 || !nodeExecutables.has(posix.basename(argv[0]))) return -1;
+  if (argv.length < 2 || !nodeExecutables.has(posix.basename(argv[0])) || evalIndex(argv) >= 0) return -1;
   return argv.findIndex((arg, i) => i > 0 && !arg.startsWith('-'));
+}
+
+/** True when the container runs node on code from its command line (`node -e CODE`). */
+export function runsNodeEval(container: ContainerSpec): boolean {
+  return evalIndex(argvOf(container)) >= 0;
 }
 
 function isUnder(path: string, dir: string): boolean {
@@ -129,7 +147,7 @@ export function runsNodeFromConfigMap(container: ContainerSpec, volumes: readonl
 export function isProcessPod(pod: KubeObject): boolean {
   const spec = podSpecOf(pod);
   if (spec.containers.length === 0 || (spec.initContainers?.length ?? 0) > 0) return false;
-  return spec.containers.every((c) => runsNodeFromConfigMap(c, spec.volumes ?? []) && !imageCannotBePulled(c.image));
+  return spec.containers.every((c) => (runsNodeEval(c) || runsNodeFromConfigMap(c, spec.volumes ?? [])) && !imageCannotBePulled(c.image));
 }
 
 export function restartPolicyOf(spec: PodSpec): RestartPolicy {
