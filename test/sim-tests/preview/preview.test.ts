@@ -9,7 +9,6 @@ import { kinds, resourcePath } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import type { PreviewProgress } from '../../../src/sandbox/preview/previewLoop';
-import { simulatorOnly } from '../../cluster/clusterUnderTest';
 import { developerRules } from '../../cluster/testRoles';
 import { greetingScript, greetingWorkload } from './previewBaseline';
 import { fetchText, previewCluster, type PreviewCluster } from './previewCluster';
@@ -190,13 +189,12 @@ test('nothing listens locally: the preview says the relay could not reach the lo
 });
 
 test('an entry whose pods crash-loop: the preview says which pod and why', async (t) => {
-  if (simulatorOnly(t, "the fork needs a container that exits, and forks cannot override command or args yet; the simulated kubelet's SIM_CRASH makes the forked api's pods crash-loop")) return;
   const c = await previewCluster(t, suite);
-  const spec = {
-    ...c.localSpec(),
-    forks: [{ workload: { kind: 'Deployment' as const, name: 'api' }, mode: 'env' as const, env: { SIM_CRASH: '1' }, ports: [] }],
-  };
-  const error = await c.loop.ensure(c.request(spec, { healthTimeoutMs: 2500 })).then(
+  // A fork to the relay's image (node, on every cluster under test) whose command exits at once.
+  const crash = { workload: { kind: 'Deployment' as const, name: 'api' }, mode: 'image' as const, image: c.cluster.images.relay, command: ['node', '-e', 'process.exit(3)'], env: {}, ports: [] };
+  const spec = { ...c.localSpec(), forks: [crash] };
+  const healthTimeoutMs = await c.failingHealthTimeout(2500);
+  const error = await c.loop.ensure(c.request(spec, { healthTimeoutMs })).then(
     () => undefined,
     (err: unknown) => err,
   );
