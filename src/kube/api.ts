@@ -91,7 +91,13 @@ export class KubeClient implements Disposable {
   readonly server: string;
   readonly defaultNamespace: string;
   private readonly exec?: ExecCredentialProvider;
+  /** Short requests: kept-alive connections, at most 32 at once. */
   private readonly agent: http.Agent;
+  /**
+   * Streams (watches, followed logs) hold their connection for as long as they run, so they get a
+   * pool of their own without a limit: many watches must never queue a list behind them.
+   */
+  private readonly streamAgent: http.Agent;
   private readonly secure: boolean;
   private disposed = false;
 
@@ -121,7 +127,9 @@ export class KubeClient implements Disposable {
     this.defaultNamespace = identity.defaultNamespace;
     this.exec = identity.exec;
     this.secure = !this.server.startsWith('http:');
-    this.agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 32 }) : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const Agent = this.secure ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: 32 });
+    this.streamAgent = new Agent({ keepAlive: true });
   }
 
   private explainContext(what: string): ExplainContext {
@@ -142,7 +150,7 @@ export class KubeClient implements Disposable {
   }
 
   /** TLS material and headers for one request, from the context's auth (may run an exec plugin). */
-  private async authOptions(what: string): Promise<https.RequestOptions> {
+  private async authOptions(what: string, agent: http.Agent = this.agent): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { headers: {} };
     try {
       await this.kubeConfig.applyToHTTPSOptions(opts);
@@ -162,15 +170,15 @@ export class KubeClient implements Disposable {
       }
     }
     const proxied = Boolean(this.kubeConfig.getCurrentCluster()?.proxyUrl);
-    if (!proxied) opts.agent = this.agent;
+    if (!proxied) opts.agent = agent;
     return opts;
   }
 
-  private async send(options: RequestOptions): Promise<IncomingMessage> {
+  private async send(options: RequestOptions, agent: http.Agent = this.agent): Promise<IncomingMessage> {
     if (this.disposed) throw new ExplainedError({ reason: 'Cancelled', what: options.what, why: 'the connection to the cluster was closed', remedy: 'Nothing to do' });
     const ctx = () => this.explainContext(options.what);
     if (options.signal?.aborted) throw explainTransportError(ctx(), abortError());
-    const auth = await this.authOptions(options.what);
+    const auth = await this.authOptions(options.what, agent);
     const url = this.url(options);
     const method = options.method ?? 'GET';
     const headers: http.OutgoingHttpHeaders = { Accept: options.accept ?? 'application/json', ...(auth.headers as http.OutgoingHttpHeaders) };
@@ -243,7 +251,7 @@ export class KubeClient implements Disposable {
 
   /** A response body to read incrementally (watch, logs with follow). The caller owns and destroys it. */
   stream(options: RequestOptions): Promise<IncomingMessage> {
-    return this.send(options);
+    return this.send(options, this.streamAgent);
   }
 
   list<T extends KubeObject>(kind: KindInfo, namespace: string | undefined, options: ListOptions = {}): Promise<ListResult<T>> {
@@ -297,6 +305,7 @@ export class KubeClient implements Disposable {
     this.disposed = true;
     this.exec?.dispose();
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 }
 

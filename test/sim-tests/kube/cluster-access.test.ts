@@ -179,3 +179,19 @@ test('the hub shares one watch between observers and closes it when the last one
   other.dispose();
   await until(() => watches.open() === 0 && serverSays(0), waitMs, 'no watch left open');
 });
+
+test('many watches at once never queue a list behind them', async (t) => {
+  const cluster = await clusterFor(t, 'kube-access');
+  const client = cluster.client();
+  const ns = cluster.namespace;
+  // More open watch streams than the client keeps connections for short requests (32).
+  const watches = new AbortController();
+  t.after(() => watches.abort());
+  const streams = await Promise.all(
+    Array.from({ length: 40 }, () => client.stream({ what: 'Watch ConfigMaps', path: `/api/v1/namespaces/${ns}/configmaps`, query: { watch: 1, timeoutSeconds: 120 }, signal: watches.signal })),
+  );
+  t.after(() => streams.forEach((s) => s.destroy()));
+  // A list queued behind the watches would wait until they end (two minutes); it fails after five seconds instead.
+  const list = await client.list(kinds.ConfigMap, ns, { signal: AbortSignal.timeout(5000) });
+  assert.ok(Array.isArray(list.items));
+});
