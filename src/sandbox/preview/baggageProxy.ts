@@ -124,7 +124,6 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
   /** Upgraded (WebSocket) connections: both ends, which the server and agent no longer track. */
   private readonly upgraded = new Set<Duplex>();
   private readonly shutdown = new AbortController();
-  private problem: ExplainedError | undefined;
   private requests = 0;
 
   private constructor(server: HttpServer, options: BaggageProxyOptions) {
@@ -155,11 +154,6 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     return this.connector instanceof EntryDialer ? this.connector.currentTarget : undefined;
   }
 
-  /** Why the last request could not be forwarded; cleared by the next one that was. */
-  get lastProblem(): ExplainedError | undefined {
-    return this.problem;
-  }
-
   /** Requests (upgrades included) received so far. */
   get requestCount(): number {
     return this.requests;
@@ -167,10 +161,11 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
 
   /** One GET of the URL through the proxy; its own 502 carries the reason it knew. */
   async check(options: HealthOptions = {}): Promise<HealthResult> {
-    this.problem = undefined;
+    this.clearProblem();
     const result = await checkHealth(this.url, options);
-    if (!result.ok && this.problem && (result.failure.kind !== 'server-error' || result.failure.status === 502)) {
-      return { ok: false, failure: { kind: 'entry', error: this.problem }, ms: result.ms };
+    const problem = this.lastProblem;
+    if (!result.ok && problem && (result.failure.kind !== 'server-error' || result.failure.status === 502)) {
+      return { ok: false, failure: { kind: 'entry', error: problem }, ms: result.ms };
     }
     return result;
   }
@@ -192,7 +187,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
 
   /** A connection that broke after it started (the kubelet's "connection refused" in the pod) explains the next failure. */
   private streamFailed(err: Error): void {
-    if (err instanceof ExplainedError) this.problem = err;
+    if (err instanceof ExplainedError) this.report(err);
     this.connector.forget();
   }
 
@@ -224,7 +219,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
   private send(req: IncomingMessage, res: ServerResponse, headers: string[], retry: boolean): void {
     const upstream = request({ agent: this.agent, host: '127.0.0.1', method: req.method, path: req.url, headers, setHost: false });
     upstream.on('response', (answer) => {
-      this.problem = undefined;
+      this.clearProblem();
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEndHeaders(answer.rawHeaders, answer.headers));
       answer.pipe(res);
       // The service's side broke off mid-body: the browser must see a broken answer, not a short one.
@@ -237,7 +232,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
       // A kept forward the service closed just as it was reused: a request without a body is safe to send once more.
       if (!retry && upstream.reusedSocket && isReset(err) && bodiless.has(req.method ?? '')) return this.send(req, res, headers, true);
       void this.explainFailure(err).then((problem) => {
-        this.problem = problem;
+        this.report(problem);
         if (res.headersSent || res.destroyed) return void res.destroy();
         this.answerError(res, 502, 'The preview cannot reach its entry', problem);
       });
@@ -285,8 +280,9 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
       ({ stream, ready } = await this.connector.connect(abort.signal));
     } catch (err) {
       if (isCancellation(err)) return void socket.destroy();
-      this.problem = await this.explainFailure(err);
-      return void socket.end(rawErrorResponse(502, this.problem.message));
+      const problem = await this.explainFailure(err);
+      this.report(problem);
+      return void socket.end(rawErrorResponse(502, problem.message));
     }
     if (this.disposed || socket.destroyed) return void stream.destroy();
     this.upgraded.add(stream);
@@ -294,7 +290,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     let answered = false;
     stream.once('data', () => (answered = true));
     ready.then(
-      () => (this.problem = undefined),
+      () => this.clearProblem(),
       () => undefined, // the stream fails with the same error
     );
     stream.on('error', (err) => {
@@ -302,7 +298,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
       if (answered) return void socket.destroy();
       // No answer to the upgrade yet: the client gets a 502 that says why.
       void this.explainFailure(err).then((problem) => {
-        this.problem = problem;
+        this.report(problem);
         socket.end(rawErrorResponse(502, problem.message));
       });
     });
@@ -317,6 +313,7 @@ export class BaggageProxy extends LoopbackEndpoint<BaggageProxyOptions, HttpServ
     if (this.disposed) return;
     this.disposed = true;
     this.shutdown.abort();
+    this.closeProblems();
     this.server.close();
     this.server.closeAllConnections();
     this.agent.destroy();

@@ -28,7 +28,6 @@ export interface PreviewListenerOptions extends LoopbackEndpointOptions {
 export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> implements Disposable {
   private readonly sockets = new Set<Socket | Duplex>();
   readonly connector: EntryConnector;
-  private problem: ExplainedError | undefined;
   private connections = 0;
 
   private constructor(server: Server, options: PreviewListenerOptions) {
@@ -51,11 +50,6 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
     return this.connector instanceof EntryDialer ? this.connector.currentTarget : undefined;
   }
 
-  /** Why the last connection could not be forwarded; cleared by the next one that was. */
-  get lastProblem(): ExplainedError | undefined {
-    return this.problem;
-  }
-
   /** Connections accepted so far. */
   get connectionCount(): number {
     return this.connections;
@@ -63,9 +57,10 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
 
   /** One GET of the URL; a failure carries the listener's own explanation when it has one. */
   async check(options: HealthOptions = {}): Promise<HealthResult> {
-    this.problem = undefined;
+    this.clearProblem();
     const result = await checkHealth(this.url, options);
-    if (!result.ok && this.problem && result.failure.kind !== 'server-error') return { ok: false, failure: { kind: 'entry', error: this.problem }, ms: result.ms };
+    const problem = this.lastProblem;
+    if (!result.ok && problem && result.failure.kind !== 'server-error') return { ok: false, failure: { kind: 'entry', error: problem }, ms: result.ms };
     return result;
   }
 
@@ -92,7 +87,7 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
     try {
       ({ stream, ready } = await this.connector.connect(abort.signal));
     } catch (err) {
-      if (!isCancellation(err)) this.problem = await this.connector.explain(err);
+      if (!isCancellation(err)) this.report(await this.connector.explain(err));
       socket.destroy();
       return;
     } finally {
@@ -104,20 +99,22 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
     let answered = false;
     stream.once('data', () => (answered = true));
     ready.then(
-      () => (this.problem = undefined),
+      () => this.clearProblem(),
       () => undefined, // the stream fails with the same error
     );
     // Ended or failed before any answer: say why before the client sees the connection go, so the
     // health check that made it can tell (an unready entry pod, a refusal).
     const unanswered = (err: unknown, close: () => void) =>
       void this.connector.explain(err).then((problem) => {
-        if (problem) this.problem = problem;
+        this.report(problem);
         close();
       });
     stream.on('error', (err) => {
       this.connector.forget();
-      if (answered) socket.destroy();
-      else unanswered(err, () => socket.destroy());
+      if (!answered) return unanswered(err, () => socket.destroy());
+      // Cut mid-answer: the client sees it at once; the reason follows.
+      socket.destroy();
+      void this.connector.explain(err).then((problem) => this.report(problem));
     });
     socket.once('close', () => stream.destroy());
     stream.once('end', () => {
@@ -133,6 +130,7 @@ export class PreviewListener extends LoopbackEndpoint<PreviewListenerOptions> im
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.closeProblems();
     this.server.close();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();

@@ -26,6 +26,8 @@ export interface PreviewEndpoint extends Disposable {
   readonly connector: EntryConnector;
   /** Why the last connection could not be carried; cleared by the next one that was. */
   readonly lastProblem: ExplainedError | undefined;
+  /** Each connection that could not be carried or was cut, explained, as it happens. */
+  readonly onProblem: (listener: (problem: ExplainedError) => void) => Disposable;
   check(options?: HealthOptions): Promise<HealthResult>;
   explain(result: Extract<HealthResult, { ok: false }>): ExplainedError;
 }

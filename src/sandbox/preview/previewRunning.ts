@@ -61,6 +61,7 @@ export class RunningSandbox implements Disposable {
   readonly onDidChange = this.changes.event;
   private readonly subscriptions: Disposable[] = [];
   private agentSubscriptions: Disposable[] = [];
+  private listenerSubscription: Disposable | undefined;
   private disposed = false;
 
   constructor(
@@ -82,6 +83,8 @@ export class RunningSandbox implements Disposable {
   }
 
   note(problem: string): void {
+    // The same failure seen again (a retried health check, connections failing alike) is one entry.
+    if (this.problems.at(-1) === problem) return;
     this.problems.push(problem);
     if (this.problems.length > 20) this.problems.shift();
     this.changes.fire();
@@ -138,8 +141,10 @@ export class RunningSandbox implements Disposable {
   }
 
   setListener(listener: PreviewEndpoint): void {
+    this.listenerSubscription?.dispose();
     this.listener?.dispose();
     this.listener = listener;
+    this.listenerSubscription = listener.onProblem((problem) => this.note(`A preview connection failed: ${problem.message}`));
     this.changes.fire();
   }
 
@@ -164,6 +169,7 @@ export class RunningSandbox implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.listenerSubscription?.dispose();
     this.listener?.dispose();
     this.setAgent(undefined);
     this.tunnels.clear();

@@ -193,7 +193,8 @@ test('an entry whose pods crash-loop: the preview says which pod and why', async
   // A fork to the relay's image (node, on every cluster under test) whose command exits at once.
   const crash = { workload: { kind: 'Deployment' as const, name: 'api' }, mode: 'image' as const, image: c.cluster.images.relay, command: ['node', '-e', 'process.exit(3)'], env: {}, ports: [] };
   const spec = { ...c.localSpec(), forks: [crash] };
-  const healthTimeoutMs = await c.failingHealthTimeout(2500);
+  // Long enough for the container to start and exit at least once on a loaded machine.
+  const healthTimeoutMs = await c.failingHealthTimeout(8000);
   const error = await c.loop.ensure(c.request(spec, { healthTimeoutMs })).then(
     () => undefined,
     (err: unknown) => err,
