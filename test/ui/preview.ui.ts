@@ -74,6 +74,8 @@ export const previewScenarios: Scenario[] = [
         await docsImage('preview');
 
         await workbench.runCommand('Notifications: Clear All Notifications');
+        // The Simple Browser's page may take the focus as it settles, which would close the pick below.
+        await workbench.runCommand('View: Close All Editors');
         await workbench.runCommand('Tether: Delete Sandbox');
         await workbench.pick(sandbox);
         await page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: /^Delete$/ }).click();

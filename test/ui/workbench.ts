@@ -81,10 +81,19 @@ export class Workbench {
   }
 
   /** Expands a collapsed tree row. */
-  async expand(row: Locator): Promise<void> {
+  /** Expands a tree row; a click that lands while the row is re-rendered (a ticking age) is tried again. */
+  async expand(row: Locator, timeoutMs = 10_000): Promise<void> {
     await row.waitFor({ timeout: 20_000 });
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-    await waitForAttribute(row, 'aria-expanded', 'true');
+    const deadline = Date.now() + timeoutMs;
+    const twistie = row.locator('.monaco-tl-twistie');
+    while ((await row.getAttribute('aria-expanded')) === 'false') {
+      // Still loading the children of the last click: clicking again would collapse it.
+      if (!(await twistie.evaluate((e) => e.classList.contains('codicon-tree-item-loading')))) await twistie.click();
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await waitForAttribute(row, 'aria-expanded', 'true', Math.min(2_000, left)).catch(() => undefined);
+    }
+    await waitForAttribute(row, 'aria-expanded', 'true', 1_000);
   }
 
   /** Drags the side bar's edge by `dx` pixels (wider rows in screenshots). */
