@@ -29,7 +29,7 @@ function gateRequest(req: IncomingMessage): GateRequest {
 function badGateway(res: ServerResponse, why: string): void {
   if (res.headersSent) return void res.destroy();
   res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(`Tether preview\n\nThe sandbox's service did not answer: ${why}.\nThe developer's service may be stopped; ask them to run Tether: Preview Changes again.\n`);
+  res.end(`Tether preview\n\nThe sandbox's service did not answer: ${why}.\nThe developer's service may be stopped; ask them to bring the preview up again.\n`);
 }
 
 /** The upstream headers, or the page that says why the visitor's baggage header leaves no room for ours. */

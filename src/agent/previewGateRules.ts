@@ -95,7 +95,7 @@ function isHttps(request: GateRequest): boolean {
 }
 
 const explanations: Record<TokenProblem | 'missing', string> = {
-  missing: 'This preview is private: open it through a link shared from VS Code.',
+  missing: 'This preview is private: open it through a link its developer shared.',
   malformed: 'The link\'s token is damaged (it may have been cut when it was copied).',
   'wrong-sandbox': 'The link was made for another sandbox.',
   expired: 'The link has expired.',
@@ -109,7 +109,7 @@ export function refusalPage(why: TokenProblem | 'missing'): string {
     '',
     explanations[why],
     '',
-    'Ask the developer for a new link: in VS Code, Tether: Preview Changes, then Copy Link.',
+    'Ask the developer for a new link (Tether signs one with every preview it brings up).',
     '',
   ].join('\n');
 }

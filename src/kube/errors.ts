@@ -1,7 +1,11 @@
 /**
  * Every failure that reaches a user is an ExplainedError: what failed, the likely cause, and the
- * next step. `reason` is a stable machine-readable tag that views and tests switch on.
+ * next step. `reason` is a stable machine-readable tag that views and tests switch on. A next step
+ * that depends on where the user is (a palette command, a command line, a tool call) is a `step`
+ * code with data (nextStep.ts): each front door words it with `explainedText`.
  */
+import { joinRemedy, neutralStepWords, type NextStep, type StepWords } from './nextStep';
+
 export type FailureReason =
   | 'NoKubeconfig'
   | 'InvalidKubeconfig'
@@ -31,8 +35,10 @@ export interface Explanation {
   what: string;
   /** Why, in plain words, e.g. "the cluster at https://10.0.0.1:6443 did not answer". */
   why: string;
-  /** The next step, e.g. "Check the VPN, then run Tether: Retry". */
+  /** The next step in words any front door can show, e.g. "Check the VPN, then retry". */
   remedy: string;
+  /** A next step each front door words its own way, said after `remedy`. */
+  step?: NextStep;
   /** HTTP status when the API server answered. */
   status?: number;
   /** The API server the request went to, and its kubeconfig context, when known. */
@@ -48,9 +54,10 @@ export class ExplainedError extends Error implements Explanation {
   readonly status?: number;
   readonly server?: string;
   readonly context?: string;
+  readonly step?: NextStep;
 
   constructor(explanation: Explanation, options?: { cause?: unknown }) {
-    super(`${explanation.what} failed: ${explanation.why}. ${explanation.remedy}`, options);
+    super(`${explanation.what} failed: ${explanation.why}. ${joinRemedy(explanation.remedy, explanation.step, neutralStepWords)}`, options);
     this.name = 'ExplainedError';
     this.reason = explanation.reason;
     this.what = explanation.what;
@@ -59,7 +66,28 @@ export class ExplainedError extends Error implements Explanation {
     this.status = explanation.status;
     this.server = explanation.server;
     this.context = explanation.context;
+    if (explanation.step) this.step = explanation.step;
   }
+
+  /** The explanation as a plain object (for JSON output and copies with another `what`). */
+  toExplanation(): Explanation {
+    const out: Explanation = { reason: this.reason, what: this.what, why: this.why, remedy: this.remedy };
+    if (this.status !== undefined) out.status = this.status;
+    if (this.step) out.step = this.step;
+    if (this.server) out.server = this.server;
+    if (this.context) out.context = this.context;
+    return out;
+  }
+}
+
+/** "What failed: why. Next step." with the next step in a front door's words. */
+export function explainedText(err: Explanation, words: StepWords): string {
+  return `${err.what} failed: ${err.why}. ${joinRemedy(err.remedy, err.step, words)}`;
+}
+
+/** The remedy with the next step in a front door's words. */
+export function remedyText(err: Explanation, words: StepWords): string {
+  return joinRemedy(err.remedy, err.step, words);
 }
 
 export function isCancellation(err: unknown): boolean {

@@ -244,14 +244,15 @@ export function explainCredentialError(ctx: ExplainContext, err: unknown): Expla
     const command = ctx.exec.command;
     if (e.code === 'ENOENT' || e.code === 'EACCES') {
       const hint = ctx.exec.installHint ? ` ${ctx.exec.installHint.trim()}` : '';
-      return make(
+      const missing = make(
         ctx,
         'ExecPluginMissing',
         `the credential plugin \`${command}\` named in your kubeconfig ${e.code === 'ENOENT' ? 'is not installed or not on PATH' : 'cannot be executed'}`,
-        `Install \`${command}\` and make sure VS Code sees it on PATH (restart VS Code after installing).${hint}`,
+        `Install \`${command}\`${hint ? ` (${hint.trim().replace(/\.$/, '')})` : ''}`,
         undefined,
         err,
       );
+      return new ExplainedError({ ...missing.toExplanation(), step: { code: 'installOnPath', command } }, { cause: err });
     }
     const stderr = redact((e.message ?? '').trim()).slice(0, 500);
     return make(

@@ -5,6 +5,7 @@
  * failure (a 403 on one resource, a missing object) is about its own request. Pure.
  */
 import type { Explanation, FailureReason } from './errors';
+import { joinRemedy, neutralStepWords, type StepWords } from './nextStep';
 
 /** Reasons that say nothing about the request, only about reaching the cluster at all. */
 const clusterWide: ReadonlySet<FailureReason> = new Set<FailureReason>([
@@ -61,7 +62,7 @@ export function failureHeadline(e: Pick<Explanation, 'reason' | 'what' | 'contex
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** The notice for a failure: headline, why, next step. */
-export function failureNotice(e: Explanation): string {
-  return `${failureHeadline(e)}: ${e.why}. ${e.remedy}`;
+/** The notice for a failure: headline, why, next step (a step in `words`, neutral ones by default). */
+export function failureNotice(e: Explanation, words: StepWords = neutralStepWords): string {
+  return `${failureHeadline(e)}: ${e.why}. ${joinRemedy(e.remedy, e.step, words)}`;
 }

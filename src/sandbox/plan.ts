@@ -155,7 +155,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   });
   for (const object of built?.objects ?? []) assertOwned(object, sandbox, labels);
   workloads.push(...(built?.objects ?? []));
-  if (!built) notes.push('No agent runs in the sandbox, so it is removed only by Tether: Delete Sandbox, not when its TTL runs out.');
+  if (!built) notes.push('No agent runs in the sandbox, so it is removed only when it is deleted, not when its TTL runs out.');
   const selfCleaning = Boolean(built);
   const plannedServices = new Set(workloads.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
   const aliases = own ? services.filter((s) => !forkedServiceNames.has(s.metadata.name) && !plannedServices.has(s.metadata.name)).map((s) => aliasService(s, spec.baseline.namespace, naming)) : [];

@@ -60,7 +60,8 @@ function joinOf(workload: StartTunnelRequest['workload'], template: PodTemplate,
       reason: 'Invalid',
       what: `Tunnel ${workload.kind} "${workload.name}" through its Service`,
       why: 'no Service selects its pods, so there is no Service the relay could join',
-      remedy: 'Turn off tether.tunnel.joinWorkloadService; callers then reach this computer through the relay\'s own Service',
+      remedy: 'Callers reach this computer through the relay\'s own Service without it',
+      step: { code: 'changeSetting', setting: 'tunnel.joinWorkloadService', value: 'false' },
     });
   }
   const portNames: Record<number, string> = {};

@@ -1,6 +1,6 @@
 /**
  * The one error handler: every failure is logged (redacted) and shown as a notification with the
- * next step as a button. Cancellation stays quiet. Failures found in the background (a watch
+ * next step in the editor's words and as a button. Cancellation stays quiet. Failures found in the background (a watch
  * retrying with backoff, a view that could not read the cluster) are shown once per cause — an
  * unreachable cluster once, whichever views met it — and again only after a retry or ten quiet
  * minutes (failureNotices.ts).
@@ -10,6 +10,7 @@ import { ExplainedError, isCancellation, type FailureReason } from '../kube/erro
 import type { Logger } from '../kube/logger';
 import type { AccessCheck } from '../kube/role';
 import { redact } from '../kube/redact';
+import { editorStepWords, stepAction, type StepAction } from './stepWords';
 import { failureNotice } from '../kube/failureCause';
 import { FailureNotices } from './failureNotices';
 
@@ -61,7 +62,7 @@ export class ErrorReporter {
   private handle(err: unknown, hints: FailureHints, background: boolean): void {
     if (isCancellation(err)) return;
     const explained = err instanceof ExplainedError ? err : undefined;
-    const text = explained ? failureNotice(explained) : err instanceof Error ? err.message : String(err);
+    const text = explained ? failureNotice(explained, editorStepWords) : err instanceof Error ? err.message : String(err);
     // The log keeps what exactly failed; the notice leads with the cause.
     this.logger.error(explained ? explained.message : text);
     if (!explained && err instanceof Error && err.stack) this.logger.debug(err.stack);
@@ -71,7 +72,13 @@ export class ErrorReporter {
     const actions = [...(explained ? (actionsFor[explained.reason] ?? ['Show Log']) : ['Show Log'])].filter(
       (a) => a !== 'Copy Role YAML' || hints.needs?.length,
     ) as Action[];
-    void vscode.window.showErrorMessage(redact(text), ...actions).then((choice) => this.act(choice, hints));
+    const step = stepAction(explained?.step);
+    const labels: string[] = step ? [step.label, ...actions] : actions;
+    void vscode.window.showErrorMessage(redact(text), ...labels).then((choice) => (choice && choice === step?.label ? this.take(step) : this.act(choice as Action | undefined, hints)));
+  }
+
+  private async take(step: StepAction): Promise<void> {
+    await vscode.commands.executeCommand(step.command, ...step.args);
   }
 
   private async act(choice: Action | undefined, hints: FailureHints): Promise<void> {

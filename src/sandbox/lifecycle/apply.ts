@@ -91,7 +91,8 @@ function sameNameError(plan: Pick<SandboxPlan, 'sandbox'>, object: DesiredObject
     reason: 'Conflict',
     what: `Create sandbox "${plan.sandbox}" in namespace "${object.metadata.namespace}"`,
     why: `a sandbox of that name already exists and belongs to ${developer}: your names differ only in characters a Kubernetes name cannot hold`,
-    remedy: 'Set a different developer name in the settings, or use another branch',
+    remedy: 'Use another branch, or a different developer name',
+    step: { code: 'changeSetting', setting: 'sandbox.developer' },
     status: 409,
   });
 }
@@ -184,7 +185,9 @@ function rollbackError(plan: SandboxPlan, err: unknown, rolledBack: { deleted: n
   const undone = rolledBack.deleted > 0 ? `; the ${rolledBack.deleted} object(s) this attempt had created were removed again` : '';
   const left = rolledBack.failed.length > 0 ? `; these could not be removed: ${rolledBack.failed.join('; ')}` : '';
   if (err instanceof ExplainedError) {
-    return new ExplainedError({ reason: err.reason, what: `Create sandbox "${plan.sandbox}": ${err.what}`, why: `${err.why}${undone}${left}`, remedy: left ? `${err.remedy}, then run Tether: Delete Sandbox` : err.remedy, status: err.status }, { cause: err });
+    const explanation = { ...err.toExplanation(), what: `Create sandbox "${plan.sandbox}": ${err.what}`, why: `${err.why}${undone}${left}` };
+    // What could not be removed goes with the sandbox: its deletion is the next step once the cause is fixed.
+    return new ExplainedError(left ? { ...explanation, step: { code: 'deleteSandbox', sandbox: plan.sandbox } } : explanation, { cause: err });
   }
   return err;
 }

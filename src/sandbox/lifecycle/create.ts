@@ -99,7 +99,7 @@ async function allowedPlan(client: KubeClient, prepared: Prepared, signal?: Abor
       throw err;
     });
     without.notes = without.notes.filter((n) => !n.startsWith('No agent runs'));
-    without.notes.push(`The sandbox runs no agent, because you may not create its objects (${err.why.replace(/^you may not /, '')}); so it is removed only by Tether: Delete Sandbox, not when its TTL runs out, and each preview connection opens a port-forward of its own.`);
+    without.notes.push(`The sandbox runs no agent, because you may not create its objects (${err.why.replace(/^you may not /, '')}); so it is removed only when it is deleted, not when its TTL runs out, and each preview connection opens a port-forward of its own.`);
     return without;
   }
 }

@@ -86,7 +86,8 @@ export function explainHealth(url: string, failure: HealthFailure): ExplainedErr
         reason: 'Unreachable',
         what,
         why: `the connection was refused: nothing listens on ${new URL(url).host} (the preview listener is closed)`,
-        remedy: 'Run Tether: Preview Changes again to reopen it',
+        remedy: '',
+        step: { code: 'preview' },
       });
     case 'timeout':
       return new ExplainedError({
@@ -101,7 +102,8 @@ export function explainHealth(url: string, failure: HealthFailure): ExplainedErr
         reason: 'ServerError',
         what,
         why: `the service answered HTTP ${failure.status}${failure.statusText ? ` ${failure.statusText}` : ''}${body ? `: ${body}` : ''}`,
-        remedy: 'The service is up but fails on its preview path; its logs say why (Tether: Show Logs on its pod, or the local process output)',
+        remedy: 'The service is up but fails on its preview path, and its logs say why',
+        step: { code: 'showLogs' },
         status: failure.status,
       });
     }

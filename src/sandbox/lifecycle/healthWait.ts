@@ -44,7 +44,8 @@ export function explainPreviewFailure(running: RunningSandbox, health: Extract<H
       reason: 'Unreachable',
       what: `Preview ${listener.url}`,
       why: `the request reached the sandbox's relay, but the relay could not reach your local ${local.workload} at ${local.target} (${local.message})`,
-      remedy: `Start ${local.workload} on this computer so it listens on ${local.target}, then run Tether: Preview Changes again`,
+      remedy: `Start ${local.workload} on this computer so it listens on ${local.target}`,
+      step: { code: 'preview' },
     });
   }
   return listener.explain(health);

@@ -4,6 +4,7 @@
  * (networking.k8s.io/v1) or, with a Gateway configured, a Gateway API HTTPRoute. Pure.
  */
 import { ExplainedError } from '../../kube/errors';
+import type { SettingKey } from '../../kube/nextStep';
 import type { DesiredObject } from '../desired';
 
 export interface PreviewHostSettings {
@@ -35,8 +36,8 @@ export const defaultLinkTtlHours = 24;
 const maxLinkTtlHours = 24 * 30;
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-function badSetting(setting: string, why: string, remedy: string): ExplainedError {
-  return new ExplainedError({ reason: 'Invalid', what: `Use the setting ${setting}`, why, remedy });
+function badSetting(setting: SettingKey, why: string, remedy: string): ExplainedError {
+  return new ExplainedError({ reason: 'Invalid', what: `Use the setting ${setting}`, why, remedy, step: { code: 'changeSetting', setting } });
 }
 
 /** The checked settings, or undefined when no domain is set (no shareable host). Throws ExplainedError. */
@@ -44,17 +45,17 @@ export function previewHostSettings(raw: RawPreviewHostSettings): PreviewHostSet
   const domain = (raw.domain ?? '').trim().toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
   if (!domain) return undefined;
   if (!domain.split('.').every((label) => dnsLabel.test(label)) || domain.length > 190) {
-    throw badSetting('tether.preview.domain', `"${raw.domain}" is not a DNS domain (lower-case labels of letters, digits and "-", at most 190 characters in all)`, 'Set it to the domain your wildcard DNS record covers, e.g. preview.example.com for *.preview.example.com');
+    throw badSetting('preview.domain', `"${raw.domain}" is not a DNS domain (lower-case labels of letters, digits and "-", at most 190 characters in all)`, 'Set it to the domain your wildcard DNS record covers, e.g. preview.example.com for *.preview.example.com');
   }
   const settings: PreviewHostSettings = { domain, scheme: raw.scheme === 'http' ? 'http' : 'https', linkTtlHours: raw.linkTtlHours ?? defaultLinkTtlHours };
   if (!Number.isFinite(settings.linkTtlHours) || settings.linkTtlHours <= 0 || settings.linkTtlHours > maxLinkTtlHours) {
-    throw badSetting('tether.preview.linkTtlHours', `${raw.linkTtlHours} is not a number of hours between 0 and ${maxLinkTtlHours}`, `Set a link lifetime such as ${defaultLinkTtlHours}`);
+    throw badSetting('preview.linkTtlHours', `${raw.linkTtlHours} is not a number of hours between 0 and ${maxLinkTtlHours}`, `Set a link lifetime such as ${defaultLinkTtlHours}`);
   }
   const gateway = (raw.gateway ?? '').trim();
   if (gateway) {
     const [namespace, name, extra] = gateway.split('/');
     if (extra !== undefined || !namespace || !name || !dnsLabel.test(namespace) || !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(name)) {
-      throw badSetting('tether.preview.gateway', `"${gateway}" is not "<namespace>/<name>" of a Gateway`, 'Set it like "gateway-system/preview", or clear it to use an Ingress');
+      throw badSetting('preview.gateway', `"${gateway}" is not "<namespace>/<name>" of a Gateway`, 'Set it like "gateway-system/preview", or clear it to use an Ingress');
     }
     settings.gateway = { namespace, name };
   }
@@ -67,7 +68,7 @@ export function previewHostSettings(raw: RawPreviewHostSettings): PreviewHostSet
 export function previewHostName(sandbox: string, domain: string): string {
   const host = `${sandbox}.${domain}`;
   if (!dnsLabel.test(sandbox) || host.length > 253) {
-    throw badSetting('tether.preview.domain', `the host "${host}" is not a valid DNS name (${host.length > 253 ? 'longer than 253 characters' : `"${sandbox}" is not a DNS label`})`, 'Use a shorter domain');
+    throw badSetting('preview.domain', `the host "${host}" is not a valid DNS name (${host.length > 253 ? 'longer than 253 characters' : `"${sandbox}" is not a DNS label`})`, 'Use a shorter domain');
   }
   return host;
 }

@@ -36,7 +36,8 @@ export async function assertGatewayApi(client: KubeClient, settings: PreviewHost
       reason: 'NotFound',
       what: `Route the shareable preview host through Gateway "${settings.gateway.namespace}/${settings.gateway.name}"`,
       why: 'this cluster does not serve the Gateway API (gateway.networking.k8s.io/v1): its CRDs are not installed',
-      remedy: 'Ask a cluster admin to install the Gateway API and a Gateway for your preview domain, or clear tether.preview.gateway to use an Ingress instead',
+      remedy: 'Ask a cluster admin to install the Gateway API and a Gateway for your preview domain, or clear the gateway setting to use an Ingress instead',
+      step: { code: 'changeSetting', setting: 'preview.gateway', value: '' },
       status: 404,
     });
   }

@@ -77,7 +77,7 @@ export async function resolvePreviewTarget(client: KubeClient, entry: PreviewEnt
   const what = `Open the preview through Service "${entry.service}" in namespace "${entry.namespace}"`;
   const service = await client.get<KubeObject>(kinds.Service, entry.namespace, entry.service, signal).catch((err: unknown) => {
     if (err instanceof ExplainedError && err.reason === 'NotFound') {
-      throw new ExplainedError({ reason: 'NotFound', what, why: 'that Service does not exist', remedy: 'Check preview.service in tether.yaml, or run Tether: Preview Changes to create the sandbox again' });
+      throw new ExplainedError({ reason: 'NotFound', what, why: 'that Service does not exist', remedy: 'Check preview.service in tether.yaml, or create the sandbox again', step: { code: 'preview' } });
     }
     throw err;
   });
@@ -109,5 +109,5 @@ export async function resolvePreviewTarget(client: KubeClient, entry: PreviewEnt
   }
   const live = pods.filter((p) => !p.metadata.deletionTimestamp);
   const reasons = (live.length > 0 ? live : pods).slice(0, 3).map(podProblem);
-  throw new ExplainedError({ reason: 'Unreachable', what, why: `no pod behind it is ready: ${reasons.join('; ')}`, remedy: 'Check the pod\'s logs and events (Tether: Show Pod Details); the preview answers once one is ready' });
+  throw new ExplainedError({ reason: 'Unreachable', what, why: `no pod behind it is ready: ${reasons.join('; ')}`, remedy: 'The preview answers once one is ready; its logs and events say why it is not', step: { code: 'showLogs' } });
 }

@@ -24,7 +24,8 @@ export function specFromText(text: string, file = specFileName): SandboxSpec {
     reason: 'Invalid',
     what: `Read ${file}`,
     why: `it has ${errors.length} error${errors.length === 1 ? '' : 's'} (${listed.join('; ')}${errors.length > 3 ? '; …' : ''})`,
-    remedy: `Fix ${file} (the Problems panel shows each error where it is); nothing was created`,
+    remedy: '',
+    step: { code: 'fixSpec', file },
   });
 }
 

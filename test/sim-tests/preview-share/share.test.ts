@@ -45,7 +45,7 @@ test('ingress mode: the link without a token is refused, with the token it sets 
 
   const refused = await c.visitWhenRouted(result.share.url);
   assert.equal(refused.status, 401);
-  assert.match(refused.body, /private: open it through a link shared from VS Code/);
+  assert.match(refused.body, /private: open it through a link its developer shared/);
 
   const first = await c.visit(result.share.link);
   assert.equal(first.status, 303);
@@ -108,7 +108,7 @@ test('gateway mode without a local fork: an HTTPRoute to the sandbox\'s agent, w
 
   const refused = await c.visitWhenRouted('http://jane-main.preview.test/');
   assert.equal(refused.status, 401);
-  assert.match(refused.body, /open it through a link shared from VS Code/);
+  assert.match(refused.body, /open it through a link its developer shared/);
 
   await c.loop.delete(c.client, c.sim.context, { sandbox: 'jane-main', namespace: 'jane-main' });
   assert.deepEqual(await remaining(c, 'HTTPRoute', 'jane-main'), []);

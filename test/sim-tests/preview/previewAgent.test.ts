@@ -143,7 +143,7 @@ test('no permission to create the agent\'s Role: a sandbox without local forks i
   const spec = await helloSpec(c);
   const result = await c.loop.ensure(c.request(spec, { context: jane }));
   assert.deepEqual(await fetchText(result.url), { status: 200, body: 'hello from the sandbox /hi' });
-  assert.ok(result.notes.some((n) => /runs no agent, because you may not create its objects \(create roles.*removed only by Tether: Delete Sandbox.*port-forward of its own/.test(n)), result.notes.join(' | '));
+  assert.ok(result.notes.some((n) => /runs no agent, because you may not create its objects \(create roles.*removed only when it is deleted.*port-forward of its own/.test(n)), result.notes.join(' | '));
   assert.ok(!result.pods.some((p) => p.role === 'agent'), JSON.stringify(result.pods));
   assert.ok(lines.some((l) => /no agent runs in the sandbox, so each preview connection opens a port-forward of its own/.test(l)), lines.join('\n'));
 

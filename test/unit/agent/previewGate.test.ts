@@ -85,8 +85,8 @@ test('missing, expired, forged and other sandboxes\' tokens are refused with a p
   const f = await fixture(t);
   const missing = await f.call('/');
   assert.equal(missing.status, 401);
-  assert.match(missing.body, /private: open it through a link shared from VS Code/);
-  assert.match(missing.body, /Preview Changes, then Copy Link/);
+  assert.match(missing.body, /private: open it through a link its developer shared/);
+  assert.match(missing.body, /Ask the developer for a new link/);
   const expired = await f.call(`/?tether_token=${signPreviewToken(key, sandbox, now - 1000)}`);
   assert.equal(expired.status, 401);
   assert.match(expired.body, /expired/);

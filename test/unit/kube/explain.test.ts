@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExplainedError } from '../../../src/kube/errors';
+import { ExplainedError, explainedText, remedyText } from '../../../src/kube/errors';
+import { neutralStepWords } from '../../../src/kube/nextStep';
 import { kubeApiText } from '../../fixtures/kubeApi';
 import { explainCredentialError, explainResponse, explainTransportError, forbiddenCheck, type ExplainContext } from '../../../src/kube/explain';
 
@@ -124,6 +125,7 @@ test('exec plugins: missing names the command and the install hint; failures car
   assert.equal(missing.reason, 'ExecPluginMissing');
   assert.match(missing.why, /`aws-iam-authenticator`/);
   assert.match(missing.remedy, /brew install aws-iam-authenticator/);
+  assert.deepEqual(missing.step, { code: 'installOnPath', command: 'aws-iam-authenticator' });
   const failed = explainCredentialError({ ...ctx, exec }, new Error('error: token expired, refresh with token: abc123secret'));
   assert.equal(failed.reason, 'ExecPluginFailed');
   assert.match(failed.why, /token expired/);
@@ -134,4 +136,13 @@ test('exec plugins: missing names the command and the install hint; failures car
 test('secrets in server messages never reach the explanation', () => {
   const err = explainResponse(ctx, 500, { kind: 'Status', message: 'proxy said Authorization: Bearer abc.def.ghi', code: 500 });
   assert.doesNotMatch(err.message, /abc\.def/);
+});
+
+test('a next step is worded by each front door; the message carries the neutral wording', () => {
+  const err = new ExplainedError({ reason: 'Unreachable', what: 'Preview http://127.0.0.1:1/', why: 'nothing answers', remedy: 'Start api on this computer', step: { code: 'preview' } });
+  assert.equal(err.message, 'Preview http://127.0.0.1:1/ failed: nothing answers. Start api on this computer; bring the preview up again');
+  assert.equal(explainedText(err, () => 'run `tether preview` again'), 'Preview http://127.0.0.1:1/ failed: nothing answers. Start api on this computer; run `tether preview` again');
+  const only = new ExplainedError({ reason: 'Invalid', what: 'Read tether.yaml', why: 'it has 1 error', remedy: '', step: { code: 'fixSpec', file: 'tether.yaml' } });
+  assert.equal(remedyText(only, neutralStepWords), 'Fix the errors listed for tether.yaml; nothing was created');
+  assert.deepEqual(only.toExplanation(), { reason: 'Invalid', what: 'Read tether.yaml', why: 'it has 1 error', remedy: '', step: { code: 'fixSpec', file: 'tether.yaml' } });
 });

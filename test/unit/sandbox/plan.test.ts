@@ -178,5 +178,5 @@ test('a sandbox without local forks still gets its agent, with no data ports, it
   const without = planSandbox({ spec: specOf('image-env.tether.yaml'), baseline, renewTime, holderIdentity: 'x', placement: { mode: 'namespace' }, developer: 'jane', branch: 'main' });
   assert.ok(!without.objects.some((o) => o.kind === 'Role'));
   assert.equal(without.agent, undefined);
-  assert.match(without.notes.at(-1) ?? '', /No agent runs in the sandbox, so it is removed only by Tether: Delete Sandbox/);
+  assert.match(without.notes.at(-1) ?? '', /No agent runs in the sandbox, so it is removed only when it is deleted/);
 });

@@ -86,7 +86,7 @@ test('ingress mode without a local fork: key Secret, the gate\'s Service to the 
   assert.ok(role.rules.some((r) => r.resources.includes('ingresses') && r.verbs.includes('delete') && r.resourceNames?.includes('tether-preview')));
   assert.ok(role.rules.some((r) => r.resources.includes('ingresses') && r.verbs.includes('list')), 'the self-cleanup may look for the Ingress');
   assert.ok(!role.rules.some((r) => r.resources.includes('httproutes')), 'and asks for nothing about HTTPRoutes it does not have');
-  assert.ok(p.notes.every((n) => !/removed only by Tether/.test(n)));
+  assert.ok(p.notes.every((n) => !/removed only when it is deleted/.test(n)));
 });
 
 test('gateway mode with a local fork: an HTTPRoute to the Gateway; the gate forwards to the forked entry from the same agent pod as the tunnel', () => {
@@ -127,8 +127,8 @@ test('settings: wildcards and case are forgiven, the rest is explained', () => {
       return `${err.what}: ${err.why} / ${err.remedy}`;
     }
   };
-  assert.match(why({ domain: 'preview_example.com' }), /tether.preview.domain: .*not a DNS domain.*wildcard DNS record/);
-  assert.match(why({ domain: 'p.example.com', gateway: 'preview' }), /tether.preview.gateway.*"<namespace>\/<name>"/);
+  assert.match(why({ domain: 'preview_example.com' }), /preview.domain: .*not a DNS domain.*wildcard DNS record/);
+  assert.match(why({ domain: 'p.example.com', gateway: 'preview' }), /preview.gateway.*"<namespace>\/<name>"/);
   assert.match(why({ domain: 'p.example.com', linkTtlHours: 0 }), /linkTtlHours/);
   assert.throws(() => previewHostName('jane-main', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}`), /longer than 253/);
 });

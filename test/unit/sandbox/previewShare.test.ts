@@ -20,7 +20,8 @@ test('a cluster without the Gateway API is said so plainly, with the next step',
   await assert.rejects(assertGatewayApi(client, gateway), (err: ExplainedError) => {
     assert.equal(err.reason, 'NotFound');
     assert.match(err.why, /does not serve the Gateway API \(gateway\.networking\.k8s\.io\/v1\)/);
-    assert.match(err.remedy, /install the Gateway API .* or clear tether\.preview\.gateway to use an Ingress/);
+    assert.match(err.remedy, /install the Gateway API .* or clear the gateway setting to use an Ingress/);
+    assert.deepEqual(err.step, { code: 'changeSetting', setting: 'preview.gateway', value: '' });
     return true;
   });
   assert.deepEqual(paths, ['/apis/gateway.networking.k8s.io/v1']);

@@ -9,7 +9,7 @@ import { readWorkspaceFacts, specFromText } from '../../../src/sandbox/preview/p
 test('a tether.yaml with errors is refused, naming the lines', () => {
   assert.throws(
     () => specFromText('name: Shop\nbaseline: {}\nforks: []\n'),
-    (err: unknown) => err instanceof ExplainedError && err.reason === 'Invalid' && /line 1: name "Shop"/.test(err.why) && /nothing was created/.test(err.remedy),
+    (err: unknown) => err instanceof ExplainedError && err.reason === 'Invalid' && /line 1: name "Shop"/.test(err.why) && err.step?.code === 'fixSpec' && /nothing was created/.test(err.message),
   );
   const spec = specFromText('name: shop\nbaseline: { namespace: shop }\nforks:\n  - workload: { name: api }\n    mode: local\npreview: { service: api }\n');
   assert.equal(spec.forks[0].mode, 'local');
