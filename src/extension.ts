@@ -28,6 +28,7 @@ import { registerPodDetails } from './ui/webviews/registerPodDetails';
 import { registerSandboxFeature } from './ui/sandbox/index';
 import { registerSandboxDashboard } from './ui/webviews/registerSandboxDashboard';
 import type { TetherApi } from './ui/api';
+import { editorEngine } from './ui/engineDeps';
 
 export function activate(context: vscode.ExtensionContext): TetherApi {
   const own = <T extends vscode.Disposable>(d: T): T => {
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const log = own(vscode.window.createOutputChannel('Tether', { log: true }));
   const logger = redactingLogger(log);
   const reporter = new ErrorReporter(logger);
+  const engine = editorEngine(context.extensionUri, logger);
 
   const lookup = () => kubeconfigLookup(readSettings());
   const explorer = own(
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(new KubeconfigWatcher(explorer, () => lookup().env, (err) => reporter.reportBackground(err)));
 
   const gpu = own(new ContextGpuFeed(explorer, { extraResources }));
-  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger }));
+  const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger, engine }));
   const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu, tunnels.workloads));
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
@@ -59,11 +61,11 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   const gpuTree = own(new GpuTreeProvider());
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
-  const sandboxes = own(registerSandboxFeature(context, { explorer, reporter, logger, environment: tunnels.environment }));
+  const sandboxes = own(registerSandboxFeature({ explorer, reporter, logger, engine, environment: tunnels.environment }));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger, cluster: explorer, gpu, reveal: (target) => tree.revealWorkload(target), report: (err) => reporter.report(err) }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));
-  own(registerSandboxDashboard({ extensionUri: context.extensionUri, explorer, loop: sandboxes.loop, reporter, logger }));
+  own(registerSandboxDashboard({ extensionUri: context.extensionUri, explorer, loop: sandboxes.loop, reporter, logger, engine }));
 
   own(vscode.workspace.registerTextDocumentContentProvider(describeScheme, new DescribeDocuments(explorer, reporter)));
   const logs = own(new PodLogDocuments(explorer, reporter));

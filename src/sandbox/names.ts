@@ -38,6 +38,23 @@ export function sandboxName(developer: string, branch: string): string {
   return boundedName([developer, branch.replace(/^refs\/heads\//, '')]);
 }
 
+/** The name a sandbox was asked for by (`--name pr-42`), or else the one of its developer and branch. */
+export function requestedSandbox(input: { sandbox?: string; developer: string; branch: string }): string {
+  return input.sandbox ?? sandboxName(input.developer, input.branch);
+}
+
+/** Why `name` cannot name a sandbox (it becomes a namespace and prefixes object names), or undefined when it can. */
+export function sandboxNameProblem(name: string): string | undefined {
+  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name)) return `"${name}" is not a DNS-1123 label starting with a letter (lower-case letters, digits and "-")`;
+  if (name.length > 40) return `"${name}" is longer than 40 characters, which leaves too little room for the names of the sandbox's objects`;
+  return undefined;
+}
+
+/** The Lease of a sandbox: "tether-sandbox" in its own namespace, prefixed with its name in a shared one. */
+export function sandboxLeaseName(sandbox: string, ownNamespace: boolean): string {
+  return ownNamespace ? 'tether-sandbox' : boundedName([sandbox, 'tether-sandbox']);
+}
+
 /** A label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends) for the developer. */
 export function ownerLabelValue(developer: string): string {
   return boundedName([developer]);

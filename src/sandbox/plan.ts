@@ -16,7 +16,7 @@ import { plannedEntryPort } from './preview/entryPort';
 import { previewGateBaseName, previewGatePort, previewUpstream } from './preview/previewGateObjects';
 import { agentLabel, managedByLabel, managedByValue, ownershipLabels, planHashAnnotation, roleLabel } from './labels';
 import { leaseObject } from './lifecycle/lease';
-import { boundedName, ownerLabelValue, sandboxName } from './names';
+import { boundedName, ownerLabelValue, requestedSandbox, sandboxLeaseName } from './names';
 import { relayAccessObjects } from './rbac';
 import { defaultControlPort, defaultHealthPort } from '../tunnel/relay';
 import { selectorText } from '../tunnel/relayLabels';
@@ -31,7 +31,9 @@ export interface PlanInput {
   placement: Placement;
   developer: string;
   branch: string;
-  /** Who renews the Lease, e.g. "jane@laptop". */
+  /** The sandbox's name when it was asked for by name (e.g. "pr-42"); default `<developer>-<branch>`. */
+  sandbox?: string;
+  /** Who renews the Lease, e.g. "jane@laptop/vscode". */
   holderIdentity: string;
   renewTime: Date;
   leaseDurationSeconds?: number;
@@ -71,7 +73,6 @@ export interface SandboxPlan {
 
 export const defaultLeaseDurationSeconds = 60;
 const agentAccessName = 'tether-agent';
-const leaseBaseName = 'tether-sandbox';
 
 function invalid(why: string, remedy: string): ExplainedError {
   return new ExplainedError({ reason: 'Invalid', what: 'Plan the sandbox', why, remedy });
@@ -79,7 +80,7 @@ function invalid(why: string, remedy: string): ExplainedError {
 
 export function planSandbox(input: PlanInput): SandboxPlan {
   const { spec, placement } = input;
-  const sandbox = sandboxName(input.developer, input.branch);
+  const sandbox = requestedSandbox(input);
   const owner = ownerLabelValue(input.developer);
   const labels = ownershipLabels(sandbox, owner);
   const own = placement.mode === 'namespace';
@@ -93,7 +94,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     if (namespace !== spec.baseline.namespace) notes.push(`Services that are not forked are reached in "${spec.baseline.namespace}" by their full names (<service>.${spec.baseline.namespace}); short names do not resolve from "${namespace}".`);
   }
 
-  const leaseName = nameOf(leaseBaseName);
+  const leaseName = sandboxLeaseName(sandbox, own);
   const selfCleanupEnv = { [cleanupEnv.sandbox]: sandbox, [cleanupEnv.namespace]: namespace, [cleanupEnv.lease]: leaseName, [cleanupEnv.ownsNamespace]: String(own) };
   const workloads: DesiredObject[] = [];
   const forkedServiceNames = new Set<string>();

@@ -8,7 +8,7 @@
 import type * as vscode from 'vscode';
 import type { ClusterNode } from './views/clusterModel';
 import type { GpuTreeNode } from './gpu/gpuTreeModel';
-import type { TunnelSnapshot } from './tunnel/activeTunnels';
+import type { TunnelSnapshot } from './tunnel/tunnelSnapshot';
 
 export interface TetherApi {
   /** The Cluster view's data provider; walk it with getChildren / getTreeItem. */

@@ -13,7 +13,7 @@ import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
 import { readReferencedConfig } from '../forks/configRead';
 import type { DesiredObject } from '../desired';
 import { LeaseHeartbeat } from './heartbeat';
-import { sandboxName } from '../names';
+import { requestedSandbox } from '../names';
 import type { SandboxAgentSource } from '../agentRequest';
 import { belongsTo, planHashAnnotation } from '../labels';
 import { hasLapsed, leaseTiming } from './lease';
@@ -25,6 +25,8 @@ export interface CreateSandboxInput {
   spec: SandboxSpec;
   developer: string;
   branch: string;
+  /** Asked for by name (e.g. "pr-42") instead of `<developer>-<branch>`. */
+  sandbox?: string;
   holderIdentity: string;
   /** Where to go when namespaces may not be created; default the baseline namespace. */
   sharedNamespace?: string;
@@ -61,7 +63,7 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
   ]);
   // Copies of referenced ConfigMaps and Secrets are made only for a namespace of its own (configCopies.ts).
   const config = choice.placement.mode === 'namespace' ? await readReferencedConfig(client, input.spec, baseline, signal) : [];
-  const sandbox = sandboxName(input.developer, input.branch);
+  const sandbox = requestedSandbox(input);
   const own = choice.placement.mode === 'namespace';
   const where = { sandbox, namespace: choice.placement.mode === 'shared' ? choice.placement.namespace : sandbox, ownNamespace: own };
   const agent = input.agent ? await input.agent.builder(where, signal) : undefined;
@@ -73,6 +75,7 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
       placement: choice.placement,
       developer: input.developer,
       branch: input.branch,
+      ...(input.sandbox ? { sandbox: input.sandbox } : {}),
       holderIdentity: input.holderIdentity,
       renewTime,
       leaseDurationSeconds: input.leaseDurationSeconds,

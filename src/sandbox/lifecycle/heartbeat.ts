@@ -1,8 +1,10 @@
 /**
  * The Lease heartbeat: while the editor runs it renews the sandbox's Lease, so the in-cluster
  * cleanup knows the sandbox is in use. Each renewal first reads the Lease; if it is gone or no
- * longer this sandbox's, the heartbeat stops and says so instead of bringing it back. A renewal
- * that races with someone else's change fails and is retried at the next beat.
+ * longer this sandbox's, or another front door took it over (holder.ts), the heartbeat stops and
+ * says so instead of bringing it back. A renewal that races with someone else's change fails and is
+ * retried at the next beat. `release()` gives the sandbox up without deleting it: the holder is
+ * cleared, so any front door may run it at once, and its TTL counts from the last renewal.
  */
 import type { KubeClient } from '../../kube/api';
 import { systemClock, type Clock } from '../../kube/clock';
@@ -19,7 +21,7 @@ export type HeartbeatEvent =
   /** A renewal failed (network, API server); the heartbeat keeps trying. */
   | { type: 'failed'; error: unknown }
   /** The Lease was deleted or taken over: the heartbeat has stopped. */
-  | { type: 'lost'; why: string };
+  | { type: 'lost'; why: string; takenOverBy?: string };
 
 export interface HeartbeatOptions {
   /** Between renewals; default a third of leaseDurationSeconds. */
@@ -84,6 +86,9 @@ export class LeaseHeartbeat implements Disposable {
     if (!belongsTo(current, sandbox) || current.metadata.deletionTimestamp) return this.lose(`the Lease "${name}" no longer belongs to sandbox "${sandbox}" or is being deleted`);
     const at = new Date(this.clock.now());
     const spec = this.lease.spec as { holderIdentity?: string } | undefined;
+    const holder = (current.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
+    // Someone else applied the sandbox as its holder: it runs there now; a released Lease (no holder) is taken back.
+    if (holder && spec?.holderIdentity && holder !== spec.holderIdentity) return this.lose(`${holder} took sandbox "${sandbox}" over`, holder);
     // A merge patch, not an apply: apply would bring back a Lease deleted in between. The uid and
     // resourceVersion make it fail instead of touching a Lease replaced or changed since the read.
     try {
@@ -104,11 +109,38 @@ export class LeaseHeartbeat implements Disposable {
     return true;
   }
 
-  private lose(why: string): false {
+  private lose(why: string, takenOverBy?: string): false {
     this.stopTimer();
     this.stopped = true;
-    this.emitter.fire({ type: 'lost', why });
+    this.emitter.fire(takenOverBy ? { type: 'lost', why, takenOverBy } : { type: 'lost', why });
     return false;
+  }
+
+  /**
+   * Stops renewing and clears the holder, when it is still this one, so another front door may run
+   * the sandbox without taking it over. The sandbox stays until its TTL runs out after the last renewal.
+   */
+  async release(signal?: AbortSignal): Promise<void> {
+    this.dispose();
+    const { namespace, name } = this.lease.metadata;
+    const mine = (this.lease.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
+    let current: KubeObject;
+    try {
+      current = await this.client.get<KubeObject>(kinds.Lease, namespace, name, signal);
+    } catch (err) {
+      if (err instanceof ExplainedError && err.reason === 'NotFound') return;
+      throw err;
+    }
+    if ((current.spec as { holderIdentity?: string } | undefined)?.holderIdentity !== mine) return;
+    await this.client.request<KubeObject>({
+      what: `Release the Lease of sandbox "${this.lease.metadata.labels[sandboxLabel]}"`,
+      method: 'PATCH',
+      path: resourcePath(kinds.Lease, namespace, name),
+      query: { fieldManager },
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion }, spec: { holderIdentity: null } },
+      signal,
+    });
   }
 
   private async beat(): Promise<void> {

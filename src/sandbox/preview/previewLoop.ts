@@ -7,7 +7,8 @@
  * only checks health again, which takes well under a second.
  *
  * The loop owns every running sandbox (by context and sandbox name), and each running sandbox owns
- * its client, agent session, heartbeat and listener.
+ * its client, agent session, heartbeat and listener. A sandbox another front door runs is refused
+ * unless the request takes it over (lifecycle/holder.ts); `release` gives one up without deleting it.
  */
 import { createHash } from 'node:crypto';
 import type { KubeClient } from '../../kube/api';
@@ -21,7 +22,8 @@ import { createSandbox } from '../lifecycle/create';
 import type { DesiredObject } from '../desired';
 import { LeaseHeartbeat, type HeartbeatOptions } from '../lifecycle/heartbeat';
 import { deleteSandbox, type SandboxLocation } from '../lifecycle/lifecycle';
-import { sandboxName } from '../names';
+import { claimSandbox } from '../lifecycle/holder';
+import { requestedSandbox } from '../names';
 import { waitForHealth } from '../lifecycle/healthWait';
 import { syncAgentSession, previewConnector, type AgentSessionSettings } from './previewAgent';
 import { endpointRouting, endpointServes, openPreviewEndpoint } from './previewEndpoint';
@@ -44,8 +46,12 @@ export interface PreviewRequest {
   spec: SandboxSpec;
   developer: string;
   branch: string;
-  /** Who renews the Lease, e.g. "jane@laptop". */
+  /** The sandbox's name when asked for by name (e.g. "pr-42"); default `<developer>-<branch>`. */
+  sandbox?: string;
+  /** Who renews the Lease: the developer, the computer and the front door, e.g. "jane@laptop/cli". */
   holderIdentity: string;
+  /** Run the sandbox here even while another front door runs it (that one stops). */
+  takeOver?: boolean;
   /** The agent bundle (dist/relay-agent.js): every sandbox runs one agent. */
   agentScript: () => Promise<string>;
   relayImage?: string;
@@ -101,6 +107,15 @@ function hashSpec(spec: SandboxSpec, share?: PreviewHostSettings): string {
   return createHash('sha256').update(JSON.stringify(share ? [spec, share] : spec)).digest('hex');
 }
 
+/** A running sandbox stopped here because its Lease went away or another front door took it over. */
+export interface SandboxLost {
+  context: string;
+  sandbox: string;
+  why: string;
+  /** The holder that took it over. */
+  takenOverBy?: string;
+}
+
 export function previewKey(context: string, sandbox: string): string {
   return `${context}/${sandbox}`;
 }
@@ -113,7 +128,7 @@ export class PreviewLoop implements Disposable {
   private readonly changes = new Emitter<void>();
   /** A sandbox started, stopped or changed state. */
   readonly onDidChange = this.changes.event;
-  private readonly lost = new Emitter<{ context: string; sandbox: string; why: string }>();
+  private readonly lost = new Emitter<SandboxLost>();
   /** A running sandbox's Lease was deleted or taken over (deleted elsewhere, or cleaned up after its TTL): it was stopped here. */
   readonly onDidLose = this.lost.event;
   private readonly logger: Logger;
@@ -145,7 +160,7 @@ export class PreviewLoop implements Disposable {
   /** Makes the preview of `request.spec` answer and returns its URL. Concurrent calls for one sandbox share the work. */
   ensure(request: PreviewRequest): Promise<PreviewResult> {
     if (this.disposed) return Promise.reject(new Error('Tether is shutting down'));
-    const key = previewKey(request.context, sandboxName(request.developer, request.branch));
+    const key = previewKey(request.context, requestedSandbox(request));
     const pending = this.inflight.get(key);
     if (pending) return pending;
     const work = this.ensureNow(key, request).finally(() => this.inflight.delete(key));
@@ -179,7 +194,13 @@ export class PreviewLoop implements Disposable {
     let running = this.running.get(key);
     const fresh = !running;
     const client = running?.client ?? this.options.openClient(request.context);
+    const sandbox = requestedSandbox(request);
     try {
+      // Running here already means holding it; otherwise another front door may hold it.
+      if (!running) {
+        const claim = await claimSandbox(client, { sandbox, sharedNamespace: request.sharedNamespace ?? spec.baseline.namespace, holderIdentity: request.holderIdentity, takeOver: request.takeOver, now: Date.now(), signal });
+        if (claim.takenFrom) this.logger.info(`[preview] ${sandbox}: taken over from ${claim.takenFrom}`);
+      }
       const share = request.share && spec.preview ? request.share : undefined;
       if (share) await assertGatewayApi(client, share, signal);
       let token: string | undefined;
@@ -191,10 +212,10 @@ export class PreviewLoop implements Disposable {
         onToken: (t) => (token = t),
         onKey: (k) => this.shareKeys.set(key, k),
       });
-      progress({ step: 'sandbox', message: `Applying sandbox "${sandboxName(request.developer, request.branch)}"…` });
+      progress({ step: 'sandbox', message: `Applying sandbox "${sandbox}"…` });
       const created = await createSandbox(
         client,
-        { spec, developer: request.developer, branch: request.branch, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, agent, leaseDurationSeconds: this.options.leaseDurationSeconds },
+        { spec, developer: request.developer, branch: request.branch, sandbox: request.sandbox, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, agent, leaseDurationSeconds: this.options.leaseDurationSeconds },
         {
           signal,
           onProgress: (p) => {
@@ -220,7 +241,9 @@ export class PreviewLoop implements Disposable {
           if (owned.heartbeatState === 'lost' && this.running.get(key) === owned && !this.inflight.has(key)) {
             // Nothing left to renew: the tunnels and the listener would only fail from now on.
             this.drop(key);
-            this.lost.fire({ context: owned.context, sandbox: owned.plan.sandbox, why: owned.recentProblems.at(-1) ?? 'its Lease is gone' });
+            const lost: SandboxLost = { context: owned.context, sandbox: owned.plan.sandbox, why: owned.recentProblems.at(-1) ?? 'its Lease is gone' };
+            if (owned.takenOverBy) lost.takenOverBy = owned.takenOverBy;
+            this.lost.fire(lost);
             return;
           }
           this.changes.fire();
@@ -298,6 +321,31 @@ export class PreviewLoop implements Disposable {
   /** Stops what runs locally for the sandbox (tunnels, heartbeat, listener); cluster objects stay. */
   stop(context: string, sandbox: string): boolean {
     return this.drop(previewKey(context, sandbox));
+  }
+
+  /**
+   * Stops the sandbox here and gives up holding it, so another front door may run it without
+   * taking it over; it stays in the cluster until its TTL runs out (or it is deleted).
+   */
+  async release(context: string, sandbox: string, signal?: AbortSignal): Promise<boolean> {
+    const key = previewKey(context, sandbox);
+    const running = this.running.get(key);
+    if (!running) return false;
+    const heartbeat = running.heartbeat;
+    // The client goes with the running sandbox; the release needs it a moment longer.
+    running.keepClient();
+    this.drop(key);
+    try {
+      if (heartbeat && running.heartbeatState !== 'lost') await heartbeat.release(signal);
+    } finally {
+      running.client.dispose();
+    }
+    return true;
+  }
+
+  /** Releases every sandbox running here (a front door that exits). */
+  async releaseAll(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.all.map((r) => this.release(r.context, r.plan.sandbox, signal).catch((err: unknown) => this.logger.warn(`[preview] releasing ${r.plan.sandbox}: ${err instanceof Error ? err.message : String(err)}`))));
   }
 
   private drop(key: string): boolean {

@@ -55,6 +55,8 @@ export class RunningSandbox implements Disposable {
   heartbeatState: RunningSummary['heartbeat'] = 'renewing';
   /** The last time in-cluster traffic could not reach the local process; cleared when a tunnel serves again. */
   localProblem: { workload: string; target: string; message: string } | undefined;
+  /** The front door that took the sandbox over, when that is why its heartbeat stopped. */
+  takenOverBy: string | undefined;
   /** Problems seen while running (local process not listening, heartbeat failures), newest last. */
   private readonly problems: string[] = [];
   private readonly changes = new Emitter<void>();
@@ -63,6 +65,7 @@ export class RunningSandbox implements Disposable {
   private agentSubscriptions: Disposable[] = [];
   private listenerSubscription: Disposable | undefined;
   private disposed = false;
+  private clientKept = false;
 
   constructor(
     readonly key: string,
@@ -71,6 +74,11 @@ export class RunningSandbox implements Disposable {
     public plan: SandboxPlan,
     public specHash: string,
   ) {}
+
+  /** Disposing leaves the client to the caller (who releases the Lease through it). */
+  keepClient(): void {
+    this.clientKept = true;
+  }
 
   get isDisposed(): boolean {
     return this.disposed;
@@ -133,7 +141,8 @@ export class RunningSandbox implements Disposable {
           this.note(`Renewing the sandbox's Lease failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
         } else {
           this.heartbeatState = 'lost';
-          this.note(`The sandbox's Lease is gone: ${e.why}`);
+          this.takenOverBy = e.takenOverBy;
+          this.note(e.takenOverBy ? `${e.why}; it runs there now` : `The sandbox's Lease is gone: ${e.why}`);
         }
         this.changes.fire();
       }),
@@ -174,7 +183,7 @@ export class RunningSandbox implements Disposable {
     this.setAgent(undefined);
     this.tunnels.clear();
     this.heartbeat?.dispose();
-    this.client.dispose();
+    if (!this.clientKept) this.client.dispose();
     this.changes.fire();
     this.changes.dispose();
   }

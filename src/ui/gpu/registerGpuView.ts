@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../../lifecycle';
+import { readSettings } from '../config';
 import type { ContextGpuFeed } from './contextGpuFeed';
 import { buildGpuTree, type GpuTreeNode } from './gpuTreeModel';
 import { GpuTreeProvider } from './gpuTreeProvider';
@@ -17,8 +18,7 @@ export const extraResourcesSetting = 'tether.gpu.extraResources';
 
 /** The extended resources the user counts as GPUs besides the known ones. */
 export function extraResources(): string[] {
-  const value = vscode.workspace.getConfiguration().get<unknown>(extraResourcesSetting);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  return readSettings().gpu.extraResources;
 }
 
 function message(id: string, severity: 'info' | 'error' | 'loading', label: string, tooltip?: string): GpuTreeNode {

@@ -1,19 +1,27 @@
 /**
  * Language-model tools, so an agent can check its own edit: `tether_preview` ensures the preview
- * and returns its URL, the sandbox's pods and the last error lines of their logs;
- * `tether_sandbox_status` reports state without changing anything. Registered only where the
- * editor has `vscode.lm.registerTool` (older code-server builds lack it).
+ * through the engine (nothing shown, nothing written) and returns its URL, the sandbox's pods and
+ * the last error lines of their logs; `tether_sandbox_status` reports state without changing
+ * anything. Registered only where the editor has `vscode.lm.registerTool` (older code-server
+ * builds lack it).
  */
 import * as vscode from 'vscode';
-import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle/lifecycle';
-import { ownerLabelValue } from '../../sandbox/names';
+import { sandboxListing } from '../../engine/status';
+import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from '../../engine/tools/toolText';
+import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { sandboxPods, type SandboxPod } from '../../sandbox/preview/previewStatus';
-import { previewChangesCommand, type SandboxCommandDeps } from '../sandbox/sandboxCommands';
-import { developer } from '../sandbox/workspace';
-import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from './toolText';
+import { ensureWorkspacePreview, type SandboxCommandDeps } from '../sandbox/sandboxCommands';
+import { editorStepWords } from '../stepWords';
 
 function text(value: string): vscode.LanguageModelToolResult {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+}
+
+function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const abort = new AbortController();
+  if (token.isCancellationRequested) abort.abort();
+  else token.onCancellationRequested(() => abort.abort());
+  return abort.signal;
 }
 
 class PreviewTool implements vscode.LanguageModelTool<PreviewToolInput> {
@@ -33,12 +41,12 @@ class PreviewTool implements vscode.LanguageModelTool<PreviewToolInput> {
     };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<PreviewToolInput>): Promise<vscode.LanguageModelToolResult> {
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<PreviewToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     try {
-      const result = await previewChangesCommand(this.deps, { quiet: true, includeLogs: options.input?.includeLogs !== false });
-      return text(result ? previewText(result) : 'The preview was not started.');
+      const result = await ensureWorkspacePreview(this.deps, { includeLogs: options.input?.includeLogs !== false, signal: abortOn(token) });
+      return text(previewText(result));
     } catch (err) {
-      return text(previewFailureText(err));
+      return text(previewFailureText(err, editorStepWords));
     }
   }
 }
@@ -50,7 +58,7 @@ class StatusTool implements vscode.LanguageModelTool<StatusToolInput> {
     return { invocationMessage: 'Reading the state of Tether sandboxes…' };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<StatusToolInput>): Promise<vscode.LanguageModelToolResult> {
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<StatusToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     const context = this.deps.explorer.selectedContext;
     const running = this.deps.loop.summaries().filter((r) => r.context === context);
     let listing: SandboxListing | undefined;
@@ -58,9 +66,10 @@ class StatusTool implements vscode.LanguageModelTool<StatusToolInput> {
     const problems: string[] = [];
     if (context) {
       try {
+        const signal = abortOn(token);
         const client = (await this.deps.explorer.kube()).client(context);
-        listing = await listSandboxes(client, { owner: ownerLabelValue(developer()), namespaces: [client.defaultNamespace] });
-        for (const r of running) pods.set(`${r.namespace}/${r.sandbox}`, (await sandboxPods(client, r.namespace, r.sandbox)).pods);
+        listing = await sandboxListing(this.deps.engine, client, signal);
+        for (const r of running) pods.set(`${r.namespace}/${r.sandbox}`, (await sandboxPods(client, r.namespace, r.sandbox, signal)).pods);
       } catch (err) {
         problems.push(`Could not read the cluster: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -5,9 +5,10 @@
  * sandbox (tunnels, heartbeat, preview listener); disposing it stops them all locally.
  */
 import * as vscode from 'vscode';
+import type { EngineDeps } from '../../engine/engine';
 import { KubeClient } from '../../kube/api';
 import type { Logger } from '../../kube/logger';
-import { PreviewLoop } from '../../sandbox/preview/previewLoop';
+import { PreviewLoop, type SandboxLost } from '../../sandbox/preview/previewLoop';
 import type { ErrorReporter } from '../errorReporter';
 import { registerLanguageModelTools } from '../lmtools/lmTools';
 import type { ClusterExplorer } from '../session/explorer';
@@ -29,9 +30,10 @@ export interface SandboxFeatureDeps {
   logger: Logger;
   /** The tunnel feature's terminal environment: `local` forks hand their workload's environment to it. */
   environment: TunnelEnvironment;
+  engine: EngineDeps;
 }
 
-export function registerSandboxFeature(context: vscode.ExtensionContext, deps: SandboxFeatureDeps): SandboxFeature {
+export function registerSandboxFeature(deps: SandboxFeatureDeps): SandboxFeature {
   const { explorer, reporter, logger } = deps;
   const loop = new PreviewLoop({
     logger,
@@ -42,7 +44,7 @@ export function registerSandboxFeature(context: vscode.ExtensionContext, deps: S
       return KubeClient.forContext(state.config, ctx, logger);
     },
   });
-  const commandDeps: SandboxCommandDeps = { explorer, logger, extensionUri: context.extensionUri, loop };
+  const commandDeps: SandboxCommandDeps = { explorer, logger, engine: deps.engine, loop };
   const guarded =
     <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R | undefined> => {
@@ -53,19 +55,19 @@ export function registerSandboxFeature(context: vscode.ExtensionContext, deps: S
         return undefined;
       }
     };
-  const tree = new SandboxTreeProvider(explorer, loop, (err) => reporter.reportBackground(err));
+  const tree = new SandboxTreeProvider(explorer, loop, deps.engine, (err) => reporter.reportBackground(err));
   const view = vscode.window.createTreeView('tether.sandboxes', { treeDataProvider: tree });
   tree.attach(view);
   const disposables = vscode.Disposable.from(
     vscode.commands.registerCommand('tether.createSandbox', guarded(() => createSandboxCommand(commandDeps))),
-    vscode.commands.registerCommand('tether.previewChanges', guarded(() => previewChangesCommand(commandDeps))),
+    vscode.commands.registerCommand('tether.previewChanges', guarded((arg?: unknown) => previewChangesCommand(commandDeps, arg))),
     vscode.commands.registerCommand('tether.deleteSandbox', guarded((arg?: unknown) => deleteSandboxCommand(commandDeps, sandboxArg(arg)))),
     vscode.commands.registerCommand('tether.refreshSandboxes', () => tree.refresh()),
     vscode.commands.registerCommand(openUrlCommand, guarded(async (url: string) => vscode.commands.executeCommand('simpleBrowser.show', url))),
     vscode.window.registerUriHandler(new PreviewUriHandler(commandDeps, reporter)),
     registerSpecDiagnostics(),
     registerLanguageModelTools(commandDeps),
-    loop.onDidLose((e) => void vscode.window.showWarningMessage(`Sandbox "${e.sandbox}" stopped here: ${e.why}. Preview Changes creates it again.`, 'Preview Changes').then((choice) => (choice ? vscode.commands.executeCommand('tether.previewChanges') : undefined))),
+    loop.onDidLose((e) => void lostNotice(e)),
     new PreviewStatusBar(loop),
     new SandboxEnvironment(loop, deps.environment, logger, (err) => reporter.reportBackground(err)),
     view,
@@ -73,6 +75,17 @@ export function registerSandboxFeature(context: vscode.ExtensionContext, deps: S
     loop,
   );
   return { loop, dispose: () => disposables.dispose() };
+}
+
+/** A sandbox stopped here: deleted (Preview Changes creates it again), or taken over elsewhere (Take Back runs it here again). */
+async function lostNotice(e: SandboxLost): Promise<void> {
+  if (e.takenOverBy) {
+    const choice = await vscode.window.showWarningMessage(`Sandbox "${e.sandbox}" stopped in this window: ${e.why}.`, 'Take Back');
+    if (choice) await vscode.commands.executeCommand('tether.previewChanges', { takeOver: true });
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage(`Sandbox "${e.sandbox}" stopped here: ${e.why}. Preview Changes creates it again.`, 'Preview Changes');
+  if (choice) await vscode.commands.executeCommand('tether.previewChanges');
 }
 
 /** A Sandboxes view row becomes the sandbox's location; anything else passes through. */

@@ -1,12 +1,13 @@
 /**
  * `vscode://tether-dev.tether/preview`: the same preview link for tools outside the editor. It
- * ensures the preview like Preview Changes; `?copy=1` also puts the URL on the clipboard (`?copy=share`
- * the signed shareable link, when a preview domain is set) and `?external=1` opens it in the
- * system browser instead of the Simple Browser.
+ * ensures the workspace's preview through the engine (never writing a tether.yaml) and opens it in
+ * the Simple Browser; `?copy=1` also puts the URL on the clipboard (`?copy=share` the signed
+ * shareable link, when a preview domain is set) and `?external=1` opens it in the system browser
+ * instead.
  */
 import * as vscode from 'vscode';
 import type { ErrorReporter } from '../errorReporter';
-import { previewChangesCommand, type SandboxCommandDeps } from './sandboxCommands';
+import { previewWithProgress, showPreview, type SandboxCommandDeps } from './sandboxCommands';
 
 export class PreviewUriHandler implements vscode.UriHandler {
   constructor(
@@ -20,16 +21,15 @@ export class PreviewUriHandler implements vscode.UriHandler {
       return;
     }
     const query = new URLSearchParams(uri.query);
-    const external = query.get('external') === '1';
     try {
-      const result = await previewChangesCommand(this.deps, { quiet: external });
-      if (!result) return;
+      const result = await previewWithProgress(this.deps);
       if (query.get('copy') === '1') await vscode.env.clipboard.writeText(result.url);
       else if (query.get('copy') === 'share') {
         if (result.share) await vscode.env.clipboard.writeText(result.share.link);
         else void vscode.window.showWarningMessage('There is no shareable link to copy: set tether.preview.domain (see docs/preview-urls.md).');
       }
-      if (external) await vscode.env.openExternal(vscode.Uri.parse(result.url));
+      if (query.get('external') === '1') await vscode.env.openExternal(vscode.Uri.parse(result.url));
+      else await showPreview(this.deps, result);
     } catch (err) {
       this.reporter.report(err);
     }

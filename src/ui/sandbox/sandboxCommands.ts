@@ -2,20 +2,21 @@
  * "Tether: Create Sandbox" (writes tether.yaml guided by what the workspace holds and opens it),
  * "Tether: Preview Changes" (ensures sandbox, tunnel and preview under a progress notification,
  * opens the Simple Browser, offers Copy Link / Open in Browser) and "Tether: Delete Sandbox"
- * (after a modal confirmation, removes everything of the sandbox at once).
+ * (after a modal confirmation, removes everything of the sandbox at once). The preview itself is
+ * the engine's (engine/preview.ts); the URI handler and the language-model tools call it too.
  */
 import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
+import { previewNotice } from '../../engine/previewNotice';
+import { ensurePreview, type PreviewAsk } from '../../engine/preview';
+import { deletionCandidates, sandboxListing } from '../../engine/status';
 import { KubeClient } from '../../kube/api';
 import { ExplainedError } from '../../kube/errors';
 import { proposeSpec } from '../../sandbox/detect';
-import { ownerLabelValue } from '../../sandbox/names';
 import type { PreviewLoop, PreviewResult } from '../../sandbox/preview/previewLoop';
 import { readWorkspaceFacts } from '../../sandbox/preview/previewWorkspace';
-import { previewNotice } from './previewNotice';
-import { listSandboxes } from '../../sandbox/lifecycle/lifecycle';
 import { specFileName } from '../../sandbox/spec';
-import { developer, previewRequest, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
+import { editorWorkspace, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
 
 export interface SandboxCommandDeps extends SandboxFeatureDeps {
   loop: PreviewLoop;
@@ -63,35 +64,26 @@ async function openInSimpleBrowser(url: string): Promise<boolean> {
   }
 }
 
-export interface PreviewCommandOptions {
-  /** Do not open the Simple Browser or show the link notification (URI handler, tools). */
-  quiet?: boolean;
-  includeLogs?: boolean;
+/** The workspace's preview in the selected context, from the engine; nothing shown, nothing written. */
+export async function ensureWorkspacePreview(deps: SandboxCommandDeps, ask: Omit<PreviewAsk, 'context' | 'workspace'> = {}): Promise<PreviewResult> {
+  await deps.explorer.kube();
+  const context = selectedContext(deps.explorer);
+  return ensurePreview(deps.engine, deps.loop, { ...ask, context, workspace: editorWorkspace() });
 }
 
-/** Ensures the preview; returns the result so callers (tests, tools, the URI handler) can use the URL. */
-export async function previewChangesCommand(deps: SandboxCommandDeps, options: PreviewCommandOptions = {}): Promise<PreviewResult | undefined> {
-  if ((await readSpecText()) === undefined) {
-    const { reasons } = await writeProposal(deps);
-    void vscode.window.showInformationMessage(`Wrote ${specFileName} for this workspace. ${reasons.join(' ')}`);
-  }
-  const request = await previewRequest(deps);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Preview of sandbox "${request.sandbox}"`, cancellable: true },
-    (progress, token) => {
-      const abort = new AbortController();
-      // Applying looks up every planned object at once, each request listening for the abort.
-      setMaxListeners(100, abort.signal);
-      token.onCancellationRequested(() => abort.abort());
-      return deps.loop.ensure({ ...request, includeLogs: options.includeLogs, signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) });
-    },
-  );
-  deps.logger.info(`[sandbox] preview of ${result.sandbox} at ${result.url} (${result.warm ? 'warm' : 'created'} in ${result.elapsedMs} ms)`);
-  for (const note of result.notes) deps.logger.info(`[sandbox] ${note}`);
-  // The URL only: the signed link is a credential and stays out of the log.
-  if (result.share) deps.logger.info(`[sandbox] shareable at ${result.share.url} (links valid until ${result.share.expiresAt})`);
-  if (result.routing) deps.logger.info(`[sandbox] header routing into ${result.routing.entry}, every request carries "${result.routing.header}"; from a terminal: ${result.routing.curl}`);
-  if (options.quiet) return result;
+/** The workspace's preview under a cancellable progress notification. */
+export function previewWithProgress(deps: SandboxCommandDeps, ask: Omit<PreviewAsk, 'context' | 'workspace' | 'signal' | 'onProgress'> = {}): Thenable<PreviewResult> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tether preview', cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    // Applying looks up every planned object at once, each request listening for the abort.
+    setMaxListeners(100, abort.signal);
+    token.onCancellationRequested(() => abort.abort());
+    return ensureWorkspacePreview(deps, { ...ask, signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) });
+  });
+}
+
+/** The preview in the Simple Browser, and the notification with its links. */
+export async function showPreview(deps: SandboxCommandDeps, result: PreviewResult): Promise<void> {
   const shown = await openInSimpleBrowser(result.url);
   if (!shown) deps.logger.info('[sandbox] the Simple Browser is not available in this editor; the notification offers the link');
   const notice = previewNotice(result);
@@ -100,6 +92,21 @@ export async function previewChangesCommand(deps: SandboxCommandDeps, options: P
     if (action && 'copy' in action) await vscode.env.clipboard.writeText(action.copy);
     else if (action) await vscode.env.openExternal(vscode.Uri.parse(action.open));
   });
+}
+
+/** `{ takeOver: true }` runs the sandbox here even while another front door runs it (the error's Take Over button). */
+function takeOverArg(arg: unknown): boolean {
+  return Boolean(arg && typeof arg === 'object' && (arg as { takeOver?: unknown }).takeOver === true);
+}
+
+/** Ensures the preview and shows it; returns the result so callers (tests) can use the URL. */
+export async function previewChangesCommand(deps: SandboxCommandDeps, arg?: unknown): Promise<PreviewResult | undefined> {
+  if ((await readSpecText()) === undefined) {
+    const { reasons } = await writeProposal(deps);
+    void vscode.window.showInformationMessage(`Wrote ${specFileName} for this workspace. ${reasons.join(' ')}`);
+  }
+  const result = await previewWithProgress(deps, takeOverArg(arg) ? { takeOver: true } : {});
+  await showPreview(deps, result);
   return result;
 }
 
@@ -123,8 +130,7 @@ export async function deleteSandboxCommand(deps: SandboxCommandDeps, arg?: unkno
   try {
     let target = isDeleteTarget(arg) ? arg : undefined;
     if (!target) {
-      const listing = await listSandboxes(client, { owner: ownerLabelValue(developer()) });
-      const choices = [...listing.mine, ...listing.orphans.filter((o) => o.mine)];
+      const choices = deletionCandidates(await sandboxListing(deps.engine, client));
       if (choices.length === 0) {
         void vscode.window.showInformationMessage(`You have no sandbox in context "${context}".`);
         return undefined;

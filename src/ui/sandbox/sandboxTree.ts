@@ -4,17 +4,12 @@
  * countdowns move with it); a sandbox's forks, pods and recent events are read when it is expanded.
  */
 import * as vscode from 'vscode';
-import { sandboxSelector } from '../../sandbox/labels';
-import { forkNames } from '../../sandbox/forks/forkNames';
-import { listSandboxes, type SandboxListing } from '../../sandbox/lifecycle/lifecycle';
-import { ownerLabelValue } from '../../sandbox/names';
+import type { EngineDeps } from '../../engine/engine';
+import { sandboxDetails, sandboxListing } from '../../engine/status';
+import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
-import { recentEvents, sandboxPods } from '../../sandbox/preview/previewStatus';
-import { kinds } from '../../kube/kinds';
-import type { KubeObject } from '../../kube/types';
 import type { ClusterExplorer } from '../session/explorer';
 import { detailNodes, failureNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
-import { developer } from './workspace';
 
 export const openUrlCommand = 'tether.openPreviewUrl';
 
@@ -28,6 +23,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
   constructor(
     private readonly explorer: ClusterExplorer,
     private readonly loop: PreviewLoop,
+    private readonly engine: EngineDeps,
     private readonly onFailure: (err: unknown) => void,
   ) {
     this.subscriptions.push(
@@ -90,7 +86,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
   private async readListing(context: string): Promise<SandboxListing> {
     if (this.listing?.context === context) return this.listing.value;
     const client = (await this.explorer.kube()).client(context);
-    const value = await listSandboxes(client, { owner: ownerLabelValue(developer()), namespaces: [client.defaultNamespace] });
+    const value = await sandboxListing(this.engine, client);
     this.listing = { context, value };
     return value;
   }
@@ -112,24 +108,11 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
       }
     }
     if (!context) return [];
-    if (node.type === 'group') return sandboxNodes(context, node.group, await this.readListing(context), this.loop.summaries(), Date.now());
+    if (node.type === 'group') return sandboxNodes(context, node.group, await this.readListing(context), this.loop.summaries(), this.engine.host.clock.now());
     if (node.type !== 'sandbox') return [];
     try {
       const client = (await this.explorer.kube()).client(node.context);
-      const { namespace, sandbox } = node.summary;
-      const labelSelector = sandboxSelector(sandbox);
-      const [deployments, statefulSets, pods] = await Promise.all([
-        client.list<KubeObject>(kinds.Deployment, namespace, { labelSelector }),
-        // Only sandboxes forking a StatefulSet hold one; without the permission to list them there are none to show.
-        client.list<KubeObject>(kinds.StatefulSet, namespace, { labelSelector }).catch(() => ({ items: [] as KubeObject[] })),
-        sandboxPods(client, namespace, sandbox),
-      ]);
-      const workloads = [...deployments.items, ...statefulSets.items];
-      // The agent is no fork; its pod is still listed with the sandbox's pods.
-      const forks = forkNames(workloads);
-      const names = new Set([...workloads.map((d) => d.metadata.name), ...pods.pods.map((p) => p.name), ...pods.objects.flatMap((p) => (p.metadata.ownerReferences ?? []).map((o) => o.name))]);
-      const events = await recentEvents(client, namespace, names).catch(() => []);
-      return detailNodes({ node, forks, pods: pods.pods, events });
+      return detailNodes({ node, ...(await sandboxDetails(client, node.summary)) });
     } catch (err) {
       return failureNodes(node.id, err);
     }

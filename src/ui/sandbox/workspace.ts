@@ -1,25 +1,20 @@
 /**
- * What a preview needs from the editor: the workspace folder and its tether.yaml, who the developer
- * is and which branch is checked out (the sandbox is named for both), the relay agent bundle, and a
- * PreviewRequest built from all of that. Shared by the commands, the URI handler and the tools.
+ * What a preview needs from the editor: the workspace folder and its tether.yaml (unsaved edits
+ * first) as the engine's Workspace, and the selected context. Everything else (who, which branch,
+ * the request) is the engine's (engine/preview.ts).
  */
-import { execFile } from 'node:child_process';
-import { hostname, userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { readRelayAgentScript } from '../relayAgentScript';
+import type { EngineDeps } from '../../engine/engine';
+import type { Workspace } from '../../engine/workspace';
 import { ExplainedError } from '../../kube/errors';
 import type { Logger } from '../../kube/logger';
-import { sandboxName } from '../../sandbox/names';
-import type { PreviewRequest } from '../../sandbox/preview/previewLoop';
-import { specFromText } from '../../sandbox/preview/previewWorkspace';
-import { specFileName, type SandboxSpec } from '../../sandbox/spec';
+import { specFileName } from '../../sandbox/spec';
 import type { ClusterExplorer } from '../session/explorer';
-import { previewShareSettings } from './previewShareSettings';
 
 export interface SandboxFeatureDeps {
   explorer: ClusterExplorer;
   logger: Logger;
-  extensionUri: vscode.Uri;
+  engine: EngineDeps;
 }
 
 export function workspaceFolder(): vscode.WorkspaceFolder {
@@ -45,74 +40,16 @@ export async function readSpecText(uri = specUri()): Promise<string | undefined>
   }
 }
 
-export function developer(): string {
-  const configured = vscode.workspace.getConfiguration('tether').get<string>('sandbox.developer', '').trim();
-  if (configured) return configured;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'developer';
-  }
-}
-
-export function holderIdentity(): string {
-  return `${developer()}@${hostname()}`;
-}
-
-/** The checked-out branch: the Git extension's view of it, else `git`, else "main". */
-export async function currentBranch(folder = workspaceFolder()): Promise<string> {
-  type GitApi = { repositories: { rootUri: vscode.Uri; state: { HEAD?: { name?: string } } }[] };
-  const git = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
-  try {
-    const api = git?.isActive ? git.exports.getAPI(1) : undefined;
-    const repo = api?.repositories.find((r) => folder.uri.fsPath.startsWith(r.rootUri.fsPath));
-    if (repo?.state.HEAD?.name) return repo.state.HEAD.name;
-  } catch {
-    // the Git extension is disabled or not ready: ask git itself
-  }
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: folder.uri.fsPath, timeout: 3000 }, (err, stdout) => {
-      const name = stdout?.trim();
-      resolve(err || !name || name === 'HEAD' ? 'main' : name);
-    });
-  });
+/** The open folder as the engine's Workspace. */
+export function editorWorkspace(folder = workspaceFolder()): Workspace {
+  const uri = specUri(folder);
+  return { folder: folder.uri.fsPath, specPath: uri.fsPath, readSpec: () => readSpecText(uri) };
 }
 
 export function selectedContext(explorer: ClusterExplorer): string {
   const context = explorer.selectedContext;
   if (!context) {
-    throw new ExplainedError({ reason: 'UnknownContext', what: 'Preview changes', why: 'no Kubernetes context is selected', remedy: 'Run Tether: Select Context, then try again' });
+    throw new ExplainedError({ reason: 'UnknownContext', what: 'Use the sandbox', why: 'no Kubernetes context is selected', remedy: '', step: { code: 'selectContext' } });
   }
   return context;
-}
-
-/** Everything ensure() needs for the workspace's tether.yaml (which must exist and be valid). */
-export async function previewRequest(deps: SandboxFeatureDeps, spec?: SandboxSpec): Promise<PreviewRequest & { sandbox: string }> {
-  await deps.explorer.kube();
-  const context = selectedContext(deps.explorer);
-  let resolved = spec;
-  if (!resolved) {
-    const text = await readSpecText();
-    if (text === undefined) {
-      throw new ExplainedError({ reason: 'NotFound', what: 'Preview changes', why: `the workspace has no ${specFileName}`, remedy: 'Run Tether: Create Sandbox to write one' });
-    }
-    resolved = specFromText(text);
-  }
-  const branch = await currentBranch();
-  const settings = vscode.workspace.getConfiguration('tether');
-  const relayImage = settings.get<string>('relay.image', '').trim() || undefined;
-  const sharedNamespace = settings.get<string>('sandbox.sharedNamespace', '').trim() || undefined;
-  const share = previewShareSettings();
-  return {
-    context,
-    spec: resolved,
-    developer: developer(),
-    branch,
-    holderIdentity: holderIdentity(),
-    agentScript: () => readRelayAgentScript(deps.extensionUri),
-    relayImage,
-    sharedNamespace,
-    ...(share ? { share } : {}),
-    sandbox: sandboxName(developer(), branch),
-  };
 }

@@ -4,11 +4,12 @@
  * tunnels still running then stay until "Tether: Stop Tunnel" (or the relay's own cleanup).
  */
 import * as vscode from 'vscode';
-import { readRelayAgentScript } from '../relayAgentScript';
+import type { EngineDeps } from '../../engine/engine';
 import type { Logger } from '../../kube/logger';
+import { ActiveTunnels, type WorkloadTunnels } from '../../tunnel/activeTunnels';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
-import { ActiveTunnels, snapshotOf, type TunnelSnapshot, type WorkloadTunnels } from './activeTunnels';
+import { snapshotOf, type TunnelSnapshot } from './tunnelSnapshot';
 import { startTunnelCommand, stopTunnelCommand, tunnelActions, tunnelActionsCommand, type TunnelCommandDeps } from './tunnelCommands';
 import { TunnelEnvironment } from './tunnelEnvironment';
 
@@ -16,6 +17,7 @@ export interface TunnelFeatureDeps {
   explorer: ClusterExplorer;
   reporter: ErrorReporter;
   logger: Logger;
+  engine: EngineDeps;
 }
 
 export interface TunnelFeature extends vscode.Disposable {
@@ -30,7 +32,7 @@ export interface TunnelFeature extends vscode.Disposable {
 export function registerTunnelFeature(context: vscode.ExtensionContext, deps: TunnelFeatureDeps): TunnelFeature {
   const tunnels = new ActiveTunnels();
   const environment = new TunnelEnvironment(context.environmentVariableCollection);
-  const commandDeps: TunnelCommandDeps = { ...deps, tunnels, environment, agentScript: () => readRelayAgentScript(context.extensionUri) };
+  const commandDeps: TunnelCommandDeps = { ...deps, tunnels, environment };
   const guarded =
     <R>(run: (arg?: unknown) => Promise<R>) =>
     async (arg?: unknown): Promise<R | undefined> => {

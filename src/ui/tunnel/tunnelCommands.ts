@@ -4,10 +4,11 @@
  * and connect under a progress notification, then keep a status bar item and the workload's
  * environment for terminals and debug sessions until the tunnel is stopped.
  */
-import { hostname, userInfo } from 'node:os';
 import * as vscode from 'vscode';
+import type { EngineDeps } from '../../engine/engine';
+import { missingTunnelPermissions, runTunnel } from '../../engine/tunnel';
 import { KubeClient } from '../../kube/api';
-import { checkAccess, describeCheck } from '../../kube/access';
+import { describeCheck } from '../../kube/access';
 import { kinds } from '../../kube/kinds';
 import type { Logger } from '../../kube/logger';
 import type { KubeObject } from '../../kube/types';
@@ -17,11 +18,11 @@ import { componentLabel, managedByLabel, managedByValue, ownerLabel, tunnelLabel
 import { relayPortsFor, type PodTemplate } from '../../tunnel/relayPorts';
 import { tunnelEnvironmentKey } from '../../tunnel/environmentStack';
 import { forwardEnvironment } from '../../tunnel/sessionEnvironment';
-import { startTunnel, tunnelAccessChecks } from '../../tunnel/sessionStart';
+import { ActiveTunnels, tunnelKey, type ActiveTunnel } from '../../tunnel/activeTunnels';
 import type { ErrorReporter } from '../errorReporter';
 import type { ClusterExplorer } from '../session/explorer';
 import type { WorkloadNode } from '../views/clusterModel';
-import { ActiveTunnels, snapshotOf, tunnelKey, type ActiveTunnel, type TunnelSnapshot } from './activeTunnels';
+import { snapshotOf, type TunnelSnapshot } from './tunnelSnapshot';
 import { startTunnelArgs } from './tunnelArgs';
 import type { TunnelEnvironment } from './tunnelEnvironment';
 import type { NamespaceChoiceInput } from './namespaceChoices';
@@ -32,21 +33,12 @@ export interface TunnelCommandDeps {
   explorer: ClusterExplorer;
   reporter: ErrorReporter;
   logger: Logger;
-  /** Reads dist/relay-agent.js from the installed extension. */
-  agentScript: () => Promise<string>;
+  engine: EngineDeps;
   tunnels: ActiveTunnels;
   environment: TunnelEnvironment;
 }
 
 export const tunnelActionsCommand = 'tether.tunnelActions';
-
-function owner(): string {
-  try {
-    return `${userInfo().username}@${hostname()}`;
-  } catch {
-    return hostname();
-  }
-}
 
 function isWorkloadNode(arg: unknown): arg is WorkloadNode {
   return Boolean(arg && typeof arg === 'object' && (arg as WorkloadNode).type === 'workload');
@@ -76,8 +68,7 @@ async function namespaceInput(deps: TunnelCommandDeps, client: KubeClient, conte
 
 /** Missing permissions block the start: the user sees which and can copy the Role for an admin. */
 async function preflight(client: KubeClient, namespace: string): Promise<boolean> {
-  const results = await checkAccess(client, tunnelAccessChecks(namespace));
-  const missing = results.filter((r) => !r.allowed).map((r) => r.check);
+  const missing = await missingTunnelPermissions(client, namespace);
   if (missing.length === 0) return true;
   const list = missing.map(describeCheck).join('; ');
   const choice = await vscode.window.showErrorMessage(
@@ -127,26 +118,25 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
     if (!(await preflight(client, workload.namespace))) return undefined;
     const localPort = args?.localPort ?? (await pickLocalPort(await workloadPort(client, workload)));
     if (!localPort) return undefined;
-    const settings = vscode.workspace.getConfiguration('tether');
-    const image = settings.get<string>('relay.image', '') || undefined;
-    const joinWorkloadService = args?.joinWorkloadService ?? settings.get<boolean>('tunnel.joinWorkloadService', false);
-    const agentScript = await deps.agentScript();
     const chosen = workload;
     const started = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Tunnel ${chosen.name} → 127.0.0.1:${localPort}`, cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return startTunnel(
-          { client, namespace: chosen.namespace, workload: { kind: chosen.kind, name: chosen.name }, localPort, agentScript, owner: owner(), image, joinWorkloadService, session: { logger: deps.logger } },
-          (message) => progress.report({ message }),
-          abort.signal,
-        );
+        return runTunnel(deps.engine, client, {
+          namespace: chosen.namespace,
+          workload: { kind: chosen.kind, name: chosen.name },
+          localPort,
+          joinWorkloadService: args?.joinWorkloadService,
+          onProgress: (message) => progress.report({ message }),
+          signal: abort.signal,
+        });
       },
     );
     const statusBar = new TunnelStatusBar(started.session, { workload: chosen.name, namespace: chosen.namespace, localPort }, { title: 'Tunnel actions', command: tunnelActionsCommand, arguments: [key] });
-    const tunnel: ActiveTunnel = { key, context, workload: { kind: chosen.kind, name: chosen.name }, localPort, started, client, statusBar, subscriptions: [] };
-    tunnel.subscriptions.push(
+    const tunnel: ActiveTunnel = { key, context, workload: { kind: chosen.kind, name: chosen.name }, localPort, started, client, owned: [statusBar] };
+    tunnel.owned.push(
       started.session.onLocalProblem((p) =>
         void vscode.window.showWarningMessage(`Cluster traffic for ${chosen.name} arrived, but ${p.message}. Start your service on port ${localPort}; callers see closed connections until then.`),
       ),
@@ -235,7 +225,7 @@ export async function stopTunnelCommand(deps: TunnelCommandDeps, arg?: unknown):
 export async function tunnelActions(deps: TunnelCommandDeps, key: unknown): Promise<void> {
   const tunnel = await pickTunnel(deps.tunnels, key);
   if (!tunnel) return;
-  const choice = await vscode.window.showQuickPick(['Reconnect Now', 'Save Environment to File…', 'Show Log', 'Stop Tunnel'], { title: tunnel.statusBar.text.replace(/\$\([^)]+\)\s*/g, '') });
+  const choice = await vscode.window.showQuickPick(['Reconnect Now', 'Save Environment to File…', 'Show Log', 'Stop Tunnel'], { title: snapshotOf(tunnel).statusText.replace(/\$\([^)]+\)\s*/g, '') });
   if (choice === 'Reconnect Now') tunnel.started.session.retryNow();
   else if (choice === 'Save Environment to File…') await deps.environment.saveToFile();
   else if (choice === 'Show Log') await vscode.commands.executeCommand('tether.showLog');

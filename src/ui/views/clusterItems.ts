@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { GpuSummary } from '../../gpu/gpuSummary';
-import type { WorkloadTunnel } from '../tunnel/activeTunnels';
+import type { WorkloadTunnel } from '../../tunnel/activeTunnels';
 import { tunnelRowText } from '../tunnel/tunnelStatusText';
 import { describePodRow, type Health } from './podSummary';
 import { formatAge } from './age';

@@ -29,7 +29,7 @@ import {
 import { rowAge, toTreeItem } from './clusterItems';
 import { nextAgeChange } from './age';
 import { AgeTicker } from './ageTicker';
-import type { TunnelWorkloadRef, WorkloadTunnels } from '../tunnel/activeTunnels';
+import type { TunnelWorkloadRef, WorkloadTunnels } from '../../tunnel/activeTunnels';
 
 /** GPU summaries for context tooltips (ContextGpuFeed satisfies it); only read, never started. */
 export interface GpuSummaries {

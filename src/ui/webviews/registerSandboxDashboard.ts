@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
+import type { EngineDeps } from '../../engine/engine';
 import type { Logger } from '../../kube/logger';
 import type { SuiteResult } from '../../sandbox/checks/checkSuite';
 import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
@@ -27,12 +28,13 @@ export interface SandboxDashboardFeatureDeps {
   loop: PreviewLoop;
   reporter: ErrorReporter;
   logger: Logger;
+  engine: EngineDeps;
 }
 
-export function registerSandboxDashboard({ extensionUri, explorer, loop, reporter, logger }: SandboxDashboardFeatureDeps): vscode.Disposable {
+export function registerSandboxDashboard({ extensionUri, explorer, loop, reporter, logger, engine }: SandboxDashboardFeatureDeps): vscode.Disposable {
   const store = new DisposableStore();
   const panels = new Map<string, SandboxDashboardPanel>();
-  const source = { explorer, loop };
+  const source = { explorer, loop, engine };
   const panelDeps = {
     load: (ref: SandboxRef) => loadDashboard(source, ref),
     prepareRun: (ref: SandboxRef, signal: AbortSignal) => prepareCheckRun(source, ref, signal),

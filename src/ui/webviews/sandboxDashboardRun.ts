@@ -5,24 +5,16 @@
  * webview gets them again. Owns the run's AbortController and the batchers. Pure: no vscode,
  * the cluster behind `prepare` and the timer are injected.
  */
-import type { KubeClient } from '../../kube/api';
 import type { Logger } from '../../kube/logger';
-import type { KubeObject } from '../../kube/types';
 import type { Disposable } from '../../lifecycle';
 import { pendingChecks, runCheckSuite, type CheckProgress, type RunOne, type SuiteResult } from '../../sandbox/checks/checkSuite';
-import type { SandboxPlan } from '../../sandbox/plan';
+import type { CheckRunTarget } from '../../sandbox/checks/checkPlan';
 import type { CheckSpec } from '../../sandbox/spec';
 import { LogBatcher, type BatchTimer } from './logBatcher';
 import { logLines } from './sandboxDashboardModel';
 import { maxCheckLogLines, type HostMessage } from './sandboxDashboardProtocol';
 
-/** What a check run needs; `client` stays owned by whoever gave it. */
-export interface CheckRunTarget {
-  client: KubeClient;
-  plan: SandboxPlan;
-  lease: KubeObject;
-  checks: CheckSpec[];
-}
+export type { CheckRunTarget } from '../../sandbox/checks/checkPlan';
 
 export interface CheckRunsDeps {
   /** Resolves what a run needs, or throws an explained error saying why checks cannot run. */

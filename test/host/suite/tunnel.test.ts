@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { TunnelSnapshot } from '../../../src/ui/tunnel/activeTunnels';
+import type { TunnelSnapshot } from '../../../src/ui/tunnel/tunnelSnapshot';
 import type { StartTunnelArgs } from '../../../src/ui/tunnel/tunnelArgs';
 import { clusterRest } from './clusterRest';
 import { tetherApi } from './extension';

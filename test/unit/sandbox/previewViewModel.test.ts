@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { SandboxListing, SandboxSummary } from '../../../src/sandbox/lifecycle/lifecycle';
 import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
 import { eventLines } from '../../../src/sandbox/preview/previewStatus';
-import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
+import { previewText, statusText } from '../../../src/engine/tools/toolText';
 import { detailNodes, failureNodes, groupNodes, sandboxNodes, ttlText } from '../../../src/ui/sandbox/sandboxTreeModel';
 import { ExplainedError } from '../../../src/kube/errors';
 

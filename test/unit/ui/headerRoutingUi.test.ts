@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
 import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
-import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
+import { previewText, statusText } from '../../../src/engine/tools/toolText';
 import { detailNodes, type SandboxNode } from '../../../src/ui/sandbox/sandboxTreeModel';
 
 const result: PreviewResult = { url: 'http://127.0.0.1:4000/', sandbox: 'jane-main', namespace: 'jane-main', context: 'sim', warm: true, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 5 };

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
-import { previewText, statusText } from '../../../src/ui/lmtools/toolText';
+import { previewText, statusText } from '../../../src/engine/tools/toolText';
 import type { KubeObject } from '../../../src/kube/types';
 import type { RunningSummary } from '../../../src/sandbox/preview/previewRunning';
-import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
+import { previewNotice } from '../../../src/engine/previewNotice';
 import { detailNodes, type SandboxNode } from '../../../src/ui/sandbox/sandboxTreeModel';
 import { forkNames } from '../../../src/sandbox/forks/forkNames';
 

@@ -1,8 +1,10 @@
 /**
  * What the language-model tools answer, as plain text a model reads well: the preview URL, the
- * sandbox's pods and the last error lines, or the state of every sandbox. Pure; the tools in
- * lmTools.ts only gather the data.
+ * sandbox's pods and the last error lines, or the state of every sandbox. Pure; the editor's
+ * language-model tools and the MCP server only gather the data.
  */
+import { ExplainedError, explainedText } from '../../kube/errors';
+import { neutralStepWords, type StepWords } from '../../kube/nextStep';
 import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import type { PreviewResult } from '../../sandbox/preview/previewLoop';
 import type { RunningSummary } from '../../sandbox/preview/previewRunning';
@@ -52,8 +54,8 @@ export function previewText(result: PreviewResult): string {
   ].join('\n');
 }
 
-export function previewFailureText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+export function previewFailureText(error: unknown, words: StepWords = neutralStepWords): string {
+  const message = error instanceof ExplainedError ? explainedText(error, words) : error instanceof Error ? error.message : String(error);
   return `The preview is not available: ${message}`;
 }
 

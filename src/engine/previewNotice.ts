@@ -3,7 +3,7 @@
  * header-routed preview which Service it enters and which header it adds, with the equivalent curl
  * to copy (the same request from a terminal). Pure; sandboxCommands.ts shows it.
  */
-import type { PreviewResult } from '../../sandbox/preview/previewLoop';
+import type { PreviewResult } from '../sandbox/preview/previewLoop';
 
 export type PreviewAction = { label: 'Copy Link'; copy: string } | { label: 'Copy Shareable Link'; copy: string } | { label: 'Copy curl'; copy: string } | { label: 'Open in Browser'; open: string };
 

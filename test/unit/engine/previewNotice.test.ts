@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
-import { previewNotice } from '../../../src/ui/sandbox/previewNotice';
+import { previewNotice } from '../../../src/engine/previewNotice';
 
 const result: PreviewResult = { url: 'http://127.0.0.1:4000/products', sandbox: 'jane-main', namespace: 'jane-main', context: 'dev', warm: false, status: 200, pods: [], lastErrors: [], notes: [], elapsedMs: 900 };
 

@@ -1,0 +1,69 @@
+// One sandbox, two front doors (an editor window and a terminal): the second is refused while the
+// first renews, takes it over without restarting the relay, the first is told and stops; released,
+// the sandbox is anyone's at once; the checks of a sandbox run from a front door that never applied it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { get } from 'node:http';
+import { KubeClient } from '../../../src/kube/api';
+import { loadKubeconfig } from '../../../src/kube/config';
+import { ExplainedError } from '../../../src/kube/errors';
+import { kinds } from '../../../src/kube/kinds';
+import type { KubeObject } from '../../../src/kube/types';
+import { sandboxSelector } from '../../../src/sandbox/labels';
+import { PreviewLoop, type SandboxLost } from '../../../src/sandbox/preview/previewLoop';
+import { previewCluster } from './previewCluster';
+
+function fetchText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+const editor = 'jane@laptop/vscode';
+const terminal = 'jane@laptop/cli';
+
+test('a second front door is refused while the first runs the sandbox, takes it over keeping the relay, and the first stops', async (t) => {
+  const c = await previewCluster(t, 'preview-holder');
+  const kubeconfig = loadKubeconfig({ KUBECONFIG: c.cluster.kubeconfigPath });
+  const cli = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), tunnel: { backoff: { initialMs: 100, maxMs: 500 } }, heartbeat: { intervalMs: 300 } });
+  t.after(() => cli.dispose());
+
+  const first = await c.loop.ensure(c.request(c.localSpec(), { holderIdentity: editor }));
+  const relayPods = async () => (await c.client.list<KubeObject>(kinds.Pod, first.namespace, { labelSelector: `${sandboxSelector(first.sandbox)},app.kubernetes.io/component=relay` })).items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.uid);
+  const before = await relayPods();
+  assert.equal(before.length, 1);
+
+  await assert.rejects(cli.ensure(c.request(c.localSpec(), { holderIdentity: terminal })), (err: unknown) => {
+    assert.ok(err instanceof ExplainedError);
+    assert.equal(err.reason, 'Conflict');
+    assert.match(err.why, /jane on laptop \(VS Code\) runs it/);
+    assert.equal(err.step?.code, 'takeOver');
+    return true;
+  });
+  assert.equal(c.loop.summaries().length, 1, 'the refused attempt changed nothing');
+
+  const lost = new Promise<SandboxLost>((resolve) => c.loop.onDidLose(resolve));
+  const taken = await cli.ensure(c.request(c.localSpec(), { holderIdentity: terminal, takeOver: true }));
+  assert.equal(taken.sandbox, first.sandbox);
+  assert.equal(await fetchText(taken.url), 'local v1 /products');
+  const event = await lost;
+  assert.equal(event.takenOverBy, terminal);
+  assert.equal(c.loop.summaries().length, 0, 'the editor stopped its side');
+  assert.deepEqual(await relayPods(), before, 'the same relay pod: its token was kept');
+  const lease = await c.client.get<KubeObject & { spec: { holderIdentity?: string } }>(kinds.Lease, first.namespace, 'tether-sandbox');
+  assert.equal(lease.spec.holderIdentity, terminal);
+
+  // Released, the editor runs it again without taking it over.
+  assert.equal(await cli.release(c.context, first.sandbox), true);
+  const released = await c.client.get<KubeObject & { spec: { holderIdentity?: string } }>(kinds.Lease, first.namespace, 'tether-sandbox');
+  assert.equal(released.spec.holderIdentity, undefined);
+  const back = await c.loop.ensure(c.request(c.localSpec(), { holderIdentity: editor }));
+  assert.equal(await fetchText(back.url), 'local v1 /products');
+  assert.deepEqual(await relayPods(), before);
+  await c.loop.delete(c.client, c.context, { sandbox: back.sandbox, namespace: back.namespace });
+});
