@@ -6,7 +6,7 @@
  *
  * Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreachable cluster.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { KubeClient } from '../kube/api';
@@ -19,9 +19,9 @@ import { ALL_RULES } from '../manifests/rules/index';
 import { bundledSchema, SchemaIndex } from '../manifests/schema/index';
 import { schemaFromOpenApi, type OpenApiDocument } from '../manifests/schema/openapi';
 import type { LintOptions } from '../manifests/types';
+import { findYamlFiles, MissingPathError } from '../manifests/yamlFiles';
 
 const VERSION = '0.1.0';
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
 
 const USAGE = `Usage: tether-lint [options] <files or folders>
 
@@ -122,26 +122,13 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function collect(paths: readonly string[]): LintFile[] {
-  const files: LintFile[] = [];
-  const visit = (p: string, explicit: boolean): void => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new UsageError(`no such file or folder: ${p}`);
-    }
-    if (st.isDirectory()) {
-      for (const entry of readdirSync(p).sort()) {
-        if (SKIP_DIRS.has(entry) || entry.startsWith('.')) continue;
-        visit(path.join(p, entry), false);
-      }
-    } else if (explicit || /\.ya?ml$/i.test(p)) {
-      files.push({ path: p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  for (const p of paths) visit(p, true);
-  return files;
+async function collect(paths: readonly string[]): Promise<LintFile[]> {
+  try {
+    return (await findYamlFiles(paths)).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+  } catch (err) {
+    if (err instanceof MissingPathError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The base schema (bundled, or a cluster's), extended with the schemas of saved /openapi/v3 documents. */
@@ -190,7 +177,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
       return 0;
     }
     if (args.paths.length === 0) throw new UsageError('no files or folders given');
-    const files = collect(args.paths);
+    const files = await collect(args.paths);
     const live = args.context !== undefined || args.kubeconfig !== undefined ? await clusterTarget(args, io) : undefined;
     const linter = new ManifestLinter(live?.options ?? args.options, loadSchema(args.openapi, live?.schema));
     const reports = linter.lint(files);

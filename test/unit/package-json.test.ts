@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentTools, languageModelToolContributions } from '../../src/engine/tools/toolDefinitions';
 import { commandIds, treeItemCommands } from '../../src/ui/commands/commandIds';
 
 const root = join(__dirname, '..', '..');
@@ -142,5 +143,16 @@ test('settings are tether.* and documented', () => {
     assert.match(key, /^tether\.[a-zA-Z.]+$/);
     assert.ok(prop.type, `${key} has no type`);
     assert.ok(prop.description || prop.markdownDescription, `${key} is undocumented`);
+  }
+});
+
+test('the editor\'s language-model tools are the shared agent tool definitions, as contributed', () => {
+  const contributed = (pkg.contributes as { languageModelTools?: unknown[] }).languageModelTools ?? [];
+  assert.deepEqual(contributed, languageModelToolContributions(), 'package.json languageModelTools differ from src/engine/tools/toolDefinitions.ts: write languageModelToolContributions() into it');
+  for (const tool of agentTools) {
+    assert.match(tool.name, /^[a-z][a-z_]*$/, 'MCP tool names are snake_case');
+    assert.equal(tool.inputSchema.additionalProperties, false, `${tool.name}: unknown arguments are refused`);
+    for (const required of tool.inputSchema.required ?? []) assert.ok(tool.inputSchema.properties?.[required], `${tool.name}: ${required} is required but not defined`);
+    if (tool.annotations.readOnlyHint) assert.equal(tool.annotations.destructiveHint, undefined, `${tool.name}: read-only tools destroy nothing`);
   }
 });

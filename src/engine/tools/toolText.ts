@@ -10,16 +10,20 @@ import type { PreviewResult } from '../../sandbox/preview/previewLoop';
 import type { RunningSummary } from '../../sandbox/preview/previewRunning';
 import type { SandboxPod } from '../../sandbox/preview/previewStatus';
 
-/** Input of tether_preview. */
+/** Input of the preview tool (toolDefinitions.ts). */
 export interface PreviewToolInput {
   /** Also read the last error lines of the sandbox's pod logs (default true). */
   includeLogs?: boolean;
+  /** Run the sandbox here even while another front door runs it. */
+  takeOver?: boolean;
+  context?: string;
 }
 
-/** Input of tether_sandbox_status. */
+/** Input of the sandbox_status tool. */
 export interface StatusToolInput {
   /** Only this sandbox (default: every sandbox of the current developer). */
   sandbox?: string;
+  context?: string;
 }
 
 function podLines(pods: readonly SandboxPod[]): string[] {

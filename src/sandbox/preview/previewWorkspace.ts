@@ -3,14 +3,14 @@
  * into a spec (errors refuse, with where and what), and the facts Create Sandbox proposes one from
  * (the Kubernetes manifests in the folder, read from disk).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ExplainedError } from '../../kube/errors';
+import { findYamlFiles } from '../../manifests/yamlFiles';
 import type { ManifestFile, WorkspaceFacts } from '../detect';
 import { parseSpec, specFileName, type SandboxSpec } from '../spec';
 
-const skipped = new Set(['node_modules', '.git', 'dist', 'out', 'build', '.vscode-test', 'vendor', 'target']);
 const maxFiles = 200;
 const maxBytes = 512 * 1024;
 
@@ -29,28 +29,10 @@ export function specFromText(text: string, file = specFileName): SandboxSpec {
   });
 }
 
-async function yamlFiles(root: string, dir: string, depth: number, out: string[]): Promise<void> {
-  if (depth > 4 || out.length >= maxFiles) return;
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (out.length >= maxFiles) return;
-    if (e.isDirectory()) {
-      if (!skipped.has(e.name) && !e.name.startsWith('.')) await yamlFiles(root, join(dir, e.name), depth + 1, out);
-    } else if (/\.ya?ml$/i.test(e.name) && !(dir === root && e.name === specFileName)) {
-      out.push(join(dir, e.name));
-    }
-  }
-}
-
 /** The Kubernetes objects in the folder's YAML files (relative paths), for proposeSpec. */
 export async function readWorkspaceFacts(folder: string, options: { defaultNamespace?: string; localPorts?: number[] } = {}): Promise<WorkspaceFacts> {
-  const files: string[] = [];
-  await yamlFiles(folder, folder, 0, files);
+  const own = join(folder, specFileName);
+  const files = (await findYamlFiles([folder], { maxDepth: 4, maxFiles: maxFiles + 1 })).filter((f) => f !== own).slice(0, maxFiles);
   const manifests: ManifestFile[] = [];
   for (const file of files) {
     try {

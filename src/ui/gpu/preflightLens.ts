@@ -6,10 +6,9 @@
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../lifecycle';
+import { willItSchedule } from '../../engine/schedule';
 import { findPodTemplates, templateAt } from '../../gpu/manifestTemplates';
-import { loadPreflightCluster, type PreflightLister } from '../../gpu/preflightCluster';
-import { preflight } from '../../gpu/preflight';
-import { preflightReport } from '../../gpu/preflightReport';
+import type { PreflightLister } from '../../gpu/preflightCluster';
 import { PreflightDocuments } from './preflightDocuments';
 
 export const checkSchedulingCommand = 'tether.checkScheduling';
@@ -76,26 +75,23 @@ export function registerPreflight(source: PreflightSource, report: (err: unknown
       void vscode.window.showWarningMessage('Select a cluster context first (Tether: Select Context), then check again.');
       return;
     }
-    const namespace = found.template.namespace ?? access.config.contexts.find((c) => c.name === context)?.namespace ?? 'default';
-    const text = await vscode.window.withProgress(
+    const defaultNamespace = access.config.contexts.find((c) => c.name === context)?.namespace;
+    const [verdict] = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Checking ${found.template.kind} ${found.template.name} against ${context}…`, cancellable: true },
       async (_progress, token) => {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          const { cluster, caveats } = await loadPreflightCluster(access.client(context), namespace, abort.signal);
-          const result = preflight(found.template, cluster, namespace);
-          return { result, body: preflightReport(found.template, result, { context, namespace, at: new Date() }, caveats) };
+          return await willItSchedule(access.client(context), { text: document.getText(), context, defaultNamespace, index: found.index, now: new Date(), signal: abort.signal });
         } finally {
           cancel.dispose();
         }
       },
     );
-    const doc = await reports.show(PreflightDocuments.uriFor(document.uri, found.index, `${found.template.kind} ${found.template.name || '(unnamed)'}`), text.body);
+    const doc = await reports.show(PreflightDocuments.uriFor(document.uri, found.index, `${found.template.kind} ${found.template.name || '(unnamed)'}`), verdict.report);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
-    const fits = text.result.fitsOn.length > 0 && text.result.quotas.every((q) => q.fits);
-    const show = fits ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    void show(`${found.template.kind} ${found.template.name}: ${text.result.summary}`);
+    const show = verdict.fits ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(`${found.template.kind} ${found.template.name}: ${verdict.result.summary}`);
   };
 
   store.add(

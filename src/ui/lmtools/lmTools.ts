@@ -1,5 +1,6 @@
 /**
- * Language-model tools, so an agent can check its own edit: `tether_preview` ensures the preview
+ * Language-model tools (defined with the MCP server's in engine/tools/toolDefinitions.ts), so an
+ * agent can check its own edit: `tether_preview` ensures the preview
  * through the engine (nothing shown, nothing written) and returns its URL, the sandbox's pods and
  * the last error lines of their logs; `tether_sandbox_status` reports state without changing
  * anything. Registered only where the editor has `vscode.lm.registerTool` (older code-server
@@ -7,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { sandboxListing } from '../../engine/status';
+import { agentTool } from '../../engine/tools/toolDefinitions';
 import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from '../../engine/tools/toolText';
 import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { sandboxPods, type SandboxPod } from '../../sandbox/preview/previewStatus';
@@ -43,7 +45,8 @@ class PreviewTool implements vscode.LanguageModelTool<PreviewToolInput> {
 
   async invoke(options: vscode.LanguageModelToolInvocationOptions<PreviewToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     try {
-      const result = await ensureWorkspacePreview(this.deps, { includeLogs: options.input?.includeLogs !== false, signal: abortOn(token) });
+      const input = options.input ?? {};
+      const result = await ensureWorkspacePreview(this.deps, { includeLogs: input.includeLogs !== false, takeOver: input.takeOver === true, signal: abortOn(token), ...(input.context ? { context: input.context } : {}) });
       return text(previewText(result));
     } catch (err) {
       return text(previewFailureText(err, editorStepWords));
@@ -59,7 +62,7 @@ class StatusTool implements vscode.LanguageModelTool<StatusToolInput> {
   }
 
   async invoke(options: vscode.LanguageModelToolInvocationOptions<StatusToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-    const context = this.deps.explorer.selectedContext;
+    const context = options.input?.context || this.deps.explorer.selectedContext;
     const running = this.deps.loop.summaries().filter((r) => r.context === context);
     let listing: SandboxListing | undefined;
     const pods = new Map<string, SandboxPod[]>();
@@ -84,5 +87,6 @@ export function registerLanguageModelTools(deps: SandboxCommandDeps): vscode.Dis
     deps.logger.info('[tools] this editor has no language-model tool API; tether_preview and tether_sandbox_status are not registered');
     return new vscode.Disposable(() => undefined);
   }
-  return vscode.Disposable.from(lm.registerTool('tether_preview', new PreviewTool(deps)), lm.registerTool('tether_sandbox_status', new StatusTool(deps)));
+  const nameOf = (tool: string) => agentTool(tool).editor!.name;
+  return vscode.Disposable.from(lm.registerTool(nameOf('preview'), new PreviewTool(deps)), lm.registerTool(nameOf('sandbox_status'), new StatusTool(deps)));
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../kube/logger';
 import { looksLikeKubernetes } from '../../manifests/detect';
+import { skippedFoldersGlob } from '../../manifests/yamlFiles';
 import type { ClusterFactsSource } from '../../manifests/cluster';
 import type { SchemaIndex } from '../../manifests/schema/index';
 import type { Diagnostic, LintOptions } from '../../manifests/types';
@@ -140,7 +141,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
 
   /** Reads the workspace's YAML once, a file at a time, yielding between files. */
   private async scanWorkspace(): Promise<void> {
-    const uris = await vscode.workspace.findFiles('**/*.{yaml,yml}', '{**/node_modules/**,**/.git/**,**/dist/**}', MAX_WORKSPACE_FILES);
+    const uris = await vscode.workspace.findFiles('**/*.{yaml,yml}', skippedFoldersGlob, MAX_WORKSPACE_FILES);
     const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     let added = 0;
     for (const uri of uris) {

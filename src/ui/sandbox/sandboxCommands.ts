@@ -65,9 +65,9 @@ async function openInSimpleBrowser(url: string): Promise<boolean> {
 }
 
 /** The workspace's preview in the selected context, from the engine; nothing shown, nothing written. */
-export async function ensureWorkspacePreview(deps: SandboxCommandDeps, ask: Omit<PreviewAsk, 'context' | 'workspace'> = {}): Promise<PreviewResult> {
+export async function ensureWorkspacePreview(deps: SandboxCommandDeps, ask: Omit<PreviewAsk, 'context' | 'workspace'> & { context?: string } = {}): Promise<PreviewResult> {
   await deps.explorer.kube();
-  const context = selectedContext(deps.explorer);
+  const context = ask.context ?? selectedContext(deps.explorer);
   return ensurePreview(deps.engine, deps.loop, { ...ask, context, workspace: editorWorkspace() });
 }
 
