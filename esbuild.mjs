@@ -1,11 +1,12 @@
 // One build for everything that ships or runs in a host:
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
-//   dist/tether-lint.js    the manifest linter CLI (node, cjs)
+//   dist/tether.js         the tether CLI and MCP server (node, cjs), with dist/tether-lint.js,
+//                          the alias of `tether lint`, beside it
 //   dist/relay-agent.js    the in-cluster agent: relay, preview gate, self-cleanup (standalone, no dependencies)
 //   dist/webview/*.js      webview scripts (browser, iife)
 //   out/test/host/index.js the extension-host test suite (node, cjs, `vscode` external)
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,16 +32,21 @@ const targets = [
     metafile: true,
   },
 ];
-if (existsSync('src/cli/lint.ts')) {
+if (existsSync('src/cli/main.ts')) {
   targets.push({
     ...common,
-    entryPoints: ['src/cli/lint.ts'],
-    outfile: 'dist/tether-lint.js',
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/tether.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    alias: { tr46: './src/shims/tr46.ts', bufferutil: './src/kube/wsMask.ts' },
     banner: { js: '#!/usr/bin/env node' },
   });
+  // `tether-lint …` is `tether lint …`: one bundle, a three-line alias.
+  mkdirSync('dist', { recursive: true });
+  writeFileSync('dist/tether-lint.js', "#!/usr/bin/env node\n'use strict';\nrequire('./tether.js').main(['lint', ...process.argv.slice(2)]);\n");
+  chmodSync('dist/tether-lint.js', 0o755);
 }
 if (existsSync('src/agent/main.ts')) {
   targets.push({

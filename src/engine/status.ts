@@ -5,6 +5,7 @@
  * recent events). `SandboxReport` is the plain-data shape the CLI's --json and the MCP tools return.
  */
 import type { KubeClient } from '../kube/api';
+import { ExplainedError } from '../kube/errors';
 import { kinds } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
 import { forkNames } from '../sandbox/forks/forkNames';
@@ -114,4 +115,14 @@ export function sandboxReport(context: string, summary: SandboxSummary, running?
 /** The running summary of `summary`'s sandbox among those this process runs. */
 export function runningOf(running: readonly RunningSummary[], context: string, summary: SandboxLocation): RunningSummary | undefined {
   return running.find((r) => r.context === context && r.sandbox === summary.sandbox && r.namespace === summary.namespace);
+}
+
+/** The developer's sandbox of that name (their own or their orphan), or an explained NotFound. */
+export async function locateSandbox(deps: Pick<EngineDeps, 'settings' | 'host'>, client: KubeClient, sandbox: string, what: string, signal?: AbortSignal): Promise<SandboxSummary> {
+  const listing = await sandboxListing(deps, client, signal);
+  const found = deletionCandidates(listing).find((s) => s.sandbox === sandbox);
+  if (found) return found;
+  const others = findSandbox(listing, sandbox);
+  if (others) throw new ExplainedError({ reason: 'Forbidden', what, why: `sandbox "${sandbox}" belongs to ${others.developer ?? others.owner}`, remedy: 'Use your own sandbox' });
+  throw new ExplainedError({ reason: 'NotFound', what, why: `context "${client.context}" has no sandbox "${sandbox}"${listing.partial ? ` (${listing.partial})` : ''}`, remedy: 'Bring it up first', step: { code: 'preview' } });
 }

@@ -1,6 +1,6 @@
 import { ALL_RULES } from './rules/index';
 import type { FileReport } from './validate';
-import type { Severity } from './types';
+import type { Fix, Severity } from './types';
 
 /** Renders lint reports for people (text), programs (json) and code-scanning tools (SARIF 2.1.0). */
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -19,25 +19,32 @@ export function formatText(reports: readonly FileReport[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function formatJson(reports: readonly FileReport[]): string {
-  return JSON.stringify(
-    reports.map((r) => ({
-      path: r.path,
-      resources: r.resources,
-      diagnostics: r.diagnostics.map((d) => ({
-        ruleId: d.ruleId,
-        severity: d.severity,
-        message: d.message,
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
-        endLine: d.range.end.line + 1,
-        endColumn: d.range.end.character + 1,
-        fixes: d.fixes,
-      })),
+/** One file's findings as plain data: 1-based positions, fixes as offset edits (the json format, the MCP lint tool). */
+export interface JsonReport {
+  path: string;
+  resources: number;
+  diagnostics: { ruleId: string; severity: Severity; message: string; line: number; column: number; endLine: number; endColumn: number; fixes?: Fix[] }[];
+}
+
+export function jsonReports(reports: readonly FileReport[]): JsonReport[] {
+  return reports.map((r) => ({
+    path: r.path,
+    resources: r.resources,
+    diagnostics: r.diagnostics.map((d) => ({
+      ruleId: d.ruleId,
+      severity: d.severity,
+      message: d.message,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      fixes: d.fixes,
     })),
-    null,
-    2,
-  ) + '\n';
+  }));
+}
+
+export function formatJson(reports: readonly FileReport[]): string {
+  return JSON.stringify(jsonReports(reports), null, 2) + '\n';
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

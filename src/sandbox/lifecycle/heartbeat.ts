@@ -29,6 +29,34 @@ export interface HeartbeatOptions {
   clock?: Clock;
 }
 
+/**
+ * Clears the holder of a sandbox's Lease (`lease` as planned, with its holderIdentity) when it is
+ * still that holder, so another front door may run the sandbox without taking it over; a Lease
+ * gone or held by someone else is left as it is.
+ */
+export async function releaseLease(client: KubeClient, lease: { metadata: DesiredObject['metadata']; spec?: unknown }, signal?: AbortSignal): Promise<void> {
+  const { namespace, name } = lease.metadata;
+  const mine = (lease.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
+  let current: KubeObject;
+  try {
+    current = await client.get<KubeObject>(kinds.Lease, namespace, name, signal);
+  } catch (err) {
+    if (err instanceof ExplainedError && err.reason === 'NotFound') return;
+    throw err;
+  }
+  if ((current.spec as { holderIdentity?: string } | undefined)?.holderIdentity !== mine) return;
+  await client.request<KubeObject>({
+    what: `Release the Lease of sandbox "${lease.metadata.labels?.[sandboxLabel] ?? name}"`,
+    method: 'PATCH',
+    path: resourcePath(kinds.Lease, namespace, name),
+    query: { fieldManager },
+    contentType: 'application/merge-patch+json',
+    // The uid and resourceVersion make it fail rather than clear a holder that changed since the read.
+    body: { metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion }, spec: { holderIdentity: null } },
+    signal,
+  });
+}
+
 export class LeaseHeartbeat implements Disposable {
   private readonly emitter = new Emitter<HeartbeatEvent>();
   readonly onEvent = this.emitter.event;
@@ -122,25 +150,7 @@ export class LeaseHeartbeat implements Disposable {
    */
   async release(signal?: AbortSignal): Promise<void> {
     this.dispose();
-    const { namespace, name } = this.lease.metadata;
-    const mine = (this.lease.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
-    let current: KubeObject;
-    try {
-      current = await this.client.get<KubeObject>(kinds.Lease, namespace, name, signal);
-    } catch (err) {
-      if (err instanceof ExplainedError && err.reason === 'NotFound') return;
-      throw err;
-    }
-    if ((current.spec as { holderIdentity?: string } | undefined)?.holderIdentity !== mine) return;
-    await this.client.request<KubeObject>({
-      what: `Release the Lease of sandbox "${this.lease.metadata.labels[sandboxLabel]}"`,
-      method: 'PATCH',
-      path: resourcePath(kinds.Lease, namespace, name),
-      query: { fieldManager },
-      contentType: 'application/merge-patch+json',
-      body: { metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion }, spec: { holderIdentity: null } },
-      signal,
-    });
+    await releaseLease(this.client, this.lease, signal);
   }
 
   private async beat(): Promise<void> {

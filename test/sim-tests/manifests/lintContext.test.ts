@@ -1,12 +1,12 @@
 /**
- * tether-lint --context: the CLI reads the kubeconfig, fetches the cluster's /openapi/v3 schema and
- * its nodes, and validates against them; a cluster it cannot read is exit 2 with the reason.
+ * tether lint --context: the CLI reads the kubeconfig, fetches the cluster's /openapi/v3 schema and
+ * its nodes, and validates against them; a cluster it cannot read is exit 3 with the reason.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runLint } from '../../../src/cli/lint';
+import { runTether } from '../../cli/memoryIo';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { clusterFor, type ClusterUnderTest } from '../../cluster/clusterUnderTest';
@@ -15,11 +15,8 @@ import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
 import { schemaMistakesDeployment } from '../../fixtures/manifests/schemaMistakes';
 import { tempFolder, type TempFolderOwner } from '../../tempFolder';
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runLint(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
+function run(args: string[]) {
+  return runTether(['lint', ...args]);
 }
 
 function manifest(t: TempFolderOwner, text: string): string {
@@ -94,15 +91,15 @@ test('a user who may not list nodes still gets the schema, and is told the GPU r
   assert.match(r.out, /schema-unknown-field/);
 });
 
-test('an unknown context, a missing kubeconfig and an unreachable cluster exit 2 and say why', async (t) => {
+test('an unknown context, a missing kubeconfig and an unreachable cluster exit 3 and say why', async (t) => {
   const cluster = await clusterFor(t, 'lint-context-errors');
   const file = manifest(t, schemaMistakesDeployment);
   const unknown = await run(['--kubeconfig', cluster.kubeconfigPath, '--context', 'no-such-context', file]);
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /^tether-lint: Use context "no-such-context" failed: no kubeconfig file defines a context named "no-such-context" \(known: .+\)/);
+  assert.equal(unknown.code, 3);
+  assert.match(unknown.err, /^tether: Use context "no-such-context" failed: no kubeconfig file defines a context named "no-such-context" \(known: .+\)/);
 
   const missing = await run(['--kubeconfig', '/no/such/kubeconfig', '--context', 'prod', file]);
-  assert.equal(missing.code, 2);
+  assert.equal(missing.code, 3);
   assert.match(missing.err, /none of the files in KUBECONFIG exist \(\/no\/such\/kubeconfig\)/);
 
   const kubeconfig = path.join(tempFolder(t, 'lint-kubeconfig'), 'config');
@@ -114,7 +111,7 @@ contexts: [{ name: gone, context: { cluster: gone, user: gone } }]
 current-context: gone
 `);
   const unreachable = await run(['--kubeconfig', kubeconfig, file]);
-  assert.equal(unreachable.code, 2);
-  assert.match(unreachable.err, /^tether-lint: Read the version of https:\/\/127\.0\.0\.1:1 failed: .+/);
+  assert.equal(unreachable.code, 3);
+  assert.match(unreachable.err, /^tether: Read the version of https:\/\/127\.0\.0\.1:1 failed: .+/);
   assert.equal(unreachable.out, '', 'no report without the cluster');
 });

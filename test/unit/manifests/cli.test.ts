@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { runLint } from '../../../src/cli/lint';
+import { runTether } from '../../cli/memoryIo';
 import { tempFolder } from '../../tempFolder';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -10,11 +10,9 @@ const fixtures = path.join(root, 'test/fixtures/manifests');
 const good = path.join(fixtures, 'good.yaml');
 const mixed = path.join(fixtures, 'mixed.yaml');
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runLint(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
+/** `tether lint` in this process, with the environment it was started with (KUBECONFIG and all). */
+function run(args: string[]) {
+  return runTether(['lint', ...args], { env: process.env });
 }
 
 test('text format: file:line:col, severity, message, rule; exit 1 on errors, 0 on a clean file', async () => {
@@ -65,18 +63,28 @@ test('--kubernetes-version changes API-version findings', async () => {
 });
 
 test('usage errors exit 2 with an explanation', async () => {
-  for (const args of [[], ['--format', 'xml', good], ['--bogus', good], ['/no/such/file.yaml'], ['--kubernetes-version', 'latest', good], ['--disable', 'no-such-rule', good]]) {
+  for (const args of [[], ['--format', 'xml', good], ['--bogus', good], ['/no/such/file.yaml'], ['--kubernetes-version', 'latest', good], ['--pod-security', 'strict', good], ['--disable', 'no-such-rule', good]]) {
     const r = await run(args);
     assert.equal(r.code, 2, args.join(' '));
-    assert.match(r.err, /^tether-lint: .+\n\nUsage:/);
+    assert.match(r.err, /^tether: .+\n\nUsage: tether lint/);
   }
 });
 
+test('--pod-security lists the Pod Security findings one by one where auto sums them up per workload', async () => {
+  const findings = async (args: string[]) => {
+    const r = await run(['--format', 'json', ...args, mixed]);
+    return (JSON.parse(r.out) as { diagnostics: { ruleId: string }[] }[])[0].diagnostics.filter((d) => d.ruleId === 'pod-security-restricted').length;
+  };
+  const auto = await findings([]);
+  const restricted = await findings(['--pod-security', 'restricted']);
+  assert.ok(restricted > auto, `restricted lists ${restricted}, auto ${auto}`);
+});
+
 test('folders are walked for .yaml and .yml; the real process sets the exit code', async () => {
-  const p = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), fixtures], { cwd: root, encoding: 'utf8' });
+  const p = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'lint', fixtures], { cwd: root, encoding: 'utf8' });
   assert.equal(p.status, 1, p.stderr);
   assert.match(p.stdout, /4 file\(s\)/);
-  const ok = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/lint.ts'), good], { cwd: root, encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'lint', good], { cwd: root, encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
 });
 
