@@ -15,6 +15,7 @@ import { checkLine } from '../cliText';
 import { exitCode } from '../failures';
 import { junitReport } from '../junit';
 import { action, withCommonOptions, type CommandHost } from '../program';
+import { nameOption } from './sandbox';
 
 interface ChecksOptions extends GlobalOptions {
   name?: string;
@@ -24,7 +25,7 @@ interface ChecksOptions extends GlobalOptions {
 async function run(cli: CliRun, options: ChecksOptions): Promise<number> {
   const workspace = cli.workspace();
   const spec = await workspaceSpec(workspace, 'Run the checks');
-  const { sandbox } = await sandboxFor(cli.engine, workspace, options.name);
+  const { sandbox } = await sandboxFor(cli.engine, workspace, nameOption(options.name));
   const result = await runChecks(cli.engine, cli.client(), {
     spec,
     sandbox,

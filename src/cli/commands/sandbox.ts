@@ -8,6 +8,7 @@ import { sandboxDown } from '../../engine/sandboxDown';
 import { sandboxUp } from '../../engine/sandboxUp';
 import { locateSandbox, sandboxDetails, sandboxListing, sandboxReport } from '../../engine/status';
 import { workspaceSpec } from '../../engine/workspace';
+import { sandboxNameProblem } from '../../sandbox/names';
 import type { CliRun, GlobalOptions } from '../cliRun';
 import { listLines, statusLines, upLines } from '../cliText';
 import { exitCode, UsageError } from '../failures';
@@ -34,9 +35,16 @@ interface DownOptions extends NamedOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** --name as given, when it can name a sandbox. */
+export function nameOption(name: string | undefined): string | undefined {
+  const problem = name === undefined ? undefined : sandboxNameProblem(name);
+  if (problem) throw new UsageError(`--name: ${problem}`);
+  return name;
+}
+
 /** The sandbox a command is about: --name, else the workspace's own (`<developer>-<branch>`). */
 async function sandboxName(cli: CliRun, options: NamedOptions): Promise<string> {
-  return (await sandboxFor(cli.engine, cli.workspace(), options.name)).sandbox;
+  return (await sandboxFor(cli.engine, cli.workspace(), nameOption(options.name))).sandbox;
 }
 
 function print(cli: CliRun, options: GlobalOptions, value: unknown, lines: string[]): void {
@@ -44,6 +52,7 @@ function print(cli: CliRun, options: GlobalOptions, value: unknown, lines: strin
 }
 
 async function up(cli: CliRun, options: UpOptions): Promise<number> {
+  nameOption(options.name);
   const workspace = cli.workspace();
   const text = await workspace.readSpec();
   if (text === undefined && options.spec) throw new UsageError(`--spec ${options.spec}: no such file`);
