@@ -3,6 +3,7 @@
  * stderr for progress and explanations (and whether it is a terminal), the environment, the
  * working folder, the folder its bundles are in, and interruption (Ctrl+C, SIGTERM).
  */
+import type { Readable, Writable } from 'node:stream';
 import type { Disposable } from '../lifecycle';
 
 export interface CliIo {
@@ -18,6 +19,9 @@ export interface CliIo {
   readonly distDir: string;
   /** Calls `listener` on Ctrl+C or SIGTERM, instead of the process dying. */
   onInterrupt(listener: () => void): Disposable;
+  /** The raw streams, for a protocol spoken over them (`tether mcp`). */
+  readonly stdin: Readable;
+  readonly stdout: Writable;
 }
 
 export function processIo(distDir: string): CliIo {
@@ -28,6 +32,8 @@ export function processIo(distDir: string): CliIo {
     env: process.env,
     cwd: process.cwd(),
     distDir,
+    stdin: process.stdin,
+    stdout: process.stdout,
     onInterrupt: (listener) => {
       process.on('SIGINT', listener);
       process.on('SIGTERM', listener);

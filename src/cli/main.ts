@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { defaultRunFactory, type CliRunFactory } from './cliRunFactory';
 import { registerChecks } from './commands/checks';
 import { registerLint } from './commands/lint';
+import { registerMcp } from './commands/mcp';
 import { registerPreview } from './commands/preview';
 import { registerSandbox } from './commands/sandbox';
 import { registerSchedule } from './commands/schedule';
@@ -42,6 +43,7 @@ export function buildProgram(host: CommandHost): Command {
   registerChecks(program, host);
   registerLint(program, host);
   registerSchedule(program, host);
+  registerMcp(program, host, version);
   return program;
 }
 

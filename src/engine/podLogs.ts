@@ -7,6 +7,7 @@ import { ExplainedError } from '../kube/errors';
 import { kinds } from '../kube/kinds';
 import type { KubeObject } from '../kube/types';
 import { belongsTo } from '../sandbox/labels';
+import { sandboxPods } from '../sandbox/preview/previewStatus';
 import { streamPodLog } from '../workloads/podLogStream';
 
 export interface PodLogAsk {
@@ -21,9 +22,18 @@ export interface PodLogAsk {
 
 export async function sandboxPodLog(client: KubeClient, ask: PodLogAsk): Promise<string[]> {
   const what = `Read the log of pod "${ask.pod}"`;
-  const pod = await client.get<KubeObject>(kinds.Pod, ask.namespace, ask.pod, ask.signal);
-  if (!belongsTo(pod, ask.sandbox)) {
-    throw new ExplainedError({ reason: 'Forbidden', what, why: `it is not a pod of sandbox "${ask.sandbox}" (only the sandbox's own pods are read)`, remedy: 'Pick one of the pods sandbox_status lists' });
+  const pod = await client.get<KubeObject>(kinds.Pod, ask.namespace, ask.pod, ask.signal).catch((err: unknown) => {
+    if (err instanceof ExplainedError && err.reason === 'NotFound') return undefined;
+    throw err;
+  });
+  if (!pod || !belongsTo(pod, ask.sandbox)) {
+    const { pods } = await sandboxPods(client, ask.namespace, ask.sandbox, ask.signal);
+    throw new ExplainedError({
+      reason: 'Forbidden',
+      what,
+      why: `it is not a pod of sandbox "${ask.sandbox}", and only the sandbox's own pods are read (its pods: ${pods.map((p) => p.name).join(', ') || 'none'})`,
+      remedy: 'Pick one of its pods',
+    });
   }
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {

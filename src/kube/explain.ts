@@ -128,7 +128,7 @@ export function explainResponse(ctx: ExplainContext, code: number, body: string 
     case 403:
       return explainForbidden(ctx, status, code);
     case 404:
-      return make(ctx, 'NotFound', message, 'It may have been deleted or never created; refresh the view', code);
+      return make(ctx, 'NotFound', message, 'It may have been deleted or never created', code);
     case 409:
       if (status?.reason === 'AlreadyExists') {
         return make(ctx, 'AlreadyExists', message, 'Pick another name, or delete the existing object first', code);

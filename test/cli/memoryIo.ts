@@ -3,12 +3,13 @@
  * the test's choosing, and Ctrl+C as a call.
  */
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/main';
 
 export interface MemoryIo extends CliIo {
-  readonly stdout: string;
-  readonly stderr: string;
+  /** What it wrote to stdout and stderr. */
+  readonly printed: { out: string; err: string };
   /** What Ctrl+C does. */
   interrupt(): void;
 }
@@ -18,11 +19,8 @@ export function memoryIo(options: { cwd?: string; env?: NodeJS.ProcessEnv; distD
   let stderr = '';
   const listeners = new Set<() => void>();
   return {
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
+    get printed() {
+      return { out: stdout, err: stderr };
     },
     out: (t) => void (stdout += t),
     err: (t) => void (stderr += t),
@@ -30,6 +28,8 @@ export function memoryIo(options: { cwd?: string; env?: NodeJS.ProcessEnv; distD
     env: options.env ?? { PATH: process.env.PATH },
     cwd: options.cwd ?? process.cwd(),
     distDir: options.distDir ?? path.join(__dirname, '..', '..', 'dist'),
+    stdin: new PassThrough(),
+    stdout: new PassThrough(),
     onInterrupt: (listener) => {
       listeners.add(listener);
       return { dispose: () => listeners.delete(listener) };
@@ -44,5 +44,5 @@ export function memoryIo(options: { cwd?: string; env?: NodeJS.ProcessEnv; distD
 export async function runTether(args: readonly string[], options: Parameters<typeof memoryIo>[0] = {}): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIo(options);
   const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
+  return { code, ...io.printed };
 }

@@ -39,15 +39,17 @@ function routingText(result: PreviewResult): string {
 }
 
 /** The shareable host: the signed link is what the user hands out, so it may be shown; the key never is. */
-function shareLines(result: PreviewResult): string[] {
+function shareLines(result: PreviewResult, link: boolean): string[] {
   if (!result.share) return [];
-  return [`Shareable URL: ${result.share.url} (visitors need the signed link once; it sets a cookie for the host)`, `Signed link (valid until ${result.share.expiresAt}): ${result.share.link}`];
+  const url = `Shareable URL: ${result.share.url} (visitors need the signed link once; it sets a cookie for the host)`;
+  return link ? [url, `Signed link (valid until ${result.share.expiresAt}): ${result.share.link}`] : [url];
 }
 
-export function previewText(result: PreviewResult): string {
+/** `link: false` leaves the signed link out (a server that hands results to other programs). */
+export function previewText(result: PreviewResult, options: { link?: boolean } = {}): string {
   return [
     `Preview URL: ${result.url}`,
-    ...shareLines(result),
+    ...shareLines(result, options.link !== false),
     routingText(result),
     `Sandbox: ${result.sandbox} (namespace ${result.namespace}, context ${result.context}); ${result.warm ? 'already running' : 'just brought up'}; health check answered HTTP ${result.status} in ${result.elapsedMs} ms.`,
     'Pods:',
