@@ -29,6 +29,7 @@ import { registerSandboxFeature } from './ui/sandbox/index';
 import { registerSandboxDashboard } from './ui/webviews/registerSandboxDashboard';
 import type { TetherApi } from './ui/api';
 import { editorEngine } from './ui/engineDeps';
+import { registerMcpServer } from './ui/mcp/mcpProvider';
 
 export function activate(context: vscode.ExtensionContext): TetherApi {
   const own = <T extends vscode.Disposable>(d: T): T => {
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   own(registerGpuView(gpu, gpuTree));
   own(new GpuStatusBar(gpu));
   const sandboxes = own(registerSandboxFeature({ explorer, reporter, logger, engine, environment: tunnels.environment }));
+  own(registerMcpServer(context.extensionUri, explorer, logger));
   own(registerPreflight(explorer, (err) => reporter.report(err)));
   own(registerManifestDiagnostics(context, { logger, cluster: explorer, gpu, reveal: (target) => tree.revealWorkload(target), report: (err) => reporter.report(err) }));
   own(registerPodDetails({ extensionUri: context.extensionUri, explorer, reporter, logger }));

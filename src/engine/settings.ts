@@ -129,3 +129,22 @@ export const settingKeys: readonly SettingKey[] = [
   'preview.scheme',
   'preview.linkTtlHours',
 ];
+
+/** The settings as TETHER_* variables (what the editor hands the MCP server it starts); defaults are left out. */
+export function settingsEnv(settings: TetherSettings): Record<string, string> {
+  const env: Record<string, string> = {};
+  const put = (key: string, value: unknown, fallback: unknown) => {
+    if (JSON.stringify(value) === JSON.stringify(fallback)) return;
+    env[settingEnvName(key)] = Array.isArray(value) ? value.join(',') : typeof value === 'object' && value ? Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(',') : String(value);
+  };
+  const d = defaultSettings;
+  put('kubeconfig', settings.kubeconfig, d.kubeconfig);
+  put('relay.image', settings.relay.image, d.relay.image);
+  put('sandbox.developer', settings.sandbox.developer, d.sandbox.developer);
+  put('sandbox.sharedNamespace', settings.sandbox.sharedNamespace, d.sandbox.sharedNamespace);
+  put('tunnel.joinWorkloadService', settings.tunnel.joinWorkloadService, d.tunnel.joinWorkloadService);
+  for (const key of Object.keys(d.preview) as (keyof TetherSettings['preview'])[]) put(`preview.${key}`, settings.preview[key], d.preview[key]);
+  for (const key of Object.keys(d.lint) as (keyof LintSettings)[]) put(`lint.${key}`, settings.lint[key], d.lint[key]);
+  put('gpu.extraResources', settings.gpu.extraResources, d.gpu.extraResources);
+  return env;
+}

@@ -156,3 +156,10 @@ test('the editor\'s language-model tools are the shared agent tool definitions, 
     if (tool.annotations.readOnlyHint) assert.equal(tool.annotations.destructiveHint, undefined, `${tool.name}: read-only tools destroy nothing`);
   }
 });
+
+test('the MCP server is contributed where VS Code has MCP servers, and activates the extension when asked for', () => {
+  const contributed = (pkg.contributes as { mcpServerDefinitionProviders?: { id: string; label: string }[] }).mcpServerDefinitionProviders ?? [];
+  assert.deepEqual(contributed.map((p) => p.id), ['tether.mcp']);
+  assert.ok((pkg.activationEvents ?? []).includes('onMcpServerDefinitionProvider:tether.mcp'));
+  assert.match(readFileSync(join(root, '.vscodeignore'), 'utf8'), /^!dist\/tether\.js$/m, 'the .vsix ships the MCP server');
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, envSettingReader, readSettings, settingEnvName, settingKeys } from '../../../src/engine/settings';
+import { defaultSettings, envSettingReader, readSettings, settingEnvName, settingKeys, settingsEnv } from '../../../src/engine/settings';
 import { branchOf, developerName, holderIdentity } from '../../../src/engine/identity';
 import type { EngineHost } from '../../../src/engine/host';
 import { systemClock } from '../../../src/kube/clock';
@@ -53,4 +53,13 @@ test('identity: the developer setting wins over the login name; each front door 
   assert.equal(holderIdentity('jane', host('mcp')), 'jane@laptop/mcp');
   assert.equal(await branchOf('/w', host('cli', 'feature/login')), 'feature/login');
   assert.equal(await branchOf('/w', host('cli')), 'main');
+});
+
+test('settings handed over as TETHER_* variables read back the same', () => {
+  assert.deepEqual(settingsEnv(defaultSettings), {});
+  const s = readSettings((key) => ({ kubeconfig: '~/k.yaml', 'sandbox.developer': 'jane', 'preview.domain': 'p.example.com', 'preview.linkTtlHours': 2, 'tunnel.joinWorkloadService': true, 'lint.rules': { 'image-tag-latest': 'off' }, 'lint.schemaSource': 'bundled', 'gpu.extraResources': ['a/b', 'c/d'] })[key]);
+  const env = settingsEnv(s);
+  assert.equal(env.TETHER_PREVIEW_DOMAIN, 'p.example.com');
+  assert.equal(env.TETHER_KUBECONFIG, '~/k.yaml');
+  assert.deepEqual(readSettings(envSettingReader(env)), s);
 });
