@@ -41,6 +41,8 @@ export const cliStepWords: StepWords = (step) => {
       return `stop it where ${step.holder} runs it, or run this again with --take-over`;
     case 'selectContext':
       return 'pass --context NAME, or choose a current context (`kubectl config use-context NAME`)';
+    case 'pickKubeconfig':
+      return 'pass --kubeconfig with an existing file, or unset TETHER_KUBECONFIG to use KUBECONFIG or ~/.kube/config';
     case 'installOnPath':
       return `make sure \`${step.command}\` is on the PATH`;
   }

@@ -83,11 +83,9 @@ interface ParsedFile {
   currentContext?: string;
 }
 
-/** The way out of a broken file besides fixing it, named after where the file came from. */
-function leaveOut(origin: KubeconfigOrigin): string {
+/** The way out of a broken file besides fixing it, named after where the file came from (a front door's setting: its next step). */
+function leaveOut(origin: Exclude<KubeconfigOrigin, 'setting'>): string {
   switch (origin) {
-    case 'setting':
-      return `or choose another file in the ${settingName} setting (Tether: Pick Kubeconfig File), or clear the setting to use KUBECONFIG or ~/.kube/config`;
     case 'KUBECONFIG':
       return 'or remove it from KUBECONFIG';
     case 'default':
@@ -101,7 +99,8 @@ function invalid(file: string, why: string, origin: KubeconfigOrigin, cause?: un
       reason: 'InvalidKubeconfig',
       what: `Read kubeconfig ${file}`,
       why,
-      remedy: `Fix ${file} (\`kubectl config view --kubeconfig ${file}\` shows how kubectl reads it), ${leaveOut(origin)}`,
+      remedy: `Fix ${file} (\`kubectl config view --kubeconfig ${file}\` shows how kubectl reads it)${origin === 'setting' ? '' : `, ${leaveOut(origin)}`}`,
+      ...(origin === 'setting' ? { step: { code: 'pickKubeconfig' as const } } : {}),
     },
     { cause },
   );
@@ -182,7 +181,8 @@ export function loadKubeconfig(env: NodeJS.ProcessEnv = process.env, origin: Kub
         : env.KUBECONFIG
           ? `none of the files in KUBECONFIG exist (${candidates.join(', ')})`
           : `there is no kubeconfig at ${candidates[0]} and KUBECONFIG is not set`,
-      remedy: fromSetting ? `Pick an existing file with Tether: Pick Kubeconfig File, or clear the ${settingName} setting to use KUBECONFIG or ~/.kube/config` : getKubeconfigRemedy,
+      remedy: fromSetting ? '' : getKubeconfigRemedy,
+      ...(fromSetting ? { step: { code: 'pickKubeconfig' as const } } : {}),
     });
   }
   const clusters = new Map<string, Cluster>();

@@ -35,6 +35,8 @@ export type NextStep =
   | { code: 'takeOver'; sandbox: string; holder: string }
   /** Pick a Kubernetes context. */
   | { code: 'selectContext' }
+  /** The kubeconfig the front door was told to use is missing or broken: name another, or go back to KUBECONFIG. */
+  | { code: 'pickKubeconfig' }
   /** Put a credential plugin on the PATH the front door runs with. */
   | { code: 'installOnPath'; command: string };
 
@@ -59,6 +61,8 @@ export const neutralStepWords: StepWords = (step) => {
       return `stop it where ${step.holder} runs it, or take it over`;
     case 'selectContext':
       return 'select a Kubernetes context';
+    case 'pickKubeconfig':
+      return 'name an existing kubeconfig file instead, or stop naming one to use KUBECONFIG or ~/.kube/config';
     case 'installOnPath':
       return `make sure \`${step.command}\` is on the PATH Tether runs with`;
   }

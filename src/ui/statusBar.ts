@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../lifecycle';
 import type { ClusterExplorer } from './session/explorer';
+import { editorRemedy } from './stepWords';
 
 export type KubeconfigState = 'unknown' | 'missing' | 'invalid' | 'loaded';
 
@@ -30,7 +31,7 @@ export class ClusterStatusBar implements vscode.Disposable {
     }
     if (state.phase === 'missing' || state.phase === 'invalid') {
       this.item.text = `$(cloud) ${state.phase === 'missing' ? 'no kubeconfig' : 'kubeconfig error'}`;
-      this.item.tooltip = new vscode.MarkdownString(`**Tether**: ${state.error.why}\n\n${state.error.remedy}`);
+      this.item.tooltip = new vscode.MarkdownString(`**Tether**: ${state.error.why}\n\n${editorRemedy(state.error)}`);
       this.item.backgroundColor = state.phase === 'invalid' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
       this.item.show();
       return;

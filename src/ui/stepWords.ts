@@ -2,6 +2,7 @@
  * Next steps (kube/nextStep.ts) in the editor's words: palette commands, settings, the Problems
  * panel; and the notification button that takes the step, when there is one.
  */
+import { remedyText, type Explanation } from '../kube/errors';
 import type { NextStep, StepWords } from '../kube/nextStep';
 
 export const editorStepWords: StepWords = (step) => {
@@ -23,6 +24,8 @@ export const editorStepWords: StepWords = (step) => {
       return `stop it where ${step.holder} runs it, or choose Take Over to run it in this window`;
     case 'selectContext':
       return 'run Tether: Select Context';
+    case 'pickKubeconfig':
+      return 'pick an existing file with Tether: Pick Kubeconfig File, or clear the tether.kubeconfig setting to use KUBECONFIG or ~/.kube/config';
     case 'installOnPath':
       return `make sure VS Code sees \`${step.command}\` on its PATH (restart VS Code after installing it)`;
   }
@@ -52,4 +55,9 @@ export function stepAction(step: NextStep | undefined): StepAction | undefined {
     default:
       return undefined;
   }
+}
+
+/** A failure's next step as the editor says it (its remedy, then its step in the editor's words). */
+export function editorRemedy(e: Pick<Explanation, 'remedy' | 'step'> & Partial<Explanation>): string {
+  return remedyText({ reason: 'Unknown', what: '', why: '', ...e }, editorStepWords);
 }

@@ -22,6 +22,8 @@ export const mcpStepWords: StepWords = (step) => {
       return `ask the user whether to take it over from ${step.holder} (it stops there), then call the tool again with takeOver: true`;
     case 'selectContext':
       return 'pass context (a kubeconfig context name), or start the server with --context';
+    case 'pickKubeconfig':
+      return 'start the server with --kubeconfig naming an existing file, or unset TETHER_KUBECONFIG';
     case 'installOnPath':
       return `make sure \`${step.command}\` is on the PATH the MCP server runs with`;
   }

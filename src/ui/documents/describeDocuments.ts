@@ -9,6 +9,7 @@ import { resourcePath } from '../../kube/kinds';
 import type { ClusterExplorer } from '../session/explorer';
 import type { ErrorReporter } from '../errorReporter';
 import { kindInfo, needsFor, refFromUriParts, refLabel, refToUriParts, slimForDescribe, type ResourceRef } from './resourceRef';
+import { editorRemedy } from '../stepWords';
 
 export const describeScheme = 'tether-describe';
 
@@ -41,7 +42,8 @@ export class DescribeDocuments implements vscode.TextDocumentContentProvider {
     } catch (err) {
       this.reporter.report(err, { needs: needsFor(ref, ['get']) });
       const e = err as Partial<ExplainedError>;
-      return [`# Describe ${refLabel(ref)} failed`, `# Why: ${e.why ?? String(err)}`, ...(e.remedy ? [`# Next: ${e.remedy}`] : []), ''].join('\n');
+      const next = editorRemedy({ ...e, remedy: e.remedy ?? '' });
+      return [`# Describe ${refLabel(ref)} failed`, `# Why: ${e.why ?? String(err)}`, ...(next ? [`# Next: ${next}`] : []), ''].join('\n');
     } finally {
       sub.dispose();
     }

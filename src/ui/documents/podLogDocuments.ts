@@ -17,6 +17,8 @@ import { containerNotStarted } from '../views/containerStart';
 import { LogFollower } from './logFollow';
 import type { ErrorReporter } from '../errorReporter';
 import { needsFor, refFromUriParts, refLabel, refToUriParts, type ResourceRef } from './resourceRef';
+import type { NextStep } from '../../kube/nextStep';
+import { editorRemedy } from '../stepWords';
 
 export const logsScheme = 'tether-logs';
 const maxChars = 2 * 1024 * 1024;
@@ -78,8 +80,9 @@ class LogStream {
     } catch (err) {
       if (this.abort.signal.aborted) return;
       reporter.report(err, { needs: needsFor(ref, ['get'], 'log') });
-      const e = err as { why?: string; remedy?: string };
-      this.append(`--- ${refLabel(ref)}: logs unavailable: ${e.why ?? String(err)}${e.remedy ? `. ${e.remedy}` : ''} ---\n`);
+      const e = err as { why?: string; remedy?: string; step?: NextStep };
+      const next = editorRemedy({ ...e, remedy: e.remedy ?? '' });
+      this.append(`--- ${refLabel(ref)}: logs unavailable: ${e.why ?? String(err)}${next ? `. ${next}` : ''} ---\n`);
     }
   }
 

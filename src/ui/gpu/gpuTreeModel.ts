@@ -7,7 +7,7 @@ import type { GpuFeedStatus } from '../../gpu/gpuFeed';
 import type { GpuNamespaceRow, GpuNodeRow, GpuPodRow, GpuTable, GpuWaitingRow } from '../../gpu/table';
 import { formatTaint } from '../../gpu/placement';
 import { causeKey, failureHeadline, failureNotice, isClusterWide } from '../../kube/failureCause';
-import { editorStepWords } from '../stepWords';
+import { editorRemedy, editorStepWords } from '../stepWords';
 import { formatAge } from '../views/age';
 
 export type GpuTreeNode =
@@ -42,7 +42,7 @@ function unreadable(status: GpuFeedStatus): GpuTreeNode[] | undefined {
   if (causes.size === 0) return undefined;
   return [...causes].flatMap(([key, error]): GpuTreeNode[] => [
     { type: 'message', id: `unreadable:${key}`, severity: 'error', label: `${failureHeadline(error)}: ${error.why}`, tooltip: failureNotice(error, editorStepWords), retry: true },
-    { type: 'message', id: `unreadable:${key}:next`, severity: 'info', label: `Next: ${error.remedy}`, tooltip: 'Click to retry', retry: true },
+    { type: 'message', id: `unreadable:${key}:next`, severity: 'info', label: `Next: ${editorRemedy(error)}`, tooltip: 'Click to retry', retry: true },
   ]);
 }
 

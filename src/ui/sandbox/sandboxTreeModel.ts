@@ -9,6 +9,7 @@ import { failureHeadline, isClusterWide } from '../../kube/failureCause';
 import type { SandboxListing, SandboxSummary } from '../../sandbox/lifecycle/lifecycle';
 import type { RunningSummary } from '../../sandbox/preview/previewRunning';
 import type { SandboxPod } from '../../sandbox/preview/previewStatus';
+import { editorRemedy } from '../stepWords';
 
 export type SandboxGroup = 'mine' | 'others' | 'orphans';
 
@@ -39,7 +40,7 @@ export function failureNodes(idPrefix: string, err: unknown): SandboxNode[] {
   const label = isClusterWide(err) ? `${failureHeadline(err)}: ${err.why}` : `${err.what} failed: ${err.why}`;
   return [
     { type: 'message', id: `${idPrefix}/error`, label, error: true },
-    { type: 'message', id: `${idPrefix}/next`, label: `Next: ${err.remedy}`, error: false, retry: true },
+    { type: 'message', id: `${idPrefix}/next`, label: `Next: ${editorRemedy(err)}`, error: false, retry: true },
   ];
 }
 

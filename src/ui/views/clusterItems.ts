@@ -10,6 +10,7 @@ import { describePodRow, type Health } from './podSummary';
 import { formatAge } from './age';
 import { createdAt, podsOf, type ClusterNode, type ContainerNode, type ContextNode, type MessageNode, type PodNode, type WorkloadNode } from './clusterModel';
 import type { WorkloadKind } from './workloads';
+import { editorRemedy } from '../stepWords';
 
 const healthIcons: Record<Health, [string, string]> = {
   ok: ['pass', 'testing.iconPassed'],
@@ -145,7 +146,7 @@ function messageItem(n: MessageNode): vscode.TreeItem {
   item.iconPath = icons[n.severity];
   item.contextValue = `tether.message.${n.severity}`;
   if (n.error) {
-    item.tooltip = markdown([`**${esc(n.error.what)}** failed`, `Why: ${esc(n.error.why)}`, `Next: ${esc(n.error.remedy)}`, n.action?.kind === 'retry' ? '_Click to retry._' : '']);
+    item.tooltip = markdown([`**${esc(n.error.what)}** failed`, `Why: ${esc(n.error.why)}`, `Next: ${esc(editorRemedy(n.error))}`, n.action?.kind === 'retry' ? '_Click to retry._' : '']);
   }
   if (n.action?.kind === 'retry') item.command = { title: 'Retry', command: 'tether.retryConnection' };
   if (n.action?.kind === 'selectContext') item.command = { title: 'Select Context', command: 'tether.selectContext', arguments: n.action.context ? [n.action.context] : [] };

@@ -11,6 +11,7 @@ import type { ContextSummary } from '../../kube/config';
 import { failureHeadline, isClusterWide } from '../../kube/failureCause';
 import { hasPreviousRun, summarizeContainer, summarizePod, podSpecOf, podStatusOf, type Health, type PodSummary } from './podSummary';
 import { groupWorkloads, workloadProgress, type NamespaceObjects, type WorkloadGroup, type WorkloadKind } from './workloads';
+import { editorRemedy } from '../stepWords';
 
 export const managedByLabel = 'app.kubernetes.io/managed-by';
 
@@ -129,7 +130,7 @@ export function errorNode(parentId: string, error: Explanation, context?: string
 export function failureNodes(parentId: string, error: Explanation, context?: string): MessageNode[] {
   const row = errorNode(parentId, error, context);
   if (!isClusterWide(error)) return [row];
-  return [row, messageNode(parentId, 'info', `Next: ${error.remedy}`, { action: row.action })];
+  return [row, messageNode(parentId, 'info', `Next: ${editorRemedy(error)}`, { action: row.action })];
 }
 
 export function podNode(context: string, namespace: string, pod: KubeObject): PodNode {

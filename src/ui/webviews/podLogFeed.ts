@@ -8,6 +8,7 @@ import type { Explanation } from '../../kube/errors';
 import { streamPodLog, type LogStreamSource } from '../../workloads/podLogStream';
 import { LogBatcher, type LogBatcherOptions } from './logBatcher';
 import { maxLogLines, type LogSelection, type LogState, type PodRef } from './podDetailsProtocol';
+import { editorRemedy } from '../stepWords';
 
 export interface LogFeedOptions extends LogBatcherOptions {
   /**
@@ -32,7 +33,8 @@ function isUnavailable(err: unknown): boolean {
 function failureText(err: unknown): string {
   const e = err as Partial<Explanation> | undefined;
   if (e?.why && isUnavailable(err)) return `The log is not available: ${e.why}. Reconnect to try again.`;
-  if (e?.why) return `${e.what ?? 'Reading the log'} failed: ${e.why}.${e.remedy ? ` ${e.remedy}.` : ''}`.replace(/\.\./g, '.');
+  const next = e?.why ? editorRemedy({ ...e, remedy: e.remedy ?? '' }) : '';
+  if (e?.why) return `${e.what ?? 'Reading the log'} failed: ${e.why}.${next ? ` ${next}.` : ''}`.replace(/\.\./g, '.');
   return `Reading the log failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 

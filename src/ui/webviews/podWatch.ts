@@ -12,6 +12,7 @@ import { Informer } from '../../kube/watch';
 import type { WatchSource } from '../session/watchedKind';
 import { podEventsFieldSelector, type EventObject } from './podDetailsModel';
 import type { PodRef } from './podDetailsProtocol';
+import { editorRemedy } from '../stepWords';
 
 /** Cluster access as the watch needs it (KubeAccess satisfies it). */
 export interface PodWatchAccess {
@@ -21,7 +22,7 @@ export interface PodWatchAccess {
 
 function problem(state: InformerState, what: string): string | undefined {
   if (state.phase !== 'backoff') return undefined;
-  return `${what}: ${state.error.why}. ${state.error.remedy}. Retrying in ${Math.ceil(state.retryInMs / 1000)} s.`;
+  return `${what}: ${state.error.why}. ${editorRemedy(state.error)}. Retrying in ${Math.ceil(state.retryInMs / 1000)} s.`;
 }
 
 export class PodWatch implements Disposable {

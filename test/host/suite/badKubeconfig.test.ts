@@ -39,7 +39,7 @@ describe('malformed kubeconfig chosen with the tether.kubeconfig setting', () =>
     const shown = (tooltip: string) => tooltip.replace(/\\(.)/g, '$1');
     const error = await eventually(api, 'an error row naming the setting', async () =>
       (await rows(api)).find((r) => r.node.type === 'message' && r.node.severity === 'error' && shown(r.tooltip).includes('tether.kubeconfig')));
-    assert.match(shown(error.tooltip), /choose another file in the tether\.kubeconfig setting/);
+    assert.match(shown(error.tooltip), /pick an existing file with Tether: Pick Kubeconfig File, or clear the tether\.kubeconfig setting/);
     assert.doesNotMatch(shown(error.tooltip), /remove it from KUBECONFIG/);
   });
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { kubeConfigForContext, loadKubeconfig } from '../../../src/kube/config';
-import { ExplainedError } from '../../../src/kube/errors';
+import { ExplainedError, explainedText } from '../../../src/kube/errors';
+import { editorStepWords } from '../../../src/ui/stepWords';
 import { tempFolder, type TempFolderOwner } from '../../tempFolder';
 import { writeKubeconfig } from './local-cluster';
 
@@ -121,7 +122,8 @@ test('the remedy for a broken or missing file names where it came from: the sett
   const dir = tempDir(t);
   const bad = writeKubeconfig(dir, 'bad.yaml', 'apiVersion: v1\nclusters: [\n');
   const fromSetting = reasonOf(() => loadKubeconfig({ KUBECONFIG: bad }, 'setting'));
-  assert.match(fromSetting.remedy, /choose another file in the tether\.kubeconfig setting \(Tether: Pick Kubeconfig File\)/);
+  assert.deepEqual(fromSetting.step, { code: 'pickKubeconfig' }, 'the front door that named the file says how to name another');
+  assert.match(explainedText(fromSetting, editorStepWords), /; pick an existing file with Tether: Pick Kubeconfig File, or clear the tether\.kubeconfig setting/);
   assert.doesNotMatch(fromSetting.remedy, /remove it from KUBECONFIG/, 'the file did not come from KUBECONFIG');
   assert.match(reasonOf(() => loadKubeconfig({ KUBECONFIG: bad })).remedy, /remove it from KUBECONFIG$/);
   const kube = path.join(dir, '.kube');
@@ -132,7 +134,7 @@ test('the remedy for a broken or missing file names where it came from: the sett
   const missing = reasonOf(() => loadKubeconfig({ KUBECONFIG: path.join(dir, 'nope.yaml') }, 'setting'));
   assert.equal(missing.reason, 'NoKubeconfig');
   assert.match(missing.why, /the tether\.kubeconfig setting names a file that does not exist/);
-  assert.match(missing.remedy, /Pick Kubeconfig File/);
+  assert.match(explainedText(missing, editorStepWords), /\. Pick an existing file with Tether: Pick Kubeconfig File/);
 });
 
 test('structurally broken kubeconfig -> InvalidKubeconfig with the field', (t) => {

@@ -10,10 +10,10 @@ test('the MCP API is used only where the running editor has it', () => {
 });
 
 test('the editor starts tether mcp from the extension in the workspace, with its settings and context; a new context is a new version', () => {
-  const launch = mcpLaunch('/ext', '/work/shop', 'kind-dev', { TETHER_PREVIEW_DOMAIN: 'p.example.com' });
+  const launch = mcpLaunch('/ext', '/projects/shop', 'kind-dev', { TETHER_PREVIEW_DOMAIN: 'p.example.com' });
   assert.equal(launch.command, process.execPath);
-  assert.deepEqual(launch.args, ['/ext/dist/tether.js', 'mcp', '--workspace', '/work/shop']);
+  assert.deepEqual(launch.args, ['/ext/dist/tether.js', 'mcp', '--workspace', '/projects/shop']);
   assert.deepEqual(launch.env, { TETHER_PREVIEW_DOMAIN: 'p.example.com', TETHER_CONTEXT: 'kind-dev', ELECTRON_RUN_AS_NODE: '1' });
-  assert.notEqual(mcpLaunch('/ext', '/work/shop', 'prod', {}).version, mcpLaunch('/ext', '/work/shop', 'kind-dev', {}).version);
-  assert.equal(mcpLaunch('/ext', '/work/shop', 'prod', {}).version, mcpLaunch('/ext', '/work/shop', 'prod', {}).version);
+  assert.notEqual(mcpLaunch('/ext', '/projects/shop', 'prod', {}).version, mcpLaunch('/ext', '/projects/shop', 'kind-dev', {}).version);
+  assert.equal(mcpLaunch('/ext', '/projects/shop', 'prod', {}).version, mcpLaunch('/ext', '/projects/shop', 'prod', {}).version);
 });
