@@ -1,0 +1,111 @@
+// The pull-request workflows in docs/ci/ are real: they parse, every `tether` command they run
+// exists with the options they give it, and the CI Role grants everything those commands need.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
+import { defaultRunFactory } from '../../../src/cli/cliRunFactory';
+import { parseForkFlag, parseTtlFlag } from '../../../src/cli/forkFlags';
+import { buildProgram } from '../../../src/cli/main';
+import type { AccessCheck, PolicyRule } from '../../../src/kube/role';
+import { checkJob } from '../../../src/sandbox/checks/checks';
+import { janitorBuilder } from '../../../src/sandbox/lifecycle/janitor';
+import { planSandbox } from '../../../src/sandbox/plan';
+import { planChecks } from '../../../src/sandbox/placement';
+import { previewGateBuilder } from '../../../src/sandbox/preview/previewGateObjects';
+import { previewHostSettings } from '../../../src/sandbox/preview/previewHost';
+import type { SandboxSpec } from '../../../src/sandbox/spec';
+import { memoryIo } from '../../cli/memoryIo';
+import { expand, shellWords, workflowCommands } from '../../cli/workflowCommands';
+
+const ci = path.join(__dirname, '..', '..', '..', 'docs', 'ci');
+const workflows = readdirSync(ci).filter((f) => /\.ya?ml$/.test(f) && f !== 'ci-role.yaml');
+
+function program(): Command {
+  return buildProgram({ io: memoryIo(), state: { exitCode: 0 }, newRun: defaultRunFactory });
+}
+
+/** The command `argv` names, and its options and operands as written. */
+function resolve(root: Command, argv: readonly string[]): { command: Command; rest: string[] } {
+  let command = root;
+  let i = 0;
+  while (i < argv.length && !argv[i].startsWith('-')) {
+    const sub = command.commands.find((c) => c.name() === argv[i]);
+    if (!sub) break;
+    command = sub;
+    i++;
+  }
+  return { command, rest: argv.slice(i) };
+}
+
+test('shell words: quotes, variables kept, operators apart', () => {
+  assert.deepEqual(shellWords(`npx -y tether sandbox up --name "$SANDBOX" --fork 'api=image:$IMAGE' > up.json || echo x`), ['npx', '-y', 'tether', 'sandbox', 'up', '--name', '$SANDBOX', '--fork', 'api=image:$IMAGE', '>', 'up.json', '||', 'echo', 'x']);
+});
+
+test('every workflow parses and runs up, checks, status and down; each command exists with the options it is given', () => {
+  assert.deepEqual(workflows.sort(), ['github-actions.yml', 'gitlab-ci.yml']);
+  const root = program();
+  for (const file of workflows) {
+    const docs = parseAllDocuments(readFileSync(path.join(ci, file), 'utf8'));
+    assert.equal(docs.length, 1, file);
+    assert.deepEqual(docs[0].errors, [], file);
+    const commands = workflowCommands(path.join(ci, file));
+    assert.deepEqual(commands.map((c) => c.argv.slice(0, 2).join(' ')), ['sandbox up', 'checks run', 'sandbox status', 'sandbox down'], file);
+    for (const { argv } of commands) {
+      const { command, rest } = resolve(root, argv);
+      assert.equal(command.commands.length, 0, `${file}: "tether ${argv.join(' ')}" names a group of commands, not one`);
+      const known = new Map(command.options.map((o) => [o.long, o]));
+      for (let i = 0; i < rest.length; i++) {
+        const word = rest[i];
+        if (!word.startsWith('--')) continue;
+        const [flag] = word.split('=');
+        const option = known.get(flag);
+        assert.ok(option, `${file}: "tether ${argv.join(' ')}": ${command.name()} has no option ${flag}`);
+        if (option.required && !word.includes('=')) {
+          const value = expand(rest[++i] ?? '', { SANDBOX: 'pr-1', IMAGE: 'registry.example.com/api:pr-1' });
+          if (flag === '--fork') parseForkFlag(value);
+          if (flag === '--ttl') parseTtlFlag(value);
+          if (flag === '--name') assert.match(value, /^[a-z][-a-z0-9]*$/);
+        }
+      }
+    }
+  }
+});
+
+function rulesOf(file: string): PolicyRule[] {
+  const role = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { kind: string; rules?: PolicyRule[] }).find((d) => d.kind === 'Role');
+  assert.ok(role?.rules, `${file} has a Role`);
+  return role.rules;
+}
+
+function grants(rules: readonly PolicyRule[], check: AccessCheck): boolean {
+  const resource = check.subresource ? `${check.resource}/${check.subresource}` : check.resource;
+  return rules.some((r) => r.apiGroups.includes(check.group ?? '') && r.resources.includes(resource) && (r.verbs.includes(check.verb) || r.verbs.includes('*')) && (!r.resourceNames || (check.name !== undefined && r.resourceNames.includes(check.name))));
+}
+
+test('the CI Role grants what a pull request sandbox in a shared namespace needs: the plan with its gate, the checks, the waits', () => {
+  const rules = rulesOf(path.join(ci, 'ci-role.yaml'));
+  const spec: SandboxSpec = { name: 'shop', baseline: { namespace: 'shop' }, ttlSeconds: 72 * 3600, forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'image', image: 'registry.example.com/api:pr-1', env: {}, ports: [] }], preview: { service: 'api', path: '/' }, checks: [] };
+  const baseline = [
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop', labels: { app: 'api' } }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'a', ports: [{ containerPort: 3000 }] }] } } } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 3000 }] } },
+  ];
+  const share = previewHostSettings({ domain: 'preview.example.com' })!;
+  const base = { spec, baseline: baseline as never, placement: { mode: 'shared' as const, namespace: 'shop' }, developer: 'ci', branch: 'HEAD', sandbox: 'pr-1', holderIdentity: 'ci@runner/cli', renewTime: new Date(0) };
+  const withGate = planSandbox({ ...base, previewGate: previewGateBuilder({ settings: share, key: 'k'.repeat(43), agentScript: '' }) });
+  const withJanitor = planSandbox({ ...base, janitor: janitorBuilder({ script: '' }) });
+  const checks = [...planChecks(withGate), ...planChecks(withJanitor)];
+  const job = checkJob(withGate, { name: 'smoke', image: 'curl', command: ['true'], env: {}, timeoutSeconds: 60 }, 'r1');
+  checks.push(
+    ...['get', 'create', 'patch'].map((verb) => ({ verb, resource: 'jobs', group: 'batch', namespace: job.metadata.namespace })),
+    { verb: 'list', resource: 'pods', namespace: 'shop' },
+    { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'shop' },
+    { verb: 'list', resource: 'events', namespace: 'shop' },
+    { verb: 'list', resource: 'leases', group: 'coordination.k8s.io', namespace: 'shop' },
+  );
+  const missing = checks.filter((c) => c.namespace === 'shop' && !grants(rules, { ...c, name: undefined }));
+  assert.deepEqual(missing, [], 'the CI Role lacks these');
+  assert.ok(checks.some((c) => c.resource === 'ingresses'), 'the gate was planned');
+});
