@@ -1,6 +1,7 @@
 /**
  * The shape of the house, as the import graph shows it: no import cycles anywhere in src/, and the
- * in-cluster agent (src/agent/) reaches only pure modules and Node's standard library.
+ * in-cluster agent (src/agent/) reaches only pure modules and Node's standard library, and the
+ * CLI (with the MCP server) never reaches the editor's front door.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,4 +97,23 @@ test('the in-cluster agent reaches only pure modules and Node\'s standard librar
   for (const file of sourceFiles(join(src, 'agent'))) walk(file);
   assert.deepEqual(problems, []);
   assert.ok(seen.size > 5, 'the walk reached the agent\'s modules');
+});
+
+test('the CLI and the MCP server reach the engine, never the editor: no src/ui/, no vscode', () => {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const imports = graph.get(file);
+    if (!imports) return;
+    if (imports.packages.includes('vscode')) problems.push(`${rel(file)} imports vscode`);
+    for (const dep of imports.local) {
+      if (/^src\/ui\//.test(rel(dep)) || rel(dep) === 'src/extension.ts') problems.push(`${rel(file)} imports ${rel(dep)}`);
+      walk(dep);
+    }
+  };
+  walk(join(src, 'cli', 'main.ts'));
+  assert.deepEqual(problems, []);
+  assert.ok([...seen].some((f) => rel(f).startsWith('src/engine/')) && [...seen].some((f) => rel(f).startsWith('src/cli/mcp/')), 'the walk reached the engine and the MCP server');
 });
