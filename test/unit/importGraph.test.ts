@@ -79,7 +79,8 @@ test('src/ has no import cycles', () => {
   assert.deepEqual(cycles(), []);
 });
 
-test('the in-cluster agent reaches only pure modules and Node\'s standard library', () => {
+/** Every file `from` reaches; `check` is told each file's imports and returns what is wrong with them. */
+function reached(from: readonly string[], check: (file: string, imports: Imports) => string[]): { seen: Set<string>; problems: string[] } {
   const seen = new Set<string>();
   const problems: string[] = [];
   const walk = (file: string) => {
@@ -87,33 +88,29 @@ test('the in-cluster agent reaches only pure modules and Node\'s standard librar
     seen.add(file);
     const imports = graph.get(file);
     if (!imports) return;
-    for (const pkg of imports.packages) if (!pkg.startsWith('node:')) problems.push(`${rel(file)} imports ${pkg}`);
-    for (const dep of imports.local) {
-      const where = rel(dep);
-      if (/^src\/(ui|cli)\//.test(where) || where === 'src/extension.ts') problems.push(`${rel(file)} imports ${where}`);
-      walk(dep);
-    }
+    problems.push(...check(file, imports));
+    for (const dep of imports.local) walk(dep);
   };
-  for (const file of sourceFiles(join(src, 'agent'))) walk(file);
+  for (const file of from) walk(file);
+  return { seen, problems };
+}
+
+const frontDoor = (file: string) => /^src\/ui\//.test(rel(file)) || rel(file) === 'src/extension.ts';
+
+test('the in-cluster agent reaches only pure modules and Node\'s standard library', () => {
+  const { seen, problems } = reached(sourceFiles(join(src, 'agent')), (file, imports) => [
+    ...imports.packages.filter((pkg) => !pkg.startsWith('node:')).map((pkg) => `${rel(file)} imports ${pkg}`),
+    ...imports.local.filter((dep) => frontDoor(dep) || /^src\/cli\//.test(rel(dep))).map((dep) => `${rel(file)} imports ${rel(dep)}`),
+  ]);
   assert.deepEqual(problems, []);
   assert.ok(seen.size > 5, 'the walk reached the agent\'s modules');
 });
 
 test('the CLI and the MCP server reach the engine, never the editor: no src/ui/, no vscode', () => {
-  const seen = new Set<string>();
-  const problems: string[] = [];
-  const walk = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const imports = graph.get(file);
-    if (!imports) return;
-    if (imports.packages.includes('vscode')) problems.push(`${rel(file)} imports vscode`);
-    for (const dep of imports.local) {
-      if (/^src\/ui\//.test(rel(dep)) || rel(dep) === 'src/extension.ts') problems.push(`${rel(file)} imports ${rel(dep)}`);
-      walk(dep);
-    }
-  };
-  walk(join(src, 'cli', 'main.ts'));
+  const { seen, problems } = reached([join(src, 'cli', 'main.ts')], (file, imports) => [
+    ...(imports.packages.includes('vscode') ? [`${rel(file)} imports vscode`] : []),
+    ...imports.local.filter(frontDoor).map((dep) => `${rel(file)} imports ${rel(dep)}`),
+  ]);
   assert.deepEqual(problems, []);
   assert.ok([...seen].some((f) => rel(f).startsWith('src/engine/')) && [...seen].some((f) => rel(f).startsWith('src/cli/mcp/')), 'the walk reached the engine and the MCP server');
 });

@@ -7,25 +7,15 @@ import type { FileReport } from '../../manifests/validate';
 import { jsonReports, type JsonReport } from '../../manifests/output';
 import type { CheckProgress } from '../../sandbox/checks/checkSuite';
 import type { PreviewResult } from '../../sandbox/preview/previewLoop';
-import type { SandboxPod } from '../../sandbox/preview/previewStatus';
 import type { ChecksResult } from '../checks';
 import { errorCount } from '../lint';
 import type { ScheduleVerdict } from '../schedule';
 
-export interface PreviewOutput {
-  url: string;
-  sandbox: string;
-  namespace: string;
-  context: string;
-  warm: boolean;
-  status: number;
-  elapsedMs: number;
+/** The preview's result without the routing's mode and with the signed link only when asked for. */
+export type PreviewOutput = Pick<PreviewResult, 'url' | 'sandbox' | 'namespace' | 'context' | 'warm' | 'status' | 'elapsedMs' | 'pods' | 'lastErrors' | 'notes'> & {
   routing?: { header: string; entry: string; curl: string };
   share?: { url: string; expiresAt: string; link?: string };
-  pods: SandboxPod[];
-  lastErrors: string[];
-  notes: string[];
-}
+};
 
 /** `link`: include the signed shareable link (the user asked to share). */
 export function previewOutput(result: PreviewResult, options: { link?: boolean } = {}): PreviewOutput {

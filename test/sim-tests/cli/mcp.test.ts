@@ -4,7 +4,7 @@
 // server keeps serving), nothing secret in any answer, and the server gone when the client closes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, get, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,17 +17,7 @@ import { sandboxSelector } from '../../../src/sandbox/labels';
 import { sandboxName } from '../../../src/sandbox/names';
 import { cliDist } from '../../cli/cliDist';
 import { cliCluster } from './cliCluster';
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
+import { fetchText } from '../preview/fetchText';
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content: { type: string; text?: string }[] };
 

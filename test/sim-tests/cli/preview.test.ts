@@ -3,24 +3,14 @@
 // the sandbox and says how long it stays; --json prints one object and exits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, get, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxName } from '../../../src/sandbox/names';
 import type { TestHandle } from '../../cluster/clusterUnderTest';
 import { cliCluster } from './cliCluster';
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
+import { fetchText } from '../preview/fetchText';
 
 async function localServer(t: TestHandle, reply: string): Promise<number> {
   const server: Server = createServer((req, res) => res.end(`${reply} ${req.url}`));

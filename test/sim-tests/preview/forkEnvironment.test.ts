@@ -2,22 +2,11 @@
 // variables, with Service addresses forwarded through the fork's tunnel into the sandbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
 import { forkEnvironment, forkEnvironmentTargets } from '../../../src/sandbox/forks/forkEnvironment';
 import type { ObjectInput } from '../../sim/defaults';
 import { sampleApiFor } from './previewBaseline';
 import { previewCluster } from './previewCluster';
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
+import { fetchText } from './fetchText';
 
 type Deployment = ObjectInput & { spec: { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } } };
 

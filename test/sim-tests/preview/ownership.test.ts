@@ -3,7 +3,6 @@
 // the sandbox is anyone's at once; the checks of a sandbox run from a front door that never applied it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
 import { KubeClient } from '../../../src/kube/api';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { ExplainedError } from '../../../src/kube/errors';
@@ -12,17 +11,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { PreviewLoop, type SandboxLost } from '../../../src/sandbox/preview/previewLoop';
 import { previewCluster } from './previewCluster';
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
+import { fetchText } from './fetchText';
 
 const editor = 'jane@laptop/vscode';
 const terminal = 'jane@laptop/cli';
