@@ -1,14 +1,13 @@
 /**
  * The CLI as the build ships it, in a throwaway folder laid out like dist/: tether.js (one bundle,
- * built from src/cli/main.ts as esbuild.mjs builds it), relay-agent.js and sandbox-janitor.js
- * beside it. Built once per test process; `spawnTether` runs it as a real process.
+ * built from src/cli/main.ts as esbuild.mjs builds it) with relay-agent.js beside it. Built once per test process; `spawnTether` runs it as a real process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { janitorScript, relayAgentScript } from '../sim-tests/agentBundles';
+import { relayAgentScript } from '../sim-tests/agentBundles';
 
 const repo = path.join(__dirname, '..', '..');
 let dist: Promise<string> | undefined;
@@ -27,7 +26,6 @@ async function buildDist(): Promise<string> {
     logLevel: 'silent',
   });
   writeFileSync(path.join(dir, 'relay-agent.js'), await relayAgentScript());
-  writeFileSync(path.join(dir, 'sandbox-janitor.js'), await janitorScript());
   writeFileSync(path.join(dir, 'tether-lint.js'), "'use strict';\nrequire('./tether.js').main(['lint', ...process.argv.slice(2)]);\n");
   return dir;
 }

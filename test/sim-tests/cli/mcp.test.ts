@@ -83,7 +83,7 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
   const out = preview.structuredContent as { url: string; sandbox: string; pods: { name: string; role: string; ready: boolean }[]; lastErrors: string[] };
   assert.equal(out.sandbox, sandbox);
   assert.equal(await fetchText(out.url), "agent's edit /products");
-  assert.ok(out.pods.some((p) => p.role === 'relay' && p.ready));
+  assert.ok(out.pods.some((p) => p.role === 'agent' && p.ready));
   assert.ok(progress.length >= 2, JSON.stringify(progress));
   assert.ok(progress.every((p) => p.total === 6 && p.progress <= 6));
   assert.match(preview.content[0].text ?? '', /^Preview URL: http:\/\/127\.0\.0\.1:\d+\/products\n/);
@@ -94,9 +94,9 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
   const [report] = status.structuredContent?.sandboxes as { sandbox: string; running?: { url?: string }; pods: { name: string; role: string }[] }[];
   assert.equal(report.sandbox, sandbox);
   assert.equal(report.running?.url, out.url);
-  const relayPod = report.pods.find((p) => p.role === 'relay')!.name;
+  const agentPod = report.pods.find((p) => p.role === 'agent')!.name;
 
-  const logs = await call('pod_logs', { pod: relayPod, tailLines: 50 });
+  const logs = await call('pod_logs', { pod: agentPod, tailLines: 50 });
   assert.equal(logs.isError, undefined, JSON.stringify(logs));
   assert.ok(Array.isArray(logs.structuredContent?.lines));
   const baselinePod = (await c.cluster.client().list<KubeObject>(kinds.Pod, c.shop, { labelSelector: 'app=api' })).items[0].metadata.name;

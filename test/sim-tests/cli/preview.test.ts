@@ -35,7 +35,7 @@ test('preview runs in the foreground; Ctrl+C stops its tunnel and URL, releases 
   t.after(() => run.child.kill('SIGKILL'));
   const [, url] = await run.waitForOutput(/: (http:\/\/127\.0\.0\.1:\d+\/products)\n/, c.cluster.timeouts.podReadyMs + 30_000);
   assert.match(run.stdout(), new RegExp(`^Preview of "${sandbox}" \\(namespace ${sandbox}, context ${c.cluster.context}\\)`));
-  assert.match(run.stdout(), /Pods:\n {2}\S+ {2}relay {2}ready/);
+  assert.match(run.stdout(), /Pods:\n {2}\S+ {2}agent {2}ready/);
   assert.equal(await fetchText(url), 'from the terminal /products');
   const held = await c.cluster.client().get<KubeObject & { spec: { holderIdentity?: string } }>(kinds.Lease, sandbox, 'tether-sandbox');
   assert.match(held.spec.holderIdentity ?? '', new RegExp(`^${c.developer}@.+/cli$`));
@@ -54,7 +54,7 @@ test('preview runs in the foreground; Ctrl+C stops its tunnel and URL, releases 
   assert.equal(out.sandbox, sandbox);
   assert.match(out.url, /^http:\/\/127\.0\.0\.1:\d+\/products$/);
   assert.equal(out.status, 200);
-  assert.ok(Array.isArray(out.pods) && out.pods.some((p: { role: string }) => p.role === 'relay'));
+  assert.ok(Array.isArray(out.pods) && out.pods.some((p: { role: string }) => p.role === 'agent'));
   assert.deepEqual(out.lastErrors, []);
   assert.equal(out.share, undefined);
   const down = await c.tether(['sandbox', 'down'], workspace);

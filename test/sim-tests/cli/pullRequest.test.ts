@@ -39,7 +39,7 @@ test("the pull request workflow's commands: up with an image fork, checks, statu
   assert.equal(up.share.url, `https://${sandbox}.preview.example.com/`);
   assert.match(up.share.link, new RegExp(`^https://${sandbox}\\.preview\\.example\\.com/\\?tether_token=v1\\.${sandbox}\\.`));
   assert.ok(up.pods.some((p) => p.role === 'fork' && p.ready));
-  assert.ok(up.pods.some((p) => p.role === 'preview-gate' && p.ready), 'the gate serves the shareable host');
+  assert.ok(up.pods.some((p) => p.role === 'agent' && p.ready), 'the agent serves the shareable host');
   const checks = outputs.get('checks run') as { passed: number; failed: number };
   assert.deepEqual([checks.passed, checks.failed], [1, 0]);
   const status = outputs.get('sandbox status') as { sandbox: string; holder?: string; forks: string[]; pods: unknown[] };

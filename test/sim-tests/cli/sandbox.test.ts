@@ -29,12 +29,11 @@ test('sandbox up with an image fork and no tether.yaml, then status, list and do
   const fork = await c.cluster.client().get<KubeObject & { spec: { template: { spec: { containers: { image: string; env?: { name: string; value: string }[] }[] } } } }>(kinds.Deployment, name, 'api');
   assert.equal(fork.spec.template.spec.containers[0].image, c.forkImage);
   assert.ok(fork.spec.template.spec.containers[0].env?.some((e) => e.name === 'LOG_LEVEL' && e.value === 'debug'));
-  // Nobody keeps it running: the holder is cleared, and the janitor removes it after its TTL.
+  // Nobody keeps it running: the holder is cleared, and its agent removes it after its TTL.
   const lease = await c.cluster.client().get<LeaseView>(kinds.Lease, name, 'tether-sandbox');
   assert.equal(lease.spec.holderIdentity, undefined);
-  const janitor = await c.cluster.client().listAll<KubeObject>(kinds.Deployment, name, { labelSelector: `${sandboxSelector(name)},tether.dev/janitor` }).catch(() => ({ items: [] }));
   const workloads = (await c.cluster.client().listAll<KubeObject>(kinds.Deployment, name, { labelSelector: sandboxSelector(name) })).items.map((d) => d.metadata.name);
-  assert.ok(workloads.includes('tether-janitor') || janitor.items.length > 0, workloads.join(', '));
+  assert.ok(workloads.includes('tether-agent'), workloads.join(', '));
 
   const status = await c.tether(['sandbox', 'status', '--name', name, '--json']);
   assert.equal(status.code, 0, status.err);

@@ -1,5 +1,5 @@
 // One sandbox, two front doors (an editor window and a terminal): the second is refused while the
-// first renews, takes it over without restarting the relay, the first is told and stops; released,
+// first renews, takes it over without restarting the agent, the first is told and stops; released,
 // the sandbox is anyone's at once; the checks of a sandbox run from a front door that never applied it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,15 +16,15 @@ import { fetchText } from './fetchText';
 const editor = 'jane@laptop/vscode';
 const terminal = 'jane@laptop/cli';
 
-test('a second front door is refused while the first runs the sandbox, takes it over keeping the relay, and the first stops', async (t) => {
+test('a second front door is refused while the first runs the sandbox, takes it over keeping the agent, and the first stops', async (t) => {
   const c = await previewCluster(t, 'preview-holder');
   const kubeconfig = loadKubeconfig({ KUBECONFIG: c.cluster.kubeconfigPath });
   const cli = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), tunnel: { backoff: { initialMs: 100, maxMs: 500 } }, heartbeat: { intervalMs: 300 } });
   t.after(() => cli.dispose());
 
   const first = await c.loop.ensure(c.request(c.localSpec(), { holderIdentity: editor }));
-  const relayPods = async () => (await c.client.list<KubeObject>(kinds.Pod, first.namespace, { labelSelector: `${sandboxSelector(first.sandbox)},app.kubernetes.io/component=relay` })).items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.uid);
-  const before = await relayPods();
+  const agentPods = async () => (await c.client.list<KubeObject>(kinds.Pod, first.namespace, { labelSelector: `${sandboxSelector(first.sandbox)},tether.dev/agent` })).items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.uid);
+  const before = await agentPods();
   assert.equal(before.length, 1);
 
   await assert.rejects(cli.ensure(c.request(c.localSpec(), { holderIdentity: terminal })), (err: unknown) => {
@@ -43,7 +43,7 @@ test('a second front door is refused while the first runs the sandbox, takes it 
   const event = await lost;
   assert.equal(event.takenOverBy, terminal);
   assert.equal(c.loop.summaries().length, 0, 'the editor stopped its side');
-  assert.deepEqual(await relayPods(), before, 'the same relay pod: its token was kept');
+  assert.deepEqual(await agentPods(), before, 'the same agent pod: its token was kept');
   const lease = await c.client.get<KubeObject & { spec: { holderIdentity?: string } }>(kinds.Lease, first.namespace, 'tether-sandbox');
   assert.equal(lease.spec.holderIdentity, terminal);
 
@@ -53,6 +53,6 @@ test('a second front door is refused while the first runs the sandbox, takes it 
   assert.equal(released.spec.holderIdentity, undefined);
   const back = await c.loop.ensure(c.request(c.localSpec(), { holderIdentity: editor }));
   assert.equal(await fetchText(back.url), 'local v1 /products');
-  assert.deepEqual(await relayPods(), before);
+  assert.deepEqual(await agentPods(), before);
   await c.loop.delete(c.client, c.context, { sandbox: back.sandbox, namespace: back.namespace });
 });

@@ -11,10 +11,9 @@ import { parseForkFlag, parseTtlFlag } from '../../../src/cli/forkFlags';
 import { buildProgram } from '../../../src/cli/main';
 import type { AccessCheck, PolicyRule } from '../../../src/kube/role';
 import { checkJob } from '../../../src/sandbox/checks/checks';
-import { janitorBuilder } from '../../../src/sandbox/lifecycle/janitor';
+import { sandboxAgentBuilder } from '../../../src/sandbox/agentObjects';
 import { planSandbox } from '../../../src/sandbox/plan';
 import { planChecks } from '../../../src/sandbox/placement';
-import { previewGateBuilder } from '../../../src/sandbox/preview/previewGateObjects';
 import { previewHostSettings } from '../../../src/sandbox/preview/previewHost';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { memoryIo } from '../../cli/memoryIo';
@@ -85,7 +84,7 @@ function grants(rules: readonly PolicyRule[], check: AccessCheck): boolean {
   return rules.some((r) => r.apiGroups.includes(check.group ?? '') && r.resources.includes(resource) && (r.verbs.includes(check.verb) || r.verbs.includes('*')) && (!r.resourceNames || (check.name !== undefined && r.resourceNames.includes(check.name))));
 }
 
-test('the CI Role grants what a pull request sandbox in a shared namespace needs: the plan with its gate, the checks, the waits', () => {
+test('the CI Role grants what a pull request sandbox in a shared namespace needs: the plan with its agent and shareable host, the checks, the waits', () => {
   const rules = rulesOf(path.join(ci, 'ci-role.yaml'));
   const spec: SandboxSpec = { name: 'shop', baseline: { namespace: 'shop' }, ttlSeconds: 72 * 3600, forks: [{ workload: { kind: 'Deployment', name: 'api' }, mode: 'image', image: 'registry.example.com/api:pr-1', env: {}, ports: [] }], preview: { service: 'api', path: '/' }, checks: [] };
   const baseline = [
@@ -94,10 +93,10 @@ test('the CI Role grants what a pull request sandbox in a shared namespace needs
   ];
   const share = previewHostSettings({ domain: 'preview.example.com' })!;
   const base = { spec, baseline: baseline as never, placement: { mode: 'shared' as const, namespace: 'shop' }, developer: 'ci', branch: 'HEAD', sandbox: 'pr-1', holderIdentity: 'ci@runner/cli', renewTime: new Date(0) };
-  const withGate = planSandbox({ ...base, previewGate: previewGateBuilder({ settings: share, key: 'k'.repeat(43), agentScript: '' }) });
-  const withJanitor = planSandbox({ ...base, janitor: janitorBuilder({ script: '' }) });
-  const checks = [...planChecks(withGate), ...planChecks(withJanitor)];
-  const job = checkJob(withGate, { name: 'smoke', image: 'curl', command: ['true'], env: {}, timeoutSeconds: 60 }, 'r1');
+  const withShare = planSandbox({ ...base, agent: sandboxAgentBuilder({ agentScript: '', token: 't0ken-0123456789abcdef', share: { settings: share, key: 'k'.repeat(43) } }), share: true });
+  const withoutShare = planSandbox({ ...base, agent: sandboxAgentBuilder({ agentScript: '', token: 't0ken-0123456789abcdef' }) });
+  const checks = [...planChecks(withShare), ...planChecks(withoutShare)];
+  const job = checkJob(withShare, { name: 'smoke', image: 'curl', command: ['true'], env: {}, timeoutSeconds: 60 }, 'r1');
   checks.push(
     ...['get', 'create', 'patch'].map((verb) => ({ verb, resource: 'jobs', group: 'batch', namespace: job.metadata.namespace })),
     { verb: 'list', resource: 'pods', namespace: 'shop' },
@@ -107,5 +106,5 @@ test('the CI Role grants what a pull request sandbox in a shared namespace needs
   );
   const missing = checks.filter((c) => c.namespace === 'shop' && !grants(rules, { ...c, name: undefined }));
   assert.deepEqual(missing, [], 'the CI Role lacks these');
-  assert.ok(checks.some((c) => c.resource === 'ingresses'), 'the gate was planned');
+  assert.ok(checks.some((c) => c.resource === 'ingresses'), 'the shareable host was planned');
 });
