@@ -5,6 +5,7 @@
  * `languageModelToolContribution` of those (a unit test keeps them equal). Plain data, so the
  * extension bundle carries no schema library.
  */
+import { editorToolNames } from './editorToolNames';
 
 /** The JSON Schema subset the tools use. */
 export interface JsonSchema {
@@ -124,7 +125,7 @@ export const agentTools: readonly AgentTool[] = [
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     editor: {
-      name: 'tether_preview',
+      name: editorToolNames.preview,
       displayName: 'Tether: Preview Changes',
       toolReferenceName: 'tetherPreview',
       icon: '$(globe)',
@@ -145,7 +146,7 @@ export const agentTools: readonly AgentTool[] = [
     },
     annotations: { readOnlyHint: true, openWorldHint: true },
     editor: {
-      name: 'tether_sandbox_status',
+      name: editorToolNames.sandbox_status,
       displayName: 'Tether: Sandbox Status',
       toolReferenceName: 'tetherSandboxStatus',
       icon: '$(vm)',
@@ -300,12 +301,6 @@ export const agentTools: readonly AgentTool[] = [
     annotations: { readOnlyHint: true, openWorldHint: true },
   },
 ];
-
-export function agentTool(name: string): AgentTool {
-  const tool = agentTools.find((t) => t.name === name);
-  if (!tool) throw new Error(`no agent tool "${name}"`);
-  return tool;
-}
 
 /** The package.json `languageModelTools` entry of a tool the editor registers. */
 export function languageModelToolContribution(tool: AgentTool): Record<string, unknown> {

@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { sandboxListing } from '../../engine/status';
-import { agentTool } from '../../engine/tools/toolDefinitions';
+import { editorToolNames } from '../../engine/tools/editorToolNames';
 import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from '../../engine/tools/toolText';
 import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import { sandboxPods, type SandboxPod } from '../../sandbox/preview/previewStatus';
@@ -87,6 +87,5 @@ export function registerLanguageModelTools(deps: SandboxCommandDeps): vscode.Dis
     deps.logger.info('[tools] this editor has no language-model tool API; tether_preview and tether_sandbox_status are not registered');
     return new vscode.Disposable(() => undefined);
   }
-  const nameOf = (tool: string) => agentTool(tool).editor!.name;
-  return vscode.Disposable.from(lm.registerTool(nameOf('preview'), new PreviewTool(deps)), lm.registerTool(nameOf('sandbox_status'), new StatusTool(deps)));
+  return vscode.Disposable.from(lm.registerTool(editorToolNames.preview, new PreviewTool(deps)), lm.registerTool(editorToolNames.sandbox_status, new StatusTool(deps)));
 }
