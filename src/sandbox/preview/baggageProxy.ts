@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { KubeClient } from '../../kube/api';
 import { ExplainedError, isCancellation } from '../../kube/errors';
+import { joinRemedy, neutralStepWords, type NextStep } from '../../kube/nextStep';
 import type { PortForwardOptions } from '../../kube/portforward';
 import type { Disposable } from '../../lifecycle';
 import { listenOnLoopback } from '../../loopback';
@@ -72,13 +73,13 @@ function escapeHtml(text: string): string {
 }
 
 /** The page shown instead of the service's answer: what failed, why, and what to do. */
-export function errorPage(title: string, error: { what: string; why: string; remedy: string }): string {
+export function errorPage(title: string, error: { what: string; why: string; remedy: string; step?: NextStep }): string {
   return [
     '<!doctype html><html><head><meta charset="utf-8"><title>Tether preview: ' + escapeHtml(title) + '</title></head>',
     '<body style="font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; line-height: 1.5">',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p><strong>${escapeHtml(error.what)}</strong> failed: ${escapeHtml(error.why)}.</p>`,
-    `<p>Next step: ${escapeHtml(error.remedy)}.</p>`,
+    `<p>Next step: ${escapeHtml(joinRemedy(error.remedy, error.step, neutralStepWords))}.</p>`,
     '</body></html>',
     '',
   ].join('\n');

@@ -109,5 +109,5 @@ export async function resolvePreviewTarget(client: KubeClient, entry: PreviewEnt
   }
   const live = pods.filter((p) => !p.metadata.deletionTimestamp);
   const reasons = (live.length > 0 ? live : pods).slice(0, 3).map(podProblem);
-  throw new ExplainedError({ reason: 'Unreachable', what, why: `no pod behind it is ready: ${reasons.join('; ')}`, remedy: 'The preview answers once one is ready; its logs and events say why it is not', step: { code: 'showLogs' } });
+  throw new ExplainedError({ reason: 'Unreachable', what, why: `no pod behind it is ready: ${reasons.join('; ')}`, remedy: 'The preview answers once one is ready', step: { code: 'showLogs' } });
 }

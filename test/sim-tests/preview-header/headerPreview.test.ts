@@ -160,7 +160,7 @@ test('an entry without a ready pod answers 502 with the reason, and the health c
   assert.equal(answer.headers[proxyErrorHeader], 'Unreachable');
   assert.match(answer.headers['content-type'] ?? '', /text\/html/);
   assert.match(answer.body, /no pod behind it is ready: pod &#34;stuck-[^&]+&#34; is running but not ready/);
-  assert.match(answer.body, /Next step: Check the pod&#39;s logs/);
+  assert.match(answer.body, /Next step: The preview answers once one is ready; read the pods&#39; logs/);
 
   const health = await proxy.check({ timeoutMs: 5_000 });
   assert.equal(health.ok, false);
