@@ -3,7 +3,8 @@
  * Pure: the session passes what it observed (the Mux's close reason, an error, a detected sleep,
  * what happened to the relay pod) and gets back a cause and a sentence.
  */
-import { ExplainedError } from '../kube/errors';
+import { ExplainedError, remedyText } from '../kube/errors';
+import { neutralStepWords } from '../kube/nextStep';
 import type { MuxCloseReason } from './mux';
 
 export type DropCause =
@@ -43,9 +44,9 @@ export function reasonFromError(err: unknown): DropReason {
       case 'Unauthorized':
       case 'ExecPluginMissing':
       case 'ExecPluginFailed':
-        return reason('credentials', `your cluster credentials were not accepted: ${err.why}`, err.remedy);
+        return reason('credentials', `your cluster credentials were not accepted: ${err.why}`, remedyText(err, neutralStepWords));
       case 'Forbidden':
-        return reason('forbidden', `you lack a permission the tunnel needs: ${err.why}`, err.remedy);
+        return reason('forbidden', `you lack a permission the tunnel needs: ${err.why}`, remedyText(err, neutralStepWords));
       case 'Unreachable':
         if (/nothing listens/.test(err.why)) return reason('relay-not-ready', 'the relay agent is not listening yet (it is starting or restarting)');
         return reason('api-server', `the API server is unreachable: ${err.why}`, 'Tether retries by itself; check the VPN or network if it lasts');
@@ -56,7 +57,7 @@ export function reasonFromError(err: unknown): DropReason {
       case 'TooManyRequests':
         return reason('api-server', `the API server is having trouble: ${err.why}`, 'Tether retries by itself');
       default:
-        return reason('unknown', `${err.what} failed: ${err.why}`, err.remedy);
+        return reason('unknown', `${err.what} failed: ${err.why}`, remedyText(err, neutralStepWords));
     }
   }
   const e = err as { name?: string; failure?: string; message?: string };

@@ -80,7 +80,7 @@ export function explainHealth(url: string, failure: HealthFailure): ExplainedErr
   const what = `Preview ${url}`;
   switch (failure.kind) {
     case 'entry':
-      return new ExplainedError({ reason: failure.error.reason, what, why: failure.error.why, remedy: failure.error.remedy, status: failure.error.status }, { cause: failure.error });
+      return new ExplainedError({ ...failure.error.toExplanation(), what }, { cause: failure.error });
     case 'refused':
       return new ExplainedError({
         reason: 'Unreachable',

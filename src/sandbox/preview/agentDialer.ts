@@ -88,7 +88,7 @@ export class AgentDialer implements EntryConnector {
         reason: 'Unreachable',
         what: `Reach Service "${service}" through the sandbox's agent`,
         why: `the agent is not reachable: ${err.message}`,
-        remedy: err.reason?.remedy ?? 'Tether reconnects by itself; the Sandboxes view shows the agent pod',
+        remedy: err.reason?.remedy ?? 'Tether reconnects by itself; the sandbox\'s status shows its agent pod',
       });
     }
     if (err instanceof StreamClosedError && err.code === 'TUNNEL_CLOSED') {
