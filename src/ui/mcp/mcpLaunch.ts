@@ -17,9 +17,21 @@ export interface McpApi {
   };
 }
 
-/** The MCP API, when this VS Code has it. */
+/** The first VS Code whose MCP API is final (and read from the `mcpServerDefinitionProviders` contribution). */
+const mcpSince = [1, 101];
+
+function atLeast(version: string, [major, minor]: number[]): boolean {
+  const [a, b] = version.split('.').map((n) => Number.parseInt(n, 10));
+  return a > major || (a === major && b >= minor);
+}
+
+/**
+ * The MCP API, when this VS Code has it in its final form (1.101+). Earlier builds may expose a
+ * proposed version of it that wants another contribution, so they keep the language-model tools.
+ */
 export function mcpApi(api: unknown): McpApi | undefined {
-  const candidate = api as Partial<McpApi> & { lm?: Partial<McpApi['lm']> };
+  const candidate = api as Partial<McpApi> & { lm?: Partial<McpApi['lm']>; version?: string };
+  if (typeof candidate.version !== 'string' || !atLeast(candidate.version, mcpSince)) return undefined;
   return typeof candidate.McpStdioServerDefinition === 'function' && typeof candidate.lm?.registerMcpServerDefinitionProvider === 'function' ? (candidate as McpApi) : undefined;
 }
 

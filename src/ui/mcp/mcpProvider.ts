@@ -19,6 +19,7 @@ export function registerMcpServer(extensionUri: vscode.Uri, explorer: ClusterExp
     logger.info('[mcp] this editor has no MCP server API; agents use the language-model tools');
     return new vscode.Disposable(() => undefined);
   }
+  let registration: { dispose(): void };
   const changed = new vscode.EventEmitter<void>();
   let context = explorer.selectedContext;
   const provider = {
@@ -31,9 +32,17 @@ export function registerMcpServer(extensionUri: vscode.Uri, explorer: ClusterExp
       return [server];
     },
   };
+  try {
+    registration = api.lm.registerMcpServerDefinitionProvider(mcpProviderId, provider);
+  } catch (err) {
+    // An MCP server is an extra: an editor that refuses it still has the language-model tools.
+    logger.warn(`[mcp] this editor refused the MCP server definition (${err instanceof Error ? err.message : String(err)}); agents use the language-model tools`);
+    changed.dispose();
+    return new vscode.Disposable(() => undefined);
+  }
   return vscode.Disposable.from(
     changed,
-    api.lm.registerMcpServerDefinitionProvider(mcpProviderId, provider),
+    registration,
     vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('tether') ? changed.fire() : undefined)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
     explorer.onDidChange(() => {

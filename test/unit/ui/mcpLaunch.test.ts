@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mcpApi, mcpLaunch } from '../../../src/ui/mcp/mcpLaunch';
 
-test('the MCP API is used only where the running editor has it', () => {
-  assert.equal(mcpApi({ lm: { registerTool() {} } }), undefined, 'VS Code 1.100: language-model tools only');
-  assert.equal(mcpApi({ lm: { registerMcpServerDefinitionProvider() {} } }), undefined);
-  const api = { McpStdioServerDefinition: class {}, lm: { registerMcpServerDefinitionProvider: () => ({ dispose() {} }) } };
-  assert.equal(mcpApi(api), api);
+test('the MCP API is used only where the running editor has it in its final form (1.101+)', () => {
+  const api = (version: string) => ({ version, McpStdioServerDefinition: class {}, lm: { registerMcpServerDefinitionProvider: () => ({ dispose() {} }) } });
+  assert.equal(mcpApi({ version: '1.100.3', lm: { registerTool() {} } }), undefined, 'VS Code 1.100: language-model tools only');
+  assert.equal(mcpApi(api('1.100.3')), undefined, 'a proposed MCP API in 1.100 wants another contribution');
+  assert.equal(mcpApi({ version: '1.102.0', lm: { registerMcpServerDefinitionProvider() {} } }), undefined);
+  assert.ok(mcpApi(api('1.101.0')));
+  assert.ok(mcpApi(api('2.0.0')));
 });
 
 test('the editor starts tether mcp from the extension in the workspace, with its settings and context; a new context is a new version', () => {
