@@ -57,7 +57,7 @@ const pod: JsonSchema = {
   type: 'object',
   properties: {
     name: { type: 'string' },
-    role: str('"relay" for a local fork\'s relay, "fork" for a forked workload\'s pod, "preview-gate", "check".'),
+    role: str('"agent" for the sandbox\'s agent (the tunnels of its local forks, the shareable host, the cleanup after its TTL), "fork" for a forked workload\'s pod, "check" for a check\'s pod.'),
     phase: { type: 'string' },
     ready: { type: 'boolean' },
     restarts: { type: 'integer' },
@@ -83,7 +83,7 @@ const sandboxReport: JsonSchema = {
     expiresAt: { type: 'string', description: 'When its TTL runs out (ISO time), unless renewed.' },
     remainingSeconds: { type: 'integer' },
     running: { type: 'object', description: 'Present when this process runs it: the local preview URL, tunnels, Lease renewal, recent problems.' },
-    forks: strings('Its forked workloads; a local fork shows as "<relay> (local)".'),
+    forks: strings('Its forked workloads; a local fork shows as "api (local)".'),
     pods: { type: 'array', items: pod },
     events: strings('Recent events of its objects, newest last.'),
   },
@@ -157,7 +157,7 @@ export const agentTools: readonly AgentTool[] = [
   {
     name: 'sandbox_delete',
     title: 'Delete a Tether sandbox',
-    description: "Deletes one of the user's own Tether sandboxes now: every object Tether created for it (forks, relays, Services, the Lease, its own namespace). The shared baseline is never touched, and other people's sandboxes are refused. Without `sandbox`, the workspace's own.",
+    description: "Deletes one of the user's own Tether sandboxes now: every object Tether created for it (forks, its agent, Services, the Lease, its own namespace). The shared baseline is never touched, and other people's sandboxes are refused. Without `sandbox`, the workspace's own.",
     inputSchema: { type: 'object', properties: { sandbox: sandboxName, context }, additionalProperties: false },
     outputSchema: {
       type: 'object',
@@ -279,7 +279,7 @@ export const agentTools: readonly AgentTool[] = [
   {
     name: 'pod_logs',
     title: 'Logs of a sandbox pod',
-    description: "Reads the end of the log of one pod of a Tether sandbox (the workspace's own unless named): a forked workload, a relay or a check. Only the sandbox's own pods can be read; the baseline's and anything else are refused. Use sandbox_status to see the pod names.",
+    description: "Reads the end of the log of one pod of a Tether sandbox (the workspace's own unless named): a forked workload's, the sandbox's agent or a check's. Only the sandbox's own pods can be read; the baseline's and anything else are refused. Use sandbox_status to see the pod names.",
     inputSchema: {
       type: 'object',
       properties: {
