@@ -36,6 +36,18 @@ export function cliSettings(env: NodeJS.ProcessEnv, options: Pick<GlobalOptions,
   return options.kubeconfig ? { ...settings, kubeconfig: options.kubeconfig } : settings;
 }
 
+/**
+ * The environment the kubeconfig is loaded from: `file` (the kubeconfig setting, or --kubeconfig)
+ * as KUBECONFIG when given, one path or several joined as KUBECONFIG joins them, each resolved
+ * against `cwd` with a leading ~ as the home folder; else `env` as it is.
+ */
+export function kubeconfigEnv(file: string, env: NodeJS.ProcessEnv, cwd: string): NodeJS.ProcessEnv {
+  if (!file) return env;
+  const separator = process.platform === 'win32' ? ';' : ':';
+  const paths = file.split(separator).filter(Boolean).map((f) => resolve(cwd, f.replace(/^~(?=$|[\\/])/, homedir())));
+  return { ...env, KUBECONFIG: paths.join(separator) };
+}
+
 /** Logs to stderr with --verbose (redacted), else nowhere. */
 export function stderrLogger(io: Pick<CliIo, 'err'>, verbose: boolean): Logger {
   if (!verbose) return silentLogger;
@@ -76,9 +88,7 @@ export class CliRun implements Disposable {
 
   kubeconfig(): LoadedKubeconfig {
     if (this.loaded) return this.loaded;
-    const file = this.settingsValue.kubeconfig;
-    const env = file ? { ...this.io.env, KUBECONFIG: file.split(/[:;]/).map((f) => resolve(this.io.cwd, f.replace(/^~(?=$|[\\/])/, homedir()))).join(process.platform === 'win32' ? ';' : ':') } : this.io.env;
-    this.loaded = loadKubeconfig(env);
+    this.loaded = loadKubeconfig(kubeconfigEnv(this.settingsValue.kubeconfig, this.io.env, this.io.cwd));
     return this.loaded;
   }
 

@@ -13,7 +13,7 @@ import { loadKubeconfig, type LoadedKubeconfig } from '../../kube/config';
 import { ExplainedError } from '../../kube/errors';
 import type { Disposable } from '../../lifecycle';
 import { PreviewLoop } from '../../sandbox/preview/previewLoop';
-import { cliSettings, stderrLogger } from '../cliRun';
+import { cliSettings, kubeconfigEnv, stderrLogger } from '../cliRun';
 import type { CliIo } from '../io';
 
 export interface McpSessionOptions {
@@ -44,8 +44,7 @@ export class McpSession implements Disposable {
 
   kubeconfig(): LoadedKubeconfig {
     if (this.loaded) return this.loaded;
-    const file = this.engine.settings().kubeconfig;
-    this.loaded = loadKubeconfig(file ? { ...this.io.env, KUBECONFIG: resolve(this.io.cwd, file) } : this.io.env);
+    this.loaded = loadKubeconfig(kubeconfigEnv(this.engine.settings().kubeconfig, this.io.env, this.io.cwd));
     return this.loaded;
   }
 
