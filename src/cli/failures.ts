@@ -64,6 +64,9 @@ export function exitCodeOf(err: unknown): number {
   return exitCode.failed;
 }
 
+/** What --json prints when the user stopped the command. */
+export const interruptedJson = { error: { reason: 'Cancelled', why: 'interrupted' }, exitCode: exitCode.interrupted } as const;
+
 /** The failure as the JSON object --json prints: what, why, the next step (worded and as data), the exit code. */
 export function failureJson(err: unknown): Record<string, unknown> {
   const code = exitCodeOf(err);

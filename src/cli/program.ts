@@ -6,7 +6,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { cliRunFor, type CliRunFactory } from './cliRunFactory';
 import type { CliRun, GlobalOptions } from './cliRun';
-import { exitCodeOf, failureJson, failureText, UsageError } from './failures';
+import { isCancellation } from '../kube/errors';
+import { exitCode, exitCodeOf, failureJson, failureText, interruptedJson, UsageError } from './failures';
 import type { CliIo } from './io';
 import { MissingPathError } from '../manifests/yamlFiles';
 
@@ -34,7 +35,12 @@ export function usageText(command: Command, message: string): string {
   return `tether: ${message.replace(/^error: /, '')}\n\n${command.helpInformation()}`;
 }
 
-export function reportFailure(io: CliIo, command: Command, err: unknown, json: boolean): number {
+/** `interrupted`: the user stopped the command (Ctrl+C, SIGTERM), so a cancellation is no failure to explain. */
+export function reportFailure(io: CliIo, command: Command, err: unknown, json: boolean, interrupted = false): number {
+  if (interrupted && isCancellation(err)) {
+    if (json) io.out(`${JSON.stringify(interruptedJson)}\n`);
+    return exitCode.interrupted;
+  }
   const code = exitCodeOf(err);
   if (err instanceof UsageError || err instanceof MissingPathError) io.err(usageText(command, err.message));
   else if (!(err instanceof CommanderError)) io.err(`${failureText(err)}\n`);
@@ -51,7 +57,7 @@ export function action<O extends GlobalOptions>(host: CommandHost, run: (cli: Cl
     try {
       host.state.exitCode = await run(cli, options, command.args, command);
     } catch (err) {
-      host.state.exitCode = reportFailure(host.io, command, err, Boolean(options.json));
+      host.state.exitCode = reportFailure(host.io, command, err, Boolean(options.json), cli.signal.aborted);
     } finally {
       cli.dispose();
     }
