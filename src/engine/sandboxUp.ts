@@ -139,9 +139,14 @@ export async function sandboxUp(deps: EngineDeps, client: KubeClient, ask: UpAsk
     { signal: ask.signal, onProgress: (p) => (p.phase === 'applying' ? ask.onProgress?.(`Applying ${p.object.kind} ${p.object.name} (${p.index + 1}/${p.total})…`) : undefined) },
   );
   const { plan } = created;
-  const pods = await waitForRollout(client, plan, ask, deps);
-  // Left running: nobody renews it from here, so the next front door needs no take-over.
-  await releaseLease(client, plan.objects.find((o) => o.kind === 'Lease') as DesiredObject, ask.signal);
+  const lease = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
+  // Up, failed or interrupted, nobody renews it from here: the next front door (a retried CI job on
+  // another runner, the editor) needs no take-over.
+  const pods = await waitForRollout(client, plan, ask, deps).catch(async (err: unknown) => {
+    await releaseLease(client, lease).catch((e: unknown) => deps.logger.warn(`[sandbox] ${plan.sandbox}: could not release its Lease: ${e instanceof Error ? e.message : String(e)}`));
+    throw err;
+  });
+  await releaseLease(client, lease, ask.signal);
   const now = deps.host.clock.now();
   const result: UpResult = {
     sandbox: plan.sandbox,

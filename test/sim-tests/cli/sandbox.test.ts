@@ -76,6 +76,20 @@ test('sandbox up with an image fork and no tether.yaml, then status, list and do
   assert.match(status404.err, /has no sandbox/);
 });
 
+test('a sandbox whose fork keeps failing: up exits 1 with the pods and the next step, and releases it so another runner needs no take-over', async (t) => {
+  const c = await cliCluster(t, 'cli-sandbox-failing');
+  const name = `pr-${c.cluster.run}`;
+  // The simulator's kubelet crash-loops a container with SIM_CRASH=1; a real cluster cannot pull this image.
+  const broken = c.cluster.kind === 'simulator' ? ['--fork', `api=image:${c.forkImage}`, '--fork', 'api=env:SIM_CRASH=1'] : ['--fork', 'api=image:registry.invalid/tether/none:1'];
+  const up = await c.tether(['sandbox', 'up', '--name', name, '--baseline', c.shop, ...broken, '--timeout', String(Math.round(c.cluster.timeouts.podReadyMs / 1000)), '--json']);
+  assert.equal(up.code, 1, up.err);
+  assert.match(up.err, new RegExp(`^tether: Bring up sandbox "${name}" failed: its pods keep failing \\(api-[^:]+: [^)]*BackOff`, 'm'));
+  assert.equal(JSON.parse(up.out).error.step.code, 'showLogs');
+  const lease = await c.cluster.client().get<LeaseView>(kinds.Lease, name, 'tether-sandbox');
+  assert.equal(lease.spec.holderIdentity, undefined, 'released: a retried job on another runner, or the editor, needs no take-over');
+  assert.equal((await c.tether(['sandbox', 'down', '--name', name])).code, 0);
+});
+
 test('usage mistakes exit 2 and say what is wrong', async (t) => {
   const c = await cliCluster(t, 'cli-usage');
   const empty = c.workspace();
