@@ -37,7 +37,7 @@ async function preview(cli: CliRun, options: PreviewOptions): Promise<number> {
   if (options.share && !previewHostSettings(engine.settings().preview)) {
     throw new ExplainedError({ reason: 'Invalid', what: 'Share the preview', why: 'no preview domain is set, so the sandbox has no shareable host', remedy: 'Set the domain your wildcard DNS record covers (docs/preview-urls.md)', step: { code: 'changeSetting', setting: 'preview.domain' } });
   }
-  const loop = new PreviewLoop({ openClient: (context) => cli.openClient(context), logger: engine.logger });
+  const loop = new PreviewLoop({ openClient: (context) => cli.openClient(context), logger: engine.logger, clock: engine.host.clock });
   try {
     const workspace = cli.workspace();
     const spec = await workspaceSpec(workspace, 'Preview changes');

@@ -39,7 +39,7 @@ export class McpSession implements Disposable {
     const settings = cliSettings(io.env, options);
     this.engine = { host: options.host ?? nodeHost('mcp'), settings: () => settings, bundles: bundlesIn(io.distDir), logger: stderrLogger(io, Boolean(options.verbose)) };
     this.workspace = diskWorkspace({ folder: resolve(io.cwd, options.workspace ?? '.') });
-    this.loop = new PreviewLoop({ openClient: (context) => KubeClient.forContext(this.kubeconfig(), context, this.engine.logger), logger: this.engine.logger });
+    this.loop = new PreviewLoop({ openClient: (context) => KubeClient.forContext(this.kubeconfig(), context, this.engine.logger), logger: this.engine.logger, clock: this.engine.host.clock });
   }
 
   kubeconfig(): LoadedKubeconfig {

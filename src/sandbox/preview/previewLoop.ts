@@ -99,7 +99,7 @@ export interface PreviewLoopOptions {
   cleanupPollMs?: number;
   /** How long a preview connection waits for an agent that is not reachable (default 15 s). */
   previewWaitMs?: number;
-  /** Time for durations and the expiry of shareable links (default the system's). */
+  /** The time of the Lease's renewals, of whether another holder is alive, and of the signed links' expiry (the front door's). */
   clock?: Clock;
 }
 
@@ -198,7 +198,7 @@ export class PreviewLoop implements Disposable {
     try {
       // Running here already means holding it; otherwise another front door may hold it.
       if (!running) {
-        const claim = await claimSandbox(client, { sandbox, sharedNamespace: request.sharedNamespace ?? spec.baseline.namespace, holderIdentity: request.holderIdentity, takeOver: request.takeOver, now: Date.now(), signal });
+        const claim = await claimSandbox(client, { sandbox, sharedNamespace: request.sharedNamespace ?? spec.baseline.namespace, holderIdentity: request.holderIdentity, takeOver: request.takeOver, now: this.clock.now(), signal });
         if (claim.takenFrom) this.logger.info(`[preview] ${sandbox}: taken over from ${claim.takenFrom}`);
       }
       const share = request.share && spec.preview ? request.share : undefined;
@@ -215,7 +215,7 @@ export class PreviewLoop implements Disposable {
       progress({ step: 'sandbox', message: `Applying sandbox "${sandbox}"…` });
       const created = await createSandbox(
         client,
-        { spec, developer: request.developer, branch: request.branch, sandbox: request.sandbox, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, agent, leaseDurationSeconds: this.options.leaseDurationSeconds },
+        { spec, developer: request.developer, branch: request.branch, sandbox: request.sandbox, holderIdentity: request.holderIdentity, sharedNamespace: request.sharedNamespace, agent, leaseDurationSeconds: this.options.leaseDurationSeconds, now: () => new Date(this.clock.now()) },
         {
           signal,
           onProgress: (p) => {
@@ -257,7 +257,7 @@ export class PreviewLoop implements Disposable {
       if (!running.heartbeat?.isRunning) {
         progress({ step: 'heartbeat', message: 'Starting the Lease heartbeat…' });
         const lease = plan.objects.find((o) => o.kind === 'Lease') as DesiredObject;
-        running.setHeartbeat(new LeaseHeartbeat(client, lease, this.options.heartbeat).start());
+        running.setHeartbeat(new LeaseHeartbeat(client, lease, { clock: this.clock, ...this.options.heartbeat }).start());
       }
       const wanted = { routing: previewRouting(spec), entry: previewEntry(spec, plan)!, sandbox: plan.sandbox, path: plan.entry.path };
       const listener = running.listener;

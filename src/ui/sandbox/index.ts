@@ -37,6 +37,7 @@ export function registerSandboxFeature(deps: SandboxFeatureDeps): SandboxFeature
   const { explorer, reporter, logger } = deps;
   const loop = new PreviewLoop({
     logger,
+    clock: deps.engine.host.clock,
     // Each running sandbox owns its own client, so a kubeconfig reload does not cut its tunnels.
     openClient: (ctx) => {
       const state = explorer.state;

@@ -1,9 +1,11 @@
 // One sandbox, two front doors (an editor window and a terminal): the second is refused while the
 // first renews, takes it over without restarting the agent, the first is told and stops; released,
-// the sandbox is anyone's at once; the checks of a sandbox run from a front door that never applied it.
+// the sandbox is anyone's at once; the checks of a sandbox run from a front door that never applied it;
+// the time a front door renews by and judges other holders by is its injected clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeClient } from '../../../src/kube/api';
+import { systemClock, type Clock } from '../../../src/kube/clock';
 import { loadKubeconfig } from '../../../src/kube/config';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
@@ -55,4 +57,26 @@ test('a second front door is refused while the first runs the sandbox, takes it 
   assert.equal(await fetchText(back.url), 'local v1 /products');
   assert.deepEqual(await agentPods(), before);
   await c.loop.delete(c.client, c.context, { sandbox: back.sandbox, namespace: back.namespace });
+});
+
+test("the loop's clock is the time it writes in the Lease and judges other holders by", async (t) => {
+  // Ten minutes ahead of this computer's: a Lease renewed now by a front door on the system clock
+  // has lapsed by it, and its own renewals are written in its time.
+  const aheadMs = 10 * 60_000;
+  const ahead: Clock = { ...systemClock, now: () => Date.now() + aheadMs };
+  const c = await previewCluster(t, 'preview-clock', {}, { clock: ahead });
+  const kubeconfig = loadKubeconfig({ KUBECONFIG: c.cluster.kubeconfigPath });
+  const editorLoop = new PreviewLoop({ openClient: (context) => KubeClient.forContext(kubeconfig, context), tunnel: { backoff: { initialMs: 100, maxMs: 500 } }, heartbeat: { intervalMs: 60_000 } });
+  t.after(() => editorLoop.dispose());
+
+  const first = await editorLoop.ensure(c.request(c.localSpec(), { holderIdentity: editor }));
+  const lost = new Promise<SandboxLost>((resolve) => editorLoop.onDidLose(resolve));
+  const before = Date.now();
+  const taken = await c.loop.ensure(c.request(c.localSpec(), { holderIdentity: terminal }));
+  assert.equal(taken.sandbox, first.sandbox, 'no take-over asked for: by its clock the editor stopped renewing long ago');
+  assert.equal((await lost).takenOverBy, terminal);
+  const lease = await c.client.get<KubeObject & { spec: { holderIdentity?: string; renewTime?: string } }>(kinds.Lease, first.namespace, 'tether-sandbox');
+  assert.equal(lease.spec.holderIdentity, terminal);
+  assert.ok(Date.parse(lease.spec.renewTime ?? '') >= before + aheadMs - 1000, `renewed at ${lease.spec.renewTime}, in the loop's time`);
+  await c.loop.delete(c.client, c.context, { sandbox: taken.sandbox, namespace: taken.namespace });
 });
