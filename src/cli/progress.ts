@@ -13,13 +13,10 @@ export class Progress implements Disposable {
   private timer: NodeJS.Timeout | undefined;
   private shown = false;
 
-  constructor(
-    private readonly io: Pick<CliIo, 'err' | 'errIsTTY'>,
-    private readonly quiet = false,
-  ) {}
+  constructor(private readonly io: Pick<CliIo, 'err' | 'errIsTTY'>) {}
 
   update(message: string): void {
-    if (this.quiet || message === this.message) return;
+    if (message === this.message) return;
     this.message = message;
     if (!this.io.errIsTTY) return this.io.err(`${message}\n`);
     this.draw();
@@ -28,7 +25,6 @@ export class Progress implements Disposable {
 
   /** A line that stays (a finished step, a warning), above the spinner. */
   note(line: string): void {
-    if (this.quiet) return;
     this.clear();
     this.io.err(`${line}\n`);
     if (this.timer) this.draw();
