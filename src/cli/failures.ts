@@ -49,7 +49,7 @@ export const cliStepWords: StepWords = (step) => {
 };
 
 /** Failures about reaching the cluster or being allowed in it, rather than about what was asked. */
-const clusterReasons = new Set<FailureReason>(['NoKubeconfig', 'InvalidKubeconfig', 'UnknownContext', 'TlsError', 'CredentialsExpired', 'Unauthorized', 'ExecPluginMissing', 'ExecPluginFailed', 'Forbidden']);
+const clusterReasons = new Set<FailureReason>(['NoKubeconfig', 'InvalidKubeconfig', 'UnknownContext', 'TlsError', 'CredentialsExpired', 'Unauthorized', 'ExecPluginMissing', 'ExecPluginFailed']);
 
 export function exitCodeOf(err: unknown): number {
   if (isCancellation(err)) return exitCode.interrupted;
@@ -57,6 +57,8 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? exitCode.ok : exitCode.usage;
   if (err instanceof ExplainedError) {
     if (clusterReasons.has(err.reason)) return exitCode.cluster;
+    // Forbidden by the cluster (RBAC answered 403), not Tether declining someone else's sandbox.
+    if (err.reason === 'Forbidden' && err.status === 403) return exitCode.cluster;
     // Unreachable or timing out is the cluster's only when the failure was talking to the API server.
     if ((err.reason === 'Unreachable' || err.reason === 'Timeout') && err.server) return exitCode.cluster;
     if (err.step?.code === 'fixSpec' || err.step?.code === 'createSpec') return exitCode.usage;
