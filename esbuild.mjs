@@ -6,7 +6,7 @@
 //   dist/webview/*.js      webview scripts (browser, iife)
 //   out/test/host/index.js the extension-host test suite (node, cjs, `vscode` external)
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -43,10 +43,17 @@ if (existsSync('src/cli/main.ts')) {
     alias: { tr46: './src/shims/tr46.ts', bufferutil: './src/kube/wsMask.ts' },
     banner: { js: '#!/usr/bin/env node' },
   });
-  // `tether-lint …` is `tether lint …`: one bundle, a three-line alias.
-  mkdirSync('dist', { recursive: true });
-  writeFileSync('dist/tether-lint.js', "#!/usr/bin/env node\n'use strict';\nrequire('./tether.js').main(['lint', ...process.argv.slice(2)]);\n");
-  chmodSync('dist/tether-lint.js', 0o755);
+  // `tether-lint …` is `tether lint …`: a few lines that run the bundle beside them.
+  targets.push({
+    ...common,
+    entryPoints: ['src/cli/lintAlias.ts'],
+    outfile: 'dist/tether-lint.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['./tether.js'],
+    banner: { js: '#!/usr/bin/env node' },
+  });
 }
 if (existsSync('src/agent/main.ts')) {
   targets.push({

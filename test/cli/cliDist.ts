@@ -1,6 +1,7 @@
 /**
  * The CLI as the build ships it, in a throwaway folder laid out like dist/: tether.js (one bundle,
- * built from src/cli/main.ts as esbuild.mjs builds it) with relay-agent.js beside it. Built once per test process; `spawnTether` runs it as a real process.
+ * built from src/cli/main.ts as esbuild.mjs builds it) with tether-lint.js (its alias) and
+ * relay-agent.js beside it. Built once per test process; `spawnTether` runs it as a real process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,19 +15,12 @@ let dist: Promise<string> | undefined;
 
 async function buildDist(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tether-dist-'));
-  await build({
-    entryPoints: [path.join(repo, 'src/cli/main.ts')],
-    outfile: path.join(dir, 'tether.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    alias: { tr46: path.join(repo, 'src/shims/tr46.ts'), bufferutil: path.join(repo, 'src/kube/wsMask.ts') },
-    banner: { js: '#!/usr/bin/env node' },
-    logLevel: 'silent',
-  });
+  const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, logLevel: 'silent' } as const;
+  await Promise.all([
+    build({ ...node, entryPoints: [path.join(repo, 'src/cli/main.ts')], outfile: path.join(dir, 'tether.js'), alias: { tr46: path.join(repo, 'src/shims/tr46.ts'), bufferutil: path.join(repo, 'src/kube/wsMask.ts') } }),
+    build({ ...node, entryPoints: [path.join(repo, 'src/cli/lintAlias.ts')], outfile: path.join(dir, 'tether-lint.js'), external: ['./tether.js'] }),
+  ]);
   writeFileSync(path.join(dir, 'relay-agent.js'), await relayAgentScript());
-  writeFileSync(path.join(dir, 'tether-lint.js'), "'use strict';\nrequire('./tether.js').main(['lint', ...process.argv.slice(2)]);\n");
   return dir;
 }
 

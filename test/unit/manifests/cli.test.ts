@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { tetherProcess } from '../../cli/cliDist';
 import { runTether } from '../../cli/memoryIo';
 import { tempFolder } from '../../tempFolder';
 
@@ -99,4 +100,16 @@ test('--openapi adds CRD schemas from a saved /openapi/v3 document', async (t) =
   const bad = await run(['--openapi', path.join(fixtures, 'good.yaml'), widget]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /cannot read it as an OpenAPI v3 JSON document/);
+});
+
+test('tether-lint, the alias the build ships beside tether.js, is tether lint: the same report and exit code', async () => {
+  const env = { PATH: process.env.PATH };
+  const alias = await tetherProcess(['--format', 'json', mixed], { cwd: root, env, script: 'tether-lint.js' });
+  const lint = await tetherProcess(['lint', '--format', 'json', mixed], { cwd: root, env });
+  assert.equal(alias.code, 1, alias.err);
+  assert.equal(alias.code, lint.code);
+  assert.deepEqual(JSON.parse(alias.out), JSON.parse(lint.out));
+  const clean = await tetherProcess([good], { cwd: root, env, script: 'tether-lint.js' });
+  assert.equal(clean.code, 0, clean.err);
+  assert.match(clean.out, /0 error\(s\), 0 warning\(s\)/);
 });
