@@ -1,6 +1,6 @@
 // `tether preview` end to end: the built CLI as a real process in a workspace whose tether.yaml forks
 // the api to a local server; the URL answers from it; Ctrl+C stops everything it started, releases
-// the sandbox and says how long it stays; --json prints one object and exits.
+// the sandbox and says how long it stays; --json prints one object and exits, --json --wait keeps running.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -57,6 +57,20 @@ test('preview runs in the foreground; Ctrl+C stops its tunnel and URL, releases 
   assert.ok(Array.isArray(out.pods) && out.pods.some((p: { role: string }) => p.role === 'agent'));
   assert.deepEqual(out.lastErrors, []);
   assert.equal(out.share, undefined);
+  await assert.rejects(fetchText(out.url), /ECONNREFUSED/, 'printed and exited: nothing of it runs here');
+
+  // --json --wait: the object, then the preview keeps running until Ctrl+C.
+  const waiting = await c.spawn(['preview', '--json', '--wait'], workspace);
+  t.after(() => waiting.child.kill('SIGKILL'));
+  const [line] = await waiting.waitForOutput(/^\{.*\}\n/, c.cluster.timeouts.podReadyMs + 30_000);
+  const kept = JSON.parse(line);
+  assert.equal(kept.sandbox, sandbox);
+  assert.equal(await fetchText(kept.url), 'from the terminal /products');
+  waiting.child.kill('SIGINT');
+  assert.equal(await waiting.exited, 0, waiting.stderr());
+  assert.equal(waiting.stdout(), line, 'one JSON object, nothing else on stdout');
+  assert.match(waiting.stderr(), /Stopped the preview of "[^"]+" here\. The sandbox stays/);
+  await assert.rejects(fetchText(kept.url), /ECONNREFUSED/);
   const down = await c.tether(['sandbox', 'down'], workspace);
   assert.equal(down.code, 0, down.err);
 });
