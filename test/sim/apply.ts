@@ -74,11 +74,11 @@ export function applyServerSide(
   if (previous) {
     const stillOwned = new Set<string>();
     for (const entry of entries) if (entry !== previous) for (const p of fromFieldsV1(entry.fieldsV1)) stillOwned.add(p);
-    for (const path of fromFieldsV1(previous.fieldsV1)) {
-      // A list item the manager no longer applies goes as a whole; a map's own marker does not.
-      const item = path.endsWith('\n.') && path.split('\n').at(-2)?.startsWith('k:');
-      if (!owned.has(path) && !stillOwned.has(path) && (item || !path.endsWith('\n.'))) removePath(merged as unknown as Record<string, unknown>, path);
-    }
+    const dropped = [...fromFieldsV1(previous.fieldsV1)].filter((path) => !owned.has(path) && !stillOwned.has(path));
+    // A list item nobody applies or owns any more goes whole, its key with it (as the API server
+    // removes it); removing its fields one by one would lose the key first and strand the rest.
+    for (const item of dropped.filter((path) => /\nk:[^\n]*\n\.$/.test(path))) removePath(merged as unknown as Record<string, unknown>, item);
+    for (const path of dropped) if (!path.endsWith('\n.')) removePath(merged as unknown as Record<string, unknown>, path);
   }
   return {
     object: merged,

@@ -45,6 +45,20 @@ test('apply conflicts with another manager answer 409 unless force; re-applying 
   assert.equal(missing.status, 400, 'fieldManager is required for apply');
 });
 
+test('an applier that stops applying list items (env keyed by name, mounts by mountPath) removes them whole, not field by field', async () => {
+  const path = '/apis/apps/v1/namespaces/samples/deployments/listed';
+  const doc = (env: string, mounts: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: listed\nspec:\n  selector: { matchLabels: { app: l } }\n  template:\n    metadata: { labels: { app: l } }\n    spec:\n      containers:\n      - name: c\n        image: i\n        env: [${env}]\n        volumeMounts: [${mounts}]\n      volumes: [{ name: tmp, emptyDir: {} }${mounts.includes('key') ? ', { name: key, secret: { secretName: k } }' : ''}]\n`;
+  const first = await call(sim, 'PATCH', `${path}?fieldManager=tether`, { body: doc('{ name: A, value: "1" }, { name: B, value: "2" }', '{ name: tmp, mountPath: /tmp }, { name: key, mountPath: /key, readOnly: true }'), contentType: yaml });
+  assert.equal(first.status, 201);
+  const second = await call(sim, 'PATCH', `${path}?fieldManager=tether`, { body: doc('{ name: A, value: "1" }', '{ name: tmp, mountPath: /tmp }'), contentType: yaml });
+  assert.equal(second.status, 200, JSON.stringify(second.body));
+  const spec = second.body.spec.template.spec;
+  assert.deepEqual(spec.containers[0].env, [{ name: 'A', value: '1' }]);
+  assert.deepEqual(spec.containers[0].volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }]);
+  assert.deepEqual(spec.volumes.map((v: { name: string }) => v.name), ['tmp']);
+});
+
 test('json patch and strategic merge patch (containers merged by name)', async () => {
   await call(sim, 'POST', `${base}/pods`, { body: { metadata: { name: 'pp' }, spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }] } } });
   const smp = await call(sim, 'PATCH', `${base}/pods/pp`, { body: { spec: { containers: [{ name: 'b', image: 'y:2' }] } }, contentType: 'application/strategic-merge-patch+json' });
