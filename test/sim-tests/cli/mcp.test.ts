@@ -14,6 +14,7 @@ import { agentTools } from '../../../src/engine/tools/toolDefinitions';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
+import { previewKeySecretKey } from '../../../src/sandbox/preview/previewGateObjects';
 import { sandboxName } from '../../../src/sandbox/names';
 import { cliDist } from '../../cli/cliDist';
 import { cliCluster } from './cliCluster';
@@ -36,7 +37,7 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
     'broken.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: x }\nspec:\n  replicas: "two"\n',
   });
   const sandbox = sandboxName(c.developer, 'main');
-  const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(await cliDist(), 'tether.js'), 'mcp'], cwd: workspace, env: c.env as Record<string, string>, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(await cliDist(), 'tether.js'), 'mcp'], cwd: workspace, env: { ...c.env, TETHER_PREVIEW_DOMAIN: 'preview.example.com' } as Record<string, string>, stderr: 'pipe' });
   let serverLog = '';
   transport.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
   const client = new Client({ name: 'tether-test', version: '1.0.0' });
@@ -80,8 +81,11 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
   const progress: Progress[] = [];
   const preview = await call('preview', {}, { onprogress: (p) => progress.push(p) });
   assert.equal(preview.isError, undefined, `${JSON.stringify(preview)}\n${serverLog}`);
-  const out = preview.structuredContent as { url: string; sandbox: string; pods: { name: string; role: string; ready: boolean }[]; lastErrors: string[] };
+  const out = preview.structuredContent as { url: string; sandbox: string; share?: Record<string, string>; pods: { name: string; role: string; ready: boolean }[]; lastErrors: string[] };
   assert.equal(out.sandbox, sandbox);
+  // The shareable host, but never a signed link: that is a credential for the user to hand out.
+  assert.equal(out.share?.url, `https://${sandbox}.preview.example.com/products`);
+  assert.deepEqual(Object.keys(out.share ?? {}).sort(), ['expiresAt', 'url']);
   assert.equal(await fetchText(out.url), "agent's edit /products");
   assert.ok(out.pods.some((p) => p.role === 'agent' && p.ready));
   // The roles a model reads about are the roles it gets.
@@ -118,11 +122,18 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
     assert.ok(checkProgress.every((p) => p.total === 1 && p.progress <= 1), JSON.stringify(checkProgress));
   }
 
-  // Nothing secret in any answer: not the relay's session token.
+  // Nothing secret in any answer: not the agent's session token, not the key that signs links, no signed link.
   const secrets = await c.cluster.client().list<KubeObject & { data?: Record<string, string> }>(kinds.Secret, sandbox, { labelSelector: sandboxSelector(sandbox) });
-  const token = Buffer.from(secrets.items.find((s) => s.data?.token)?.data?.token ?? '', 'base64').toString('utf8');
-  assert.ok(token.length > 10);
-  for (const answer of [preview, status, logs]) assert.ok(!JSON.stringify(answer).includes(token), 'a token in an answer');
+  const secretValue = (key: string) => Buffer.from(secrets.items.find((s) => s.data?.[key])?.data?.[key] ?? '', 'base64').toString('utf8');
+  const token = secretValue('token');
+  const signingKey = secretValue(previewKeySecretKey);
+  assert.ok(token.length > 10 && signingKey.length > 10);
+  for (const answer of [preview, status, logs]) {
+    const text = JSON.stringify(answer);
+    assert.ok(!text.includes(token), 'a token in an answer');
+    assert.ok(!text.includes(signingKey), 'the signing key in an answer');
+    assert.ok(!text.includes('tether_token='), 'a signed link in an answer');
+  }
 
   const deleted = await call('sandbox_delete', {});
   assert.equal(deleted.isError, undefined, JSON.stringify(deleted));

@@ -47,8 +47,8 @@ test('preview runs in the foreground; Ctrl+C stops its tunnel and URL, releases 
   const released = await c.cluster.client().get<KubeObject & { spec: { holderIdentity?: string } }>(kinds.Lease, sandbox, 'tether-sandbox');
   assert.equal(released.spec.holderIdentity, undefined, 'released: the next front door needs no take-over');
 
-  // The sandbox stayed; the next preview (in --json) finds it, answers, and exits.
-  const again = await c.tether(['preview', '--json'], workspace);
+  // The sandbox stayed; the next preview (in --json, shared) finds it, answers, and exits.
+  const again = await c.tether(['preview', '--json', '--share'], workspace, { TETHER_PREVIEW_DOMAIN: 'preview.example.com' });
   assert.equal(again.code, 0, again.err);
   const out = JSON.parse(again.out);
   assert.equal(out.sandbox, sandbox);
@@ -56,7 +56,10 @@ test('preview runs in the foreground; Ctrl+C stops its tunnel and URL, releases 
   assert.equal(out.status, 200);
   assert.ok(Array.isArray(out.pods) && out.pods.some((p: { role: string }) => p.role === 'agent'));
   assert.deepEqual(out.lastErrors, []);
-  assert.equal(out.share, undefined);
+  // --share: the shareable host and the signed link the user asked for.
+  assert.equal(out.share.url, `https://${sandbox}.preview.example.com/products`);
+  assert.match(out.share.link, new RegExp(`^https://${sandbox}\\.preview\\.example\\.com/products\\?tether_token=v1\\.${sandbox}\\.`));
+  assert.ok(Date.parse(out.share.expiresAt) > Date.now());
   await assert.rejects(fetchText(out.url), /ECONNREFUSED/, 'printed and exited: nothing of it runs here');
 
   // --json --wait: the object, then the preview keeps running until Ctrl+C.
