@@ -71,7 +71,7 @@ export function reasonFromError(err: unknown): DropReason {
 
 /** There is no ready relay pod; `why` comes from relayPod.ts, and `stuck` when it cannot start by itself. */
 export function relayNotReady(why: string, stuck = false): DropReason {
-  if (stuck) return reason('relay-not-ready', why, 'The relay pod cannot start by itself: fix what the message names (the image in tether.relay.image, say); `kubectl describe pod` shows more', true);
+  if (stuck) return reason('relay-not-ready', why, 'The relay pod cannot start by itself: fix what the message names (the relay image setting, say); `kubectl describe pod` shows more', true);
   return reason('relay-not-ready', why, 'Tether waits for the relay pod; `kubectl describe pod` shows more if it never gets ready');
 }
 

@@ -39,6 +39,11 @@ test('mux close reasons in plain words', () => {
   assert.equal(reasonFromClose({ kind: 'protocol', error: new Error('bad frame') }).cause, 'protocol');
   assert.match(computerSlept(42_000).message, /asleep for about 42 s/);
   assert.equal(relayNotReady('relay pod "x" is starting').cause, 'relay-not-ready');
+  // Every front door shows these (the editor's tunnel, the CLI's preview): no editor setting names.
+  const stuck = relayNotReady('relay pod "x" cannot pull image "nope"', true);
+  assert.equal(stuck.needsUser, true);
+  assert.match(stuck.remedy ?? '', /relay image/);
+  assert.doesNotMatch(stuck.remedy ?? '', /tether\.relay\.image|VS Code|palette/);
 });
 
 test('state descriptions for the status bar', () => {
