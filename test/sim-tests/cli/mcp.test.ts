@@ -140,6 +140,9 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
   assert.ok((deleted.structuredContent?.deleted as string[]).includes(`Namespace/${sandbox}`));
   await assert.rejects(fetchText(out.url), /ECONNREFUSED/);
 
+  // A call's many requests at once share its signal: no listener warning on the server's stderr.
+  assert.doesNotMatch(serverLog, /MaxListenersExceededWarning/);
+
   // The client goes away: so does the server.
   const pid = transport.pid;
   await client.close();

@@ -48,7 +48,13 @@ test('preview runs in the foreground; Ctrl+C stops its tunnel and URL, releases 
   assert.equal(released.spec.holderIdentity, undefined, 'released: the next front door needs no take-over');
 
   // The sandbox stayed; the next preview (in --json, shared) finds it, answers, and exits.
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on('warning', onWarning);
   const again = await c.tether(['preview', '--json', '--share'], workspace, { TETHER_PREVIEW_DOMAIN: 'preview.example.com' });
+  process.off('warning', onWarning);
+  // The run's requests at once share its abort signal: that is no leak to warn the user's terminal about.
+  assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
   assert.equal(again.code, 0, again.err);
   const out = JSON.parse(again.out);
   assert.equal(out.sandbox, sandbox);
