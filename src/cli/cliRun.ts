@@ -4,10 +4,10 @@
  * kubeconfig and context, one client owned for the run, the workspace, progress, and an abort
  * signal that Ctrl+C (or the MCP client's cancellation) fires.
  */
-import { setMaxListeners } from 'node:events';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { bundlesIn } from '../engine/bundles';
+import { sharedByRequests } from '../engine/sharedSignal';
 import type { EngineDeps } from '../engine/engine';
 import { nodeHost, type EngineHost, type FrontDoor } from '../engine/host';
 import { envSettingReader, readSettings, type TetherSettings } from '../engine/settings';
@@ -49,16 +49,6 @@ export function kubeconfigEnv(file: string, env: NodeJS.ProcessEnv, cwd: string)
   return { ...env, KUBECONFIG: paths.join(separator) };
 }
 
-/**
- * Marks a signal that a whole command (or tool call) passes to every request it makes: a preview
- * has a dozen in flight at once, each listening for the abort until it ends, which is no leak for
- * Node to warn the user's terminal about.
- */
-export function concurrentUse(signal: AbortSignal): AbortSignal {
-  setMaxListeners(100, signal);
-  return signal;
-}
-
 /** Logs to stderr with --verbose (redacted), else nowhere. */
 export function stderrLogger(io: Pick<CliIo, 'err'>, verbose: boolean): Logger {
   if (!verbose) return silentLogger;
@@ -84,7 +74,7 @@ export class CliRun implements Disposable {
     this.settingsValue = cliSettings(io.env, options);
     this.engine = { host, settings: () => this.settingsValue, bundles: bundlesIn(io.distDir), logger: stderrLogger(io, Boolean(options.verbose)) };
     this.progress = new Progress(io);
-    concurrentUse(this.abort.signal);
+    sharedByRequests(this.abort.signal);
     this.interrupt = io.onInterrupt(() => this.abort.abort());
   }
 

@@ -8,10 +8,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { sharedByRequests } from '../../engine/sharedSignal';
 import { agentTools, type AgentTool } from '../../engine/tools/toolDefinitions';
 import { ExplainedError, explainedText, isCancellation } from '../../kube/errors';
 import { redact } from '../../kube/redact';
-import { concurrentUse } from '../cliRun';
 import { ArgumentsError, toolHandler, type ToolCall } from './mcpTools';
 import type { McpSession } from './mcpSession';
 import { mcpStepWords } from './mcpWords';
@@ -44,7 +44,7 @@ export function createMcpServer(session: McpSession, version: string): Server {
     const args = checkedArguments(name, request.params.arguments);
     const token = request.params._meta?.progressToken;
     const call: ToolCall = {
-      signal: concurrentUse(extra.signal),
+      signal: sharedByRequests(extra.signal),
       progress: (progress, total, message) => {
         if (token === undefined || extra.signal.aborted) return;
         const notification: ServerNotification = { method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message } };

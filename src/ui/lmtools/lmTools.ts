@@ -7,6 +7,7 @@
  * builds lack it).
  */
 import * as vscode from 'vscode';
+import { sharedByRequests } from '../../engine/sharedSignal';
 import { sandboxListing } from '../../engine/status';
 import { editorToolNames } from '../../engine/tools/editorToolNames';
 import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from '../../engine/tools/toolText';
@@ -23,7 +24,7 @@ function abortOn(token: vscode.CancellationToken): AbortSignal {
   const abort = new AbortController();
   if (token.isCancellationRequested) abort.abort();
   else token.onCancellationRequested(() => abort.abort());
-  return abort.signal;
+  return sharedByRequests(abort.signal);
 }
 
 class PreviewTool implements vscode.LanguageModelTool<PreviewToolInput> {

@@ -5,10 +5,10 @@
  * (after a modal confirmation, removes everything of the sandbox at once). The preview itself is
  * the engine's (engine/preview.ts); the URI handler and the language-model tools call it too.
  */
-import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import { previewNotice } from '../../engine/previewNotice';
 import { ensurePreview, type PreviewAsk } from '../../engine/preview';
+import { sharedByRequests } from '../../engine/sharedSignal';
 import { deletionCandidates, sandboxListing } from '../../engine/status';
 import { KubeClient } from '../../kube/api';
 import { ExplainedError } from '../../kube/errors';
@@ -75,10 +75,8 @@ export async function ensureWorkspacePreview(deps: SandboxCommandDeps, ask: Omit
 export function previewWithProgress(deps: SandboxCommandDeps, ask: Omit<PreviewAsk, 'context' | 'workspace' | 'signal' | 'onProgress'> = {}): Thenable<PreviewResult> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tether preview', cancellable: true }, (progress, token) => {
     const abort = new AbortController();
-    // Applying looks up every planned object at once, each request listening for the abort.
-    setMaxListeners(100, abort.signal);
     token.onCancellationRequested(() => abort.abort());
-    return ensureWorkspacePreview(deps, { ...ask, signal: abort.signal, onProgress: (p) => progress.report({ message: p.message }) });
+    return ensureWorkspacePreview(deps, { ...ask, signal: sharedByRequests(abort.signal), onProgress: (p) => progress.report({ message: p.message }) });
   });
 }
 
