@@ -1,8 +1,9 @@
 /**
  * The `tether` commands a CI workflow file runs (docs/ci/*.yml), in order: GitHub Actions jobs'
- * `run:` steps and GitLab CI jobs' `script:` lines, each `tether …` (or `npx -y tether …`) split
- * like a shell splits it, up to a redirection or the next command. Variables stay as written;
- * `expand` fills them in.
+ * `run:` steps and GitLab CI jobs' `script:` lines, each `tether …` split like a shell splits it,
+ * up to a redirection or the next command. Only `tether` in a command's place counts (the
+ * workflows install it first; `npx tether` would run another package of that name). Variables
+ * stay as written; `expand` fills them in.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -52,11 +53,11 @@ export function shellWords(line: string): string[] {
 }
 
 /** The tether invocations of one script line. */
-function tetherCalls(line: string): string[][] {
+export function tetherCalls(line: string): string[][] {
   const words = shellWords(line);
   const calls: string[][] = [];
   for (let i = 0; i < words.length; i++) {
-    if (words[i] !== 'tether' || (i > 0 && !operators.has(words[i - 1]) && words[i - 1] !== 'npx' && !(words[i - 1].startsWith('-') && words[i - 2] === 'npx'))) continue;
+    if (words[i] !== 'tether' || (i > 0 && !operators.has(words[i - 1]))) continue;
     const argv: string[] = [];
     for (let j = i + 1; j < words.length && !operators.has(words[j]); j++) argv.push(words[j]);
     calls.push(argv);
@@ -68,11 +69,18 @@ type Yaml = Record<string, unknown>;
 
 const gitlabKeywords = new Set(['stages', 'variables', 'include', 'default', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
 
-function scripts(doc: Yaml): { job: string; lines: string[] }[] {
-  const out: { job: string; lines: string[] }[] = [];
+export interface WorkflowJob {
+  job: string;
+  /** Every script line of the job, in the order it runs them (all `run:` steps of a GitHub job). */
+  lines: string[];
+}
+
+function scripts(doc: Yaml): WorkflowJob[] {
+  const out: WorkflowJob[] = [];
   if (doc.jobs && typeof doc.jobs === 'object') {
     for (const [job, spec] of Object.entries(doc.jobs as Record<string, Yaml>)) {
-      for (const step of (spec.steps as Yaml[] | undefined) ?? []) if (typeof step.run === 'string') out.push({ job, lines: step.run.split('\n') });
+      const steps = (spec.steps as Yaml[] | undefined) ?? [];
+      out.push({ job, lines: steps.flatMap((step) => (typeof step.run === 'string' ? step.run.split('\n') : [])) });
     }
     return out;
   }
@@ -85,9 +93,13 @@ function scripts(doc: Yaml): { job: string; lines: string[] }[] {
   return out;
 }
 
+/** The jobs of a workflow file with their script lines. */
+export function workflowJobs(file: string): WorkflowJob[] {
+  return scripts(parse(readFileSync(file, 'utf8')) as Yaml);
+}
+
 export function workflowCommands(file: string): WorkflowCommand[] {
-  const doc = parse(readFileSync(file, 'utf8')) as Yaml;
-  return scripts(doc).flatMap(({ job, lines }) => lines.flatMap((line) => tetherCalls(line).map((argv) => ({ job, argv }))));
+  return workflowJobs(file).flatMap(({ job, lines }) => lines.flatMap((line) => tetherCalls(line).map((argv) => ({ job, argv }))));
 }
 
 /** `$NAME` and `${NAME}` filled in from `vars` (an unknown name is an error: the test names them all). */

@@ -1,8 +1,10 @@
-// The pull-request workflows in docs/ci/ are real: they parse, every `tether` command they run
-// exists with the options they give it, and the CI Role grants everything those commands need.
+// The pull-request workflows in docs/ci/ are real: they parse, install the tether CLI from the
+// package the user names before they run it, every `tether` command they run exists with the
+// options they give it, and the CI Role grants everything those commands need. Nothing tells anyone
+// to run `npx tether`: that name on npm is another project's package.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
@@ -17,9 +19,10 @@ import { planChecks } from '../../../src/sandbox/placement';
 import { previewHostSettings } from '../../../src/sandbox/preview/previewHost';
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { memoryIo } from '../../cli/memoryIo';
-import { expand, shellWords, workflowCommands } from '../../cli/workflowCommands';
+import { expand, shellWords, tetherCalls, workflowCommands, workflowJobs } from '../../cli/workflowCommands';
 
-const ci = path.join(__dirname, '..', '..', '..', 'docs', 'ci');
+const repo = path.join(__dirname, '..', '..', '..');
+const ci = path.join(repo, 'docs', 'ci');
 const workflows = readdirSync(ci).filter((f) => /\.ya?ml$/.test(f) && f !== 'ci-role.yaml');
 
 function program(): Command {
@@ -40,7 +43,71 @@ function resolve(root: Command, argv: readonly string[]): { command: Command; re
 }
 
 test('shell words: quotes, variables kept, operators apart', () => {
-  assert.deepEqual(shellWords(`npx -y tether sandbox up --name "$SANDBOX" --fork 'api=image:$IMAGE' > up.json || echo x`), ['npx', '-y', 'tether', 'sandbox', 'up', '--name', '$SANDBOX', '--fork', 'api=image:$IMAGE', '>', 'up.json', '||', 'echo', 'x']);
+  assert.deepEqual(shellWords(`tether sandbox up --name "$SANDBOX" --fork 'api=image:$IMAGE' > up.json || echo x`), ['tether', 'sandbox', 'up', '--name', '$SANDBOX', '--fork', 'api=image:$IMAGE', '>', 'up.json', '||', 'echo', 'x']);
+});
+
+test('a tether call is tether in a command\'s place, not an argument of npx', () => {
+  assert.deepEqual(tetherCalls('cd app && tether sandbox down --name x > down.json'), [['sandbox', 'down', '--name', 'x']]);
+  assert.deepEqual(tetherCalls('npx -y tether sandbox down --name x'), []);
+  assert.deepEqual(tetherCalls('echo tether'), []);
+});
+
+/** Running the CLI through npx (or npm exec), which fetches the unrelated `tether` package from npm. */
+const npxTether = [
+  /\b(?:npx|npm\s+(?:exec|x))\s+(?:(?:-y|--yes|-p\s+\S+|--package[=\s]\S+)\s+)*tether(?:-lint)?\b/,
+  /"command"\s*:\s*"npx"[^}]*"tether(?:-lint)?"/,
+];
+const runsNpxTether = (text: string): boolean => npxTether.some((p) => p.test(text));
+
+test('npx tether is recognised in every form it was written in, and nothing else is', () => {
+  for (const line of [
+    'npx tether lint k8s/ --format sarif > lint.sarif',
+    'run: npx -y tether sandbox up --name "$SANDBOX"',
+    '| Claude Code | `claude mcp add tether -- npx -y tether mcp` |',
+    '{ "mcpServers": { "tether": { "command": "npx", "args": ["-y", "tether", "mcp"] } } }',
+    `code --add-mcp '{"name":"tether","command":"npx","args":["-y","tether","mcp"]}'`,
+    'npm exec --yes tether@latest -- mcp',
+  ]) assert.ok(runsNpxTether(line), line);
+  for (const line of [
+    'npx tsx test/sim/main.ts --kubeconfig <path>',
+    'claude mcp add tether -- tether mcp',
+    '{ "mcpServers": { "tether": { "command": "tether", "args": ["mcp"] } } }',
+    'npm install --global "$TETHER_CLI_PACKAGE"',
+  ]) assert.ok(!runsNpxTether(line), line);
+});
+
+/** The text files people follow: the README, docs/ (the workflows among them), the sample, and the sources. */
+function followedFiles(): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    if (statSync(p).isDirectory()) {
+      for (const entry of readdirSync(p)) if (entry !== 'node_modules') walk(path.join(p, entry));
+    } else if (/\.(md|ya?ml|json|[cm]?[jt]s)$/.test(p)) out.push(p);
+  };
+  for (const root of ['README.md', 'docs', 'sample', 'src']) walk(path.join(repo, root));
+  return out;
+}
+
+test('no README, doc, workflow, sample or source runs tether through npx', () => {
+  const files = followedFiles();
+  assert.ok(files.some((f) => f.endsWith(path.join('docs', 'ci', 'github-actions.yml'))) && files.some((f) => f.endsWith('README.md')));
+  const found = files.flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (runsNpxTether(line) ? [`${path.relative(repo, file)}:${i + 1}: ${line.trim()}`] : [])));
+  assert.deepEqual(found, [], 'these would run the unrelated `tether` package from npm: install the CLI (README, "Getting the tether command") and run `tether`');
+});
+
+test('every workflow job that runs tether first installs it from the package in TETHER_CLI_PACKAGE', () => {
+  for (const file of workflows) {
+    const jobs = workflowJobs(path.join(ci, file)).filter((j) => j.lines.some((l) => tetherCalls(l).length > 0));
+    assert.ok(jobs.length >= 2, `${file}: the preview and the cleanup job`);
+    for (const { job, lines } of jobs) {
+      const install = lines.findIndex((l) => {
+        const [npm, verb, global, spec] = shellWords(l);
+        return npm === 'npm' && verb === 'install' && global === '--global' && /^\$\{?TETHER_CLI_PACKAGE\b/.test(spec ?? '');
+      });
+      const firstCall = lines.findIndex((l) => tetherCalls(l).length > 0);
+      assert.ok(install >= 0 && install < firstCall, `${file}: job ${job} runs tether without installing it first (npm install --global "$TETHER_CLI_PACKAGE")`);
+    }
+  }
 });
 
 test('every workflow parses and runs up, checks, status and down; each command exists with the options it is given', () => {
