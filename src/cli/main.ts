@@ -66,6 +66,12 @@ export async function runCli(argv: readonly string[], io: CliIo, newRun: CliRunF
 
 /** The process's CLI: `tether …`, or `tether-lint …` through its alias. */
 export function main(argv: readonly string[]): void {
+  // A reader that stops early (`tether sandbox list | head`) closes the pipe: what is left is
+  // unread, not a failure to report with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit();
+  });
   void runCli(argv, processIo(__dirname)).then(
     (code) => {
       process.exitCode = code;
