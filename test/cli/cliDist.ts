@@ -1,10 +1,11 @@
 /**
  * The CLI as the build ships it, in a throwaway folder laid out like dist/: tether.js (one bundle,
  * built from src/cli/main.ts as esbuild.mjs builds it) with tether-lint.js (its alias) and
- * relay-agent.js beside it. Built once per test process; `spawnTether` runs it as a real process.
+ * relay-agent.js beside it. Built once per test process and removed when it exits; `spawnTether`
+ * runs it as a real process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -15,6 +16,7 @@ let dist: Promise<string> | undefined;
 
 async function buildDist(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tether-dist-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
   const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, logLevel: 'silent' } as const;
   await Promise.all([
     build({ ...node, entryPoints: [path.join(repo, 'src/cli/main.ts')], outfile: path.join(dir, 'tether.js'), alias: { tr46: path.join(repo, 'src/shims/tr46.ts'), bufferutil: path.join(repo, 'src/kube/wsMask.ts') } }),

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CheckSpec } from '../../../src/sandbox/spec';
+import { checkCommands } from '../sandbox/checkCommands';
 import { cliCluster } from './cliCluster';
 
 function specText(shop: string, image: string, checks: string): string {
@@ -12,11 +14,12 @@ function specText(shop: string, image: string, checks: string): string {
 }
 
 test('checks run against the sandbox: JSON results, a JUnit report, exit 1 when one fails', async (t) => {
-  const c = await cliCluster(t, 'cli-checks', { timings: { jobRunMs: 100 } });
-  if (c.cluster.simulatorOnly(t, 'the check images stand in for curl and a verifier through the simulated kubelet (SIM_CRASH, synthetic logs)')) return;
+  const c = await cliCluster(t, 'cli-checks');
   const name = `pr-${c.cluster.run}`;
-  const passing = '  - { name: smoke, image: curlimages/curl, command: [sh, -c, \'curl -f "$TETHER_PREVIEW_URL"\'] }\n';
-  const failing = '  - { name: contract, image: pact/verifier, command: [verify], env: { SIM_CRASH: "1" } }\n';
+  const run = checkCommands(c.cluster.images.relay);
+  const item = (check: CheckSpec) => `  - ${JSON.stringify({ name: check.name, image: check.image, command: check.command })}\n`;
+  const passing = item(run.smoke);
+  const failing = item(run.contract);
   const workspace = c.workspace({ 'tether.yaml': specText(c.shop, c.forkImage, passing) });
   const up = await c.tether(['sandbox', 'up', '--name', name], workspace);
   assert.equal(up.code, 0, up.err);

@@ -5,11 +5,11 @@
  * workspace folders, and `tether` run in-process or as the built process.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clusterFor, type ClusterOptions, type ClusterUnderTest, type TestHandle } from '../../cluster/clusterUnderTest';
 import { cliDist, spawnTether, tetherProcess, type SpawnedTether } from '../../cli/cliDist';
 import { runTether } from '../../cli/memoryIo';
+import { tempFolder } from '../../tempFolder';
 import { sampleApiFor } from '../preview/previewBaseline';
 
 export interface CliCluster {
@@ -39,7 +39,7 @@ export async function cliCluster(t: TestHandle, suite: string, options: ClusterO
   const developer = cluster.developer('jane');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: cluster.kubeconfigPath, TETHER_CONTEXT: cluster.context, TETHER_SANDBOX_DEVELOPER: developer, TETHER_RELAY_IMAGE: cluster.images.relay };
   const distDir = await cliDist();
-  const scratch = mkdtempSync(path.join(tmpdir(), 'tether-cli-'));
+  const scratch = tempFolder(t, 'cli');
   return {
     cluster,
     shop: cluster.namespace,

@@ -17,13 +17,14 @@ import { sandboxSelector } from '../../../src/sandbox/labels';
 import { previewKeySecretKey } from '../../../src/sandbox/preview/previewGateObjects';
 import { sandboxName } from '../../../src/sandbox/names';
 import { cliDist } from '../../cli/cliDist';
+import { checkCommands } from '../sandbox/checkCommands';
 import { cliCluster } from './cliCluster';
 import { fetchText } from '../preview/fetchText';
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content: { type: string; text?: string }[] };
 
 test('tether mcp: tools listed and called over stdio, with progress, cancellation, MCP errors for bad arguments and no secrets', async (t) => {
-  const c = await cliCluster(t, 'cli-mcp', { timings: { jobRunMs: 100 } });
+  const c = await cliCluster(t, 'cli-mcp');
   const local: Server = createServer((req, res) => res.end(`agent's edit ${req.url}`));
   await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
   t.after(() => {
@@ -31,7 +32,8 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
     local.close();
   });
   const localPort = (local.address() as AddressInfo).port;
-  const checks = c.cluster.kind === 'simulator' ? 'checks:\n  - { name: smoke, image: curlimages/curl, command: [sh, -c, \'curl -f "$TETHER_PREVIEW_URL"\'] }\n' : '';
+  const smoke = checkCommands(c.cluster.images.relay).smoke;
+  const checks = `checks:\n  - ${JSON.stringify({ name: smoke.name, image: smoke.image, command: smoke.command })}\n`;
   const workspace = c.workspace({
     'tether.yaml': `name: shop\nbaseline: { namespace: ${c.shop} }\nforks:\n  - workload: { name: api }\n    mode: local\n    ports: [{ port: ${c.apiPort}, localPort: ${localPort} }]\npreview: { service: api, port: 80, path: /products }\n${checks}`,
     'broken.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: x }\nspec:\n  replicas: "two"\n',
@@ -111,16 +113,14 @@ test('tether mcp: tools listed and called over stdio, with progress, cancellatio
   assert.equal(refused.isError, true);
   assert.match(refused.content[0].text ?? '', /not a pod of sandbox/);
 
-  if (checks) {
-    const checkProgress: Progress[] = [];
-    const ran = await call('run_checks', {}, { onprogress: (p) => checkProgress.push(p) });
-    assert.equal(ran.isError, undefined, JSON.stringify(ran));
-    assert.equal(ran.structuredContent?.passed, 1);
-    // The last notification (1 of 1) is written right before the result, and the SDK's client may
-    // handle the result first and drop it (typescript-sdk#2580); the running one comes well before.
-    assert.ok(checkProgress.some((p) => p.total === 1 && p.progress === 0 && p.message === 'smoke: running'), JSON.stringify(checkProgress));
-    assert.ok(checkProgress.every((p) => p.total === 1 && p.progress <= 1), JSON.stringify(checkProgress));
-  }
+  const checkProgress: Progress[] = [];
+  const ran = await call('run_checks', {}, { onprogress: (p) => checkProgress.push(p) });
+  assert.equal(ran.isError, undefined, JSON.stringify(ran));
+  assert.equal(ran.structuredContent?.passed, 1);
+  // The last notification (1 of 1) is written right before the result, and the SDK's client may
+  // handle the result first and drop it (typescript-sdk#2580); the running one comes well before.
+  assert.ok(checkProgress.some((p) => p.total === 1 && p.progress === 0 && p.message === 'smoke: running'), JSON.stringify(checkProgress));
+  assert.ok(checkProgress.every((p) => p.total === 1 && p.progress <= 1), JSON.stringify(checkProgress));
 
   // Nothing secret in any answer: not the agent's session token, not the key that signs links, no signed link.
   const secrets = await c.cluster.client().list<KubeObject & { data?: Record<string, string> }>(kinds.Secret, sandbox, { labelSelector: sandboxSelector(sandbox) });

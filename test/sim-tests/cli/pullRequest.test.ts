@@ -1,28 +1,43 @@
 // The pull-request workflow's own command sequence (read from docs/ci/github-actions.yml) against the
-// cluster under test, as a CI ServiceAccount that may not create namespaces runs it: up with an
-// image fork and a shareable link, the checks, the status JSON, down, and nothing left behind.
+// cluster under test, as the CI ServiceAccount of docs/ci/ci-role.yaml runs it (its Role, nothing
+// cluster-wide, so no namespaces of its own): up with an image fork and a shareable link, the
+// checks, the status JSON, down, and nothing left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { kinds } from '../../../src/kube/kinds';
+import type { PolicyRule } from '../../../src/kube/role';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { cleanupKinds } from '../../../src/sandbox/lifecycle/cleanupKinds';
 import { expand, workflowCommands } from '../../cli/workflowCommands';
+import { withServiceAccount } from '../../cluster/serviceAccount';
+import { checkCommands } from '../sandbox/checkCommands';
 import { cliCluster } from './cliCluster';
 
-const workflow = path.join(__dirname, '..', '..', '..', 'docs', 'ci', 'github-actions.yml');
+const ci = path.join(__dirname, '..', '..', '..', 'docs', 'ci');
+const workflow = path.join(ci, 'github-actions.yml');
+
+/** The rules of the Role the docs give the CI ServiceAccount. */
+function ciRoleRules(): PolicyRule[] {
+  const docs = parseAllDocuments(readFileSync(path.join(ci, 'ci-role.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; rules?: PolicyRule[] });
+  const rules = docs.find((d) => d.kind === 'Role')?.rules;
+  assert.ok(rules, 'docs/ci/ci-role.yaml has a Role');
+  return rules;
+}
 
 test("the pull request workflow's commands: up with an image fork, checks, status JSON, down, nothing left", async (t) => {
-  // On the simulator, CI's user may not create namespaces, as the CI Role has it (docs/ci/ci-role.yaml).
-  const c = await cliCluster(t, 'cli-pull-request', { timings: { jobRunMs: 100 }, users: [{ name: 'ci', denials: [{ verb: 'create', resource: 'namespaces' }] }] });
-  const context = c.cluster.kind === 'simulator' ? c.cluster.sim().contextOf('ci') : c.cluster.context;
+  const c = await cliCluster(t, 'cli-pull-request');
+  const ciUser = await withServiceAccount(c.cluster, c.shop, ciRoleRules(), { name: 'tether-ci' });
   const sandbox = `pr-${c.cluster.run}`;
   const vars = { SANDBOX: sandbox, IMAGE: c.forkImage };
-  const env = { TETHER_CONTEXT: context, TETHER_PREVIEW_DOMAIN: 'preview.example.com', TETHER_SANDBOX_SHARED_NAMESPACE: c.shop };
+  const env = { KUBECONFIG: ciUser.kubeconfigPath, TETHER_CONTEXT: ciUser.context, TETHER_PREVIEW_DOMAIN: 'preview.example.com', TETHER_SANDBOX_SHARED_NAMESPACE: c.shop };
+  const smoke = checkCommands(c.cluster.images.relay).smoke;
   // The repository's tether.yaml, as its developers use it: api runs on their computers.
   const workspace = c.workspace({
-    'tether.yaml': `name: shop\nbaseline: { namespace: ${c.shop} }\nforks:\n  - workload: { name: api }\n    mode: local\n    ports: [{ port: ${c.apiPort}, localPort: 3000 }]\npreview: { service: api, port: 80, path: / }\nchecks:\n  - { name: smoke, image: busybox:1.36, command: [sh, -c, 'echo checking "$TETHER_PREVIEW_URL"'] }\n`,
+    'tether.yaml': `name: shop\nbaseline: { namespace: ${c.shop} }\nforks:\n  - workload: { name: api }\n    mode: local\n    ports: [{ port: ${c.apiPort}, localPort: 3000 }]\npreview: { service: api, port: 80, path: / }\nchecks:\n  - ${JSON.stringify({ name: smoke.name, image: smoke.image, command: smoke.command })}\n`,
   });
   const outputs = new Map<string, Record<string, unknown>>();
   for (const { job, argv } of workflowCommands(workflow)) {

@@ -7,6 +7,8 @@ import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { microTime } from '../../../src/sandbox/lifecycle/lease';
+import { withServiceAccount } from '../../cluster/serviceAccount';
+import { developerRulesWithout } from '../../cluster/testRoles';
 import { cliCluster } from './cliCluster';
 
 interface LeaseView extends KubeObject {
@@ -79,8 +81,8 @@ test('sandbox up with an image fork and no tether.yaml, then status, list and do
 test('a sandbox whose fork keeps failing: up exits 1 with the pods and the next step, and releases it so another runner needs no take-over', async (t) => {
   const c = await cliCluster(t, 'cli-sandbox-failing');
   const name = `pr-${c.cluster.run}`;
-  // The simulator's kubelet crash-loops a container with SIM_CRASH=1; a real cluster cannot pull this image.
-  const broken = c.cluster.kind === 'simulator' ? ['--fork', `api=image:${c.forkImage}`, '--fork', 'api=env:SIM_CRASH=1'] : ['--fork', 'api=image:registry.invalid/tether/none:1'];
+  // An image no cluster can pull (the simulator's kubelet knows the name as one): ImagePullBackOff.
+  const broken = ['--fork', 'api=image:registry.invalid/tether/does-not-exist:1'];
   const up = await c.tether(['sandbox', 'up', '--name', name, '--baseline', c.shop, ...broken, '--timeout', String(Math.round(c.cluster.timeouts.podReadyMs / 1000)), '--json']);
   assert.equal(up.code, 1, up.err);
   assert.match(up.err, new RegExp(`^tether: Bring up sandbox "${name}" failed: its pods keep failing \\(api-[^:]+: [^)]*BackOff`, 'm'));
@@ -117,7 +119,7 @@ test('usage mistakes exit 2 and say what is wrong', async (t) => {
 });
 
 test('an unreachable cluster or a forbidden one exits 3 with the explained error', async (t) => {
-  const c = await cliCluster(t, 'cli-cluster-errors', { users: [{ name: 'ro', denials: [{ verb: 'create', resource: 'deployments' }, { verb: 'create', resource: 'namespaces' }] }] });
+  const c = await cliCluster(t, 'cli-cluster-errors');
   const unreachable = c.workspace({
     config: 'apiVersion: v1\nkind: Config\nclusters: [{ name: gone, cluster: { server: "https://127.0.0.1:1" } }]\nusers: [{ name: gone, user: { token: t } }]\ncontexts: [{ name: gone, context: { cluster: gone, user: gone } }]\ncurrent-context: gone\n',
   });
@@ -128,8 +130,9 @@ test('an unreachable cluster or a forbidden one exits 3 with the explained error
   const nokube = await c.tether(['sandbox', 'list'], unreachable, { KUBECONFIG: `${unreachable}/nope` });
   assert.equal(nokube.code, 3);
   assert.match(nokube.err, /none of the files in KUBECONFIG exist/);
-  if (c.cluster.simulatorOnly(t, 'a simulator user denied creating Deployments')) return;
-  const forbidden = await c.tether(['sandbox', 'up', '--name', `ro-${c.cluster.run}`, '--baseline', c.shop, '--fork', `api=image:${c.forkImage}`], c.workspace(), { TETHER_CONTEXT: c.cluster.sim().contextOf('ro') });
+  // A developer who may do everything a sandbox needs but create Deployments (and, holding nothing cluster-wide, namespaces).
+  const ro = await withServiceAccount(c.cluster, c.shop, developerRulesWithout('apps', 'deployments', 'create'));
+  const forbidden = await c.tether(['sandbox', 'up', '--name', `ro-${c.cluster.run}`, '--baseline', c.shop, '--fork', `api=image:${c.forkImage}`], c.workspace(), { KUBECONFIG: ro.kubeconfigPath, TETHER_CONTEXT: ro.context });
   assert.equal(forbidden.code, 3, forbidden.err);
   assert.match(forbidden.err, /^tether: Create sandbox "ro-\w+" failed: you may not create deployments/m);
   assert.match(forbidden.err, /kind: Role/);

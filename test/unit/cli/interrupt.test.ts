@@ -3,12 +3,12 @@
 // object a script can read.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { memoryIo } from '../../cli/memoryIo';
+import { tempFolder } from '../../tempFolder';
 
 /** A cluster address that accepts connections and never answers; resolves each time one arrives. */
 async function silentServer(t: TestContext): Promise<{ port: number; connected: Promise<void> }> {
@@ -30,7 +30,7 @@ async function silentServer(t: TestContext): Promise<{ port: number; connected: 
 for (const json of [false, true]) {
   test(`Ctrl+C while the cluster does not answer: exit 130, no failure explained${json ? ', one JSON object on stdout' : ''}`, async (t) => {
     const { port, connected } = await silentServer(t);
-    const dir = mkdtempSync(path.join(tmpdir(), 'tether-interrupt-'));
+    const dir = tempFolder(t, 'interrupt');
     writeFileSync(
       path.join(dir, 'config'),
       `apiVersion: v1\nkind: Config\nclusters: [{ name: slow, cluster: { server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true } }]\nusers: [{ name: slow, user: { token: t } }]\ncontexts: [{ name: slow, context: { cluster: slow, user: slow, namespace: default } }]\ncurrent-context: slow\n`,

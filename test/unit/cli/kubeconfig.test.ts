@@ -3,12 +3,13 @@
 // both front doors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { CliRun, kubeconfigEnv } from '../../../src/cli/cliRun';
 import { McpSession } from '../../../src/cli/mcp/mcpSession';
 import { memoryIo } from '../../cli/memoryIo';
+import { tempFolder } from '../../tempFolder';
 
 const separator = process.platform === 'win32' ? ';' : ':';
 
@@ -25,8 +26,8 @@ test('kubeconfigEnv: KUBECONFIG from the setting, each path resolved, ~ as the h
   assert.equal(kubeconfigEnv('a', env, '/work').PATH, '/bin');
 });
 
-test('the CLI and the MCP server read the same files from TETHER_KUBECONFIG: both of two, relative to the working folder', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tether-kubeconfig-'));
+test('the CLI and the MCP server read the same files from TETHER_KUBECONFIG: both of two, relative to the working folder', (t) => {
+  const dir = tempFolder(t, 'kubeconfig');
   writeFileSync(path.join(dir, 'one'), kubeconfig('one'));
   writeFileSync(path.join(dir, 'two'), kubeconfig('two'));
   const io = memoryIo({ cwd: dir, env: { TETHER_KUBECONFIG: ['one', 'two'].join(separator) } });

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findYamlFiles, MissingPathError, skippedFolders, skippedFoldersGlob } from '../../../src/manifests/yamlFiles';
+import { tempFolder } from '../../tempFolder';
 
 test('one walk for YAML: dependency, build and hidden folders skipped, files named explicitly kept, limits kept', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'tether-yaml-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempFolder(t, 'yaml');
   const write = (path: string) => {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), 'kind: Pod\n');
