@@ -131,7 +131,7 @@ export const podSecurityRules: ResourceRule = {
     const topics = [...new Set(all.map((v) => v.topic))];
     out.push({
       ruleId: ID,
-      message: `Pod Security "restricted": ${all.length} finding${all.length === 1 ? '' : 's'} (${topics.join(', ')}); namespaces that enforce it refuse these pods. Set tether.lint.podSecurity to "restricted" to list them`,
+      message: `Pod Security "restricted": ${all.length} finding${all.length === 1 ? '' : 's'} (${topics.join(', ')}); namespaces that enforce it refuse these pods. Set tether.lint.podSecurity (--pod-security on the command line) to "restricted" to list them`,
       start: r.anchor.start,
       end: r.anchor.end,
     });
