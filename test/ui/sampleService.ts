@@ -7,10 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fetchText } from '../fetchText';
 
 const SAMPLE = resolve(__dirname, '..', '..', 'sample');
 const DEFAULT_PORT = 3000;
@@ -30,16 +30,6 @@ function portToUse(port: number): Promise<number> {
   });
 }
 
-function fetchText(url: string): Promise<string> {
-  return new Promise((done, fail) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => done(body));
-    }).on('error', fail);
-  });
-}
 
 export class SampleService {
   private output = '';

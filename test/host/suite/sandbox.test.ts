@@ -1,22 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { createServer, get, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
+import { fetchText } from '../../fetchText';
 import { eventually } from './clusterRows';
 import { tetherApi } from './extension';
 import { simContext } from './simContext';
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
 
 /** tether.yaml for the demo cluster's shop/api, forked to a process on this computer. */
 function specText(localPort: number): string {

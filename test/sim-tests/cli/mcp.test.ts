@@ -19,7 +19,7 @@ import { sandboxName } from '../../../src/sandbox/names';
 import { cliDist } from '../../cli/cliDist';
 import { checkCommands } from '../sandbox/checkCommands';
 import { cliCluster } from './cliCluster';
-import { fetchText } from '../preview/fetchText';
+import { fetchText } from '../../fetchText';
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content: { type: string; text?: string }[] };
 

@@ -10,7 +10,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import { sandboxName } from '../../../src/sandbox/names';
 import type { TestHandle } from '../../cluster/clusterUnderTest';
 import { cliCluster } from './cliCluster';
-import { fetchText } from '../preview/fetchText';
+import { fetchText } from '../../fetchText';
 
 async function localServer(t: TestHandle, reply: string): Promise<number> {
   const server: Server = createServer((req, res) => res.end(`${reply} ${req.url}`));

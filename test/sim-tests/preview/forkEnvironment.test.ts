@@ -6,7 +6,7 @@ import { forkEnvironment, forkEnvironmentTargets } from '../../../src/sandbox/fo
 import type { ObjectInput } from '../../sim/defaults';
 import { sampleApiFor } from './previewBaseline';
 import { previewCluster } from './previewCluster';
-import { fetchText } from './fetchText';
+import { fetchText } from '../../fetchText';
 
 type Deployment = ObjectInput & { spec: { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } } };
 

@@ -13,7 +13,7 @@ import type { KubeObject } from '../../../src/kube/types';
 import { sandboxSelector } from '../../../src/sandbox/labels';
 import { PreviewLoop, type SandboxLost } from '../../../src/sandbox/preview/previewLoop';
 import { previewCluster } from './previewCluster';
-import { fetchText } from './fetchText';
+import { fetchText } from '../../fetchText';
 
 const editor = 'jane@laptop/vscode';
 const terminal = 'jane@laptop/cli';

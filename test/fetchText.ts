@@ -1,4 +1,4 @@
-/** The body of a GET to a preview URL, on a connection of its own (no keep-alive between calls). */
+/** The body of a GET to a URL (a preview's, a local service's), on a connection of its own (no keep-alive between calls). */
 import { get } from 'node:http';
 
 export function fetchText(url: string): Promise<string> {
