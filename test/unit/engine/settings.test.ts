@@ -16,6 +16,7 @@ test('settings: one typed object from any reader, unset and wrong types fall bac
     'preview.scheme': 'ftp',
     'lint.rules': { 'image-tag-latest': 'off', 'probes-missing': 'loud' },
     'lint.schemaSource': 'bundled',
+    'lint.podSecurity': 'restricted',
     'gpu.extraResources': ['habana.ai/gaudi', 3],
   };
   const s = readSettings((key) => editor[key]);
@@ -26,6 +27,8 @@ test('settings: one typed object from any reader, unset and wrong types fall bac
   assert.equal(s.preview.scheme, 'https', 'an unknown scheme is the default');
   assert.deepEqual(s.lint.rules, { 'image-tag-latest': 'off' });
   assert.equal(s.lint.schemaSource, 'bundled');
+  assert.equal(s.lint.podSecurity, 'restricted');
+  assert.equal(readSettings((key) => (key === 'lint.podSecurity' ? 'strict' : undefined)).lint.podSecurity, 'auto', 'an unknown mode is the default');
   assert.deepEqual(s.gpu.extraResources, ['habana.ai/gaudi']);
 });
 
@@ -57,8 +60,9 @@ test('identity: the developer setting wins over the login name; each front door 
 
 test('settings handed over as TETHER_* variables read back the same', () => {
   assert.deepEqual(settingsEnv(defaultSettings), {});
-  const s = readSettings((key) => ({ kubeconfig: '~/k.yaml', 'sandbox.developer': 'jane', 'preview.domain': 'p.example.com', 'preview.linkTtlHours': 2, 'tunnel.joinWorkloadService': true, 'lint.rules': { 'image-tag-latest': 'off' }, 'lint.schemaSource': 'bundled', 'gpu.extraResources': ['a/b', 'c/d'] })[key]);
+  const s = readSettings((key) => ({ kubeconfig: '~/k.yaml', 'sandbox.developer': 'jane', 'preview.domain': 'p.example.com', 'preview.linkTtlHours': 2, 'tunnel.joinWorkloadService': true, 'lint.rules': { 'image-tag-latest': 'off' }, 'lint.schemaSource': 'bundled', 'lint.podSecurity': 'summary', 'gpu.extraResources': ['a/b', 'c/d'] })[key]);
   const env = settingsEnv(s);
+  assert.equal(env.TETHER_LINT_POD_SECURITY, 'summary');
   assert.equal(env.TETHER_PREVIEW_DOMAIN, 'p.example.com');
   assert.equal(env.TETHER_KUBECONFIG, '~/k.yaml');
   assert.deepEqual(readSettings(envSettingReader(env)), s);
