@@ -75,8 +75,19 @@ export const clusterViewScenarios: Scenario[] = [
       await workbench.expand(workbench.treeRow(view, 'web'));
       const pod = workbench.treeRow(view, /^web-/).first();
       const name = (await pod.locator('.label-name').textContent())?.trim() ?? '';
+      const opened = workbench.activeEditorTitle().filter({ hasText: name });
       await workbench.contextMenu(pod, 'Describe (YAML)');
-      await workbench.activeEditorTitle().filter({ hasText: name }).waitFor({ timeout: 15_000 });
+      // VS Code forgets the rows under a row it re-renders until it has asked for them again, and
+      // the Deployment's age ticks every second: a menu chosen in that moment runs without its row
+      // (the command then asks to pick one). A second try shows it is that moment, not the command.
+      const forgotten = workbench.notifications().filter({ hasText: /Pick a workload or pod/ });
+      const settled = (wait: Promise<void>) => wait.catch(() => undefined);
+      await Promise.race([settled(opened.waitFor({ timeout: 15_000 })), settled(forgotten.first().waitFor({ timeout: 15_000 }))]);
+      if (await forgotten.count()) {
+        await workbench.runCommand('Notifications: Clear All Notifications');
+        await workbench.contextMenu(pod, 'Describe (YAML)');
+      }
+      await opened.waitFor({ timeout: 15_000 });
       const deadline = Date.now() + 15_000;
       let text = '';
       while (!/kind: Pod/.test(text) && Date.now() < deadline) {
