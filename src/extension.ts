@@ -9,6 +9,8 @@ import { ClusterExplorer } from './ui/session/explorer';
 import { ClusterTreeProvider } from './ui/views/clusterTree';
 import { ClusterStatusBar } from './ui/statusBar';
 import { ErrorReporter } from './ui/errorReporter';
+import { RoleRemedies } from './ui/roleRemedy';
+import { adviceSource } from './ui/session/adviceSource';
 import { KubeconfigWatcher } from './ui/kubeconfigWatcher';
 import { redactingLogger } from './ui/log';
 import { kubeconfigLookup, onDidChangeKubeconfigSetting, readSettings } from './ui/config';
@@ -38,7 +40,6 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   };
   const log = own(vscode.window.createOutputChannel('Tether', { log: true }));
   const logger = redactingLogger(log);
-  const reporter = new ErrorReporter(logger);
   const engine = editorEngine(context.extensionUri, logger);
 
   const lookup = () => kubeconfigLookup(readSettings());
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
       openAccess: async (e, l) => (await import('./ui/session/kubeAccess')).KubeAccess.load(e, l),
     }),
   );
+  const reporter = new ErrorReporter(logger, own(new RoleRemedies(adviceSource(explorer))));
   own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
   own(new KubeconfigWatcher(explorer, () => lookup().env, (err) => reporter.reportBackground(err)));
 

@@ -35,6 +35,13 @@ const table = [
   { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', namespaced: true },
   { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', namespaced: true },
   {
+    kind: 'SelfSubjectRulesReview',
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    plural: 'selfsubjectrulesreviews',
+    namespaced: false,
+  },
+  {
     kind: 'SelfSubjectAccessReview',
     group: 'authorization.k8s.io',
     version: 'v1',

@@ -43,9 +43,11 @@ test('410 from a watch ERROR event is Gone', () => {
 
 test('403 names verb, resource, namespace and the Role rule that grants it', () => {
   const err = explainResponse(ctx, 403, sample('403-forbidden-list-pods.json'));
-  assert.match(err.remedy, /Role in namespace "samples"/);
+  assert.match(err.remedy, /Role "tether-explorer-samples" in namespace "samples"/);
   assert.match(err.remedy, /apiGroups: \[""\], resources: \["pods"\], verbs: \["list"\]/);
-  assert.match(err.remedy, /kubectl create role tether-developer -n samples --verb=list --resource=pods/);
+  assert.match(err.remedy, /kubectl create role tether-explorer-samples -n samples --verb=list --resource=pods/);
+  assert.equal(err.access?.feature, 'explorer');
+  assert.deepEqual(err.access?.missing, [{ verb: 'list', resource: 'pods', namespace: 'samples' }]);
 });
 
 test('403 parsing: subresources, groups, names, cluster scope', () => {
