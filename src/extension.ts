@@ -57,12 +57,14 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
 
   const gpu = own(new ContextGpuFeed(explorer, { extraResources }));
   const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger, engine }));
-  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu, tunnels.workloads));
+  const tree = own(
+    new ClusterTreeProvider(explorer, (f) => (f.partial ? reporter.reportLimit(f.error, { needs: f.needs, feature: 'explorer' }) : reporter.reportBackground(f.error, { needs: f.needs, feature: 'explorer' })), gpu, tunnels.workloads),
+  );
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
   const gpuTree = own(new GpuTreeProvider());
-  own(registerGpuView(gpu, gpuTree));
+  own(registerGpuView(gpu, gpuTree, (error, needs) => reporter.reportLimit(error, { needs, feature: 'gpus' })));
   own(new GpuStatusBar(gpu));
   const sandboxes = own(registerSandboxFeature({ explorer, reporter, logger, engine, environment: tunnels.environment }));
   own(registerMcpServer(context.extensionUri, explorer, logger));

@@ -100,6 +100,18 @@ export class ErrorReporter {
     await vscode.commands.executeCommand(commandFor[choice]);
   }
 
+  /**
+   * A refusal the feature works around (it shows less): said once per cause as information, with
+   * the Roles that would show the rest.
+   */
+  reportLimit(err: ExplainedError, hints: FailureHints = {}): void {
+    if (!this.notices.admit(err)) return;
+    this.logger.info(`${err.what}: ${err.why}`);
+    const refusal: RefusalFacts = { context: err.context, access: err.access, needs: hints.needs, feature: hints.feature };
+    const actions: Action[] = this.remedies && RoleRemedies.offers(refusal) ? ['Copy Role YAML', 'Show Role YAML'] : [];
+    void vscode.window.showInformationMessage(`${err.what}: ${err.why}.`, ...actions).then((choice) => this.act(choice, refusal));
+  }
+
   /** Forget shown failures, e.g. after a successful retry, so the next failure is shown again. */
   reset(): void {
     this.notices.reset();

@@ -91,7 +91,7 @@ async function lostNotice(e: SandboxLost): Promise<void> {
 
 /** A Sandboxes view row becomes the sandbox's location; anything else passes through. */
 function sandboxArg(arg: unknown): unknown {
-  const node = arg as { type?: string; context?: string; summary?: { sandbox: string; namespace: string } } | undefined;
-  if (node?.type === 'sandbox' && node.summary) return { context: node.context, sandbox: node.summary.sandbox, namespace: node.summary.namespace };
+  const node = arg as { type?: string; context?: string; summary?: { sandbox: string; namespace: string; placement: 'namespace' | 'shared' } } | undefined;
+  if (node?.type === 'sandbox' && node.summary) return { context: node.context, sandbox: node.summary.sandbox, namespace: node.summary.namespace, placement: node.summary.placement };
   return arg;
 }

@@ -91,6 +91,18 @@ export class ClusterExplorer implements Disposable {
     return this.sessionValue?.context === context ? this.sessionValue : this.peeks.get(context);
   }
 
+  /**
+   * Namespaces to read in `context` when a list across all of them is refused: its session's
+   * (the kubeconfig's and the filtered ones), else the kubeconfig context's namespace.
+   */
+  readableNamespaces(context: string): string[] {
+    const session = this.sessionFor(context);
+    if (session) return session.readableNamespaces();
+    const state = this.stateValue;
+    const configured = state.phase === 'loaded' ? state.config.contexts.find((c) => c.name === context)?.namespace : undefined;
+    return [configured || 'default'];
+  }
+
   /** Starts watching a context that is not selected, while its row is expanded. */
   peek(context: string): ClusterSession | undefined {
     const existing = this.sessionFor(context);
