@@ -71,6 +71,8 @@ export function registerSandboxFeature(deps: SandboxFeatureDeps): SandboxFeature
     loop.onDidLose((e) => void lostNotice(e)),
     new PreviewStatusBar(loop),
     new SandboxEnvironment(loop, deps.environment, logger, (err) => reporter.reportBackground(err)),
+    // A running sandbox's namespace is one the user may read: views that fall back look there too.
+    explorer.addNamespaceSource((ctx) => loop.summaries().filter((s) => s.context === ctx).map((s) => s.namespace)),
     view,
     tree,
     loop,

@@ -68,6 +68,7 @@ export class ClusterExplorer implements Disposable {
   /** Other contexts, watched only while their row is expanded. */
   private readonly peeks = new Map<string, ClusterSession>();
   private pending: ExplorerChange[] = [];
+  private readonly namespaceSources = new Set<(context: string) => readonly string[]>();
   private readonly coalescer: Coalescer;
 
   constructor(private readonly options: ExplorerOptions) {
@@ -97,10 +98,16 @@ export class ClusterExplorer implements Disposable {
    */
   readableNamespaces(context: string): string[] {
     const session = this.sessionFor(context);
-    if (session) return session.readableNamespaces();
     const state = this.stateValue;
     const configured = state.phase === 'loaded' ? state.config.contexts.find((c) => c.name === context)?.namespace : undefined;
-    return [configured || 'default'];
+    const own = session ? session.readableNamespaces() : [configured || 'default'];
+    return [...new Set([...own, ...[...this.namespaceSources].flatMap((source) => source(context))])];
+  }
+
+  /** More namespaces the user works in (a running sandbox's), for readableNamespaces. */
+  addNamespaceSource(source: (context: string) => readonly string[]): Disposable {
+    this.namespaceSources.add(source);
+    return { dispose: () => this.namespaceSources.delete(source) };
   }
 
   /** Starts watching a context that is not selected, while its row is expanded. */
