@@ -7,7 +7,7 @@
  */
 import { assertAllowed, checkAccess, featureChecks } from '../kube/access';
 import type { KubeClient } from '../kube/api';
-import { kinds } from '../kube/kinds';
+import { kinds, type KindInfo } from '../kube/kinds';
 import { sandboxFeatures } from '../kube/permissions/features';
 import { requiredOf, type Condition, type NeededCheck } from '../kube/permissions/needs';
 import { checksOfRule } from '../kube/permissions/rules';
@@ -65,11 +65,13 @@ function copyChecks(plan: SandboxPlan, why: string): NeededCheck[] {
 
 /**
  * Everything bringing `plan` up, previewing and later deleting it needs, as declared for those
- * features (what they work without aside): the copies the plan makes are asked for by name.
+ * features (what they work without aside): writes of the kinds the plan holds, and the copies it
+ * makes asked for by name.
  */
 export function planChecks(plan: SandboxPlan): NeededCheck[] {
   const baseline = plan.objects.find((o) => o.kind === 'Lease')?.metadata.annotations?.[baselineAnnotation] ?? plan.namespace;
-  const declared = requiredOf(sandboxFeatures.flatMap((f) => featureChecks(f, plan.namespace, planConditions(plan), baseline)));
+  const held = new Set(plan.objects.map((o) => knownKind(o.kind)).filter((k): k is KindInfo => Boolean(k)).map((k) => `${k.group}/${k.plural}`));
+  const declared = requiredOf(sandboxFeatures.flatMap((f) => featureChecks(f, plan.namespace, planConditions(plan), baseline))).filter((c) => !c.onlyHeld || held.has(`${c.group ?? ''}/${c.resource}`));
   const copies = declared.find((c) => c.names === 'planned');
   return [...declared.filter((c) => c.names !== 'planned'), ...(copies ? copyChecks(plan, copies.why) : [])];
 }

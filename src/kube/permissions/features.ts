@@ -83,7 +83,7 @@ const sandbox: Feature = {
   title: 'creating the sandbox',
   needs: [
     { kinds: ['Deployment', 'StatefulSet', 'Service'], verbs: ['list'], place: 'baseline', why: 'to read the baseline' },
-    { kinds: ['Deployment', 'StatefulSet', 'Service', 'ConfigMap', 'Secret', 'Lease', 'ServiceAccount', 'Role', 'RoleBinding'], verbs: heldObjectVerbs, why: "to apply the sandbox's objects (and remove them again)" },
+    { kinds: ['Deployment', 'StatefulSet', 'Service', 'ConfigMap', 'Secret', 'Lease', 'ServiceAccount', 'Role', 'RoleBinding'], verbs: heldObjectVerbs, onlyHeld: true, why: "to apply the sandbox's objects (and remove them again)" },
     { kinds: ['ConfigMap', 'Secret'], verbs: ['get'], place: 'baseline', when: 'ownNamespace', names: 'planned', why: 'to copy what the forks reference into the sandbox' },
     { kinds: ['Namespace'], verbs: ['create', 'get', 'delete'], names: 'own', when: 'ownNamespace', why: 'to give the sandbox a namespace of its own' },
   ],

@@ -38,6 +38,8 @@ export interface Need {
   when?: Condition;
   /** A Role built for one sandbox grants it only on these names. */
   names?: NameScope;
+  /** Needed only for the kinds a sandbox holds: a sandbox without a StatefulSet never writes one. */
+  onlyHeld?: boolean;
   /** Why, said with a refusal: "to group pods under their Deployments". */
   why: string;
   /** What Tether does without it; a need without one is required for the feature to work. */
@@ -69,6 +71,7 @@ export interface NeededCheck extends AccessCheck {
   fallback?: string;
   note?: string;
   names?: NameScope;
+  onlyHeld?: boolean;
 }
 
 function applies(need: Need, conditions: ReadonlySet<Condition>): boolean {
@@ -94,6 +97,7 @@ export function checksOf(needs: readonly Need[], where: Where): NeededCheck[] {
         if (need.fallback) check.fallback = need.fallback;
         if (need.note) check.note = need.note;
         if (need.names) check.names = need.names;
+        if (need.onlyHeld) check.onlyHeld = true;
         out.push(check);
       }
     }
