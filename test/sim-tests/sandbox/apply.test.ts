@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../src/kube/api';
+import { rulesCover } from '../../../src/kube/permissions/rules';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
@@ -108,7 +109,12 @@ test('a missing permission is reported with the Role that grants it, before anyt
     assert.ok(err instanceof ExplainedError);
     assert.equal(err.reason, 'Forbidden');
     assert.match(err.why, new RegExp(`create leases\\.coordination\\.k8s\\.io in namespace "${shop}"`));
-    assert.match(err.remedy, /kind: Role[\s\S]*leases/);
+    assert.match(err.remedy, new RegExp(`Nothing was changed\\. Ask a cluster admin to apply Role "tether-sandbox-${shop}"`));
+    assert.doesNotMatch(err.message, /kind: Role/, 'the YAML is offered as data, not inlined in the message');
+    const role = err.access?.roles.find((r) => r.name === `tether-sandbox-${shop}`);
+    assert.ok(role && role.namespace === shop);
+    assert.ok(rulesCover(role.rules, { verb: 'create', group: 'coordination.k8s.io', resource: 'leases' }), 'the Role grants what is missing');
+    assert.ok(rulesCover(role.rules, { verb: 'create', group: 'apps', resource: 'deployments' }), 'and keeps what joe already holds of it');
     return true;
   });
   assert.equal((await client.listAll(kinds.Service, shop, { labelSelector: sandboxSelector() })).items.length, 0);
