@@ -9,7 +9,7 @@ import type { EngineDeps } from './engine';
 import { developerName, holderIdentity } from './identity';
 
 /** The tunnel's preflight: throws Forbidden naming every missing permission, with its Role as data (`access`). */
-export function tunnelPreflight(client: KubeClient, namespace: string, workload: string, signal?: AbortSignal): Promise<void> {
+export function tunnelPreflight(client: KubeClient, namespace: string, workload: { kind: TunnelWorkloadKind; name: string }, signal?: AbortSignal): Promise<void> {
   return assertTunnelAllowed(client, namespace, workload, signal);
 }
 

@@ -90,7 +90,7 @@ export async function heldRules(client: KubeClient, namespace: string, signal?: 
  */
 export async function adviseAccess(client: KubeClient, feature: FeatureId, missing: readonly AccessCheck[], allowed: readonly AccessCheck[] = [], signal?: AbortSignal, user?: string): Promise<AccessAdvice> {
   const namespaces = [...new Set(missing.map((c) => c.namespace).filter((ns): ns is string => Boolean(ns)))];
-  const conditions: Condition[] = ['sharedNamespace', 'ingress', 'gateway'];
+  const conditions: Condition[] = ['sharedNamespace', 'ingress', 'gateway', 'statefulSet', 'daemonSet'];
   const needs = familyOf(feature).flatMap((f) => features[f].needs);
   const declared = await Promise.all(
     namespaces.map(async (namespace) => heldOf(checksOf(needs, { namespace, conditions }).filter((c) => c.namespace === namespace), await heldRules(client, namespace, signal))),

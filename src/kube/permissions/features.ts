@@ -70,8 +70,10 @@ const tunnel: Feature = {
   id: 'tunnel',
   title: 'Tunnel Workload',
   needs: [
-    { kinds: ['Deployment', 'StatefulSet', 'DaemonSet'], verbs: ['get'], why: "to read the workload's pod template and ports" },
-    { kinds: ['StatefulSet'], verbs: ['list'], why: 'to offer the workloads to tunnel' },
+    { kinds: ['Deployment'], verbs: ['get'], why: "to read the workload's pod template and ports" },
+    { kinds: ['StatefulSet'], verbs: ['get'], when: 'statefulSet', why: "to read the workload's pod template and ports" },
+    { kinds: ['DaemonSet'], verbs: ['get'], when: 'daemonSet', why: "to read the workload's pod template and ports" },
+    { kinds: ['StatefulSet'], verbs: ['list'], why: 'to offer StatefulSets to tunnel', fallback: 'only Deployments are offered' },
     { kinds: ['Deployment', 'ConfigMap', 'Secret', 'Service'], verbs: heldObjectVerbs, why: "to deploy and remove the relay (its Deployment, script, token and Service)" },
     { kinds: ['Pod'], verbs: ['get', 'list'], why: "to find the relay's pod" },
     { kinds: ['Pod'], subresource: 'portforward', verbs: ['get', 'create'], why: 'to reach the relay', note: portForwardNote },

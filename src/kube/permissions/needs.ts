@@ -14,9 +14,10 @@ export const verbOrder: readonly string[] = ['get', 'list', 'watch', 'create', '
 
 /**
  * When a feature needs a permission beyond always: a sandbox in a namespace of its own or in a
- * shared one, a shareable preview host through an Ingress or a Gateway API HTTPRoute.
+ * shared one, a shareable preview host through an Ingress or a Gateway API HTTPRoute, a tunnel to
+ * a StatefulSet or a DaemonSet (rather than a Deployment).
  */
-export type Condition = 'ownNamespace' | 'sharedNamespace' | 'ingress' | 'gateway';
+export type Condition = 'ownNamespace' | 'sharedNamespace' | 'ingress' | 'gateway' | 'statefulSet' | 'daemonSet';
 
 /**
  * Where a namespaced permission is needed: where the feature works (default), the sandbox's

@@ -25,12 +25,12 @@ const placeholderNamespace = '<your-namespace>';
 const profiles: Readonly<Record<ProfileId, Profile>> = {
   'developer-shared': {
     features: developerFeatures,
-    conditions: ['sharedNamespace', 'ingress', 'gateway'],
+    conditions: ['sharedNamespace', 'ingress', 'gateway', 'statefulSet', 'daemonSet'],
     objects: (rules, notes) => [{ kind: 'Role', name: 'tether-developer', namespace: placeholderNamespace, rules, notes }],
   },
   'developer-namespaces': {
     features: developerFeatures,
-    conditions: ['ownNamespace', 'ingress', 'gateway'],
+    conditions: ['ownNamespace', 'ingress', 'gateway', 'statefulSet', 'daemonSet'],
     objects: (rules, notes) => [
       { kind: 'ClusterRole', name: 'tether-developer', rules, notes },
       { kind: 'ClusterRoleBinding', name: 'tether-developer', role: { kind: 'ClusterRole', name: 'tether-developer' }, subjects: [{ kind: 'User', name: '<your-user>' }] },

@@ -85,7 +85,7 @@ export function roleNames(advice: Pick<AccessAdvice, 'roles'>): string {
 
 /** Features in the order a refusal found outside any preflight is attributed to them. */
 const attribution: readonly FeatureId[] = ['explorer', 'tunnel', 'sandbox', 'preview', 'checks', 'delete', 'share', 'sandboxes', 'gpus', 'completion'];
-const everyCondition: readonly Condition[] = ['ownNamespace', 'sharedNamespace', 'ingress', 'gateway'];
+const everyCondition: readonly Condition[] = ['ownNamespace', 'sharedNamespace', 'ingress', 'gateway', 'statefulSet', 'daemonSet'];
 
 /** The feature that declares `check` (names and namespaces aside), for naming its Role; the Cluster view's when none does. */
 export function featureFor(check: AccessCheck): FeatureId {

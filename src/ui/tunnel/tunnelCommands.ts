@@ -96,7 +96,7 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
       return undefined;
     }
     // Missing permissions block the start: the refusal names each, with the Role that grants them.
-    await tunnelPreflight(client, workload.namespace, workload.name);
+    await tunnelPreflight(client, workload.namespace, workload);
     const localPort = args?.localPort ?? (await pickLocalPort(await workloadPort(client, workload)));
     if (!localPort) return undefined;
     const chosen = workload;
