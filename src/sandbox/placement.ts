@@ -90,3 +90,15 @@ export function planEscalation(plan: SandboxPlan): NeededCheck[] {
 export async function assertPlanAllowed(client: KubeClient, plan: SandboxPlan, signal?: AbortSignal): Promise<void> {
   await assertAllowed(client, { feature: 'sandbox', what: `Create sandbox "${plan.sandbox}"`, checks: planChecks(plan), escalation: planEscalation(plan), signal });
 }
+
+/**
+ * Reading what a plan is made from (the baseline, the placement, the agent's key) was refused:
+ * throws the refusal of everything the sandbox's features are known to need before there is a plan
+ * (all but writing the kinds a plan holds), so every missing permission is named at once, with the
+ * Roles that grant them. Throws `err` itself when that finds nothing missing.
+ */
+export async function refuseUnplanned(client: KubeClient, where: { sandbox: string; namespace: string; baseline: string }, err: unknown, signal?: AbortSignal): Promise<never> {
+  const checks = requiredOf(sandboxFeatures.flatMap((f) => featureChecks(f, where.namespace, ['sharedNamespace'], where.baseline))).filter((c) => !c.onlyHeld && c.names !== 'planned');
+  await assertAllowed(client, { feature: 'sandbox', what: `Create sandbox "${where.sandbox}"`, checks, signal });
+  throw err;
+}
