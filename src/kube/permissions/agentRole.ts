@@ -5,9 +5,8 @@
  * checks are what the developer must hold to create that Role (RBAC's escalation rule). Pure.
  */
 import { kinds, type KindName } from '../kinds';
-import type { AccessCheck, PolicyRule } from '../role';
 import { features } from './features';
-import { checksOf, plainCheck, uniqueChecks, type Condition } from './needs';
+import { checksOf, plainCheck, uniqueChecks, type AccessCheck, type Condition, type PolicyRule } from './needs';
 import { rulesFor } from './rules';
 
 export interface AgentRoleInput {

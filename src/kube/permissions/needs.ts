@@ -5,7 +5,24 @@
  * Pure.
  */
 import { kinds, type KindName } from '../kinds';
-import type { AccessCheck } from '../role';
+
+/** One permission, in SelfSubjectAccessReview terms. */
+export interface AccessCheck {
+  verb: string;
+  group?: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** One rule of a Role or ClusterRole. */
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  resourceNames?: string[];
+  verbs: string[];
+}
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'escalate' | 'bind';
 

@@ -5,9 +5,8 @@
  * up and down and runs their checks. Pure.
  */
 import { kinds } from '../kinds';
-import type { AccessCheck, PolicyRule } from '../role';
 import { features } from './features';
-import { checksOf, plainCheck, type Condition, type FeatureId, type NeededCheck } from './needs';
+import { checksOf, plainCheck, type AccessCheck, type Condition, type FeatureId, type NeededCheck, type PolicyRule } from './needs';
 import { rbacYaml, type RbacObject } from './rbacYaml';
 import { rulesCover, rulesFor } from './rules';
 

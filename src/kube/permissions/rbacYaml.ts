@@ -3,7 +3,7 @@
  * and verbs, one rule per item, an optional note beside a rule. The README's Roles and every Role
  * Tether suggests are written by this one printer. Pure.
  */
-import type { PolicyRule } from '../role';
+import type { PolicyRule } from './needs';
 
 export const rbacApiVersion = 'rbac.authorization.k8s.io/v1';
 

@@ -3,8 +3,7 @@
  * resourceNames as the RBAC authorizer reads them), and the fewest rules that grant a set of
  * checks, written the way the generated Roles are. Pure.
  */
-import type { AccessCheck, PolicyRule } from '../role';
-import { verbOrder } from './needs';
+import { verbOrder, type AccessCheck, type PolicyRule } from './needs';
 
 function resourceOf(check: AccessCheck): string {
   return check.subresource ? `${check.resource}/${check.subresource}` : check.resource;
