@@ -5,9 +5,9 @@ import { rulesCover } from '../../../src/kube/permissions/rules';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { applyPlan, type ApplyProgress } from '../../../src/sandbox/lifecycle/apply';
+import { applyPlan, kindOf, type ApplyProgress } from '../../../src/sandbox/lifecycle/apply';
 import { createSandbox, ensureSandbox } from '../../../src/sandbox/lifecycle/create';
-import { sandboxSelector } from '../../../src/sandbox/labels';
+import { belongsTo, sandboxSelector } from '../../../src/sandbox/labels';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
 import { planSandbox } from '../../../src/sandbox/plan';
 import { readBaseline } from '../../../src/sandbox/placement';
@@ -54,6 +54,12 @@ test('create, update, prune and delete a sandbox in its own namespace; the basel
   assert.match(created.placementReason, /namespace of its own/);
   assert.equal(created.result.created.length, created.plan.objects.length);
   assert.deepEqual(progress.at(-1), { phase: 'done', created: created.plan.objects.length, updated: 0, pruned: 0 });
+  // As the API server stores them, everything the sandbox holds carries managed-by, sandbox and owner labels, the Lease included.
+  for (const planned of created.plan.objects) {
+    const live = await client.get<KubeObject>(kindOf(planned.kind), planned.metadata.namespace, planned.metadata.name);
+    assert.ok(belongsTo(live, sandbox), `${planned.kind} ${planned.metadata.name} carries Tether's labels: ${JSON.stringify(live.metadata.labels)}`);
+  }
+  assert.ok(created.plan.objects.some((o) => o.kind === 'Lease'));
 
   const api = await client.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(kinds.Deployment, sandbox, 'api');
   assert.equal(api.spec.template.spec.containers[0].image, 'ghcr.io/example/api:pr-42');
