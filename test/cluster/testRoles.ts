@@ -35,11 +35,17 @@ export const tunnelRules: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['pods/portforward'], verbs: ['get', 'create'] },
 ];
 
-/** `developerRules` without one verb on one resource: the permission a test takes away. */
-export function developerRulesWithout(group: string, resource: string, verb: string): PolicyRule[] {
-  return developerRules.flatMap((rule) => {
+/** `rules` without one verb on one resource: the permission a test takes away. */
+export function rulesWithout(rules: readonly PolicyRule[], group: string, resource: string, verb: string): PolicyRule[] {
+  return rules.flatMap((rule) => {
     if (!rule.apiGroups.includes(group) || !rule.resources.includes(resource) || !rule.verbs.includes(verb)) return [rule];
     const rest = rule.resources.filter((r) => r !== resource);
-    return [...(rest.length > 0 ? [{ ...rule, resources: rest }] : []), { apiGroups: [group], resources: [resource], verbs: rule.verbs.filter((v) => v !== verb) }];
+    const verbs = rule.verbs.filter((v) => v !== verb);
+    return [...(rest.length > 0 ? [{ ...rule, resources: rest }] : []), ...(verbs.length > 0 ? [{ ...rule, resources: [resource], verbs }] : [])];
   });
+}
+
+/** `developerRules` without one verb on one resource. */
+export function developerRulesWithout(group: string, resource: string, verb: string): PolicyRule[] {
+  return rulesWithout(developerRules, group, resource, verb);
 }

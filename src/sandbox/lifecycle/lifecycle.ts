@@ -11,7 +11,8 @@ import { kindOf, refOf, type ObjectRef } from './apply';
 import { cleanupKinds } from './cleanupKinds';
 import { baselineAnnotation, belongsTo, developerAnnotation, ownerLabel, placementAnnotation, roleLabel, sandboxLabel, sandboxSelector } from '../labels';
 import { hasLapsed, isStale, leaseTiming } from './lease';
-import { deleteOwned, listSandboxObjects } from '../sandboxObjects';
+import { deleteOwned, readSandboxObjects } from '../sandboxObjects';
+import { assertDeleteAllowed } from './deleteAccess';
 import { defaultTtlSeconds } from '../spec';
 
 export interface SandboxLocation {
@@ -45,13 +46,19 @@ function ownsNamespace(where: SandboxLocation, objects: readonly KubeObject[]): 
 /**
  * Deletes everything labelled for the sandbox in its namespace, in cleanup order, and then the
  * namespace itself when the sandbox owns it. Objects without the sandbox's labels are never touched.
- * A sandbox in a shared namespace needs rights in that namespace only: its namespace object is
- * never read.
+ * Before the first delete the API server is asked about every permission that takes
+ * (deleteAccess.ts), so a refusal names all that is missing and leaves the sandbox whole. A sandbox
+ * in a shared namespace needs rights in that namespace only: its namespace object is never read.
  */
 export async function deleteSandbox(client: KubeClient, where: SandboxLocation, options: DeleteOptions = {}): Promise<ObjectRef[]> {
   const { signal } = options;
-  const objects = (await listSandboxObjects(client, where.namespace, where.sandbox, signal)).sort((a, b) => rank(a) - rank(b));
+  const read = await readSandboxObjects(client, where.namespace, where.sandbox, signal);
+  const objects = read.objects.sort((a, b) => rank(a) - rank(b));
   const own = ownsNamespace(where, objects);
+  const held = [...objects, ...read.refused].map((o) => o.kind ?? '');
+  await assertDeleteAllowed(client, { sandbox: where.sandbox, namespace: where.namespace, kinds: held, ownsNamespace: own }, signal);
+  // The review allowed what a list was refused (RBAC changed in between): that refusal is the answer.
+  if (read.refused.length > 0) throw read.refused[0].error;
   const deleted: ObjectRef[] = [];
   for (const object of objects) {
     options.onProgress?.(refOf(object));
@@ -63,9 +70,7 @@ export async function deleteSandbox(client: KubeClient, where: SandboxLocation, 
   try {
     namespace = await client.get<KubeObject>(kinds.Namespace, undefined, where.namespace, signal);
   } catch (err) {
-    // A namespace the user may not even read (namespace-scoped permissions in a shared one) is not
-    // one Tether made for this sandbox: there is nothing more to delete.
-    if (!(err instanceof ExplainedError && (err.reason === 'NotFound' || err.reason === 'Forbidden'))) throw err;
+    if (!(err instanceof ExplainedError && err.reason === 'NotFound')) throw err;
   }
   if (namespace && belongsTo(namespace, where.sandbox)) {
     const ref = { kind: 'Namespace', name: where.namespace };
