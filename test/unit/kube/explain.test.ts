@@ -69,6 +69,16 @@ test('403 parsing: subresources, groups, names, cluster scope', () => {
     code: 403,
   });
   assert.match(clusterScoped.remedy, /ClusterRole/);
+  // The API server puts a namespace's own name as its namespace: still a cluster-scoped kind, never a Role.
+  const namespace = explainResponse({ ...ctx, what: 'Get Namespace "smoke"' }, 403, {
+    kind: 'Status',
+    message: 'namespaces "smoke" is forbidden: User "system:serviceaccount:smoke:dev" cannot get resource "namespaces" in API group "" in the namespace "smoke"',
+    code: 403,
+  });
+  assert.deepEqual(namespace.access?.roles.map((r) => [r.kind, r.name, r.namespace]), [['ClusterRole', 'tether-sandbox-smoke', undefined]]);
+  assert.deepEqual(namespace.access?.roles[0].rules, [{ apiGroups: [''], resources: ['namespaces'], resourceNames: ['smoke'], verbs: ['get'] }]);
+  assert.match(namespace.remedy, /ClusterRole "tether-sandbox-smoke"/);
+  assert.doesNotMatch(namespace.remedy, /kubectl create role /);
   const opaque = explainResponse(ctx, 403, 'forbidden');
   assert.equal(opaque.reason, 'Forbidden');
   assert.match(opaque.remedy, /auth can-i/);
