@@ -82,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   return {
     clusterTree: tree,
     gpuTree,
+    sandboxTree: sandboxes.tree,
     whenIdle: (timeoutMs) => explorer.whenIdle(timeoutMs),
     tunnels: () => tunnels.snapshots(),
     selection: () => ({ context: explorer.selectedContext, namespaces: explorer.session?.namespaceFilter }),

@@ -62,7 +62,7 @@ async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: A
   } catch (err) {
     if (!(err instanceof ExplainedError && err.reason === 'Forbidden') || err.access?.feature === 'sandbox') throw err;
     const baseline = input.spec.baseline.namespace;
-    return refuseUnplanned(client, { sandbox: sandboxName(input.developer, input.branch), namespace: input.sharedNamespace ?? baseline, baseline }, err, signal);
+    return refuseUnplanned(client, { sandbox: requestedSandbox(input), namespace: input.sharedNamespace ?? baseline, baseline }, err, signal);
   }
 }
 

@@ -22,6 +22,8 @@ import type { TunnelEnvironment } from '../tunnel/tunnelEnvironment';
 
 export interface SandboxFeature extends vscode.Disposable {
   readonly loop: PreviewLoop;
+  /** The Sandboxes view's data provider. */
+  readonly tree: SandboxTreeProvider;
 }
 
 export interface SandboxFeatureDeps {
@@ -77,7 +79,7 @@ export function registerSandboxFeature(deps: SandboxFeatureDeps): SandboxFeature
     tree,
     loop,
   );
-  return { loop, dispose: () => disposables.dispose() };
+  return { loop, tree, dispose: () => disposables.dispose() };
 }
 
 /** A sandbox stopped here: deleted (Preview Changes creates it again), or taken over elsewhere (Take Back runs it here again). */
