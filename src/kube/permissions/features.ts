@@ -87,7 +87,8 @@ const sandbox: Feature = {
     { kinds: ['Deployment', 'StatefulSet', 'Service'], verbs: ['list'], place: 'baseline', why: 'to read the baseline' },
     { kinds: ['Deployment', 'StatefulSet', 'Service', 'ConfigMap', 'Secret', 'Lease', 'ServiceAccount', 'Role', 'RoleBinding'], verbs: heldObjectVerbs, onlyHeld: true, why: "to apply the sandbox's objects (and remove them again)" },
     { kinds: ['ConfigMap', 'Secret'], verbs: ['get'], place: 'baseline', when: 'ownNamespace', names: 'planned', why: 'to copy what the forks reference into the sandbox' },
-    { kinds: ['Namespace'], verbs: ['create', 'get', 'delete'], names: 'own', when: 'ownNamespace', why: 'to give the sandbox a namespace of its own' },
+    // Applied like every object: a server-side apply of a new object is a patch and a create.
+    { kinds: ['Namespace'], verbs: ['get', 'create', 'patch', 'delete'], names: 'own', when: 'ownNamespace', why: 'to give the sandbox a namespace of its own' },
   ],
 };
 

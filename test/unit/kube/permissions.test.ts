@@ -12,6 +12,7 @@ import { checksOfRule, rulesCover, rulesFor } from '../../../src/kube/permission
 import type { AccessCheck, PolicyRule } from '../../../src/kube/role';
 import type { DesiredObject } from '../../../src/sandbox/desired';
 import type { SandboxPlan } from '../../../src/sandbox/plan';
+import { knownKind } from '../../../src/sandbox/lifecycle/apply';
 import { planChecks, planEscalation } from '../../../src/sandbox/placement';
 import { tunnelAccessChecks } from '../../../src/tunnel/sessionStart';
 
@@ -99,6 +100,25 @@ test('every golden plan asks only for what the documented Role of its placement 
     if (!shared) assert.ok(checks.some((c) => c.resource === 'namespaces' && c.verb === 'create'), `${file}: creating its namespace is checked`);
     const selfCleaning = plan.objects.some((o) => o.kind === 'Role');
     assert.equal(planEscalation(plan).some((c) => c.resource === 'jobs' && c.verb === 'list'), selfCleaning, `${file}: the agent's Role lists Jobs, so the developer must hold that`);
+  }
+});
+
+test('the preflight asks for what applying each golden plan does: a server-side apply is a patch, and a create when the object is new', () => {
+  for (const { file, plan } of goldenPlans()) {
+    const checks = planChecks(plan);
+    const missing: string[] = [];
+    for (const object of plan.objects) {
+      const info = knownKind(object.kind);
+      assert.ok(info, `${file}: ${object.kind} is a kind Tether knows`);
+      const { name } = object.metadata;
+      // The API server resolves a request for a namespace as being in that namespace.
+      const namespace = object.metadata.namespace ?? (object.kind === 'Namespace' ? name : undefined);
+      for (const verb of ['patch', 'create']) {
+        const asked = checks.some((c) => c.verb === verb && c.resource === info.plural && (c.group ?? '') === info.group && (!c.name || c.name === name) && (!c.namespace || c.namespace === namespace));
+        if (!asked) missing.push(`${verb} ${object.kind} ${name}`);
+      }
+    }
+    assert.deepEqual(missing, [], `${file}: applying the plan does what its preflight does not ask about`);
   }
 });
 
