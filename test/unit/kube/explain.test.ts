@@ -84,6 +84,15 @@ test('403 parsing: subresources, groups, names, cluster scope', () => {
   assert.match(opaque.remedy, /auth can-i/);
 });
 
+test("the API server's escalation refusal names each rule not held, for the Role's namespace, with the Role that grants it and who was refused", () => {
+  const err = explainResponse({ ...ctx, what: 'Apply Role "root-main-tether-relay"', namespace: 'smoke' }, 403, sample('403-role-escalation.json'));
+  assert.equal(err.reason, 'Forbidden');
+  assert.match(err.why, /user "system:serviceaccount:smoke:rec-dev" may grant only permissions they hold, and does not hold: list jobs\.batch in namespace "smoke"/);
+  assert.deepEqual(err.access?.missing, [{ verb: 'list', group: 'batch', resource: 'jobs', namespace: 'smoke' }]);
+  assert.deepEqual(err.access?.roles.map((r) => [r.kind, r.name, r.namespace]), [['Role', 'tether-sandbox-smoke', 'smoke']]);
+  assert.equal(err.access?.user, 'system:serviceaccount:smoke:rec-dev');
+});
+
 test('401: expired credentials vs rejected ones', () => {
   const past = new Date('2020-01-01T00:00:00Z');
   const expired = explainResponse({ ...ctx, credentials: { credential: 'client certificate', expiresAt: past } }, 401, '{"kind":"Status","code":401,"message":"Unauthorized"}');
