@@ -83,19 +83,44 @@ export async function heldRules(client: KubeClient, namespace: string, signal?: 
   }
 }
 
+interface SelfReviewStatus {
+  status?: { userInfo?: { username?: string } };
+}
+
+/**
+ * Who the API server takes the user for (SelfSubjectReview, Kubernetes 1.28 on; `kubectl auth
+ * whoami`), e.g. "system:serviceaccount:dev:jane"; undefined when the server cannot say.
+ */
+export async function whoAmI(client: KubeClient, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const answer = await client.request<SelfReviewStatus>({
+      what: 'Ask the cluster who you are',
+      method: 'POST',
+      path: resourcePath(kinds.SelfSubjectReview),
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      signal,
+    });
+    return answer?.status?.userInfo?.username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The advice for a feature's refusal: Roles granting `missing` merged with what the user holds of
  * the feature where they are suggested — `allowed` (checks the preflight found allowed) and what a
- * SelfSubjectRulesReview shows of the feature's declared needs in those namespaces.
+ * SelfSubjectRulesReview shows of the feature's declared needs in those namespaces — and who the
+ * user is (`user`, or as the cluster says), so a binding can name them.
  */
 export async function adviseAccess(client: KubeClient, feature: FeatureId, missing: readonly AccessCheck[], allowed: readonly AccessCheck[] = [], signal?: AbortSignal, user?: string): Promise<AccessAdvice> {
   const namespaces = [...new Set(missing.map((c) => c.namespace).filter((ns): ns is string => Boolean(ns)))];
   const conditions: Condition[] = ['sharedNamespace', 'ingress', 'gateway', 'statefulSet', 'daemonSet'];
   const needs = familyOf(feature).flatMap((f) => features[f].needs);
-  const declared = await Promise.all(
-    namespaces.map(async (namespace) => heldOf(checksOf(needs, { namespace, conditions }).filter((c) => c.namespace === namespace), await heldRules(client, namespace, signal))),
-  );
-  return { ...accessAdvice(feature, missing, uniqueChecks([...allowed, ...declared.flat()]), user), merged: true };
+  const [who, declared] = await Promise.all([
+    user ?? whoAmI(client, signal),
+    Promise.all(namespaces.map(async (namespace) => heldOf(checksOf(needs, { namespace, conditions }).filter((c) => c.namespace === namespace), await heldRules(client, namespace, signal)))),
+  ]);
+  return { ...accessAdvice(feature, missing, uniqueChecks([...allowed, ...declared.flat()]), who), merged: true };
 }
 
 export interface PreflightRequest {

@@ -48,6 +48,7 @@ const table = [
     plural: 'selfsubjectaccessreviews',
     namespaced: false,
   },
+  { kind: 'SelfSubjectReview', group: 'authentication.k8s.io', version: 'v1', plural: 'selfsubjectreviews', namespaced: false },
 ] as const satisfies readonly KindInfo[];
 
 export type KindName = (typeof table)[number]['kind'];

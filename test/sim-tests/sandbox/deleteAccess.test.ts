@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
 import { ExplainedError } from '../../../src/kube/errors';
+import { adviceYaml } from '../../../src/kube/permissions/remedy';
 import { rulesCover } from '../../../src/kube/permissions/rules';
 import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
@@ -15,7 +17,8 @@ test('Delete Sandbox asks first: every missing permission is named at once, with
   const { cluster, client: admin, shop } = shopped;
   // Jane holds the shared-namespace Role; joe the same without delete on Services and list on Jobs.
   const jane = (await withServiceAccount(cluster, shop, developerRules)).client();
-  const joe = (await withServiceAccount(cluster, shop, rulesWithout(developerRulesWithout('', 'services', 'delete'), 'batch', 'jobs', 'list'))).client();
+  const joeAccount = await withServiceAccount(cluster, shop, rulesWithout(developerRulesWithout('', 'services', 'delete'), 'batch', 'jobs', 'list'));
+  const joe = joeAccount.client();
   const { plan } = await createSandbox(jane, { spec: shopped.spec('image-env.tether.yaml'), developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'x' });
   assert.equal(plan.namespace, shop, 'the sandbox shares the baseline namespace');
   const before = (await listSandboxObjects(admin, shop, plan.sandbox)).length;
@@ -31,6 +34,12 @@ test('Delete Sandbox asks first: every missing permission is named at once, with
     assert.deepEqual(err.access?.roles.map((r) => `${r.kind}/${r.name}`), [`Role/tether-delete-${shop}`]);
     const [role] = err.access?.roles ?? [];
     assert.ok(rulesCover(role.rules, { verb: 'delete', resource: 'services' }) && rulesCover(role.rules, { verb: 'list', group: 'batch', resource: 'jobs' }));
+    // The cluster says who was refused, so the remedy comes as a Role and its binding to joe.
+    assert.equal(err.access?.user, joeAccount.user);
+    const docs = parseAllDocuments(adviceYaml(err.access, err.access.user)).map((d) => d.toJS() as { kind: string; roleRef?: { name: string }; subjects?: unknown[] });
+    assert.deepEqual(docs.map((d) => d.kind), ['Role', 'RoleBinding']);
+    assert.equal(docs[1].roleRef?.name, `tether-delete-${shop}`);
+    assert.deepEqual(docs[1].subjects, [{ kind: 'ServiceAccount', name: joeAccount.name, namespace: shop }]);
     return true;
   });
   assert.equal((await listSandboxObjects(admin, shop, plan.sandbox)).length, before, 'nothing was deleted');
