@@ -2,10 +2,11 @@
  * The README's shared-namespace Role, exactly as src/kube/permissions generates it, on the cluster
  * under test. A developer holding it reads what the Cluster view and the GPUs view show of their
  * namespace, brings a sandbox up, runs its checks, lists and deletes it, and no refusal surfaces
- * (the tunnel and preview suites run as the same identity: test/cluster/testRoles.ts). And every
- * permission in it is asked for by something: taking any one away makes the preflight that needs it
- * refuse before anything is written, naming that permission with a Role that adds it — or, for what
- * only the views read, makes the view's refusal name it with its Role.
+ * (the tunnel and preview suites run as the same identity: test/cluster/testRoles.ts); CI holding
+ * the generated CI Role brings a sandbox up, checks it and deletes it. And every permission of the
+ * shared-namespace Role is asked for by something: taking any one away makes the preflight that
+ * needs it refuse before anything is written, naming that permission with a Role that adds it — or,
+ * for what only the views read, makes the view's refusal name it with its Role.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { ExplainedError } from '../../../src/kube/errors';
 import { WatchHub } from '../../../src/kube/hub';
 import { kinds, resourcePath, type KindName } from '../../../src/kube/kinds';
 import { checkKey, plainCheck, requiredOf } from '../../../src/kube/permissions/needs';
+import { profileRules } from '../../../src/kube/permissions/profiles';
 import { featureFor } from '../../../src/kube/permissions/remedy';
 import { checksOfRule, rulesCover } from '../../../src/kube/permissions/rules';
 import { describeCheck, type AccessCheck } from '../../../src/kube/role';
@@ -99,6 +101,20 @@ test('holding exactly the generated shared-namespace Role: the Cluster view, the
   assert.match(listing.partial ?? '', /may not list Leases in all namespaces/);
   await deleteSandbox(client, { sandbox: plan.sandbox, namespace: shop });
   await cluster.until(async () => (await client.listAll(kinds.Lease, shop, { labelSelector: sandboxSelector(plan.sandbox) })).items.length === 0, 'the sandbox to be gone');
+});
+
+test('holding exactly the generated CI Role: a sandbox comes up, its checks run and it is deleted, with no refusal', async (t) => {
+  const shopped = await shopCluster(t, 'permissions-ci');
+  const { cluster, shop } = shopped;
+  const client = (await withServiceAccount(cluster, shop, profileRules('ci').rules)).client();
+  const who = { developer: cluster.developer('ci'), branch: 'pr-7', holderIdentity: 'ci-runner' };
+  const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who });
+  assert.equal(plan.namespace, shop);
+  await assertChecksAllowed(client, plan);
+  const check = await runCheck(client, plan, checkCommands(cluster.images.relay).smoke, { lease: result.lease, runId: 'ci', pollMs: 50 });
+  assert.equal(check.passed, true, check.reason);
+  await deleteSandbox(client, { sandbox: plan.sandbox, namespace: shop });
+  assert.equal((await client.listAll(kinds.Lease, shop, { labelSelector: sandboxSelector(plan.sandbox) })).items.length, 0);
 });
 
 /** One preflight and the permissions it asks for. */
