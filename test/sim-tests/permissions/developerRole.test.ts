@@ -117,6 +117,36 @@ test('holding exactly the generated CI Role: a sandbox comes up, its checks run 
   assert.equal((await client.listAll(kinds.Lease, shop, { labelSelector: sandboxSelector(plan.sandbox) })).items.length, 0);
 });
 
+test('holding exactly the generated namespace-creating ClusterRole: the sandbox gets a namespace of its own, its checks run, and it goes with its namespace', async (t) => {
+  const shopped = await shopCluster(t, 'permissions-namespaces');
+  const { cluster, shop } = shopped;
+  const account = await withServiceAccount(cluster, shop, []);
+  const client = account.client();
+  const name = `${account.name}-developer`;
+  const admin = cluster.client();
+  const rbac = { apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { name } };
+  const path = (plural: string, item = '') => `/apis/rbac.authorization.k8s.io/v1/${plural}${item ? `/${item}` : ''}`;
+  for (const [kind, plural, body] of [
+    ['ClusterRole', 'clusterroles', { rules: profileRules('developer-namespaces').rules }],
+    ['ClusterRoleBinding', 'clusterrolebindings', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name: account.name, namespace: shop }] }],
+  ] as const) {
+    await admin.request({ what: `Create ${kind} ${name}`, method: 'POST', path: path(plural), body: { ...rbac, kind, ...body } });
+    cluster.defer(() => admin.request({ what: `Delete ${kind} ${name}`, method: 'DELETE', path: path(plural, name) }));
+  }
+  await cluster.until(async () => (await checkAccess(client, [{ verb: 'create', resource: 'namespaces' }]))[0].allowed, 'the ClusterRole to be in force');
+
+  const who = { developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop' };
+  const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who });
+  assert.equal(plan.placement, 'namespace');
+  const check = await runCheck(client, plan, checkCommands(cluster.images.relay).smoke, { lease: result.lease, runId: 'own', pollMs: 50 });
+  assert.equal(check.passed, true, check.reason);
+  const listing = await listSandboxes(client, { owner: ownerLabelValue(who.developer) });
+  assert.deepEqual(listing.mine.map((s) => s.sandbox), [plan.sandbox], 'listed across namespaces, with nothing left out');
+  assert.equal(listing.partial, undefined);
+  const deleted = await deleteSandbox(client, { sandbox: plan.sandbox, namespace: plan.namespace });
+  assert.equal(deleted.at(-1)?.kind, 'Namespace');
+});
+
 /** One preflight and the permissions it asks for. */
 interface Preflight {
   name: string;
