@@ -8,7 +8,7 @@ import type { KubeClient } from './api';
 import { ExplainedError } from './errors';
 import { kinds, resourcePath } from './kinds';
 import { familyOf, features } from './permissions/features';
-import { checksOf, uniqueChecks, type Condition, type FeatureId } from './permissions/needs';
+import { checksOf, plainCheck, uniqueChecks, type Condition, type FeatureId, type Need } from './permissions/needs';
 import { accessAdvice, describeNeed, heldOf, roleNames, type AccessAdvice } from './permissions/remedy';
 import type { AccessCheck, PolicyRule } from './role';
 
@@ -108,19 +108,32 @@ export async function whoAmI(client: KubeClient, signal?: AbortSignal): Promise<
 
 /**
  * The advice for a feature's refusal: Roles granting `missing` merged with what the user holds of
- * the feature where they are suggested — `allowed` (checks the preflight found allowed) and what a
- * SelfSubjectRulesReview shows of the feature's declared needs in those namespaces — and who the
- * user is (`user`, or as the cluster says), so a binding can name them.
+ * the feature where they are suggested — `allowed` (checks the preflight found allowed), what a
+ * SelfSubjectRulesReview shows of the feature's declared needs in those namespaces, and, when a
+ * ClusterRole is suggested, what the user may do of them across the cluster — and who the user is
+ * (`user`, or as the cluster says), so a binding can name them.
  */
 export async function adviseAccess(client: KubeClient, feature: FeatureId, missing: readonly AccessCheck[], allowed: readonly AccessCheck[] = [], signal?: AbortSignal, user?: string): Promise<AccessAdvice> {
   const namespaces = [...new Set(missing.map((c) => c.namespace).filter((ns): ns is string => Boolean(ns)))];
   const conditions: Condition[] = ['sharedNamespace', 'ingress', 'gateway', 'statefulSet', 'daemonSet'];
   const needs = familyOf(feature).flatMap((f) => features[f].needs);
-  const [who, declared] = await Promise.all([
+  const [who, declared, clusterWide] = await Promise.all([
     user ?? whoAmI(client, signal),
     Promise.all(namespaces.map(async (namespace) => heldOf(checksOf(needs, { namespace, conditions }).filter((c) => c.namespace === namespace), await heldRules(client, namespace, signal)))),
+    missing.some((c) => !c.namespace) ? heldClusterWide(client, needs, conditions, signal) : [],
   ]);
-  return { ...accessAdvice(feature, missing, uniqueChecks([...allowed, ...declared.flat()]), who), merged: true };
+  return { ...accessAdvice(feature, missing, uniqueChecks([...allowed, ...declared.flat(), ...clusterWide]), who), merged: true };
+}
+
+/**
+ * What the user holds of `needs` across the cluster (lists in every namespace, kinds outside
+ * namespaces), asked one by one: no review lists cluster-wide grants. A ClusterRole suggested for
+ * the feature keeps them, so applying it never takes one away. Empty when the cluster cannot say.
+ */
+async function heldClusterWide(client: KubeClient, needs: readonly Need[], conditions: readonly Condition[], signal?: AbortSignal): Promise<AccessCheck[]> {
+  const candidates = uniqueChecks(checksOf(needs, { namespace: '', conditions }).filter((c) => c.namespace === undefined && !c.name).map(plainCheck));
+  const results = await checkAccess(client, candidates, signal).catch(() => [] as AccessResult[]);
+  return results.filter((r) => r.allowed).map((r) => r.check);
 }
 
 export interface PreflightRequest {
