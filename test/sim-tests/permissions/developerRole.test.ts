@@ -36,7 +36,7 @@ import { previewHostSettings, type RawPreviewHostSettings } from '../../../src/s
 import type { SandboxSpec } from '../../../src/sandbox/spec';
 import { assertTunnelAllowed, tunnelAccessChecks, type TunnelWorkloadKind } from '../../../src/tunnel/sessionStart';
 import type { ClusterUnderTest } from '../../cluster/clusterUnderTest';
-import { withServiceAccount } from '../../cluster/serviceAccount';
+import { grantClusterWide, withServiceAccount } from '../../cluster/serviceAccount';
 import { gpuNode, plainNode } from '../../cluster/simulatorCluster';
 import { developerRules, rulesWithout } from '../../cluster/testRoles';
 import { checkCommands } from '../sandbox/checkCommands';
@@ -121,19 +121,8 @@ test('holding exactly the generated namespace-creating ClusterRole: the sandbox 
   const shopped = await shopCluster(t, 'permissions-namespaces');
   const { cluster, shop } = shopped;
   const account = await withServiceAccount(cluster, shop, []);
+  await grantClusterWide(cluster, account, profileRules('developer-namespaces').rules);
   const client = account.client();
-  const name = `${account.name}-developer`;
-  const admin = cluster.client();
-  const rbac = { apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { name } };
-  const path = (plural: string, item = '') => `/apis/rbac.authorization.k8s.io/v1/${plural}${item ? `/${item}` : ''}`;
-  for (const [kind, plural, body] of [
-    ['ClusterRole', 'clusterroles', { rules: profileRules('developer-namespaces').rules }],
-    ['ClusterRoleBinding', 'clusterrolebindings', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name: account.name, namespace: shop }] }],
-  ] as const) {
-    await admin.request({ what: `Create ${kind} ${name}`, method: 'POST', path: path(plural), body: { ...rbac, kind, ...body } });
-    cluster.defer(() => admin.request({ what: `Delete ${kind} ${name}`, method: 'DELETE', path: path(plural, name) }));
-  }
-  await cluster.until(async () => (await checkAccess(client, [{ verb: 'create', resource: 'namespaces' }]))[0].allowed, 'the ClusterRole to be in force');
 
   const who = { developer: cluster.developer('jane'), branch: 'main', holderIdentity: 'jane@laptop' };
   const { plan, result } = await createSandbox(client, { spec: shopped.spec('image-env.tether.yaml'), ...who });
