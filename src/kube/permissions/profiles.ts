@@ -15,7 +15,8 @@ export type ProfileId = 'developer-shared' | 'developer-namespaces' | 'ci';
 interface Profile {
   features: readonly FeatureId[];
   conditions: readonly Condition[];
-  objects(rules: readonly PolicyRule[], notes: ReadonlyMap<PolicyRule, string>): RbacObject[];
+  /** `namespace`: where a namespaced profile is bound (a placeholder in the README). */
+  objects(rules: readonly PolicyRule[], notes: ReadonlyMap<PolicyRule, string>, namespace?: string): RbacObject[];
 }
 
 const developerFeatures: readonly FeatureId[] = ['explorer', 'gpus', 'completion', 'tunnel', 'sandbox', 'preview', 'share', 'checks', 'delete', 'sandboxes', 'agent'];
@@ -36,12 +37,15 @@ const profiles: Readonly<Record<ProfileId, Profile>> = {
     ],
   },
   ci: {
-    features: ['sandbox', 'preview', 'checks', 'delete', 'agent'],
-    conditions: ['sharedNamespace'],
-    objects: (rules, notes) => [
-      { kind: 'ServiceAccount', name: 'tether-ci', namespace: '<ci-namespace>' },
-      { kind: 'Role', name: 'tether-ci', namespace: '<ci-namespace>', rules, notes },
-      { kind: 'RoleBinding', name: 'tether-ci', namespace: '<ci-namespace>', role: { kind: 'Role', name: 'tether-ci' }, subjects: [{ kind: 'ServiceAccount', name: 'tether-ci', namespace: '<ci-namespace>' }] },
+    // `tether sandbox up --share` in the pull-request workflows (docs/ci/) makes an Ingress.
+    features: ['sandbox', 'preview', 'share', 'checks', 'delete', 'sandboxes', 'agent'],
+    conditions: ['sharedNamespace', 'ingress'],
+    objects: (rules, notes, namespace = '<ci-namespace>') => [
+      { kind: 'ServiceAccount', name: 'tether-ci', namespace },
+      // A long-lived token for the pipeline's kubeconfig (docs/pull-request-previews.md).
+      { kind: 'ServiceAccountToken', name: 'tether-ci-token', namespace, serviceAccount: 'tether-ci' },
+      { kind: 'Role', name: 'tether-ci', namespace, rules, notes },
+      { kind: 'RoleBinding', name: 'tether-ci', namespace, role: { kind: 'Role', name: 'tether-ci' }, subjects: [{ kind: 'ServiceAccount', name: 'tether-ci', namespace }] },
     ],
   },
 };
@@ -75,14 +79,14 @@ export function profileRules(id: ProfileId, namespace?: string): { rules: Policy
   return { rules, notes };
 }
 
-/** The profile's objects, as the README shows them. */
-export function profileObjects(id: ProfileId): RbacObject[] {
+/** The profile's objects, as the README shows them (`namespace`: bound there instead of a placeholder). */
+export function profileObjects(id: ProfileId, namespace?: string): RbacObject[] {
   const { rules, notes } = profileRules(id);
-  return profiles[id].objects(rules, notes);
+  return profiles[id].objects(rules, notes, namespace);
 }
 
-export function profileYaml(id: ProfileId): string {
-  return rbacYaml(profileObjects(id));
+export function profileYaml(id: ProfileId, namespace?: string): string {
+  return rbacYaml(profileObjects(id, namespace));
 }
 
 export const profileIds = Object.keys(profiles) as ProfileId[];

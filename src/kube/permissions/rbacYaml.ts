@@ -17,7 +17,9 @@ export interface Subject {
 export type RbacObject =
   | { kind: 'Role' | 'ClusterRole'; name: string; namespace?: string; rules: readonly PolicyRule[]; notes?: ReadonlyMap<PolicyRule, string> }
   | { kind: 'RoleBinding' | 'ClusterRoleBinding'; name: string; namespace?: string; role: { kind: 'Role' | 'ClusterRole'; name: string }; subjects: readonly Subject[] }
-  | { kind: 'ServiceAccount'; name: string; namespace: string };
+  | { kind: 'ServiceAccount'; name: string; namespace: string }
+  /** The Secret Kubernetes fills with a long-lived token of `serviceAccount`. */
+  | { kind: 'ServiceAccountToken'; name: string; namespace: string; serviceAccount: string };
 
 /** A Role or ClusterRole. */
 export type RoleObject = Extract<RbacObject, { rules: readonly PolicyRule[] }>;
@@ -51,6 +53,18 @@ function subjectText(s: Subject): string {
 }
 
 function objectText(o: RbacObject): string {
+  if (o.kind === 'ServiceAccountToken') {
+    return [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      `  name: ${scalar(o.name)}`,
+      `  namespace: ${scalar(o.namespace)}`,
+      `  annotations: ${flowMap([['kubernetes.io/service-account.name', o.serviceAccount]])}`,
+      'type: kubernetes.io/service-account-token',
+      '',
+    ].join('\n');
+  }
   const apiVersion = o.kind === 'ServiceAccount' ? 'v1' : rbacApiVersion;
   const lines = [`apiVersion: ${apiVersion}`, `kind: ${o.kind}`, `metadata: ${flowMap([['name', o.name], ['namespace', o.namespace]])}`];
   switch (o.kind) {
