@@ -9,7 +9,7 @@ import { ExplainedError } from './errors';
 import { kinds, resourcePath } from './kinds';
 import { familyOf, features } from './permissions/features';
 import { checksOf, plainCheck, uniqueChecks, type Condition, type FeatureId, type Need } from './permissions/needs';
-import { accessAdvice, describeNeed, heldOf, roleNames, type AccessAdvice } from './permissions/remedy';
+import { accessAdvice, describeNeed, grantStep, heldOf, roleNames, type AccessAdvice } from './permissions/remedy';
 import type { AccessCheck, PolicyRule } from './role';
 
 export type { AccessCheck } from './role';
@@ -186,6 +186,7 @@ export async function assertAllowed(client: KubeClient, request: PreflightReques
     what: request.what,
     why: `you may not ${missing.map(describeNeed).join('; ')}${escalationMissing.length > 0 && !exempt ? ' (a Role Tether creates may grant only what you hold yourself)' : ''}`,
     remedy: `Nothing was changed. Ask a cluster admin to apply ${roleNames(advice)}, which grant${advice.roles.length === 1 ? 's' : ''} exactly what is missing (and what you hold of it already), and bind it to you`,
+    step: grantStep(advice),
     status: 403,
     access: advice,
   });

@@ -6,7 +6,7 @@ import { ExplainedError, type Explanation, type FailureReason } from './errors';
 import { redact } from './redact';
 import { isClusterScoped } from './permissions/profiles';
 import type { RoleObject } from './permissions/rbacYaml';
-import { accessAdvice, featureFor, roleNames, type AccessAdvice } from './permissions/remedy';
+import { accessAdvice, featureFor, grantStep, roleNames, type AccessAdvice } from './permissions/remedy';
 import { checksOfRule } from './permissions/rules';
 import { describeCheck, type AccessCheck, type PolicyRule } from './role';
 
@@ -44,7 +44,10 @@ export interface StatusBody {
 
 function make(ctx: ExplainContext, reason: FailureReason, why: string, remedy: string, status?: number, cause?: unknown, access?: AccessAdvice): ExplainedError {
   const explanation: Explanation = { reason, what: ctx.what, why, remedy, server: ctx.server };
-  if (access) explanation.access = access;
+  if (access) {
+    explanation.access = access;
+    explanation.step = grantStep(access);
+  }
   if (ctx.context !== undefined) explanation.context = ctx.context;
   if (status !== undefined) explanation.status = status;
   return new ExplainedError(explanation, cause === undefined ? undefined : { cause });

@@ -9,7 +9,7 @@ import type { KubeClient } from './api';
 import { ExplainedError } from './errors';
 import { explainResponse, explainTransportError, type ExplainContext } from './explain';
 import { PortForwardStream, type PortForwardStreamOptions } from './portforwardStream';
-import { accessAdvice } from './permissions/remedy';
+import { accessAdvice, grantStep } from './permissions/remedy';
 
 export { PortForwardStream, explainForwardError, type PortForwardStreamOptions, type PortForwardTarget } from './portforwardStream';
 
@@ -56,6 +56,7 @@ export function explainRefusedUpgrade(ctx: ExplainContext, namespace: string, po
         `Port-forwarding needs both get and create on pods/portforward (create since Kubernetes 1.35). Ask a cluster admin for Role "${role.name}" in namespace "${namespace}" ` +
         `with the rule {apiGroups: [""], resources: ["${rule.resources[0]}"], verbs: ["${rule.verbs.join('", "')}"]} bound to you ` +
         `(\`kubectl create role ${role.name} -n ${namespace} --verb=get,create --resource=pods/portforward\`)`,
+      step: grantStep(advice),
       access: advice,
     });
   }

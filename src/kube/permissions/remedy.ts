@@ -5,6 +5,7 @@
  * one never replaces the Role of another feature or namespace. Each also keeps what the user already
  * holds of that feature there, so re-applying a same-named Role never takes anything away. Pure.
  */
+import type { NextStep } from '../nextStep';
 import { describeCheck, type AccessCheck, type PolicyRule } from '../role';
 import { features } from './features';
 import { checkKey, checksOf, plainCheck, uniqueChecks, type Condition, type FeatureId } from './needs';
@@ -81,6 +82,11 @@ export function describeNeed(check: AccessCheck & { why?: string }): string {
 /** The names of the suggested Roles, for a sentence: `Role "tether-sandbox-dev"`. */
 export function roleNames(advice: Pick<AccessAdvice, 'roles'>): string {
   return advice.roles.map((r) => `${r.kind} "${r.name}"`).join(' and ');
+}
+
+/** The next step of a refusal carrying `advice`: each front door shows the Roles' YAML its own way. */
+export function grantStep(advice: Pick<AccessAdvice, 'roles'>): NextStep {
+  return { code: 'grantRoles', roles: advice.roles.map((r) => `${r.kind} "${r.name}"`) };
 }
 
 /** Features in the order a refusal found outside any preflight is attributed to them. */
