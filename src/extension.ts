@@ -9,6 +9,8 @@ import { ClusterExplorer } from './ui/session/explorer';
 import { ClusterTreeProvider } from './ui/views/clusterTree';
 import { ClusterStatusBar } from './ui/statusBar';
 import { ErrorReporter } from './ui/errorReporter';
+import { RoleRemedies } from './ui/roleRemedy';
+import { adviceSource } from './ui/session/adviceSource';
 import { KubeconfigWatcher } from './ui/kubeconfigWatcher';
 import { redactingLogger } from './ui/log';
 import { kubeconfigLookup, onDidChangeKubeconfigSetting, readSettings } from './ui/config';
@@ -38,7 +40,6 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   };
   const log = own(vscode.window.createOutputChannel('Tether', { log: true }));
   const logger = redactingLogger(log);
-  const reporter = new ErrorReporter(logger);
   const engine = editorEngine(context.extensionUri, logger);
 
   const lookup = () => kubeconfigLookup(readSettings());
@@ -50,17 +51,20 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
       openAccess: async (e, l) => (await import('./ui/session/kubeAccess')).KubeAccess.load(e, l),
     }),
   );
+  const reporter = new ErrorReporter(logger, own(new RoleRemedies(adviceSource(explorer))));
   own(onDidChangeKubeconfigSetting(() => void explorer.reload().catch((err) => reporter.report(err))));
   own(new KubeconfigWatcher(explorer, () => lookup().env, (err) => reporter.reportBackground(err)));
 
   const gpu = own(new ContextGpuFeed(explorer, { extraResources }));
   const tunnels = own(registerTunnelFeature(context, { explorer, reporter, logger, engine }));
-  const tree = own(new ClusterTreeProvider(explorer, (failure) => reporter.reportBackground(failure.error, { needs: failure.needs }), gpu, tunnels.workloads));
+  const tree = own(
+    new ClusterTreeProvider(explorer, (f) => (f.partial ? reporter.reportLimit(f.error, { needs: f.needs, feature: 'explorer' }) : reporter.reportBackground(f.error, { needs: f.needs, feature: 'explorer' })), gpu, tunnels.workloads),
+  );
   const view = own(vscode.window.createTreeView('tether.cluster', { treeDataProvider: tree, showCollapseAll: true }));
   tree.attach(view);
   own(new ClusterStatusBar(explorer));
   const gpuTree = own(new GpuTreeProvider());
-  own(registerGpuView(gpu, gpuTree));
+  own(registerGpuView(gpu, gpuTree, (error, needs) => reporter.reportLimit(error, { needs, feature: 'gpus' })));
   own(new GpuStatusBar(gpu));
   const sandboxes = own(registerSandboxFeature({ explorer, reporter, logger, engine, environment: tunnels.environment }));
   own(registerMcpServer(context.extensionUri, explorer, logger));
@@ -78,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): TetherApi {
   return {
     clusterTree: tree,
     gpuTree,
+    sandboxTree: sandboxes.tree,
     whenIdle: (timeoutMs) => explorer.whenIdle(timeoutMs),
     tunnels: () => tunnels.snapshots(),
     selection: () => ({ context: explorer.selectedContext, namespaces: explorer.session?.namespaceFilter }),

@@ -8,6 +8,7 @@ import { CommanderError } from 'commander';
 import { settingEnvName } from '../engine/settings';
 import { ExplainedError, explainedText, isCancellation, remedyText, type FailureReason } from '../kube/errors';
 import type { StepWords } from '../kube/nextStep';
+import { adviceYaml, describeNeed, type AccessAdvice } from '../kube/permissions/remedy';
 import { MissingPathError } from '../manifests/yamlFiles';
 
 export const exitCode = { ok: 0, failed: 1, usage: 2, cluster: 3, interrupted: 130 } as const;
@@ -45,6 +46,8 @@ export const cliStepWords: StepWords = (step) => {
       return 'pass --kubeconfig with an existing file, or unset TETHER_KUBECONFIG to use KUBECONFIG or ~/.kube/config';
     case 'installOnPath':
       return `make sure \`${step.command}\` is on the PATH`;
+    case 'grantRoles':
+      return `its YAML follows (with --json: error.access.yaml), to apply with \`kubectl apply -f\``;
   }
 };
 
@@ -75,13 +78,19 @@ export function failureJson(err: unknown): Record<string, unknown> {
   if (err instanceof ExplainedError) {
     const error: Record<string, unknown> = { reason: err.reason, what: err.what, why: err.why, next: remedyText(err, cliStepWords) };
     if (err.step) error.step = err.step;
+    if (err.access) error.access = accessJson(err.access);
     return { error, exitCode: code };
   }
   return { error: { reason: err instanceof UsageError ? 'Usage' : 'Unknown', why: err instanceof Error ? err.message : String(err) }, exitCode: code };
 }
 
-/** The failure for people: "tether: what failed: why. Next step." */
+/** A refusal's remedy as --json gives it: what is missing, the Roles' names, their YAML (bound to who was refused, when known). */
+function accessJson(access: AccessAdvice): Record<string, unknown> {
+  return { feature: access.feature, missing: access.missing.map(describeNeed), roles: access.roles.map((r) => ({ kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) })), yaml: adviceYaml(access, access.user) };
+}
+
+/** The failure for people: "tether: what failed: why. Next step.", then a refusal's Roles as YAML. */
 export function failureText(err: unknown): string {
-  if (err instanceof ExplainedError) return `tether: ${explainedText(err, cliStepWords)}`;
+  if (err instanceof ExplainedError) return `tether: ${explainedText(err, cliStepWords)}${err.access ? `\n${adviceYaml(err.access, err.access.user)}` : ''}`;
   return `tether: ${err instanceof Error ? err.message : String(err)}`;
 }

@@ -39,6 +39,6 @@ export async function sandboxDown(deps: EngineDeps, client: KubeClient, ask: Dow
   const live = lease ? liveHolder(lease, me, deps.host.clock.now()) : undefined;
   if (live && !ask.takeOver) throw heldElsewhere(found.sandbox, live, deps.host.clock.now());
   ask.stopHere?.(found.sandbox);
-  const deleted = await deleteSandbox(client, { sandbox: found.sandbox, namespace: found.namespace }, { signal: ask.signal, onProgress: (o) => ask.onProgress?.(`Deleting ${o.kind} ${o.name}…`) });
+  const deleted = await deleteSandbox(client, { sandbox: found.sandbox, namespace: found.namespace, placement: found.placement }, { signal: ask.signal, onProgress: (o) => ask.onProgress?.(`Deleting ${o.kind} ${o.name}…`) });
   return { sandbox: found.sandbox, namespace: found.namespace, deleted: deleted.map((d) => `${d.kind}/${d.name}`) };
 }

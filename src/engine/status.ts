@@ -1,7 +1,7 @@
 /**
  * Sandbox status for every front door: the listing of a context (the developer's own, others'
- * read-only, orphans whose Lease lapsed; with the fallback to the context's namespace when Leases
- * may not be listed everywhere), what can be deleted, and one sandbox's details (forks, pods,
+ * read-only, orphans whose Lease lapsed; when Leases may not be listed everywhere, the namespaces
+ * the developer works in are searched: sandboxNamespaces), what can be deleted, and one sandbox's details (forks, pods,
  * recent events). `SandboxReport` is the plain-data shape the CLI's --json and the MCP tools return.
  */
 import type { KubeClient } from '../kube/api';
@@ -14,17 +14,44 @@ import { listSandboxes, type SandboxListing, type SandboxLocation, type SandboxS
 import { ownerLabelValue } from '../sandbox/names';
 import type { RunningSummary } from '../sandbox/preview/previewRunning';
 import { recentEvents, sandboxPods, type SandboxPod } from '../sandbox/preview/previewStatus';
+import { specFromText } from '../sandbox/preview/previewWorkspace';
 import type { EngineDeps } from './engine';
 import { developerName } from './identity';
+import type { Workspace } from './workspace';
 
 /** The owner label value of the developer this front door works for. */
 export function ownerOf(deps: Pick<EngineDeps, 'settings' | 'host'>): string {
   return ownerLabelValue(developerName(deps.settings(), deps.host));
 }
 
+/** What a front door knows of where its developer works, besides the context and the settings. */
+export interface SandboxLook {
+  /** Its tether.yaml names the baseline's namespace. */
+  workspace?: Workspace;
+  /** Namespaces it shows (the editor's Cluster view filter). */
+  namespaces?: readonly string[];
+}
+
+/**
+ * Where to look for sandboxes when Leases may not be listed in every namespace: the context's own
+ * namespace, the shared namespace setting, the workspace's baseline and the namespaces the front
+ * door shows.
+ */
+export async function sandboxNamespaces(deps: Pick<EngineDeps, 'settings'>, client: KubeClient, look: SandboxLook = {}): Promise<string[]> {
+  let baseline: string | undefined;
+  try {
+    const text = await look.workspace?.readSpec();
+    baseline = text === undefined ? undefined : specFromText(text).baseline.namespace;
+  } catch {
+    // No readable tether.yaml: its namespace is not a place to look.
+  }
+  const found = [client.defaultNamespace, ...(look.namespaces ?? []), deps.settings().sandbox.sharedNamespace.trim(), baseline];
+  return [...new Set(found.filter((ns): ns is string => Boolean(ns)))];
+}
+
 /** Every sandbox the developer can see in the client's context. */
-export function sandboxListing(deps: Pick<EngineDeps, 'settings' | 'host'>, client: KubeClient, signal?: AbortSignal): Promise<SandboxListing> {
-  return listSandboxes(client, { owner: ownerOf(deps), namespaces: [client.defaultNamespace], now: deps.host.clock.now(), signal });
+export async function sandboxListing(deps: Pick<EngineDeps, 'settings' | 'host'>, client: KubeClient, signal?: AbortSignal, look?: SandboxLook): Promise<SandboxListing> {
+  return listSandboxes(client, { owner: ownerOf(deps), namespaces: await sandboxNamespaces(deps, client, look), now: deps.host.clock.now(), signal });
 }
 
 /** What the developer may delete: their sandboxes, and their own orphans. */

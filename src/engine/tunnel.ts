@@ -1,19 +1,16 @@
 /**
  * A tunnel from a workload to a local port, as any front door starts it: the permissions it needs
- * checked first (what is missing, for the Role an admin can grant), then the relay deployed with
+ * checked first (a refusal names what is missing with the Role that grants it, as data), then the relay deployed with
  * this front door's holder as its owner, the relay image and the join setting from the settings.
  */
-import { checkAccess } from '../kube/access';
 import type { KubeClient } from '../kube/api';
-import type { AccessCheck } from '../kube/role';
-import { startTunnel, tunnelAccessChecks, type StartedTunnel, type TunnelWorkloadKind } from '../tunnel/sessionStart';
+import { assertTunnelAllowed, startTunnel, type StartedTunnel, type TunnelWorkloadKind } from '../tunnel/sessionStart';
 import type { EngineDeps } from './engine';
 import { developerName, holderIdentity } from './identity';
 
-/** The permissions a tunnel in `namespace` needs that the user lacks (none: it may start). */
-export async function missingTunnelPermissions(client: KubeClient, namespace: string, signal?: AbortSignal): Promise<AccessCheck[]> {
-  const results = await checkAccess(client, tunnelAccessChecks(namespace), signal);
-  return results.filter((r) => !r.allowed).map((r) => r.check);
+/** The tunnel's preflight: throws Forbidden naming every missing permission, with its Role as data (`access`). */
+export function tunnelPreflight(client: KubeClient, namespace: string, workload: { kind: TunnelWorkloadKind; name: string }, signal?: AbortSignal): Promise<void> {
+  return assertTunnelAllowed(client, namespace, workload, signal);
 }
 
 export interface TunnelAsk {

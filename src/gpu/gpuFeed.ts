@@ -1,7 +1,10 @@
 /**
  * Feeds a GpuIndex from the shared watches of one cluster context: Nodes, Pods, ResourceQuotas
- * and Events, all namespaces (or one). Owns its four observations; `onChange` fires after each
- * applied change (callers coalesce before rendering).
+ * and Events, all namespaces (or one). When the user may not list pods, quotas or events in every
+ * namespace, that kind falls back to a watch per namespace they may read (the kubeconfig's, the
+ * filtered ones); nodes they may not list leave the capacity unknown. Either is a limit, said
+ * once, not a failure. Owns its observations; `onChange` fires after each applied change (callers
+ * coalesce before rendering).
  */
 import { DisposableStore, type Disposable } from '../lifecycle';
 import type { ExplainedError } from '../kube/errors';
@@ -22,29 +25,49 @@ export interface GpuFeedOptions extends GpuIndexOptions {
   context: string;
   /** Namespace for Pods, ResourceQuotas and Events; '' (the default) watches all of them. */
   namespace?: string;
+  /** Where to look instead when a kind may not be listed in every namespace. */
+  fallbackNamespaces?: () => readonly string[];
   onChange: () => void;
+}
+
+/** What could not be seen, and what is shown instead. */
+export interface GpuFeedLimit {
+  readonly kind: GpuKind;
+  /** The refusal behind it. */
+  readonly error: ExplainedError;
+  /** The namespaces watched instead; undefined: nothing instead (nodes: capacity unknown). */
+  readonly namespaces?: readonly string[];
 }
 
 export interface GpuFeedStatus {
   /** Kinds whose first list has not arrived yet. */
   readonly listing: readonly GpuKind[];
-  /** Kinds whose watch is failing, with why (e.g. 403 on nodes for a namespace-scoped user). */
+  /** Kinds whose watch is failing, with why (unreachable cluster, a namespace refused after falling back…). */
   readonly failures: readonly { readonly kind: GpuKind; readonly error: ExplainedError }[];
+  /** Refusals Tether works around: fewer namespaces, or no node capacity. */
+  readonly limits: readonly GpuFeedLimit[];
+}
+
+/** One observation of one kind in one namespace ('' = all), with the keys it contributed. */
+interface Watch {
+  readonly namespace: string;
+  readonly keys: Set<string>;
+  observation: Disposable;
+  synced: boolean;
+  error?: ExplainedError;
 }
 
 export class GpuFeed implements Disposable {
   readonly index: GpuIndex;
   private readonly store = new DisposableStore();
-  private readonly keys = new Map<GpuKind, Set<string>>();
-  private readonly failing = new Map<GpuKind, ExplainedError>();
-  private readonly synced = new Set<GpuKind>();
+  private readonly watches = new Map<GpuKind, Watch[]>();
+  private readonly limited = new Map<GpuKind, GpuFeedLimit>();
 
-  constructor(source: GpuWatchSource, private readonly options: GpuFeedOptions) {
+  constructor(private readonly source: GpuWatchSource, private readonly options: GpuFeedOptions) {
     this.index = new GpuIndex(options);
     for (const kind of gpuKinds) {
-      this.keys.set(kind, new Set());
-      const namespace = kind === 'Node' ? '' : (options.namespace ?? '');
-      this.store.add(source.observe<KubeObject>({ context: options.context, kind, namespace }, (e) => this.apply(kind, e)));
+      this.watches.set(kind, []);
+      this.watch(kind, kind === 'Node' ? '' : (options.namespace ?? ''));
     }
   }
 
@@ -53,15 +76,32 @@ export class GpuFeed implements Disposable {
   }
 
   get status(): GpuFeedStatus {
-    return {
-      listing: gpuKinds.filter((k) => !this.synced.has(k) && !this.failing.has(k)),
-      failures: [...this.failing].map(([kind, error]) => ({ kind, error })),
-    };
+    const listing: GpuKind[] = [];
+    const failures: { kind: GpuKind; error: ExplainedError }[] = [];
+    for (const [kind, watches] of this.watches) {
+      if (watches.some((w) => !w.synced && !w.error)) listing.push(kind);
+      const failing = watches.find((w) => w.error);
+      if (failing?.error) failures.push({ kind, error: failing.error });
+    }
+    return { listing, failures, limits: [...this.limited.values()] };
+  }
+
+  /** The fallback namespaces changed (a new namespace filter): watch those instead. */
+  refreshFallback(): void {
+    for (const [kind, limit] of this.limited) if (limit.namespaces) this.fallBack(kind, limit.error);
+  }
+
+  /** Starts watching `kind` in `namespace`, as one more of the kind's watches. */
+  private watch(kind: GpuKind, namespace: string): void {
+    const entry: Watch = { namespace, keys: new Set(), synced: false, observation: undefined as unknown as Disposable };
+    this.watches.get(kind)?.push(entry);
+    entry.observation = this.source.observe<KubeObject>({ context: this.options.context, kind, namespace }, (e) => this.apply(kind, e, entry));
   }
 
   /** Applies one informer event; exposed so recorded event streams can be replayed in tests. */
-  apply(kind: GpuKind, e: InformerEvent<KubeObject>): void {
-    const keys = this.keys.get(kind) as Set<string>;
+  apply(kind: GpuKind, e: InformerEvent<KubeObject>, entry: Watch = (this.watches.get(kind) ?? [])[0]): void {
+    if (!entry || !(this.watches.get(kind) ?? []).includes(entry)) return;
+    const keys = entry.keys;
     switch (e.type) {
       case 'synced': {
         for (const key of keys) if (!e.objects.has(key)) this.remove(kind, key);
@@ -70,8 +110,8 @@ export class GpuFeed implements Disposable {
           keys.add(key);
           this.upsert(kind, object);
         }
-        this.synced.add(kind);
-        this.failing.delete(kind);
+        entry.synced = true;
+        entry.error = undefined;
         break;
       }
       case 'added':
@@ -84,11 +124,51 @@ export class GpuFeed implements Disposable {
         this.remove(kind, objectKey(e.object.metadata), e.object);
         break;
       case 'state':
-        if (e.state.phase === 'backoff') this.failing.set(kind, e.state.error);
-        else if (e.state.phase === 'synced') this.failing.delete(kind);
+        if (e.state.phase === 'backoff') {
+          if (this.refused(kind, entry, e.state.error)) return;
+          entry.error = e.state.error;
+        } else if (e.state.phase === 'synced') entry.error = undefined;
         break;
     }
     this.options.onChange();
+  }
+
+  /**
+   * A refusal of a watch across every namespace (or of nodes): limit the kind instead of failing.
+   * True when handled.
+   */
+  private refused(kind: GpuKind, entry: Watch, error: ExplainedError): boolean {
+    if (error.reason !== 'Forbidden' || entry.namespace !== '') return false;
+    if (kind === 'Node') {
+      this.limited.set(kind, { kind, error });
+      this.drop(kind, entry);
+      this.watches.set(kind, []);
+      this.options.onChange();
+      return true;
+    }
+    const namespaces = this.options.fallbackNamespaces?.() ?? [];
+    if (namespaces.length === 0) return false;
+    this.fallBack(kind, error);
+    this.options.onChange();
+    return true;
+  }
+
+  /** Watches `kind` in the fallback namespaces, keeping those already watched. */
+  private fallBack(kind: GpuKind, error: ExplainedError): void {
+    const namespaces = [...new Set(this.options.fallbackNamespaces?.() ?? [])].sort();
+    const current = this.watches.get(kind) ?? [];
+    const kept = current.filter((w) => namespaces.includes(w.namespace));
+    for (const w of current) if (!kept.includes(w)) this.drop(kind, w);
+    const watched = new Set(kept.map((w) => w.namespace));
+    this.watches.set(kind, [...kept]);
+    this.limited.set(kind, { kind, error, namespaces });
+    for (const namespace of namespaces) if (!watched.has(namespace)) this.watch(kind, namespace);
+  }
+
+  private drop(kind: GpuKind, entry: Watch): void {
+    entry.observation.dispose();
+    for (const key of entry.keys) this.remove(kind, key);
+    entry.keys.clear();
   }
 
   private upsert(kind: GpuKind, object: KubeObject): void {
@@ -121,6 +201,8 @@ export class GpuFeed implements Disposable {
   }
 
   dispose(): void {
+    for (const watches of this.watches.values()) for (const w of watches) w.observation.dispose();
+    this.watches.clear();
     this.store.dispose();
   }
 }

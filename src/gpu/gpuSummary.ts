@@ -13,7 +13,11 @@ export interface GpuSummary {
   readonly attention: boolean;
 }
 
-export function gpuSummary(table: GpuTable, maxWaitingShown = 5): GpuSummary {
+/**
+ * `capacityKnown`: false when nodes could not be read: what the readable pods hold is all there is
+ * to say ("2 GPUs held · 1 waiting").
+ */
+export function gpuSummary(table: GpuTable, maxWaitingShown = 5, capacityKnown = true): GpuSummary {
   let gpus = 0;
   let gpusUsed = 0;
   let slices = 0;
@@ -29,10 +33,15 @@ export function gpuSummary(table: GpuTable, maxWaitingShown = 5): GpuSummary {
   }
   const waiting = table.waiting.length;
   const parts: string[] = [];
+  if (!capacityKnown) {
+    const held = table.holders.reduce((sum, p) => sum + p.gpus.filter((g) => !isMigProfile(g.resource)).reduce((n, g) => n + g.count, 0), 0);
+    if (held > 0) parts.push(`${held} GPU${held === 1 ? '' : 's'} held`);
+  }
   if (gpus > 0) parts.push(`${gpusUsed}/${gpus} GPUs`);
   if (slices > 0) parts.push(`${slicesUsed}/${slices} MIG slices`);
   if (waiting > 0) parts.push(`${waiting} waiting`);
-  const lines = table.resources.map((r) => `${r.resource}: ${r.requested} requested of ${r.allocatable} on ${r.nodes} node${r.nodes === 1 ? '' : 's'}, ${r.free} free`);
+  const lines = capacityKnown ? [] : ['Capacity unknown: nodes cannot be listed with your permissions.'];
+  lines.push(...table.resources.map((r) => `${r.resource}: ${r.requested} requested of ${r.allocatable} on ${r.nodes} node${r.nodes === 1 ? '' : 's'}, ${r.free} free`));
   if (waiting > 0) {
     lines.push('', `Waiting for GPUs:`);
     for (const w of table.waiting.slice(0, maxWaitingShown)) lines.push(`${w.key}: ${w.reason}`);

@@ -132,8 +132,10 @@ export class KubeClient implements Disposable {
     this.streamAgent = new Agent({ keepAlive: true });
   }
 
-  private explainContext(what: string): ExplainContext {
+  private explainContext(what: string, path?: string): ExplainContext {
     const ctx: ExplainContext = { what, server: this.server, context: this.context };
+    const namespace = path && /\/namespaces\/([^/?]+)\/[^/?]/.exec(path)?.[1];
+    if (namespace) ctx.namespace = decodeURIComponent(namespace);
     if (this.exec) ctx.exec = { command: this.exec.config.command, installHint: this.exec.config.installHint };
     const user = this.kubeConfig.getCurrentUser();
     const expiry = user ? credentialExpiry(user) : undefined;
@@ -176,7 +178,7 @@ export class KubeClient implements Disposable {
 
   private async send(options: RequestOptions, agent: http.Agent = this.agent): Promise<IncomingMessage> {
     if (this.disposed) throw new ExplainedError({ reason: 'Cancelled', what: options.what, why: 'the connection to the cluster was closed', remedy: 'Nothing to do' });
-    const ctx = () => this.explainContext(options.what);
+    const ctx = () => this.explainContext(options.what, options.path);
     if (options.signal?.aborted) throw explainTransportError(ctx(), abortError());
     const auth = await this.authOptions(options.what, agent);
     const url = this.url(options);

@@ -2,9 +2,11 @@
  * Every failure that reaches a user is an ExplainedError: what failed, the likely cause, and the
  * next step. `reason` is a stable machine-readable tag that views and tests switch on. A next step
  * that depends on where the user is (a palette command, a command line, a tool call) is a `step`
- * code with data (nextStep.ts): each front door words it with `explainedText`.
+ * code with data (nextStep.ts): each front door words it with `explainedText`. A refusal carries
+ * its remedy as data too (`access`): the Roles that grant what is missing.
  */
 import { joinRemedy, neutralStepWords, type NextStep, type StepWords } from './nextStep';
+import type { AccessAdvice } from './permissions/remedy';
 
 export type FailureReason =
   | 'NoKubeconfig'
@@ -44,6 +46,8 @@ export interface Explanation {
   /** The API server the request went to, and its kubeconfig context, when known. */
   server?: string;
   context?: string;
+  /** A refusal's missing permissions and the Roles that grant them. */
+  access?: AccessAdvice;
 }
 
 export class ExplainedError extends Error implements Explanation {
@@ -55,6 +59,7 @@ export class ExplainedError extends Error implements Explanation {
   readonly server?: string;
   readonly context?: string;
   readonly step?: NextStep;
+  readonly access?: AccessAdvice;
 
   constructor(explanation: Explanation, options?: { cause?: unknown }) {
     super(`${explanation.what} failed: ${explanation.why}. ${joinRemedy(explanation.remedy, explanation.step, neutralStepWords)}`, options);
@@ -67,6 +72,7 @@ export class ExplainedError extends Error implements Explanation {
     this.server = explanation.server;
     this.context = explanation.context;
     if (explanation.step) this.step = explanation.step;
+    if (explanation.access) this.access = explanation.access;
   }
 
   /** The explanation as a plain object (for JSON output and copies with another `what`). */
@@ -74,6 +80,7 @@ export class ExplainedError extends Error implements Explanation {
     const out: Explanation = { reason: this.reason, what: this.what, why: this.why, remedy: this.remedy };
     if (this.status !== undefined) out.status = this.status;
     if (this.step) out.step = this.step;
+    if (this.access) out.access = this.access;
     if (this.server) out.server = this.server;
     if (this.context) out.context = this.context;
     return out;

@@ -4,7 +4,11 @@
  */
 import { ExplainedError, type Explanation, type FailureReason } from './errors';
 import { redact } from './redact';
-import { describeCheck, minimalRules, type AccessCheck } from './role';
+import { isClusterScoped } from './permissions/profiles';
+import type { RoleObject } from './permissions/rbacYaml';
+import { accessAdvice, featureFor, grantStep, roleNames, type AccessAdvice } from './permissions/remedy';
+import { checksOfRule } from './permissions/rules';
+import { describeCheck, type AccessCheck, type PolicyRule } from './role';
 
 export interface ExplainContext {
   /** What was attempted, e.g. "List pods in namespace shop". */
@@ -18,6 +22,8 @@ export interface ExplainContext {
   /** The exec credential plugin of the user, if any. */
   exec?: { command: string; installHint?: string };
   now?: Date;
+  /** The namespace the request was in, when it was in one. */
+  namespace?: string;
 }
 
 /** The Kubernetes `Status` body (the fields we read). */
@@ -36,8 +42,12 @@ export interface StatusBody {
   };
 }
 
-function make(ctx: ExplainContext, reason: FailureReason, why: string, remedy: string, status?: number, cause?: unknown): ExplainedError {
+function make(ctx: ExplainContext, reason: FailureReason, why: string, remedy: string, status?: number, cause?: unknown, access?: AccessAdvice): ExplainedError {
   const explanation: Explanation = { reason, what: ctx.what, why, remedy, server: ctx.server };
+  if (access) {
+    explanation.access = access;
+    explanation.step = grantStep(access);
+  }
   if (ctx.context !== undefined) explanation.context = ctx.context;
   if (status !== undefined) explanation.status = status;
   return new ExplainedError(explanation, cause === undefined ? undefined : { cause });
@@ -75,26 +85,74 @@ export function forbiddenCheck(message: string): AccessCheck | undefined {
   return check;
 }
 
-function ruleText(check: AccessCheck): string {
-  const [rule] = minimalRules([{ ...check, name: undefined }]);
-  return `{apiGroups: ["${rule.apiGroups[0]}"], resources: ["${rule.resources[0]}"], verbs: ["${rule.verbs[0]}"]}`;
+function ruleText(rule: PolicyRule): string {
+  const names = rule.resourceNames?.length ? `, resourceNames: [${rule.resourceNames.map((n) => `"${n}"`).join(', ')}]` : '';
+  return `{apiGroups: [${rule.apiGroups.map((g) => `"${g}"`).join(', ')}], resources: [${rule.resources.map((r) => `"${r}"`).join(', ')}]${names}, verbs: [${rule.verbs.map((v) => `"${v}"`).join(', ')}]}`;
 }
 
+/** The kubectl line that makes `role` (one rule), e.g. `kubectl create role tether-explorer-shop -n shop --verb=list --resource=pods`. */
+function kubectlText(role: RoleObject): string {
+  const [rule] = role.rules;
+  const resource = `${rule.resources[0]}${rule.apiGroups[0] ? `.${rule.apiGroups[0]}` : ''}`;
+  const names = rule.resourceNames?.length ? ` --resource-name=${rule.resourceNames.join(',')}` : '';
+  const where = role.kind === 'Role' ? `role ${role.name} -n ${role.namespace}` : `clusterrole ${role.name}`;
+  return `\`kubectl create ${where} --verb=${rule.verbs.join(',')} --resource=${resource}${names}\``;
+}
+
+/**
+ * A refusal of one request: the permission it lacked and the Role named for the feature that
+ * needs it, in its namespace — or a ClusterRole when the kind lives outside namespaces (a
+ * namespace, a node), whatever namespace the API server's message names.
+ */
 function explainForbidden(ctx: ExplainContext, status: StatusBody | undefined, code: number): ExplainedError {
   const message = status?.message ?? 'the API server refused the request';
+  const user = forbiddenUserPattern.exec(message)?.[1] ?? escalationUserPattern.exec(message)?.[1];
+  const who = user ? `user "${user}"` : 'your user';
+  const escalation = escalationChecks(message, ctx.namespace);
+  if (escalation.length > 0) {
+    const advice = accessAdvice('sandbox', escalation, [], user);
+    return make(
+      ctx,
+      'Forbidden',
+      `${who} may grant only permissions they hold, and does not hold: ${escalation.map(describeCheck).join('; ')}`,
+      `Ask a cluster admin to apply ${roleNames(advice)} and bind it to ${who}`,
+      code,
+      undefined,
+      advice,
+    );
+  }
   const check = forbiddenCheck(message);
-  const user = forbiddenUserPattern.exec(message)?.[1];
   if (!check) {
     return make(ctx, 'Forbidden', redact(message), 'Ask a cluster admin for the permission this needs (`kubectl auth can-i --list` shows what you have)', code);
   }
-  const who = user ? `user "${user}"` : 'your user';
-  const scope = check.namespace
-    ? `a Role in namespace "${check.namespace}" with the rule ${ruleText(check)}, bound to ${who}`
-    : `a ClusterRole with the rule ${ruleText(check)}, bound to ${who}`;
-  const kubectl = check.namespace
-    ? ` (\`kubectl create role tether-developer -n ${check.namespace} --verb=${check.verb} --resource=${check.subresource ? `${check.resource}/${check.subresource}` : check.resource}${check.group ? `.${check.group}` : ''}\`)`
-    : '';
-  return make(ctx, 'Forbidden', `${who} may not ${describeCheck({ ...check, name: undefined })}`, `Ask a cluster admin for ${scope}${kubectl}`, code);
+  // A namespaced object's name says which one was refused, not what the feature needs.
+  const { name: _refused, ...unnamed } = check;
+  const needed = isClusterScoped(check) ? check : unnamed;
+  const advice = accessAdvice(featureFor(check), [needed], [], user);
+  const [role] = advice.roles;
+  const scope = role.kind === 'Role' ? `Role "${role.name}" in namespace "${role.namespace}"` : `ClusterRole "${role.name}"`;
+  return make(ctx, 'Forbidden', `${who} may not ${describeCheck(unnamed)}`, `Ask a cluster admin for ${scope} with the rule ${ruleText(role.rules[0])}, bound to ${who} (${kubectlText(role)})`, code, undefined, advice);
+}
+
+const escalationUserPattern = /user "([^"]*)"/;
+const escalationRulePattern = /\{APIGroups:\[([^\]]*)\], Resources:\[([^\]]*)\](?:, ResourceNames:\[([^\]]*)\])?, Verbs:\[([^\]]*)\]\}/g;
+
+/**
+ * The permissions RBAC's escalation check says are missing ("is attempting to grant RBAC
+ * permissions not currently held: {APIGroups:["batch"], Resources:["jobs"], Verbs:["list"]}"),
+ * in the namespace of the Role being written.
+ */
+export function escalationChecks(message: string, namespace?: string): AccessCheck[] {
+  if (!message.includes('attempting to grant RBAC permissions not currently held')) return [];
+  const list = (text: string | undefined) => (text ? [...text.matchAll(/"([^"]*)"/g)].map((m) => m[1]) : []);
+  const out: AccessCheck[] = [];
+  for (const m of message.matchAll(escalationRulePattern)) {
+    const rule: PolicyRule = { apiGroups: list(m[1]), resources: list(m[2]), verbs: list(m[4]) };
+    const names = list(m[3]);
+    if (names.length) rule.resourceNames = names;
+    out.push(...checksOfRule(rule, namespace));
+  }
+  return out;
 }
 
 function causesText(status: StatusBody | undefined): string {

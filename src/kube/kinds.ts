@@ -35,12 +35,20 @@ const table = [
   { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', namespaced: true },
   { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', namespaced: true },
   {
+    kind: 'SelfSubjectRulesReview',
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    plural: 'selfsubjectrulesreviews',
+    namespaced: false,
+  },
+  {
     kind: 'SelfSubjectAccessReview',
     group: 'authorization.k8s.io',
     version: 'v1',
     plural: 'selfsubjectaccessreviews',
     namespaced: false,
   },
+  { kind: 'SelfSubjectReview', group: 'authentication.k8s.io', version: 'v1', plural: 'selfsubjectreviews', namespaced: false },
 ] as const satisfies readonly KindInfo[];
 
 export type KindName = (typeof table)[number]['kind'];

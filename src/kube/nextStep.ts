@@ -38,7 +38,12 @@ export type NextStep =
   /** The kubeconfig the front door was told to use is missing or broken: name another, or go back to KUBECONFIG. */
   | { code: 'pickKubeconfig' }
   /** Put a credential plugin on the PATH the front door runs with. */
-  | { code: 'installOnPath'; command: string };
+  | { code: 'installOnPath'; command: string }
+  /**
+   * Have a cluster admin apply the Roles a refusal suggests (the error's `access` holds them as
+   * data, kube/permissions/remedy.ts): the front door shows their YAML its own way.
+   */
+  | { code: 'grantRoles'; roles: string[] };
 
 /** A front door's way of saying a next step: one imperative sentence, starting in lower case. */
 export type StepWords = (step: NextStep) => string;
@@ -65,6 +70,8 @@ export const neutralStepWords: StepWords = (step) => {
       return 'name an existing kubeconfig file instead, or stop naming one to use KUBECONFIG or ~/.kube/config';
     case 'installOnPath':
       return `make sure \`${step.command}\` is on the PATH Tether runs with`;
+    case 'grantRoles':
+      return `\`kubectl auth can-i --list\` shows what you hold once ${step.roles.join(' and ')} ${step.roles.length === 1 ? 'is' : 'are'} applied`;
   }
 };
 

@@ -9,7 +9,7 @@ import type { KubeClient } from './api';
 import { ExplainedError } from './errors';
 import { explainResponse, explainTransportError, type ExplainContext } from './explain';
 import { PortForwardStream, type PortForwardStreamOptions } from './portforwardStream';
-import { minimalRules } from './role';
+import { accessAdvice, grantStep } from './permissions/remedy';
 
 export { PortForwardStream, explainForwardError, type PortForwardStreamOptions, type PortForwardTarget } from './portforwardStream';
 
@@ -41,19 +41,23 @@ function readText(res: import('node:http').IncomingMessage): Promise<string> {
 export function explainRefusedUpgrade(ctx: ExplainContext, namespace: string, pod: string, status: number, body: string): ExplainedError {
   const base = explainResponse(ctx, status, body);
   if (status === 403) {
-    const [rule] = minimalRules([
+    const advice = accessAdvice('tunnel', [
       { verb: 'get', resource: 'pods', subresource: 'portforward', namespace },
       { verb: 'create', resource: 'pods', subresource: 'portforward', namespace },
     ]);
+    const [role] = advice.roles;
+    const [rule] = role.rules;
     return new ExplainedError({
       reason: 'Forbidden',
       status,
       what: base.what,
       why: base.why,
       remedy:
-        `Port-forwarding needs both get and create on pods/portforward (create since Kubernetes 1.35). Ask a cluster admin for a Role in namespace "${namespace}" ` +
+        `Port-forwarding needs both get and create on pods/portforward (create since Kubernetes 1.35). Ask a cluster admin for Role "${role.name}" in namespace "${namespace}" ` +
         `with the rule {apiGroups: [""], resources: ["${rule.resources[0]}"], verbs: ["${rule.verbs.join('", "')}"]} bound to you ` +
-        `(\`kubectl create role tether-portforward -n ${namespace} --verb=get,create --resource=pods/portforward\`)`,
+        `(\`kubectl create role ${role.name} -n ${namespace} --verb=get,create --resource=pods/portforward\`)`,
+      step: grantStep(advice),
+      access: advice,
     });
   }
   if (status === 400) {

@@ -1,65 +1,15 @@
 /**
- * RBAC in words and YAML: the minimal Role that grants a set of missing permissions. Pure, so
- * error explanations and the access preflight print exactly the same rules.
+ * RBAC in words and YAML: the minimal Role that grants a set of missing permissions, and a
+ * permission said in words. Pure; the rules themselves come from permissions/rules.ts.
  */
 import { stringify } from 'yaml';
+import type { AccessCheck } from './permissions/needs';
+import { rulesFor } from './permissions/rules';
 
-/** One permission, in SelfSubjectAccessReview terms. */
-export interface AccessCheck {
-  verb: string;
-  group?: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
+export type { AccessCheck, PolicyRule } from './permissions/needs';
 
-export interface PolicyRule {
-  apiGroups: string[];
-  resources: string[];
-  resourceNames?: string[];
-  verbs: string[];
-}
-
-function resourceOf(check: AccessCheck): string {
-  return check.subresource ? `${check.resource}/${check.subresource}` : check.resource;
-}
-
-/**
- * Rules granting exactly `checks`: verbs are unioned per (apiGroup, resource[, name]); then
- * resources of one apiGroup that need the same verbs share one rule.
- */
-export function minimalRules(checks: AccessCheck[]): PolicyRule[] {
-  const verbsByTarget = new Map<string, { group: string; resource: string; name?: string; verbs: Set<string> }>();
-  for (const check of checks) {
-    const group = check.group ?? '';
-    const resource = resourceOf(check);
-    const key = JSON.stringify([group, resource, check.name ?? null]);
-    let entry = verbsByTarget.get(key);
-    if (!entry) {
-      entry = { group, resource, name: check.name, verbs: new Set() };
-      verbsByTarget.set(key, entry);
-    }
-    entry.verbs.add(check.verb);
-  }
-  const rules = new Map<string, PolicyRule>();
-  for (const entry of verbsByTarget.values()) {
-    const verbs = [...entry.verbs].sort();
-    const key = JSON.stringify([entry.group, verbs, entry.name ?? null]);
-    const existing = rules.get(key);
-    if (existing) {
-      existing.resources.push(entry.resource);
-    } else {
-      const rule: PolicyRule = { apiGroups: [entry.group], resources: [entry.resource], verbs };
-      if (entry.name) rule.resourceNames = [entry.name];
-      rules.set(key, rule);
-    }
-  }
-  const sorted = [...rules.values()];
-  for (const rule of sorted) rule.resources.sort();
-  sorted.sort((a, b) => a.apiGroups[0].localeCompare(b.apiGroups[0]) || a.resources[0].localeCompare(b.resources[0]));
-  return sorted;
-}
+/** The fewest rules granting exactly `checks` (permissions/rules.ts). */
+export const minimalRules = rulesFor;
 
 /** A Role manifest (YAML) granting exactly the `missing` permissions in `namespace`. */
 export function minimalRole(missing: AccessCheck[], namespace: string, name = 'tether-developer'): string {
@@ -67,7 +17,7 @@ export function minimalRole(missing: AccessCheck[], namespace: string, name = 't
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: { name, namespace },
-    rules: minimalRules(missing),
+    rules: rulesFor(missing),
   };
   return stringify(role);
 }

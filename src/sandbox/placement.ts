@@ -1,17 +1,22 @@
 /**
  * Where a sandbox goes, decided by asking the API server (SelfSubjectAccessReview): its own
  * namespace when the user may create namespaces, otherwise name-prefixed objects in a namespace
- * they can use. And the permission preflight for a plan, reported all at once with the Role that
- * grants what is missing.
+ * they can use. And the permission preflight for a plan: what the sandbox features declare
+ * (kube/permissions/features.ts) and the rules of the Role the plan creates (RBAC's escalation
+ * rule), reported all at once with the Roles that grant what is missing.
  */
-import { checkAccess, describeCheck, minimalRole, type AccessCheck } from '../kube/access';
+import { assertAllowed, checkAccess, featureChecks } from '../kube/access';
 import type { KubeClient } from '../kube/api';
-import { ExplainedError } from '../kube/errors';
 import { kinds, type KindInfo } from '../kube/kinds';
+import { sandboxFeatures } from '../kube/permissions/features';
+import { requiredOf, type Condition, type NeededCheck } from '../kube/permissions/needs';
+import { checksOfRule } from '../kube/permissions/rules';
+import type { PolicyRule } from '../kube/role';
 import type { KubeObject } from '../kube/types';
+import type { DesiredObject } from './desired';
 import { knownKind } from './lifecycle/apply';
 import { copiedFromAnnotation } from './forks/configCopies';
-import { isTetherOwned } from './labels';
+import { baselineAnnotation, isTetherOwned, roleLabel } from './labels';
 import type { Placement, SandboxPlan } from './plan';
 
 export interface PlacementChoice {
@@ -39,58 +44,61 @@ export async function readBaseline(client: KubeClient, namespace: string, signal
   return listed.flat().filter((o) => !isTetherOwned(o));
 }
 
-const verbs = ['get', 'list', 'create', 'patch', 'delete'] as const;
-
-/** Why a permission outside the sandbox's namespace is needed, said with it. */
-const copyReason = 'to copy what the forks reference into the sandbox';
+/** The conditions a plan's needs depend on: where it lives, which shareable host it has. */
+export function planConditions(plan: SandboxPlan): Condition[] {
+  const conditions: Condition[] = [plan.placement === 'namespace' ? 'ownNamespace' : 'sharedNamespace'];
+  if (plan.objects.some((o) => o.kind === 'Ingress')) conditions.push('ingress');
+  if (plan.objects.some((o) => o.kind === 'HTTPRoute')) conditions.push('gateway');
+  return conditions;
+}
 
 /** Reading, by name, each baseline object the plan copies (configCopies.ts). */
-function copyChecks(plan: SandboxPlan): AccessCheck[] {
+function copyChecks(plan: SandboxPlan, why: string): NeededCheck[] {
   return plan.objects.flatMap((o) => {
     const from = o.metadata.annotations?.[copiedFromAnnotation];
     const info = knownKind(o.kind);
     if (!from || !info) return [];
     const [namespace, name] = from.split('/');
-    return [{ verb: 'get', resource: info.plural, namespace, name }];
+    return [{ verb: 'get', resource: info.plural, namespace, name, why }];
   });
 }
 
-/** Everything applying and later deleting `plan` needs, as access checks. */
-export function planChecks(plan: SandboxPlan): AccessCheck[] {
-  const seen = new Map<string, KindInfo>();
-  for (const o of plan.objects) {
-    const info = knownKind(o.kind);
-    if (info) seen.set(o.kind, info);
-  }
-  const checks: AccessCheck[] = [];
-  for (const info of seen.values()) {
-    for (const verb of verbs) {
-      if (info.kind === 'Namespace' && verb === 'list') continue;
-      const check: AccessCheck = { verb, resource: info.plural };
-      if (info.group) check.group = info.group;
-      if (info.namespaced) check.namespace = plan.namespace;
-      else if (verb !== 'create') check.name = plan.namespace;
-      checks.push(check);
-    }
-  }
-  return [...checks, ...copyChecks(plan)];
+/**
+ * Everything bringing `plan` up, previewing and later deleting it needs, as declared for those
+ * features (what they work without aside): writes of the kinds the plan holds, and the copies it
+ * makes asked for by name.
+ */
+export function planChecks(plan: SandboxPlan): NeededCheck[] {
+  const baseline = plan.objects.find((o) => o.kind === 'Lease')?.metadata.annotations?.[baselineAnnotation] ?? plan.namespace;
+  const held = new Set(plan.objects.map((o) => knownKind(o.kind)).filter((k): k is KindInfo => Boolean(k)).map((k) => `${k.group}/${k.plural}`));
+  const declared = requiredOf(sandboxFeatures.flatMap((f) => featureChecks(f, plan.namespace, planConditions(plan), baseline))).filter((c) => !c.onlyHeld || held.has(`${c.group ?? ''}/${c.resource}`));
+  const copies = declared.find((c) => c.names === 'planned');
+  return [...declared.filter((c) => c.names !== 'planned'), ...(copies ? copyChecks(plan, copies.why) : [])];
 }
 
-/** Throws Forbidden, naming every missing permission and the Role that grants them, before anything is written. */
+/**
+ * The rules of the Role the plan gives its in-cluster agent, as checks: to create that Role the
+ * user must hold each of them (or may escalate and bind Roles).
+ */
+export function planEscalation(plan: SandboxPlan): NeededCheck[] {
+  const role = plan.objects.find((o) => o.kind === 'Role' && o.metadata.labels?.[roleLabel] === 'rbac') as (DesiredObject & { rules?: PolicyRule[] }) | undefined;
+  const why = "to give the sandbox's self-cleanup its Role";
+  return (role?.rules ?? []).flatMap((rule) => checksOfRule(rule, plan.namespace).map((c) => ({ ...c, why })));
+}
+
+/** Throws Forbidden, naming every missing permission and the Roles that grant them, before anything is written. */
 export async function assertPlanAllowed(client: KubeClient, plan: SandboxPlan, signal?: AbortSignal): Promise<void> {
-  const results = await checkAccess(client, planChecks(plan), signal);
-  const missing = results.filter((r) => !r.allowed).map((r) => r.check);
-  if (missing.length === 0) return;
-  const byNamespace = new Map<string, AccessCheck[]>();
-  for (const { namespace, ...check } of missing) if (namespace) byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), check]);
-  const roles = [...byNamespace].map(([namespace, checks]) => minimalRole(checks, namespace, 'tether-sandbox')).join('---\n');
-  const role = roles ? `\n\nA cluster admin can grant them with:\n\n${roles}` : '';
-  const described = missing.map((c) => (c.namespace && c.namespace !== plan.namespace ? `${describeCheck(c)} (${copyReason})` : describeCheck(c)));
-  throw new ExplainedError({
-    reason: 'Forbidden',
-    what: `Create sandbox "${plan.sandbox}"`,
-    why: `you may not ${described.join(', ')}`,
-    remedy: `Ask a cluster admin for these permissions${role}`,
-    status: 403,
-  });
+  await assertAllowed(client, { feature: 'sandbox', what: `Create sandbox "${plan.sandbox}"`, checks: planChecks(plan), escalation: planEscalation(plan), signal });
+}
+
+/**
+ * Reading what a plan is made from (the baseline, the placement, the agent's key) was refused:
+ * throws the refusal of everything the sandbox's features are known to need before there is a plan
+ * (all but writing the kinds a plan holds), so every missing permission is named at once, with the
+ * Roles that grant them. Throws `err` itself when that finds nothing missing.
+ */
+export async function refuseUnplanned(client: KubeClient, where: { sandbox: string; namespace: string; baseline: string }, err: unknown, signal?: AbortSignal): Promise<never> {
+  const checks = requiredOf(sandboxFeatures.flatMap((f) => featureChecks(f, where.namespace, ['sharedNamespace'], where.baseline))).filter((c) => !c.onlyHeld && c.names !== 'planned');
+  await assertAllowed(client, { feature: 'sandbox', what: `Create sandbox "${where.sandbox}"`, checks, signal });
+  throw err;
 }

@@ -11,20 +11,42 @@ import type { KubeObject } from '../kube/types';
 import { cleanupKinds } from './lifecycle/cleanupKinds';
 import { belongsTo, sandboxSelector } from './labels';
 
-/** Every object labelled for `sandbox` in `namespace`, of the kinds a sandbox holds, with `kind` set. */
-export async function listSandboxObjects(client: KubeClient, namespace: string, sandbox: string, signal?: AbortSignal): Promise<KubeObject[]> {
+/** A sandbox's objects as read, and the kinds whose list was refused (in cleanup order). */
+export interface SandboxObjectsRead {
+  objects: KubeObject[];
+  refused: Array<{ kind: string; error: ExplainedError }>;
+}
+
+/**
+ * Every object labelled for `sandbox` in `namespace`, of the kinds a sandbox holds, with `kind`
+ * set; a kind the user may not list is reported with its refusal instead of failing the read.
+ */
+export async function readSandboxObjects(client: KubeClient, namespace: string, sandbox: string, signal?: AbortSignal): Promise<SandboxObjectsRead> {
+  const refused: Array<{ kind: string; error: ExplainedError } | undefined> = [];
   const lists = await Promise.all(
-    cleanupKinds.map(async (k) => {
+    cleanupKinds.map(async (k, index) => {
       const info = kinds[k.kind as KindName];
-      const { items } = await client.listAll<KubeObject>(info, namespace, { labelSelector: sandboxSelector(sandbox), signal }).catch((err: unknown) => {
+      try {
+        const { items } = await client.listAll<KubeObject>(info, namespace, { labelSelector: sandboxSelector(sandbox), signal });
+        return items.filter((o) => belongsTo(o, sandbox)).map((o) => ({ ...o, kind: k.kind, apiVersion: o.apiVersion ?? (k.group ? `${k.group}/${k.version}` : k.version) }));
+      } catch (err) {
+        if (!(err instanceof ExplainedError)) throw err;
         // A cluster without the Gateway API has no HTTPRoutes, and who may not list Ingresses made none.
-        if (k.optional && err instanceof ExplainedError && (err.reason === 'NotFound' || err.reason === 'Forbidden')) return { items: [] as KubeObject[] };
-        throw err;
-      });
-      return items.filter((o) => belongsTo(o, sandbox)).map((o) => ({ ...o, kind: k.kind, apiVersion: o.apiVersion ?? (k.group ? `${k.group}/${k.version}` : k.version) }));
+        if (k.optional && (err.reason === 'NotFound' || err.reason === 'Forbidden')) return [];
+        if (err.reason !== 'Forbidden') throw err;
+        refused[index] = { kind: k.kind, error: err };
+        return [];
+      }
     }),
   );
-  return lists.flat();
+  return { objects: lists.flat(), refused: refused.filter((r) => r !== undefined) };
+}
+
+/** Every object labelled for `sandbox` in `namespace`, of the kinds a sandbox holds, with `kind` set. */
+export async function listSandboxObjects(client: KubeClient, namespace: string, sandbox: string, signal?: AbortSignal): Promise<KubeObject[]> {
+  const { objects, refused } = await readSandboxObjects(client, namespace, sandbox, signal);
+  if (refused.length > 0) throw refused[0].error;
+  return objects;
 }
 
 /**

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { KubeClient } from '../kube/api';
 import { ExplainedError } from '../kube/errors';
 import { kinds } from '../kube/kinds';
-import type { AccessCheck } from '../kube/role';
+import { assertAllowed, featureChecks } from '../kube/access';
+import { requiredOf, type Condition, type NeededCheck } from '../kube/permissions/needs';
 import type { KubeObject } from '../kube/types';
 import { defaultControlPort, relayObjects, type RelayJoin, type RelayPort } from './relay';
 import { deployRelay, stopTunnel } from './relayDeploy';
@@ -69,19 +70,15 @@ function joinOf(workload: StartTunnelRequest['workload'], template: PodTemplate,
   return { service: service.metadata.name, selector, portNames };
 }
 
-/** Every permission starting, running and stopping a tunnel needs in `namespace`. */
-export function tunnelAccessChecks(namespace: string): AccessCheck[] {
-  const checks: AccessCheck[] = [];
-  const add = (resource: string, verbs: string[], group?: string, subresource?: string) => {
-    for (const verb of verbs) checks.push({ verb, resource, namespace, ...(group ? { group } : {}), ...(subresource ? { subresource } : {}) });
-  };
-  add('deployments', ['get', 'list', 'create', 'patch', 'delete'], 'apps');
-  add('configmaps', ['get', 'list', 'create', 'patch', 'delete']);
-  add('secrets', ['get', 'list', 'create', 'patch', 'delete']);
-  add('services', ['get', 'list', 'create', 'patch', 'delete']);
-  add('pods', ['get', 'list']);
-  add('pods', ['get', 'create'], undefined, 'portforward');
-  return checks;
+/** Every permission starting, running and stopping a tunnel to a `kind` needs in `namespace`, as declared for the tunnel. */
+export function tunnelAccessChecks(namespace: string, kind: TunnelWorkloadKind = 'Deployment'): NeededCheck[] {
+  const conditions: Condition[] = kind === 'StatefulSet' ? ['statefulSet'] : kind === 'DaemonSet' ? ['daemonSet'] : [];
+  return requiredOf(featureChecks('tunnel', namespace, conditions));
+}
+
+/** The tunnel's preflight: throws Forbidden naming every missing permission, with the Role that grants them, before anything is deployed. */
+export function assertTunnelAllowed(client: KubeClient, namespace: string, workload: { kind: TunnelWorkloadKind; name: string }, signal?: AbortSignal): Promise<void> {
+  return assertAllowed(client, { feature: 'tunnel', what: `Tunnel ${workload.kind} "${workload.name}" in namespace "${namespace}"`, checks: tunnelAccessChecks(namespace, workload.kind), signal });
 }
 
 /** Deploys the relay for the workload and connects; the caller owns the returned session. */

@@ -9,12 +9,15 @@ import type * as vscode from 'vscode';
 import type { ClusterNode } from './views/clusterModel';
 import type { GpuTreeNode } from './gpu/gpuTreeModel';
 import type { TunnelSnapshot } from './tunnel/tunnelSnapshot';
+import type { SandboxNode } from './sandbox/sandboxTreeModel';
 
 export interface TetherApi {
   /** The Cluster view's data provider; walk it with getChildren / getTreeItem. */
   readonly clusterTree: vscode.TreeDataProvider<ClusterNode>;
   /** The GPU view's data provider; it has rows while the view is visible (tether.gpus.focus). */
   readonly gpuTree: vscode.TreeDataProvider<GpuTreeNode>;
+  /** The Sandboxes view's data provider: groups, then sandboxes. */
+  readonly sandboxTree: vscode.TreeDataProvider<SandboxNode>;
   /** Resolves when nothing is loading, no watch is on its first list and no refresh is pending. */
   whenIdle(timeoutMs?: number): Promise<void>;
   /** The selected context and namespace filter (undefined before the kubeconfig is read). */

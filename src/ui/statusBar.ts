@@ -42,7 +42,10 @@ export class ClusterStatusBar implements vscode.Disposable {
       return;
     }
     const filter = session.namespaceFilter;
-    const namespaces = filter ? (filter.length <= 2 ? filter.join(', ') : `${filter.length} namespaces`) : 'all namespaces';
+    // Without the right to list namespaces the view shows the kubeconfig's: never claim "all".
+    const refused = session.namespaceListRefused;
+    const shown = filter ?? (refused ? [session.defaultNamespace] : undefined);
+    const namespaces = shown ? (shown.length <= 2 ? shown.join(', ') : `${shown.length} namespaces`) : 'all namespaces';
     const summary = state.config.contexts.find((c) => c.name === session.context);
     this.item.text = `$(cloud) ${session.context} · ${namespaces}`;
     this.item.backgroundColor = undefined;
@@ -50,7 +53,7 @@ export class ClusterStatusBar implements vscode.Disposable {
       [
         `**Tether** — context \`${session.context}\``,
         `Server: ${summary?.server ?? '?'} · user: ${summary?.user ?? '?'}`,
-        `Namespaces: ${filter ? filter.join(', ') : 'all'}`,
+        `Namespaces: ${shown ? shown.join(', ') : 'all'}${refused ? ' (you may not list namespaces)' : ''}`,
         `Watching workloads in: ${session.watchedNamespaces().join(', ') || 'none yet (expand a namespace)'}`,
         `Kubeconfig: ${state.config.files.join(', ')}`,
         'Click to switch context or filter namespaces.',

@@ -28,6 +28,8 @@ export const editorStepWords: StepWords = (step) => {
       return 'pick an existing file with Tether: Pick Kubeconfig File, or clear the tether.kubeconfig setting to use KUBECONFIG or ~/.kube/config';
     case 'installOnPath':
       return `make sure VS Code sees \`${step.command}\` on its PATH (restart VS Code after installing it)`;
+    case 'grantRoles':
+      return 'Show Role YAML opens it with its binding, Copy Role YAML copies it';
   }
 };
 

@@ -147,3 +147,22 @@ export async function withServiceAccount(cluster: ClusterUnderTest, namespace: s
   await waitForRules(cluster, access.client(), rules);
   return access;
 }
+
+/**
+ * A ClusterRole of exactly `rules` bound to the identity across the cluster (what a ServiceAccount
+ * otherwise never holds), removed with the fixture; resolves once the API server applies it.
+ */
+export async function grantClusterWide(cluster: ClusterUnderTest, access: ServiceAccountAccess, rules: readonly PolicyRule[]): Promise<void> {
+  const name = `${access.name}-${access.namespace}`;
+  const admin = cluster.client();
+  const path = (plural: string, item = '') => `/apis/rbac.authorization.k8s.io/v1/${plural}${item ? `/${item}` : ''}`;
+  const rbac = { apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { name } };
+  for (const [kind, plural, body] of [
+    ['ClusterRole', 'clusterroles', { rules: rules.map((r) => ({ ...r })) }],
+    ['ClusterRoleBinding', 'clusterrolebindings', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name: access.name, namespace: access.namespace }] }],
+  ] as const) {
+    await admin.request({ what: `Create ${kind} ${name}`, method: 'POST', path: path(plural), body: { ...rbac, kind, ...body } });
+    cluster.defer(() => admin.request({ what: `Delete ${kind} ${name}`, method: 'DELETE', path: path(plural, name) }));
+  }
+  await waitForRules(cluster, access.client(), rules);
+}

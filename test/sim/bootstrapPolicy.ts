@@ -1,7 +1,8 @@
 /**
  * The RBAC objects every kube-apiserver creates at start (plugin/pkg/auth/authorizer/rbac/
  * bootstrappolicy), as far as tests meet them: `cluster-admin` for `system:masters`, and what every
- * authenticated user may do — discovery, version and health, and reviewing their own access.
+ * authenticated user may do — discovery, version and health, and reviewing who they are and their
+ * own access.
  */
 import type { ObjectInput } from './defaults';
 import { rbacGroup } from './rbac';
@@ -37,6 +38,7 @@ export function bootstrapPolicy(): ObjectInput[] {
     ]),
     clusterRole('system:basic-user', [
       { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+      { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
     ]),
     clusterRole('system:public-info-viewer', [
       { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },

@@ -39,7 +39,7 @@ const serverKinds: KindInfo[] = [
 ];
 
 /** Only created, never stored: the answer is computed from the request. */
-const virtualKinds = new Set(['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'TokenReview']);
+const virtualKinds = new Set(['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SelfSubjectReview', 'TokenReview']);
 
 export class ResourceRegistry {
   private readonly byKind = new Map<string, ResourceInfo>();

@@ -1,7 +1,7 @@
 /**
  * The API server's answers that are computed, not stored: SelfSubjectAccessReview and
- * SelfSubjectRulesReview from the same authorizer that guards every request, TokenReview from the
- * same authenticator, and TokenRequest (`serviceaccounts/NAME/token`), which issues a ServiceAccount
+ * SelfSubjectRulesReview from the same authorizer that guards every request, SelfSubjectReview and
+ * TokenReview from the same authenticator, and TokenRequest (`serviceaccounts/NAME/token`), which issues a ServiceAccount
  * token bound, if asked, to a Pod or Secret.
  */
 import type { KubeObject } from '../../src/kube/types';
@@ -61,6 +61,12 @@ function tokenReview(ctx: ReviewContext, info: ResourceInfo, body: Dict): Dict {
   return { kind: info.kind, apiVersion: info.apiVersion, metadata: created, spec, status };
 }
 
+/** Who the API server takes the requester for (`kubectl auth whoami`). */
+function selfReview(user: UserInfo, info: ResourceInfo): Dict {
+  const userInfo: Dict = { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) };
+  return { kind: info.kind, apiVersion: info.apiVersion, metadata: created, status: { userInfo } };
+}
+
 /** POST of a review kind by `user`: the review with its status (201). */
 export function answerReview(ctx: ReviewContext, user: UserInfo, info: ResourceInfo, body: Dict): Dict {
   switch (info.kind) {
@@ -68,6 +74,8 @@ export function answerReview(ctx: ReviewContext, user: UserInfo, info: ResourceI
       return accessReview(ctx, user, info, body);
     case 'SelfSubjectRulesReview':
       return rulesReview(ctx, user, info, body);
+    case 'SelfSubjectReview':
+      return selfReview(user, info);
     case 'TokenReview':
       return tokenReview(ctx, info, body);
     default:

@@ -14,6 +14,7 @@ import { ExplainedError, explainedText, isCancellation } from '../../kube/errors
 import { redact } from '../../kube/redact';
 import { ArgumentsError, toolHandler, type ToolCall } from './mcpTools';
 import type { McpSession } from './mcpSession';
+import { adviceYaml } from '../../kube/permissions/remedy';
 import { mcpStepWords } from './mcpWords';
 
 const validators = new Map<string, z.ZodType>(agentTools.map((t) => [t.name, z.fromJSONSchema(t.inputSchema as Parameters<typeof z.fromJSONSchema>[0])]));
@@ -30,7 +31,7 @@ function checkedArguments(tool: string, args: unknown): Record<string, unknown> 
 }
 
 function failure(err: unknown): CallToolResult {
-  const text = err instanceof ExplainedError ? explainedText(err, mcpStepWords) : `The tool failed: ${err instanceof Error ? err.message : String(err)}`;
+  const text = err instanceof ExplainedError ? `${explainedText(err, mcpStepWords)}${err.access ? `\n${adviceYaml(err.access, err.access.user)}` : ''}` : `The tool failed: ${err instanceof Error ? err.message : String(err)}`;
   return { isError: true, content: [{ type: 'text', text: redact(text) }] };
 }
 

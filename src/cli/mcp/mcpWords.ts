@@ -26,5 +26,7 @@ export const mcpStepWords: StepWords = (step) => {
       return 'start the server with --kubeconfig naming an existing file, or unset TETHER_KUBECONFIG';
     case 'installOnPath':
       return `make sure \`${step.command}\` is on the PATH the MCP server runs with`;
+    case 'grantRoles':
+      return 'show the user the YAML that follows, for a cluster admin to apply; nothing can be done about it with these tools';
   }
 };

@@ -13,6 +13,7 @@ import type { SandboxLocation } from '../lifecycle/lifecycle';
 import { boundedName } from '../names';
 import type { SandboxPlan } from '../plan';
 import type { CheckSpec, SandboxSpec } from '../spec';
+import { assertChecksAllowed } from './checkRun';
 
 /** What a check run needs; `client` stays owned by whoever gave it. */
 export interface CheckRunTarget {
@@ -48,7 +49,7 @@ export function checkPlanFrom(lease: KubeObject, spec: Pick<SandboxSpec, 'previe
   return plan;
 }
 
-/** The target of a check run for `where`, read from the cluster now. */
+/** The target of a check run for `where`, read from the cluster now, once the checks' permissions are held. */
 export async function checkTargetFrom(client: KubeClient, where: SandboxLocation, spec: SandboxSpec, signal?: AbortSignal): Promise<CheckRunTarget> {
   const what = `Run the checks of sandbox "${where.sandbox}"`;
   const lease = await findSandboxLease(client, where.sandbox, where.namespace, signal);
@@ -58,6 +59,9 @@ export async function checkTargetFrom(client: KubeClient, where: SandboxLocation
   if (spec.checks.length === 0) {
     throw new ExplainedError({ reason: 'NotFound', what, why: 'tether.yaml has no checks', remedy: 'Add a checks: section (name, image, command) to tether.yaml' });
   }
-  return { client, plan: checkPlanFrom(lease, spec), lease, checks: spec.checks };
+  const plan = checkPlanFrom(lease, spec);
+  // Before any Job is created: a refusal names every missing permission, with the Role that grants them.
+  await assertChecksAllowed(client, plan, signal);
+  return { client, plan, lease, checks: spec.checks };
 }
 

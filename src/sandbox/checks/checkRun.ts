@@ -6,7 +6,9 @@
 import type { KubeClient } from '../../kube/api';
 import { sleep, systemClock, type Clock } from '../../kube/clock';
 import { ExplainedError } from '../../kube/errors';
+import { assertAllowed, featureChecks } from '../../kube/access';
 import { kinds, resourcePath } from '../../kube/kinds';
+import { requiredOf } from '../../kube/permissions/needs';
 import type { KubeObject } from '../../kube/types';
 import { serverSideApply } from '../lifecycle/apply';
 import { checkJob } from './checks';
@@ -89,4 +91,9 @@ async function podLog(client: KubeClient, namespace: string, pod: string, lines:
     if (err instanceof ExplainedError) return `(no log: ${err.why})`;
     throw err;
   }
+}
+
+/** The checks' preflight: throws Forbidden naming every missing permission, with the Role that grants them, before any Job is created. */
+export function assertChecksAllowed(client: KubeClient, plan: Pick<SandboxPlan, 'sandbox' | 'namespace'>, signal?: AbortSignal): Promise<void> {
+  return assertAllowed(client, { feature: 'checks', what: `Run the checks of sandbox "${plan.sandbox}"`, checks: requiredOf(featureChecks('checks', plan.namespace)), signal });
 }

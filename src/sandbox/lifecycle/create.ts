@@ -18,7 +18,7 @@ import type { SandboxAgentSource } from '../agentRequest';
 import { belongsTo, planHashAnnotation } from '../labels';
 import { hasLapsed, leaseTiming } from './lease';
 import { planSandbox, type SandboxPlan } from '../plan';
-import { assertPlanAllowed, choosePlacement, readBaseline } from '../placement';
+import { assertPlanAllowed, choosePlacement, readBaseline, refuseUnplanned } from '../placement';
 import type { SandboxSpec } from '../spec';
 
 export interface CreateSandboxInput {
@@ -57,6 +57,16 @@ interface Prepared {
 }
 
 async function prepare(client: KubeClient, input: CreateSandboxInput, signal?: AbortSignal): Promise<Prepared> {
+  try {
+    return await prepareNow(client, input, signal);
+  } catch (err) {
+    if (!(err instanceof ExplainedError && err.reason === 'Forbidden') || err.access?.feature === 'sandbox') throw err;
+    const baseline = input.spec.baseline.namespace;
+    return refuseUnplanned(client, { sandbox: requestedSandbox(input), namespace: input.sharedNamespace ?? baseline, baseline }, err, signal);
+  }
+}
+
+async function prepareNow(client: KubeClient, input: CreateSandboxInput, signal?: AbortSignal): Promise<Prepared> {
   const [choice, baseline] = await Promise.all([
     choosePlacement(client, { baselineNamespace: input.spec.baseline.namespace, sharedNamespace: input.sharedNamespace }, signal),
     readBaseline(client, input.spec.baseline.namespace, signal),

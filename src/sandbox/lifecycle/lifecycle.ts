@@ -11,12 +11,15 @@ import { kindOf, refOf, type ObjectRef } from './apply';
 import { cleanupKinds } from './cleanupKinds';
 import { baselineAnnotation, belongsTo, developerAnnotation, ownerLabel, placementAnnotation, roleLabel, sandboxLabel, sandboxSelector } from '../labels';
 import { hasLapsed, isStale, leaseTiming } from './lease';
-import { deleteOwned, listSandboxObjects } from '../sandboxObjects';
+import { deleteOwned, readSandboxObjects } from '../sandboxObjects';
+import { assertDeleteAllowed } from './deleteAccess';
 import { defaultTtlSeconds } from '../spec';
 
 export interface SandboxLocation {
   sandbox: string;
   namespace: string;
+  /** Whether the sandbox owns its namespace, when known (the listing says); otherwise its Lease says. */
+  placement?: 'namespace' | 'shared';
 }
 
 export interface DeleteOptions {
@@ -30,25 +33,44 @@ function rank(object: KubeObject): number {
 }
 
 /**
+ * Whether the sandbox owns its namespace: as the caller knows it, else as its Lease says, else by
+ * its name (a sandbox's own namespace is named after it).
+ */
+function ownsNamespace(where: SandboxLocation, objects: readonly KubeObject[]): boolean {
+  if (where.placement) return where.placement === 'namespace';
+  const lease = objects.find((o) => o.kind === 'Lease' && o.metadata.labels?.[roleLabel] === 'lease');
+  const placement = lease?.metadata.annotations?.[placementAnnotation];
+  return placement ? placement === 'namespace' : where.namespace === where.sandbox;
+}
+
+/**
  * Deletes everything labelled for the sandbox in its namespace, in cleanup order, and then the
  * namespace itself when the sandbox owns it. Objects without the sandbox's labels are never touched.
+ * Before the first delete the API server is asked about every permission that takes
+ * (deleteAccess.ts), so a refusal names all that is missing and leaves the sandbox whole. A sandbox
+ * in a shared namespace needs rights in that namespace only: its namespace object is never read.
  */
 export async function deleteSandbox(client: KubeClient, where: SandboxLocation, options: DeleteOptions = {}): Promise<ObjectRef[]> {
   const { signal } = options;
-  const objects = (await listSandboxObjects(client, where.namespace, where.sandbox, signal)).sort((a, b) => rank(a) - rank(b));
+  const read = await readSandboxObjects(client, where.namespace, where.sandbox, signal);
+  const objects = read.objects.sort((a, b) => rank(a) - rank(b));
+  const own = ownsNamespace(where, objects);
+  const held = [...objects, ...read.refused].map((o) => o.kind ?? '');
+  await assertDeleteAllowed(client, { sandbox: where.sandbox, namespace: where.namespace, kinds: held, ownsNamespace: own }, signal);
+  // The review allowed what a list was refused (RBAC changed in between): that refusal is the answer.
+  if (read.refused.length > 0) throw read.refused[0].error;
   const deleted: ObjectRef[] = [];
   for (const object of objects) {
     options.onProgress?.(refOf(object));
     await deleteOwned(client, kindOf(object.kind ?? ''), object.metadata.namespace, object.metadata.name, where.sandbox, signal);
     deleted.push(refOf(object));
   }
+  if (!own) return deleted;
   let namespace: KubeObject | undefined;
   try {
     namespace = await client.get<KubeObject>(kinds.Namespace, undefined, where.namespace, signal);
   } catch (err) {
-    // A namespace the user may not even read (namespace-scoped permissions in a shared one) is not
-    // one Tether made for this sandbox: there is nothing more to delete.
-    if (!(err instanceof ExplainedError && (err.reason === 'NotFound' || err.reason === 'Forbidden'))) throw err;
+    if (!(err instanceof ExplainedError && err.reason === 'NotFound')) throw err;
   }
   if (namespace && belongsTo(namespace, where.sandbox)) {
     const ref = { kind: 'Namespace', name: where.namespace };
@@ -141,7 +163,8 @@ export async function listSandboxes(client: KubeClient, options: ListSandboxesOp
   const now = options.now ?? Date.now();
   const { leases, partial } = await listLeases(client, options);
   const listing: SandboxListing = { mine: [], others: [], orphans: [] };
-  const summaries = leases.filter((l) => belongsTo(l, l.metadata.labels?.[sandboxLabel] ?? '')).map((l) => summarize(l, options.owner, now));
+  // A Lease being deleted is a sandbox being deleted: it is gone as far as anyone can use it.
+  const summaries = leases.filter((l) => !l.metadata.deletionTimestamp && belongsTo(l, l.metadata.labels?.[sandboxLabel] ?? '')).map((l) => summarize(l, options.owner, now));
   summaries.sort((a, b) => a.sandbox.localeCompare(b.sandbox) || a.namespace.localeCompare(b.namespace));
   for (const s of summaries) {
     if (s.state === 'orphan') listing.orphans.push(s);

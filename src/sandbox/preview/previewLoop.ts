@@ -358,12 +358,18 @@ export class PreviewLoop implements Disposable {
     return true;
   }
 
-  /** Stops the sandbox locally, then deletes every object it has in the cluster, at once. */
+  /**
+   * Stops the sandbox locally, then deletes every object it has in the cluster, at once. Views
+   * hear of it when it is done, and also when it failed: what is left is then what they show.
+   */
   async delete(client: KubeClient, context: string, where: SandboxLocation, signal?: AbortSignal): Promise<string[]> {
     this.stop(context, where.sandbox);
-    const deleted = await deleteSandbox(client, where, { signal });
-    this.changes.fire();
-    return deleted.map((d) => `${d.kind}/${d.name}`);
+    try {
+      const deleted = await deleteSandbox(client, where, { signal });
+      return deleted.map((d) => `${d.kind}/${d.name}`);
+    } finally {
+      if (!this.disposed) this.changes.fire();
+    }
   }
 
   dispose(): void {

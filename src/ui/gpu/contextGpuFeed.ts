@@ -16,6 +16,8 @@ export interface GpuFeedSource {
   /** Scope "all" means cluster access may have been replaced (kubeconfig reloaded): start over. */
   readonly onDidChange: (listener: (change: { readonly scope: string }) => void) => Disposable;
   kube(): Promise<{ readonly hub: GpuWatchSource }>;
+  /** Namespaces to watch instead when pods may not be listed in every namespace of `context`. */
+  readableNamespaces(context: string): readonly string[];
 }
 
 export type GpuFeedState =
@@ -64,11 +66,11 @@ export class ContextGpuFeed implements Disposable {
   summary(context?: string): GpuSummary | undefined {
     const state = this.stateValue;
     if (state.phase !== 'running' || (context !== undefined && context !== state.context)) return undefined;
-    const { listing, failures } = state.feed.status;
+    const { listing, failures, limits } = state.feed.status;
     if (listing.includes('Node') || listing.includes('Pod')) return undefined;
     // Nodes or pods that could not be read are no numbers to sum up ("none in this cluster").
     if (failures.some((f) => f.kind === 'Node' || f.kind === 'Pod')) return undefined;
-    return gpuSummary(state.feed.table());
+    return gpuSummary(state.feed.table(), 5, !limits.some((l) => l.kind === 'Node'));
   }
 
   /** Keeps the feed running until the returned Disposable is disposed. */
@@ -100,6 +102,9 @@ export class ContextGpuFeed implements Disposable {
     if (this.startedFor === null || context !== this.startedFor || change?.scope === 'all') {
       this.startedFor = context;
       void this.start();
+    } else if (change?.scope === 'context' && this.stateValue.phase === 'running') {
+      // The namespace filter may have changed: the namespaces watched instead follow it.
+      this.stateValue.feed.refreshFallback();
     }
   }
 
@@ -112,7 +117,7 @@ export class ContextGpuFeed implements Disposable {
       if (attempt !== this.attempt) return;
       const context = this.source.selectedContext;
       if (!context) return this.set({ phase: 'noContext' });
-      const feed = new GpuFeed(access.hub, { context, extraResources: [...this.options.extraResources()], onChange: () => this.coalescer.signal() });
+      const feed = new GpuFeed(access.hub, { context, extraResources: [...this.options.extraResources()], fallbackNamespaces: () => this.source.readableNamespaces(context), onChange: () => this.coalescer.signal() });
       this.set({ phase: 'running', context, feed });
     } catch (err) {
       if (attempt !== this.attempt) return;

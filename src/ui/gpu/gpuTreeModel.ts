@@ -3,7 +3,7 @@
  * bars), namespaces (requests and quota), the pods holding GPUs and the pods waiting for them
  * (with the reason). Pure and deterministic for a given table, status and clock.
  */
-import type { GpuFeedStatus } from '../../gpu/gpuFeed';
+import type { GpuFeedLimit, GpuFeedStatus } from '../../gpu/gpuFeed';
 import type { GpuNamespaceRow, GpuNodeRow, GpuPodRow, GpuTable, GpuWaitingRow } from '../../gpu/table';
 import { formatTaint } from '../../gpu/placement';
 import { causeKey, failureHeadline, failureNotice, isClusterWide } from '../../kube/failureCause';
@@ -53,14 +53,41 @@ export function buildGpuTree(table: GpuTable, status: GpuFeedStatus, now: number
   for (const f of status.failures) {
     roots.push({ type: 'message', id: `failure:${f.kind}`, severity: 'error', label: `${f.kind}: ${f.error.why}`, tooltip: f.error.message });
   }
+  roots.push(...limitRows(status.limits));
   if (status.listing.length > 0) {
     roots.push({ type: 'message', id: 'listing', severity: 'loading', label: `Loading ${status.listing.join(', ')}…` });
   }
-  roots.push(nodesSection(table, now), namespacesSection(table), holdersSection(table, now), waitingSection(table, now));
+  const nodesUnknown = status.limits.some((l) => l.kind === 'Node');
+  roots.push(nodesSection(table, now, nodesUnknown), namespacesSection(table), holdersSection(table, now), waitingSection(table, now));
   return roots;
 }
 
-function nodesSection(table: GpuTable, now: number): GpuTreeNode {
+const kindWords: Record<string, string> = { Pod: 'pods', ResourceQuota: 'quotas', Event: 'events', Node: 'nodes' };
+
+/**
+ * What could not be seen, once: nodes refused leave the capacity unknown; pods, quotas or events
+ * refused across namespaces are shown for the namespaces the user may read.
+ */
+function limitRows(limits: readonly GpuFeedLimit[]): GpuTreeNode[] {
+  const rows: GpuTreeNode[] = [];
+  const nodes = limits.find((l) => l.kind === 'Node');
+  if (nodes) rows.push({ type: 'message', id: 'limit:Node', severity: 'info', label: 'GPU capacity unknown: you may not list nodes', tooltip: `${nodes.error.why}\n\nThe pods of the namespaces you may read are shown; ${nodes.error.remedy}` });
+  const byNamespaces = new Map<string, GpuFeedLimit[]>();
+  for (const l of limits) if (l.namespaces) byNamespaces.set(l.namespaces.join(', '), [...(byNamespaces.get(l.namespaces.join(', ')) ?? []), l]);
+  for (const [namespaces, group] of byNamespaces) {
+    const what = group.map((l) => kindWords[l.kind] ?? l.kind).join(', ');
+    rows.push({
+      type: 'message',
+      id: `limit:${group.map((l) => l.kind).join('+')}`,
+      severity: 'info',
+      label: `Only namespace${group[0].namespaces?.length === 1 ? '' : 's'} ${namespaces}: you may not list ${what} in every namespace`,
+      tooltip: group.map((l) => l.error.why).join('\n'),
+    });
+  }
+  return rows;
+}
+
+function nodesSection(table: GpuTable, now: number, unknown = false): GpuTreeNode {
   const holdersByNode = new Map<string, GpuPodRow[]>();
   for (const pod of table.holders) {
     if (!pod.node) continue;
@@ -69,7 +96,8 @@ function nodesSection(table: GpuTable, now: number): GpuTreeNode {
     list.push(pod);
   }
   const children: GpuTreeNode[] = table.nodes.map((row) => nodeNode(row, holdersByNode.get(row.name) ?? [], now));
-  if (children.length === 0) children.push({ type: 'message', id: 'nodes:none', severity: 'info', label: 'No node offers GPUs' });
+  if (unknown) children.push({ type: 'message', id: 'nodes:unknown', severity: 'info', label: 'Not shown: nodes cannot be listed with your permissions' });
+  else if (children.length === 0) children.push({ type: 'message', id: 'nodes:none', severity: 'info', label: 'No node offers GPUs' });
   const description = table.resources.map((r) => `${r.requested}/${r.allocatable} ${r.resource}`).join(' · ');
   return { type: 'section', id: 'nodes', label: 'Nodes', description, children };
 }

@@ -7,6 +7,12 @@
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../../lifecycle';
 import { readSettings } from '../config';
+import type { GpuKind } from '../../gpu/gpuFeed';
+import type { ExplainedError } from '../../kube/errors';
+import { kinds } from '../../kube/kinds';
+import { features } from '../../kube/permissions/features';
+import { checksOf, plainCheck } from '../../kube/permissions/needs';
+import type { AccessCheck } from '../../kube/role';
 import type { ContextGpuFeed } from './contextGpuFeed';
 import { buildGpuTree, type GpuTreeNode } from './gpuTreeModel';
 import { GpuTreeProvider } from './gpuTreeProvider';
@@ -25,8 +31,17 @@ function message(id: string, severity: 'info' | 'error' | 'loading', label: stri
   return { type: 'message', id, severity, label, tooltip };
 }
 
-/** Registers the view; `provider` is the one it renders into (the extension's API hands it to tests). */
-export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider): vscode.Disposable {
+/** The GPUs view's declared reads of `kind` across the cluster: what a refusal of them asks for. */
+function clusterNeeds(kind: GpuKind): AccessCheck[] {
+  const plural = kinds[kind].plural;
+  return checksOf(features.gpus.needs, { namespace: '' }).filter((c) => c.resource === plural && !c.namespace).map(plainCheck);
+}
+
+/**
+ * Registers the view; `provider` is the one it renders into (the extension's API hands it to
+ * tests). `onLimit` hears about each refusal the view works around (told once by its receiver).
+ */
+export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider, onLimit: (error: ExplainedError, needs: AccessCheck[]) => void = () => undefined): vscode.Disposable {
   const store = new DisposableStore();
   const view = store.add(vscode.window.createTreeView(gpuViewId, { treeDataProvider: provider, showCollapseAll: true }));
   const ages = store.add(new AgeTicker<'table'>(() => render()));
@@ -51,7 +66,9 @@ export function registerGpuView(gpu: ContextGpuFeed, provider: GpuTreeProvider):
       case 'running': {
         const table = state.feed.table();
         const now = Date.now();
-        provider.show(buildGpuTree(table, state.feed.status, now));
+        const status = state.feed.status;
+        provider.show(buildGpuTree(table, status, now));
+        for (const limit of status.limits) onLimit(limit.error, clusterNeeds(limit.kind));
         ages.set('table', nextAgeChange([...table.holders, ...table.waiting].map((p) => p.createdAt), now));
         const summary = gpu.summary(state.context);
         waiting = summary ? table.waiting.length : 0;

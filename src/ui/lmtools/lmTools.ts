@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { sharedByRequests } from '../../engine/sharedSignal';
 import { sandboxListing } from '../../engine/status';
+import { editorLook } from '../sandbox/workspace';
 import { editorToolNames } from '../../engine/tools/editorToolNames';
 import { previewFailureText, previewText, statusText, type PreviewToolInput, type StatusToolInput } from '../../engine/tools/toolText';
 import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
@@ -72,7 +73,7 @@ class StatusTool implements vscode.LanguageModelTool<StatusToolInput> {
       try {
         const signal = abortOn(token);
         const client = (await this.deps.explorer.kube()).client(context);
-        listing = await sandboxListing(this.deps.engine, client, signal);
+        listing = await sandboxListing(this.deps.engine, client, signal, editorLook(this.deps.explorer, context));
         for (const r of running) pods.set(`${r.namespace}/${r.sandbox}`, (await sandboxPods(client, r.namespace, r.sandbox, signal)).pods);
       } catch (err) {
         problems.push(`Could not read the cluster: ${err instanceof Error ? err.message : String(err)}`);

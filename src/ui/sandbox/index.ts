@@ -22,6 +22,8 @@ import type { TunnelEnvironment } from '../tunnel/tunnelEnvironment';
 
 export interface SandboxFeature extends vscode.Disposable {
   readonly loop: PreviewLoop;
+  /** The Sandboxes view's data provider. */
+  readonly tree: SandboxTreeProvider;
 }
 
 export interface SandboxFeatureDeps {
@@ -71,11 +73,13 @@ export function registerSandboxFeature(deps: SandboxFeatureDeps): SandboxFeature
     loop.onDidLose((e) => void lostNotice(e)),
     new PreviewStatusBar(loop),
     new SandboxEnvironment(loop, deps.environment, logger, (err) => reporter.reportBackground(err)),
+    // A running sandbox's namespace is one the user may read: views that fall back look there too.
+    explorer.addNamespaceSource((ctx) => loop.summaries().filter((s) => s.context === ctx).map((s) => s.namespace)),
     view,
     tree,
     loop,
   );
-  return { loop, dispose: () => disposables.dispose() };
+  return { loop, tree, dispose: () => disposables.dispose() };
 }
 
 /** A sandbox stopped here: deleted (Preview Changes creates it again), or taken over elsewhere (Take Back runs it here again). */
@@ -91,7 +95,7 @@ async function lostNotice(e: SandboxLost): Promise<void> {
 
 /** A Sandboxes view row becomes the sandbox's location; anything else passes through. */
 function sandboxArg(arg: unknown): unknown {
-  const node = arg as { type?: string; context?: string; summary?: { sandbox: string; namespace: string } } | undefined;
-  if (node?.type === 'sandbox' && node.summary) return { context: node.context, sandbox: node.summary.sandbox, namespace: node.summary.namespace };
+  const node = arg as { type?: string; context?: string; summary?: { sandbox: string; namespace: string; placement: 'namespace' | 'shared' } } | undefined;
+  if (node?.type === 'sandbox' && node.summary) return { context: node.context, sandbox: node.summary.sandbox, namespace: node.summary.namespace, placement: node.summary.placement };
   return arg;
 }

@@ -16,7 +16,7 @@ import { proposeSpec } from '../../sandbox/detect';
 import type { PreviewLoop, PreviewResult } from '../../sandbox/preview/previewLoop';
 import { readWorkspaceFacts } from '../../sandbox/preview/previewWorkspace';
 import { specFileName } from '../../sandbox/spec';
-import { editorWorkspace, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
+import { editorLook, editorWorkspace, readSpecText, selectedContext, specUri, workspaceFolder, type SandboxFeatureDeps } from './workspace';
 
 export interface SandboxCommandDeps extends SandboxFeatureDeps {
   loop: PreviewLoop;
@@ -113,6 +113,7 @@ export interface DeleteTarget {
   context?: string;
   sandbox: string;
   namespace: string;
+  placement?: 'namespace' | 'shared';
   /** Skip the modal confirmation (for callers that already asked). */
   confirmed?: boolean;
 }
@@ -128,13 +129,14 @@ export async function deleteSandboxCommand(deps: SandboxCommandDeps, arg?: unkno
   try {
     let target = isDeleteTarget(arg) ? arg : undefined;
     if (!target) {
-      const choices = deletionCandidates(await sandboxListing(deps.engine, client));
+      // As the Sandboxes view does: without the right to list Leases everywhere, the namespaces the user works in are searched.
+      const choices = deletionCandidates(await sandboxListing(deps.engine, client, undefined, editorLook(deps.explorer, context)));
       if (choices.length === 0) {
         void vscode.window.showInformationMessage(`You have no sandbox in context "${context}".`);
         return undefined;
       }
       const pick = await vscode.window.showQuickPick(
-        choices.map((s) => ({ label: s.sandbox, description: `namespace ${s.namespace}${s.state === 'orphan' ? ' · lease lapsed' : ''}`, target: { sandbox: s.sandbox, namespace: s.namespace } })),
+        choices.map((s) => ({ label: s.sandbox, description: `namespace ${s.namespace}${s.state === 'orphan' ? ' · lease lapsed' : ''}`, target: { sandbox: s.sandbox, namespace: s.namespace, placement: s.placement } })),
         { title: 'Delete which sandbox?' },
       );
       if (!pick) return undefined;
@@ -148,7 +150,7 @@ export async function deleteSandboxCommand(deps: SandboxCommandDeps, arg?: unkno
       );
       if (answer !== 'Delete') return undefined;
     }
-    const where = { sandbox: target.sandbox, namespace: target.namespace };
+    const where = { sandbox: target.sandbox, namespace: target.namespace, ...(target.placement ? { placement: target.placement } : {}) };
     const deleted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting sandbox "${target.sandbox}"` }, () =>
       deps.loop.delete(client, context, where),
     );

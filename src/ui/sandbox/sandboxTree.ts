@@ -10,13 +10,15 @@ import type { SandboxListing } from '../../sandbox/lifecycle/lifecycle';
 import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
 import type { ClusterExplorer } from '../session/explorer';
 import { detailNodes, failureNodes, groupNodes, sandboxNodes, type SandboxNode } from './sandboxTreeModel';
+import { editorLook } from './workspace';
 
 export const openUrlCommand = 'tether.openPreviewUrl';
 
 export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SandboxNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private listing: { context: string; value: SandboxListing } | undefined;
+  /** The listing being read or read for a context; a refresh drops it, so a read begun before cannot land after. */
+  private listing: { context: string; value: Promise<SandboxListing> } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -83,11 +85,17 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<SandboxNode>
     }
   }
 
-  private async readListing(context: string): Promise<SandboxListing> {
+  private readListing(context: string): Promise<SandboxListing> {
     if (this.listing?.context === context) return this.listing.value;
-    const client = (await this.explorer.kube()).client(context);
-    const value = await sandboxListing(this.engine, client);
-    this.listing = { context, value };
+    const value = (async () => {
+      const client = (await this.explorer.kube()).client(context);
+      return sandboxListing(this.engine, client, undefined, editorLook(this.explorer, context));
+    })();
+    const entry = { context, value };
+    this.listing = entry;
+    value.catch(() => {
+      if (this.listing === entry) this.listing = undefined;
+    });
     return value;
   }
 

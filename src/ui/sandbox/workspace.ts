@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineDeps } from '../../engine/engine';
+import type { SandboxLook } from '../../engine/status';
 import type { Workspace } from '../../engine/workspace';
 import { ExplainedError } from '../../kube/errors';
 import type { Logger } from '../../kube/logger';
@@ -52,4 +53,10 @@ export function selectedContext(explorer: ClusterExplorer): string {
     throw new ExplainedError({ reason: 'UnknownContext', what: 'Use the sandbox', why: 'no Kubernetes context is selected', remedy: '', step: { code: 'selectContext' } });
   }
   return context;
+}
+
+/** What the editor knows of where sandboxes are (engine/status.ts): the Cluster view's filter, the open folder's tether.yaml. */
+export function editorLook(explorer: ClusterExplorer, context: string): SandboxLook {
+  const namespaces = explorer.sessionFor(context)?.namespaceFilter ?? [];
+  return vscode.workspace.workspaceFolders?.length ? { namespaces, workspace: editorWorkspace() } : { namespaces };
 }

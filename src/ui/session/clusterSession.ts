@@ -5,11 +5,13 @@
  * Pure: no vscode.
  */
 import { DisposableStore, type Disposable } from '../../lifecycle';
-import type { AccessCheck } from '../../kube/role';
 import type { ExplainedError } from '../../kube/errors';
-import { kinds, type KindName } from '../../kube/kinds';
+import type { KindName } from '../../kube/kinds';
 import type { NamespaceObjects } from '../views/workloads';
 import { WatchedKind, type WatchSource } from './watchedKind';
+import { combinedFailure, type WatchFailure } from './watchFailures';
+
+export type { WatchFailure } from './watchFailures';
 
 /**
  * What changed, so the view can refresh just that node; `watching`: the set of namespaces whose
@@ -29,22 +31,6 @@ export const namespaceKinds = {
 } as const satisfies Record<keyof NamespaceObjects, KindName>;
 
 type NamespaceWatches = { [K in keyof NamespaceObjects]: WatchedKind };
-
-/** A watch that is failing, with the permission it needs (for "Copy Role YAML" on a 403). */
-export interface WatchFailure {
-  error: ExplainedError;
-  needs: AccessCheck[];
-}
-
-function needsOf(kind: KindName, namespace: string | undefined): AccessCheck[] {
-  const info = kinds[kind];
-  return (['list', 'watch'] as const).map((verb) => ({
-    verb,
-    resource: info.plural,
-    ...(info.group ? { group: info.group } : {}),
-    ...(namespace ? { namespace } : {}),
-  }));
-}
 
 export class ClusterSession implements Disposable {
   private readonly store = new DisposableStore();
@@ -68,6 +54,19 @@ export class ClusterSession implements Disposable {
     return this.filter;
   }
 
+  /**
+   * The namespaces to read when something may not be listed across all of them: the kubeconfig's
+   * and the filtered ones.
+   */
+  readableNamespaces(): string[] {
+    return [...new Set([this.defaultNamespace, ...(this.filter ?? [])])];
+  }
+
+  /** True when listing namespaces was refused (the view then shows readableNamespaces()); never starts a watch. */
+  get namespaceListRefused(): boolean {
+    return this.namespaceList?.error?.reason === 'Forbidden' && !this.namespaceList.hasSynced;
+  }
+
   /** Names known from the namespace watch (all of them, unfiltered), sorted. */
   knownNamespaces(): string[] {
     return [...(this.watchNamespaceList().items.values())].map((n) => n.metadata.name).sort();
@@ -81,7 +80,7 @@ export class ClusterSession implements Disposable {
   /** The namespaces to show and why the list may be partial. */
   visibleNamespaces(): { names: string[]; listing: boolean; failure?: WatchFailure } {
     const list = this.watchNamespaceList();
-    const failure = list.error ? { error: list.error, needs: needsOf('Namespace', undefined) } : undefined;
+    const failure = list.error ? combinedFailure({ context: this.context }, [{ kind: 'Namespace', error: list.error }]) : undefined;
     if (this.filter) return { names: [...this.filter], listing: false, failure };
     if (!list.hasSynced) {
       // Without the right to list namespaces, the context's own namespace is still worth showing.
@@ -117,14 +116,14 @@ export class ClusterSession implements Disposable {
     const watches = this.open.get(namespace)!.watches;
     const objects = {} as { [K in keyof NamespaceObjects]: NamespaceObjects[K] };
     let listing = false;
-    let failure: WatchFailure | undefined;
+    const failing: Array<{ kind: KindName; error: ExplainedError }> = [];
     for (const field of Object.keys(namespaceKinds) as Array<keyof NamespaceObjects>) {
       const w = watches[field];
       objects[field] = w.items;
       listing ||= w.isListing;
-      if (!failure && w.error) failure = { error: w.error, needs: needsOf(namespaceKinds[field], namespace) };
+      if (w.error) failing.push({ kind: namespaceKinds[field], error: w.error });
     }
-    return { objects, listing, failure };
+    return { objects, listing, failure: combinedFailure({ context: this.context, namespace }, failing) };
   }
 
   /** Namespaces whose workloads are being watched. */

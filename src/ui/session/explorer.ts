@@ -68,6 +68,7 @@ export class ClusterExplorer implements Disposable {
   /** Other contexts, watched only while their row is expanded. */
   private readonly peeks = new Map<string, ClusterSession>();
   private pending: ExplorerChange[] = [];
+  private readonly namespaceSources = new Set<(context: string) => readonly string[]>();
   private readonly coalescer: Coalescer;
 
   constructor(private readonly options: ExplorerOptions) {
@@ -89,6 +90,24 @@ export class ClusterExplorer implements Disposable {
   /** The session showing `context`: the selected one, or a peek opened by expanding its row. */
   sessionFor(context: string): ClusterSession | undefined {
     return this.sessionValue?.context === context ? this.sessionValue : this.peeks.get(context);
+  }
+
+  /**
+   * Namespaces to read in `context` when a list across all of them is refused: its session's
+   * (the kubeconfig's and the filtered ones), else the kubeconfig context's namespace.
+   */
+  readableNamespaces(context: string): string[] {
+    const session = this.sessionFor(context);
+    const state = this.stateValue;
+    const configured = state.phase === 'loaded' ? state.config.contexts.find((c) => c.name === context)?.namespace : undefined;
+    const own = session ? session.readableNamespaces() : [configured || 'default'];
+    return [...new Set([...own, ...[...this.namespaceSources].flatMap((source) => source(context))])];
+  }
+
+  /** More namespaces the user works in (a running sandbox's), for readableNamespaces. */
+  addNamespaceSource(source: (context: string) => readonly string[]): Disposable {
+    this.namespaceSources.add(source);
+    return { dispose: () => this.namespaceSources.delete(source) };
   }
 
   /** Starts watching a context that is not selected, while its row is expanded. */

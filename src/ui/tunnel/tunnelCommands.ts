@@ -6,9 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { EngineDeps } from '../../engine/engine';
-import { missingTunnelPermissions, runTunnel } from '../../engine/tunnel';
+import { runTunnel, tunnelPreflight } from '../../engine/tunnel';
 import { KubeClient } from '../../kube/api';
-import { describeCheck } from '../../kube/access';
 import { kinds } from '../../kube/kinds';
 import type { Logger } from '../../kube/logger';
 import type { KubeObject } from '../../kube/types';
@@ -66,25 +65,6 @@ async function namespaceInput(deps: TunnelCommandDeps, client: KubeClient, conte
   return { known, filter: session?.namespaceFilter, contextNamespace: client.defaultNamespace, open: session?.watchedNamespaces() };
 }
 
-/** Missing permissions block the start: the user sees which and can copy the Role for an admin. */
-async function preflight(client: KubeClient, namespace: string): Promise<boolean> {
-  const missing = await missingTunnelPermissions(client, namespace);
-  if (missing.length === 0) return true;
-  const list = missing.map(describeCheck).join('; ');
-  const choice = await vscode.window.showErrorMessage(
-    `Tether cannot tunnel in namespace "${namespace}": you are missing ${missing.length} permission${missing.length === 1 ? '' : 's'} (${list}). A cluster admin can grant them with a Role.`,
-    'Copy Role YAML',
-    'Open Role YAML',
-  );
-  if (choice) {
-    const { roleYamlFor } = await import('../commands/roleYaml');
-    const yaml = roleYamlFor(missing, 'tether-tunnel');
-    if (choice === 'Copy Role YAML') await vscode.env.clipboard.writeText(yaml);
-    else await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'yaml', content: yaml }));
-  }
-  return false;
-}
-
 /**
  * Starts a tunnel. `arg`: nothing (the palette: every question is asked), a Cluster view row (the
  * workload is known) or StartTunnelArgs (nothing is asked). Resolves with the running tunnel, or
@@ -115,7 +95,8 @@ export async function startTunnelCommand(deps: TunnelCommandDeps, arg?: unknown)
       void vscode.window.showInformationMessage(`A tunnel for ${workload.name} is already running. Stop it first to change its local port.`);
       return undefined;
     }
-    if (!(await preflight(client, workload.namespace))) return undefined;
+    // Missing permissions block the start: the refusal names each, with the Role that grants them.
+    await tunnelPreflight(client, workload.namespace, workload);
     const localPort = args?.localPort ?? (await pickLocalPort(await workloadPort(client, workload)));
     if (!localPort) return undefined;
     const chosen = workload;

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { KubeClient } from '../../kube/api';
+import { ExplainedError } from '../../kube/errors';
 import { kinds } from '../../kube/kinds';
 import type { KubeObject } from '../../kube/types';
 import { listeningPorts } from '../../tunnel/localTarget';
@@ -56,7 +57,18 @@ export async function pickNamespace(input: NamespaceChoiceInput): Promise<string
 }
 
 export async function pickWorkload(client: KubeClient, namespace: string, signal?: AbortSignal): Promise<WorkloadChoice | undefined> {
-  const lists = await Promise.all(tunnelKinds.map((kind) => client.list<KubeObject>(kinds[kind], namespace, { signal }).then((r) => r.items.map((o) => ({ kind, o })))));
+  // Deployments are what a tunnel is for; StatefulSets the user may not list are simply not offered.
+  const lists = await Promise.all(
+    tunnelKinds.map((kind) =>
+      client.list<KubeObject>(kinds[kind], namespace, { signal }).then(
+        (r) => r.items.map((o) => ({ kind, o })),
+        (err: unknown) => {
+          if (kind !== 'Deployment' && err instanceof ExplainedError && err.reason === 'Forbidden') return [];
+          throw err;
+        },
+      ),
+    ),
+  );
   const items = lists.flat().filter(({ o }) => o.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'tether');
   if (items.length === 0) {
     void vscode.window.showInformationMessage(`No Deployment or StatefulSet in namespace "${namespace}" to tunnel.`);

@@ -149,7 +149,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         const { listing, failure } = session.namespaceObjects(node.name);
         const children: ClusterNode[] = [...this.namespaceChildren(node)];
         if (failure) {
-          children.unshift(errorNode(node.id, failure.error, node.context));
+          // Refusals the view works around say what is not shown; anything else is an error.
+          children.unshift(failure.partial ? messageNode(node.id, 'info', `Not all shown: ${failure.error.why}`, { error: failure.error }) : errorNode(node.id, failure.error, node.context));
           this.onFailure(failure);
         } else if (listing && children.length === 0) children.push(messageNode(node.id, 'loading', 'Loading workloads…'));
         else if (children.length === 0) children.push(messageNode(node.id, 'info', 'No workloads'));
@@ -221,7 +222,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     if (!selected) {
       rows.push(messageNode(node.id, 'info', 'Watched while expanded — click to select this context', { action: { kind: 'selectContext', context } }));
     }
-    if (failure) {
+    if (failure?.partial) {
+      // Namespaces may not be listed: the kubeconfig's and the filtered ones are shown instead.
+      rows.push(messageNode(node.id, 'info', `Showing ${names.join(', ') || 'no namespace'}: you may not list namespaces (Filter Namespaces adds others)`, { error: failure.error, action: { kind: 'filterNamespaces' } }));
+      if (selected) this.onFailure(failure);
+    } else if (failure) {
       rows.push(...failureNodes(node.id, failure.error, context));
       if (selected) this.onFailure(failure);
       if (selected && failure.error.reason === 'Forbidden') {

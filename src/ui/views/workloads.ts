@@ -1,8 +1,9 @@
 /**
  * Pods grouped under the workload that runs them, through controller ownerReferences:
  * Pod -> ReplicaSet -> Deployment, Pod -> StatefulSet, Pod -> DaemonSet, Pod -> Job, and a
- * CronJob's Jobs under the CronJob (each Job holding its own pods). Pods whose owner is none of
- * these (or who have none) are bare pods. Pure.
+ * CronJob's Jobs under the CronJob (each Job holding its own pods). A ReplicaSet that is not known
+ * (ReplicaSets may not be listed) leads to its Deployment by name and pod-template-hash. Pods whose
+ * owner is none of these (or who have none) are bare pods. Pure.
  */
 import type { KubeObject, OwnerReference } from '../../kube/types';
 
@@ -102,7 +103,7 @@ export function groupWorkloads(objs: NamespaceObjects): GroupedNamespace {
       (cronJob ? cronJobRun(owner.name, cronJob) : group('Job', owner.name)).pods.push(pod);
       continue;
     }
-    const target = owner && resolveWorkload(owner, replicaSets);
+    const target = owner && resolveWorkload(owner, replicaSets, pod, objs.deployments);
     if (target) group(target.kind, target.name).pods.push(pod);
     else barePods.push(pod);
   }
@@ -127,12 +128,30 @@ function newestFirst(a: WorkloadGroup, b: WorkloadGroup): number {
   return byCodeUnits(at(b), at(a)) || byCodeUnits(b.name, a.name);
 }
 
-function resolveWorkload(owner: OwnerReference, replicaSets: Map<string, KubeObject>): { kind: WorkloadKind; name: string } | undefined {
+/**
+ * The Deployment a pod's ReplicaSet belongs to when the ReplicaSet itself is not known (the user
+ * may not list ReplicaSets): a Deployment's ReplicaSet is named `<deployment>-<pod-template-hash>`
+ * and its pods carry that hash as a label. A Deployment in view must also select the pod.
+ */
+function deploymentByHash(owner: OwnerReference, pod: KubeObject, deployments: ReadonlyMap<string, KubeObject>): string | undefined {
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  if (!hash || !owner.name.endsWith(`-${hash}`)) return undefined;
+  const name = owner.name.slice(0, -hash.length - 1);
+  if (!name) return undefined;
+  const deployment = [...deployments.values()].find((d) => d.metadata.name === name);
+  if (!deployment) return deployments.size === 0 ? name : undefined;
+  const selector = (deployment.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {};
+  return Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v) ? name : undefined;
+}
+
+function resolveWorkload(owner: OwnerReference, replicaSets: Map<string, KubeObject>, pod: KubeObject, deployments: ReadonlyMap<string, KubeObject>): { kind: WorkloadKind; name: string } | undefined {
   switch (owner.kind) {
     case 'ReplicaSet': {
       const up = replicaSets.get(owner.name);
       const top = up && controllerOf(up);
-      return top?.kind === 'Deployment' ? { kind: 'Deployment', name: top.name } : { kind: 'ReplicaSet', name: owner.name };
+      if (top?.kind === 'Deployment') return { kind: 'Deployment', name: top.name };
+      const byHash = up ? undefined : deploymentByHash(owner, pod, deployments);
+      return byHash ? { kind: 'Deployment', name: byHash } : { kind: 'ReplicaSet', name: owner.name };
     }
     case 'StatefulSet':
     case 'DaemonSet':

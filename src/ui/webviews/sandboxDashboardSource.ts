@@ -17,7 +17,7 @@ import { belongsTo, roleLabel, sandboxSelector } from '../../sandbox/labels';
 import { summarize } from '../../sandbox/lifecycle/lifecycle';
 import type { PreviewLoop } from '../../sandbox/preview/previewLoop';
 import { specFileName } from '../../sandbox/spec';
-import { editorWorkspace, selectedContext } from '../sandbox/workspace';
+import { editorLook, editorWorkspace, selectedContext } from '../sandbox/workspace';
 import type { ClusterExplorer } from '../session/explorer';
 import type { DashboardSource } from './sandboxDashboardPanel';
 import { forkNames } from '../../sandbox/forks/forkNames';
@@ -84,7 +84,7 @@ export async function workspaceSandboxRef(deps: DashboardSourceDeps): Promise<Sa
   const running = deps.loop.get(context, sandbox);
   if (running) return { context, sandbox, namespace: running.plan.namespace };
   const client = (await deps.explorer.kube()).client(context);
-  const listing = await sandboxListing(deps.engine, client);
+  const listing = await sandboxListing(deps.engine, client, undefined, editorLook(deps.explorer, context));
   const found = [...listing.mine, ...listing.orphans].find((s) => s.sandbox === sandbox);
   if (found) return { context, sandbox, namespace: found.namespace };
   throw new ExplainedError({ reason: 'NotFound', what: 'Open the sandbox dashboard', why: `context "${context}" has no sandbox "${sandbox}" for this workspace`, remedy: 'Pick a sandbox in the Sandboxes view, or create it', step: { code: 'preview' } });

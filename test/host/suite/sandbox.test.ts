@@ -4,9 +4,17 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { PreviewResult } from '../../../src/sandbox/preview/previewLoop';
 import { fetchText } from '../../fetchText';
+import type { TetherApi } from '../../../src/ui/api';
 import { eventually } from './clusterRows';
 import { tetherApi } from './extension';
 import { simContext } from './simContext';
+
+/** The sandboxes the Sandboxes view lists, as it reads them now. */
+async function shownSandboxes(api: TetherApi): Promise<string[]> {
+  const groups = (await api.sandboxTree.getChildren()) ?? [];
+  const rows = await Promise.all(groups.map(async (group) => (await api.sandboxTree.getChildren(group)) ?? []));
+  return rows.flat().flatMap((node) => (node.type === 'sandbox' ? [node.summary.sandbox] : []));
+}
 
 /** tether.yaml for the demo cluster's shop/api, forked to a process on this computer. */
 function specText(localPort: number): string {
@@ -94,11 +102,14 @@ describe('sandboxes and the preview', () => {
     assert.match(text, /tunnel api: connected/);
   });
 
-  it('Delete Sandbox removes it and closes the preview', async () => {
+  it('Delete Sandbox removes it and closes the preview; the Sandboxes view shows it gone at once', async () => {
     const target = preview!;
+    const api = await tetherApi();
+    assert.ok((await shownSandboxes(api)).includes(target.sandbox), 'the Sandboxes view shows the sandbox before');
     const deleted = await vscode.commands.executeCommand<string[] | undefined>('tether.deleteSandbox', { context: simContext(), sandbox: target.sandbox, namespace: target.namespace, confirmed: true });
     assert.ok(deleted?.includes(`Namespace/${target.namespace}`), (deleted ?? []).join(', '));
     preview = undefined;
+    assert.ok(!(await shownSandboxes(api)).includes(target.sandbox), 'the Sandboxes view no longer shows it, without a refresh');
     await assert.rejects(fetchText(target.url), /ECONNREFUSED/);
   });
 });

@@ -21,7 +21,7 @@ type NodeObject = KubeObject & { status?: { allocatable?: Record<string, string>
 function feedOf(t: TestHandle, cluster: ClusterUnderTest): { gpu: ContextGpuFeed; hub: WatchHub } {
   const hub = new WatchHub(() => cluster.client(), undefined, { lingerMs: 0 });
   t.after(() => hub.dispose());
-  const source = { selectedContext: cluster.context, onDidChange: () => toDisposable(() => {}), kube: async () => ({ hub }) };
+  const source = { selectedContext: cluster.context, onDidChange: () => toDisposable(() => {}), kube: async () => ({ hub }), readableNamespaces: () => [cluster.namespace] };
   const gpu = new ContextGpuFeed(source, { extraResources: () => [], maxPerSecond: 50 });
   t.after(() => gpu.dispose());
   return { gpu, hub };

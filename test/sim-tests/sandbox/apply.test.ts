@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../src/kube/api';
+import { rulesCover } from '../../../src/kube/permissions/rules';
 import { ExplainedError } from '../../../src/kube/errors';
 import { kinds } from '../../../src/kube/kinds';
 import type { KubeObject } from '../../../src/kube/types';
-import { applyPlan, type ApplyProgress } from '../../../src/sandbox/lifecycle/apply';
+import { applyPlan, kindOf, type ApplyProgress } from '../../../src/sandbox/lifecycle/apply';
 import { createSandbox, ensureSandbox } from '../../../src/sandbox/lifecycle/create';
-import { sandboxSelector } from '../../../src/sandbox/labels';
+import { belongsTo, sandboxSelector } from '../../../src/sandbox/labels';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
 import { planSandbox } from '../../../src/sandbox/plan';
 import { readBaseline } from '../../../src/sandbox/placement';
@@ -53,6 +54,12 @@ test('create, update, prune and delete a sandbox in its own namespace; the basel
   assert.match(created.placementReason, /namespace of its own/);
   assert.equal(created.result.created.length, created.plan.objects.length);
   assert.deepEqual(progress.at(-1), { phase: 'done', created: created.plan.objects.length, updated: 0, pruned: 0 });
+  // As the API server stores them, everything the sandbox holds carries managed-by, sandbox and owner labels, the Lease included.
+  for (const planned of created.plan.objects) {
+    const live = await client.get<KubeObject>(kindOf(planned.kind), planned.metadata.namespace, planned.metadata.name);
+    assert.ok(belongsTo(live, sandbox), `${planned.kind} ${planned.metadata.name} carries Tether's labels: ${JSON.stringify(live.metadata.labels)}`);
+  }
+  assert.ok(created.plan.objects.some((o) => o.kind === 'Lease'));
 
   const api = await client.get<KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }>(kinds.Deployment, sandbox, 'api');
   assert.equal(api.spec.template.spec.containers[0].image, 'ghcr.io/example/api:pr-42');
@@ -108,7 +115,12 @@ test('a missing permission is reported with the Role that grants it, before anyt
     assert.ok(err instanceof ExplainedError);
     assert.equal(err.reason, 'Forbidden');
     assert.match(err.why, new RegExp(`create leases\\.coordination\\.k8s\\.io in namespace "${shop}"`));
-    assert.match(err.remedy, /kind: Role[\s\S]*leases/);
+    assert.match(err.remedy, new RegExp(`Nothing was changed\\. Ask a cluster admin to apply Role "tether-sandbox-${shop}"`));
+    assert.doesNotMatch(err.message, /kind: Role/, 'the YAML is offered as data, not inlined in the message');
+    const role = err.access?.roles.find((r) => r.name === `tether-sandbox-${shop}`);
+    assert.ok(role && role.namespace === shop);
+    assert.ok(rulesCover(role.rules, { verb: 'create', group: 'coordination.k8s.io', resource: 'leases' }), 'the Role grants what is missing');
+    assert.ok(rulesCover(role.rules, { verb: 'create', group: 'apps', resource: 'deployments' }), 'and keeps what joe already holds of it');
     return true;
   });
   assert.equal((await client.listAll(kinds.Service, shop, { labelSelector: sandboxSelector() })).items.length, 0);

@@ -7,6 +7,7 @@ import { runCheck } from '../../../src/sandbox/checks/checkRun';
 import { runCheckSuite } from '../../../src/sandbox/checks/checkSuite';
 import { createSandbox } from '../../../src/sandbox/lifecycle/create';
 import { deleteSandbox } from '../../../src/sandbox/lifecycle/lifecycle';
+import { belongsTo } from '../../../src/sandbox/labels';
 import { shopCluster } from './shopCluster';
 import { checkCommands } from './checkCommands';
 
@@ -24,6 +25,7 @@ test('checks run as Jobs in the sandbox against the preview URL: a pass, a failu
   const job = await client.get<KubeObject & { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } }>(kinds.Job, plan.namespace, 'check-smoke-r1');
   assert.deepEqual(job.spec.template.spec.containers[0].env, [{ name: 'TETHER_PREVIEW_URL', value: `http://web.${plan.namespace}.svc.cluster.local:80/` }]);
   assert.equal(job.metadata.ownerReferences?.[0].uid, result.lease.metadata.uid);
+  assert.ok(belongsTo(job, plan.sandbox), `the check's Job carries Tether's labels: ${JSON.stringify(job.metadata.labels)}`);
 
   const fail = await runCheck(client, plan, run.contract, { lease: result.lease, runId: 'r1', pollMs: 20 });
   assert.equal(fail.passed, false);

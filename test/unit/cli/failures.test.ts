@@ -8,6 +8,8 @@ import { cliStepWords, exitCode, exitCodeOf, failureJson, failureText, UsageErro
 import { ExplainedError, type Explanation } from '../../../src/kube/errors';
 import type { NextStep } from '../../../src/kube/nextStep';
 import { MissingPathError } from '../../../src/manifests/yamlFiles';
+import { accessAdvice, grantStep } from '../../../src/kube/permissions/remedy';
+import { parseAllDocuments } from 'yaml';
 
 const explained = (e: Partial<Explanation>) => new ExplainedError({ reason: 'Unknown', what: 'Do it', why: 'because', remedy: '', ...e });
 
@@ -76,4 +78,21 @@ test("every next step in the CLI's words: commands, flags and TETHER_* variables
   assert.equal(cliStepWords({ code: 'changeSetting', setting: 'preview.gateway', value: '' }), 'unset TETHER_PREVIEW_GATEWAY');
   assert.match(cliStepWords({ code: 'selectContext' }), /--context/);
   assert.match(cliStepWords({ code: 'pickKubeconfig' }), /--kubeconfig/);
+});
+
+test('a refusal carrying its Roles prints their YAML after the failure, bound to who was refused, and --json gives them as data', () => {
+  const missing = [{ verb: 'create', resource: 'jobs', group: 'batch', namespace: 'shop' }];
+  const access = accessAdvice('checks', missing, [], 'system:serviceaccount:shop:tether-ci');
+  const err = explained({ reason: 'Forbidden', status: 403, what: 'Run the checks of sandbox "pr-1"', why: 'you may not create jobs.batch in namespace "shop"', remedy: 'Ask a cluster admin to apply Role "tether-checks-shop"', step: grantStep(access), access });
+  const text = failureText(err);
+  assert.match(text, /^tether: Run the checks of sandbox "pr-1" failed: .*; its YAML follows \(with --json: error\.access\.yaml\)/);
+  const yaml = text.slice(text.indexOf('\n') + 1);
+  const docs = parseAllDocuments(yaml).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; subjects?: unknown[] });
+  assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata.name}`), ['Role/tether-checks-shop', 'RoleBinding/tether-checks-shop']);
+  assert.deepEqual(docs[1].subjects, [{ kind: 'ServiceAccount', name: 'tether-ci', namespace: 'shop' }]);
+  const json = failureJson(err) as { error: { access: { roles: unknown[]; yaml: string; missing: string[] }; step: NextStep }; exitCode: number };
+  assert.equal(json.exitCode, exitCode.cluster);
+  assert.deepEqual(json.error.access.roles, [{ kind: 'Role', name: 'tether-checks-shop', namespace: 'shop' }]);
+  assert.equal(json.error.access.yaml, yaml);
+  assert.deepEqual(json.error.step, { code: 'grantRoles', roles: ['Role "tether-checks-shop"'] });
 });

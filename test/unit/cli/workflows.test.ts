@@ -162,7 +162,7 @@ test('the CI Role grants what a pull request sandbox in a shared namespace needs
   const base = { spec, baseline: baseline as never, placement: { mode: 'shared' as const, namespace: 'shop' }, developer: 'ci', branch: 'HEAD', sandbox: 'pr-1', holderIdentity: 'ci@runner/cli', renewTime: new Date(0) };
   const withShare = planSandbox({ ...base, agent: sandboxAgentBuilder({ agentScript: '', token: 't0ken-0123456789abcdef', share: { settings: share, key: 'k'.repeat(43) } }), share: true });
   const withoutShare = planSandbox({ ...base, agent: sandboxAgentBuilder({ agentScript: '', token: 't0ken-0123456789abcdef' }) });
-  const checks = [...planChecks(withShare), ...planChecks(withoutShare)];
+  const checks: AccessCheck[] = [...planChecks(withShare), ...planChecks(withoutShare)];
   const job = checkJob(withShare, { name: 'smoke', image: 'curl', command: ['true'], env: {}, timeoutSeconds: 60 }, 'r1');
   checks.push(
     ...['get', 'create', 'patch'].map((verb) => ({ verb, resource: 'jobs', group: 'batch', namespace: job.metadata.namespace })),

@@ -14,7 +14,7 @@ export const explorerIsAGpuFeedSource: (e: ClusterExplorer) => GpuFeedSource = (
 export const explorerIsAPreflightSource: (e: ClusterExplorer) => PreflightSource = (e) => e;
 
 const now = Date.parse('2026-11-22T02:57:44Z');
-const idle = { listing: [], failures: [] };
+const idle = { listing: [], failures: [], limits: [] };
 
 function recordedIndex(): GpuIndex {
   const index = new GpuIndex();
@@ -79,7 +79,7 @@ test('held and waiting GPUs of a namespace, per resource', () => {
 
 test('failures and listing come first; an empty cluster says so', () => {
   const error = new ExplainedError({ reason: 'Forbidden', what: 'List nodes', why: 'nodes are forbidden to you', remedy: 'ask for a ClusterRole', status: 403 });
-  const roots = buildGpuTree(new GpuIndex().table(), { listing: ['Pod'], failures: [{ kind: 'Node', error }] }, now);
+  const roots = buildGpuTree(new GpuIndex().table(), { listing: ['Pod'], failures: [{ kind: 'Node', error }], limits: [] }, now);
   assert.deepEqual(roots.slice(0, 2).map((r) => r.type === 'message' && [r.severity, r.label]), [
     ['error', 'Node: nodes are forbidden to you'],
     ['loading', 'Loading Pod…'],
@@ -131,11 +131,33 @@ test("a cluster that could not be read: one row per cause and the next step, no 
   const server = 'https://10.0.0.1:6443';
   const unreachable = (what: string) => new ExplainedError({ reason: 'Unreachable', what, why: `the cluster at ${server} did not answer (ECONNREFUSED)`, remedy: 'Check the VPN, then retry', server, context: 'dev' });
   const failures = (['Node', 'Pod', 'ResourceQuota', 'Event'] as const).map((kind) => ({ kind, error: unreachable(`Watch ${kind}`) }));
-  const roots = buildGpuTree(new GpuIndex().table(), { listing: [], failures }, now);
+  const roots = buildGpuTree(new GpuIndex().table(), { listing: [], failures, limits: [] }, now);
   assert.deepEqual(roots.map((r) => r.type === 'message' && [r.severity, r.label, r.retry]), [
     ['error', `Cannot reach the cluster of context "dev": the cluster at ${server} did not answer (ECONNREFUSED)`, true],
     ['info', 'Next: Check the VPN, then retry', true],
   ]);
   assert.equal(find(roots, 'nodes:none'), undefined, 'no "No node offers GPUs"');
   assert.equal(find(roots, 'namespaces'), undefined, 'no "Namespaces 0"');
+});
+
+test("without the right to list nodes or pods everywhere: the readable namespaces' GPU pods, capacity unknown, said once", () => {
+  const refused = (what: string) => new ExplainedError({ reason: 'Forbidden', what, why: `user "jane" may not ${what}`, remedy: 'Ask a cluster admin for ClusterRole "tether-gpus-cluster"', status: 403 });
+  const index = new GpuIndex();
+  index.upsertPod(recorded<PodShape>('pod-gpu-fits'));
+  index.upsertPod(recorded<PodShape>('pod-gpu-too-big'));
+  const limits = [
+    { kind: 'Node' as const, error: refused('list nodes') },
+    { kind: 'Pod' as const, error: refused('list pods'), namespaces: ['samples'] },
+    { kind: 'ResourceQuota' as const, error: refused('list resourcequotas'), namespaces: ['samples'] },
+  ];
+  const roots = buildGpuTree(index.table(), { listing: [], failures: [], limits }, now);
+  assert.deepEqual(roots.filter((r) => r.type === 'message').map((r) => r.type === 'message' && [r.severity, r.label]), [
+    ['info', 'GPU capacity unknown: you may not list nodes'],
+    ['info', 'Only namespace samples: you may not list pods, quotas in every namespace'],
+  ]);
+  assert.equal(find(roots, 'nodes:unknown')?.type, 'message');
+  assert.equal(find(roots, 'nodes:none'), undefined, 'no "No node offers GPUs" when nodes cannot be read');
+  const holders = roots.find((r) => r.id === 'holders');
+  assert.equal(holders?.type === 'section' && holders.description, '1');
+  assert.ok(find(roots, 'waiting:samples/gpu-too-big'), 'the namespace\'s waiting pod is shown');
 });

@@ -63,7 +63,7 @@ test('minimalRole merges verbs per resource and resources per apiGroup', () => {
   assert.deepEqual(role.metadata, { name: 'tether-dev', namespace: 'shop' });
   assert.deepEqual(role.rules, [
     { apiGroups: [''], resources: ['pods', 'services'], verbs: ['list', 'watch'] },
-    { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'get'] },
+    { apiGroups: [''], resources: ['pods/portforward'], verbs: ['get', 'create'] },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['update'], resourceNames: ['me'] },
   ]);

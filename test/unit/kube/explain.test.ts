@@ -43,9 +43,11 @@ test('410 from a watch ERROR event is Gone', () => {
 
 test('403 names verb, resource, namespace and the Role rule that grants it', () => {
   const err = explainResponse(ctx, 403, sample('403-forbidden-list-pods.json'));
-  assert.match(err.remedy, /Role in namespace "samples"/);
+  assert.match(err.remedy, /Role "tether-explorer-samples" in namespace "samples"/);
   assert.match(err.remedy, /apiGroups: \[""\], resources: \["pods"\], verbs: \["list"\]/);
-  assert.match(err.remedy, /kubectl create role tether-developer -n samples --verb=list --resource=pods/);
+  assert.match(err.remedy, /kubectl create role tether-explorer-samples -n samples --verb=list --resource=pods/);
+  assert.equal(err.access?.feature, 'explorer');
+  assert.deepEqual(err.access?.missing, [{ verb: 'list', resource: 'pods', namespace: 'samples' }]);
 });
 
 test('403 parsing: subresources, groups, names, cluster scope', () => {
@@ -67,9 +69,28 @@ test('403 parsing: subresources, groups, names, cluster scope', () => {
     code: 403,
   });
   assert.match(clusterScoped.remedy, /ClusterRole/);
+  // The API server puts a namespace's own name as its namespace: still a cluster-scoped kind, never a Role.
+  const namespace = explainResponse({ ...ctx, what: 'Get Namespace "smoke"' }, 403, {
+    kind: 'Status',
+    message: 'namespaces "smoke" is forbidden: User "system:serviceaccount:smoke:dev" cannot get resource "namespaces" in API group "" in the namespace "smoke"',
+    code: 403,
+  });
+  assert.deepEqual(namespace.access?.roles.map((r) => [r.kind, r.name, r.namespace]), [['ClusterRole', 'tether-sandbox-smoke', undefined]]);
+  assert.deepEqual(namespace.access?.roles[0].rules, [{ apiGroups: [''], resources: ['namespaces'], resourceNames: ['smoke'], verbs: ['get'] }]);
+  assert.match(namespace.remedy, /ClusterRole "tether-sandbox-smoke"/);
+  assert.doesNotMatch(namespace.remedy, /kubectl create role /);
   const opaque = explainResponse(ctx, 403, 'forbidden');
   assert.equal(opaque.reason, 'Forbidden');
   assert.match(opaque.remedy, /auth can-i/);
+});
+
+test("the API server's escalation refusal names each rule not held, for the Role's namespace, with the Role that grants it and who was refused", () => {
+  const err = explainResponse({ ...ctx, what: 'Apply Role "root-main-tether-relay"', namespace: 'smoke' }, 403, sample('403-role-escalation.json'));
+  assert.equal(err.reason, 'Forbidden');
+  assert.match(err.why, /user "system:serviceaccount:smoke:rec-dev" may grant only permissions they hold, and does not hold: list jobs\.batch in namespace "smoke"/);
+  assert.deepEqual(err.access?.missing, [{ verb: 'list', group: 'batch', resource: 'jobs', namespace: 'smoke' }]);
+  assert.deepEqual(err.access?.roles.map((r) => [r.kind, r.name, r.namespace]), [['Role', 'tether-sandbox-smoke', 'smoke']]);
+  assert.equal(err.access?.user, 'system:serviceaccount:smoke:rec-dev');
 });
 
 test('401: expired credentials vs rejected ones', () => {

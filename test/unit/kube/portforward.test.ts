@@ -159,8 +159,9 @@ test('a refused upgrade is explained: 403 names get and create on pods/portforwa
   assert.ok(forbidden instanceof ExplainedError);
   assert.equal(forbidden.reason, 'Forbidden');
   assert.match(forbidden.why, /may not create pods\/portforward/);
-  assert.match(forbidden.remedy, /verbs: \["create", "get"\]/);
-  assert.match(forbidden.remedy, /--verb=get,create --resource=pods\/portforward/);
+  assert.match(forbidden.remedy, /verbs: \["get", "create"\]/);
+  assert.match(forbidden.remedy, /kubectl create role tether-tunnel-team -n team --verb=get,create --resource=pods\/portforward/);
+  assert.equal(forbidden.access?.roles[0].name, 'tether-tunnel-team', 'the Role is offered as data too');
 
   server.refuseWith(400, { kind: 'Status', code: 400, message: 'unable to upgrade connection: pod web-1 is not running (phase Pending)' });
   const pending = await openPortForward(server.client, 'team', 'web-1', 8080).catch((e: unknown) => e);

@@ -52,6 +52,20 @@ test('recorded Deployment -> ReplicaSet -> Pods group under the Deployment', () 
   assert.equal(namespaceSummary(children), '2 pods');
 });
 
+test('without ReplicaSets (they may not be listed), recorded pods still group under their Deployment by name and pod-template-hash', () => {
+  const withDeployment = buildNamespaceChildren('kind-dev', 'samples', objects({ pods: sampleItems('pods-web-running'), deployments: [sample('deployment-web')] }));
+  assert.deepEqual(withDeployment.map((c) => c.type === 'workload' && [c.kind, c.name, c.description, c.pods.length]), [['Deployment', 'web', '2/2 ready', 2]]);
+  const neither = buildNamespaceChildren('kind-dev', 'samples', objects({ pods: sampleItems('pods-web-running') }));
+  assert.deepEqual(neither.map((c) => c.type === 'workload' && [c.kind, c.name, c.pods.length]), [['Deployment', 'web', 2]], 'without Deployments either, still under the Deployment\'s name');
+  // A Deployment in view that does not select the pod is not where it goes; a hash that is not the ReplicaSet's suffix leads nowhere.
+  const other = { ...sample('deployment-web'), spec: { selector: { matchLabels: { app: 'other' } } } } as KubeObject;
+  const mismatch = buildNamespaceChildren('kind-dev', 'samples', objects({ pods: sampleItems('pods-web-running'), deployments: [other] }));
+  assert.ok(mismatch.some((c) => c.type === 'workload' && c.kind === 'ReplicaSet'));
+  const pod = obj('Pod', 'x-1', { kind: 'ReplicaSet', name: 'x-abc' });
+  pod.metadata.labels = { 'pod-template-hash': 'zzz' };
+  assert.deepEqual(buildNamespaceChildren('kind-dev', 'samples', objects({ pods: [pod] })).map((c) => c.type === 'workload' && c.kind), ['ReplicaSet']);
+});
+
 test('every owner chain, bare pods last, workloads in kind order', () => {
   const children = buildNamespaceChildren(
     'c',
