@@ -28,6 +28,14 @@ async function openPodDetails({ workbench, cluster }: UiContext, path: string[],
   await workbench.treeRow(view, cluster.context).first().waitFor({ timeout: 20_000 });
   for (const label of path) await workbench.expand(workbench.treeRow(view, label));
   const row = workbench.treeRow(view, pod).first();
+  // A row expanded while VS Code re-renders it (its age ticks every second) can stay empty: fold it
+  // and open it again once. See docs/architecture.md on ticking ages.
+  const shown = await row.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+  if (!shown) {
+    const parent = workbench.treeRow(view, path[path.length - 1]);
+    await parent.locator('.monaco-tl-twistie').click();
+    await workbench.expand(parent);
+  }
   await row.waitFor({ timeout: 20_000 });
   const name = (await row.locator('.label-name').textContent())?.trim() ?? '';
   await workbench.contextMenu(row, 'Show Pod Details');

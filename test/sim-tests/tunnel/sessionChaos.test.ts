@@ -109,8 +109,13 @@ test('the connection goes silent: dead within the deadline, then back', async (t
   try {
     const dropped = await stateWhere(session, (s) => s.phase === 'reconnecting', 8000);
     const reason = dropped.phase === 'reconnecting' ? dropped.reason : undefined;
-    assert.equal(reason?.cause, 'network', JSON.stringify(dropped));
-    assert.match(reason?.message ?? '', /^no answer from the relay for 1 s/, 'declared dead by the ping deadline (800 ms)');
+    // Declared dead by the ping deadline (800 ms); on a loaded machine the look-up of the relay pod
+    // through the same paused path may fail first, which names the API server instead.
+    if (reason?.cause === 'api-server') assert.match(reason.message, /the API server is unreachable/, JSON.stringify(dropped));
+    else {
+      assert.equal(reason?.cause, 'network', JSON.stringify(dropped));
+      assert.match(reason?.message ?? '', /^no answer from the relay for 1 s/, 'declared dead by the ping deadline (800 ms)');
+    }
   } finally {
     proxy.resume();
   }
